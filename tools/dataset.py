@@ -1,0 +1,154 @@
+"""The loaded, canonical dataset every analysis takes, and stage-reach derivation.
+
+``LoadedData`` is what ``tools.loading.load_exports`` returns and what ``tools.diagnosis``,
+the agent tools, the memo and the UI consume. ``from_canonical`` builds one from an in-memory
+canonical frame (the scenario generator and tests use it; the loader ends with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tools.errors import DataQualityIssue
+from tools.schema import (
+    AMOUNT_COLUMN,
+    DATE_COLUMNS,
+    DIMENSION_COLUMNS,
+    ID_COLUMN,
+    LOST_FLAG,
+    PHASE_COLUMN,
+    PHASES,
+    REACHED_COLUMNS,
+    STAGE_DATE_COLUMNS,
+    STAGES,
+)
+
+#: Normalised ``phase`` values and the furthest stage each implies.
+PHASE_STAGE: dict[str, str] = {
+    "lead": "lead",
+    "mql": "mql",
+    "sql": "sql",
+    **{p: "opportunity" for p in PHASES},
+    "lost": "opportunity",
+    "won": "won",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One uploaded file as the loader saw it."""
+
+    name: str
+    dialect: str
+    encoding: str
+    rows: int
+    sha256: str
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "dialect": self.dialect,
+            "encoding": self.encoding,
+            "rows": self.rows,
+            "sha256": self.sha256,
+            "mapping": dict(self.mapping),
+        }
+
+
+@dataclass
+class LoadedData:
+    """Canonical table (one row per lead/deal journey) plus how it was obtained."""
+
+    frame: pd.DataFrame
+    mapping: dict[str, str] = field(default_factory=dict)
+    files: list[SourceFile] = field(default_factory=list)
+    data_quality: list[DataQualityIssue] = field(default_factory=list)
+    dialect: str = "canonical"
+
+    @property
+    def input_hash(self) -> str:
+        """SHA-256 over the input files (or over the frame when built in memory)."""
+        if self.files:
+            digest = hashlib.sha256()
+            for f in sorted(self.files, key=lambda f: f.name):
+                digest.update(f"{f.name}:{f.sha256}\n".encode())
+            return digest.hexdigest()
+        hashed = pd.util.hash_pandas_object(self.frame, index=False)
+        return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()
+
+    @property
+    def dimensions(self) -> list[str]:
+        """Dimension columns present with at least one value."""
+        return [c for c in DIMENSION_COLUMNS if c in self.frame and self.frame[c].notna().any()]
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``reached_<stage>`` and ``is_lost`` (SPEC §3: a later stage implies the earlier ones).
+
+    A record reached a stage when it has that stage's date, a later stage's date, or a
+    normalised ``phase`` value implying that stage or a later one. Lost deals reached the
+    opportunity stage.
+    """
+    out = frame.copy()
+    n = len(out)
+    phase = out[PHASE_COLUMN] if PHASE_COLUMN in out else pd.Series([None] * n, index=out.index)
+    phase_rank = phase.map(lambda v: STAGES.index(PHASE_STAGE[v]) if v in PHASE_STAGE else -1)
+    date_rank = pd.Series(-1, index=out.index)
+    for rank, stage in enumerate(STAGES):
+        col = STAGE_DATE_COLUMNS[stage]
+        if col in out:
+            date_rank = date_rank.where(out[col].isna(), rank)
+    lost_date = out["lost_date"] if "lost_date" in out else pd.Series(pd.NaT, index=out.index)
+    is_lost = lost_date.notna() | (phase == "lost")
+    # a lost deal was an opportunity, even if the export has no opportunity date
+    loss_rank = pd.Series(-1, index=out.index).where(~is_lost, STAGES.index("opportunity"))
+    furthest = pd.concat([phase_rank, date_rank, loss_rank], axis=1).max(axis=1)
+    for rank, stage in enumerate(STAGES):
+        out[REACHED_COLUMNS[stage]] = furthest >= rank
+    won = out[REACHED_COLUMNS["won"]]
+    out[LOST_FLAG] = is_lost & ~won
+    return out
+
+
+def coerce_canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give canonical columns their dtypes: ids as strings, dates as datetime64, amount as float."""
+    out = frame.copy()
+    out[ID_COLUMN] = out[ID_COLUMN].astype("string")
+    for col in DATE_COLUMNS:
+        if col in out:
+            out[col] = pd.to_datetime(out[col], errors="coerce")
+    if AMOUNT_COLUMN in out:
+        out[AMOUNT_COLUMN] = pd.to_numeric(out[AMOUNT_COLUMN], errors="coerce").astype("float64")
+    for col in DIMENSION_COLUMNS:
+        if col in out and col != "employee_count":
+            out[col] = out[col].astype("string")
+    if "employee_count" in out:
+        out["employee_count"] = pd.to_numeric(out["employee_count"], errors="coerce")
+    return out
+
+
+def from_canonical(
+    frame: pd.DataFrame,
+    *,
+    data_quality: list[DataQualityIssue] | None = None,
+    mapping: dict[str, str] | None = None,
+    files: list[SourceFile] | None = None,
+    dialect: str = "canonical",
+) -> LoadedData:
+    """Wrap an in-memory canonical frame as ``LoadedData`` (coerced, with stage flags)."""
+    canonical = derive_stage_flags(coerce_canonical(frame))
+    return LoadedData(
+        frame=canonical.reset_index(drop=True),
+        mapping=dict(mapping or {c: c for c in frame.columns}),
+        files=list(files or []),
+        data_quality=list(data_quality or []),
+        dialect=dialect,
+    )

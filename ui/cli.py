@@ -1,0 +1,238 @@
+"""The ``revops`` command line: a thin shell over tools/, knowledge/ and assistant/.
+
+Exit codes: 0 ok, 2 bad input (one clear message on stderr), 1 internal error.
+Bad input is translated here, once, from ``tools.errors.RevOpsInputError``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+
+from tools.errors import RevOpsInputError
+
+app = typer.Typer(
+    name="revops",
+    help="RevOps diagnostic assistant: funnel diagnosis, playbook search, answers and memos.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Lang = Literal["en", "ja"]
+FilesArg = Annotated[list[Path], typer.Argument(help="CSV/XLSX exports (one or more).", show_default=False)]
+TargetsOpt = Annotated[Path | None, typer.Option("--targets", help="Targets file (long or wide form).")]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="Override the column mapping: canonical=Their Column (repeatable)."),
+]
+MappingFileOpt = Annotated[
+    Path | None, typer.Option("--mapping-file", help="JSON/YAML-free mapping file: {canonical: column}.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Output language: en or ja.")]
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def edge(func: F) -> F:
+    """Translate project errors to exit 2 and anything unexpected to exit 1, without a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except RevOpsInputError as err:
+            _fail(str(err), 2)
+        except KeyboardInterrupt:
+            _fail("interrupted", 1)
+        except Exception as err:  # the edge: never show a traceback unless asked to
+            if os.environ.get("REVOPS_DEBUG"):
+                raise
+            _fail(f"internal error: {type(err).__name__}: {err}. Set REVOPS_DEBUG=1 for a traceback.", 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _check_lang(lang: str) -> Lang:
+    if lang not in ("en", "ja"):
+        raise RevOpsInputError(f"unknown language '{lang}'", hint="Use --lang en or --lang ja")
+    return lang  # type: ignore[return-value]
+
+
+def _print_json(payload: object) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+def _load(files: list[Path], mapping: list[str] | None, mapping_file: Path | None):  # noqa: ANN202
+    from tools.loading import load_exports, parse_mapping_overrides
+
+    overrides = parse_mapping_overrides(mapping or [], mapping_file)
+    return load_exports(files, overrides=overrides)
+
+
+def _targets(path: Path | None):  # noqa: ANN202
+    if path is None:
+        return None
+    from tools.targets import load_targets
+
+    return load_targets(path)
+
+
+@app.command()
+@edge
+def diagnose(
+    files: FilesArg,
+    targets: TargetsOpt = None,
+    map: MapOpt = None,  # noqa: A002 - the flag is --map
+    mapping_file: MappingFileOpt = None,
+    lang: LangOpt = "en",
+    json_out: JsonOpt = False,
+) -> None:
+    """Diagnose the funnel: stages, conversions, the bottleneck, findings, data quality."""
+    from tools.diagnosis import diagnose as run_diagnosis
+    from tools.report import render_diagnosis_text
+
+    language = _check_lang(lang)
+    loaded = _load(files, map, mapping_file)
+    result = run_diagnosis(loaded, targets=_targets(targets))
+    if json_out:
+        _print_json(result.to_dict())
+    else:
+        typer.echo(render_diagnosis_text(result, lang=language))
+
+
+@app.command()
+@edge
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in English or Japanese.")],
+    data: Annotated[list[Path], typer.Option("--data", help="CSV/XLSX exports (repeatable).")],
+    targets: TargetsOpt = None,
+    map: MapOpt = None,  # noqa: A002
+    json_out: JsonOpt = False,
+) -> None:
+    """Ask a question about the uploaded data; answers cite the playbook."""
+    from assistant.service import answer_question
+    from assistant.settings import get_settings
+
+    loaded = _load(data, map, None)
+    answer = answer_question(question, loaded, targets=_targets(targets), settings=get_settings())
+    if json_out:
+        _print_json(answer.to_dict())
+    else:
+        typer.echo(answer.render_text())
+
+
+@app.command()
+@edge
+def search(
+    question: Annotated[str, typer.Argument(help="What to look up in the playbook.")],
+    k: Annotated[int, typer.Option("--k", help="How many passages.")] = 5,
+    json_out: JsonOpt = False,
+) -> None:
+    """Search the playbook (retrieval only, no data needed)."""
+    from assistant.knowledge_access import open_knowledge
+
+    if k < 1:
+        raise RevOpsInputError(f"--k must be at least 1, got {k}")
+    results = open_knowledge().search(question, k=k)
+    if json_out:
+        _print_json({"results": [r.to_dict() for r in results]})
+        return
+    for r in results:
+        typer.echo(f"[{r.score:.3f}] {r.topic} ({r.lang}) {r.title} — {r.source}")
+        typer.echo(f"    {r.excerpt}")
+
+
+@app.command()
+@edge
+def memo(
+    files: FilesArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="memo.md, memo.docx or memo.pdf")],
+    targets: TargetsOpt = None,
+    map: MapOpt = None,  # noqa: A002
+    mapping_file: MappingFileOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Write an improvement memo (format from the extension: .md, .docx, .pdf)."""
+    from assistant.memo import write_memo
+
+    language = _check_lang(lang)
+    if output.suffix.lower() not in (".md", ".docx", ".pdf"):
+        raise RevOpsInputError(
+            f"unknown memo format '{output.suffix or output.name}'", hint="Use -o memo.md, memo.docx or memo.pdf"
+        )
+    loaded = _load(files, map, mapping_file)
+    path = write_memo(loaded, output, targets=_targets(targets), lang=language)
+    typer.echo(str(path))
+
+
+@app.command()
+@edge
+def index(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop and rebuild the store.")] = False,
+    add: Annotated[
+        list[Path] | None, typer.Option("--add", help="Add your own playbook pages (.md, .txt, .pdf).")
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Remove a user document (its path or source name).")
+    ] = None,
+    list_docs: Annotated[bool, typer.Option("--list", help="List indexed documents.")] = False,
+) -> None:
+    """Build or extend the knowledge store (built-in playbook plus your documents)."""
+    from assistant.knowledge_access import open_knowledge
+
+    kb = open_knowledge(auto_index=False)
+    report = kb.index(rebuild=rebuild, add=list(add or []), remove=list(remove or []))
+    typer.echo(report.render_text())
+    if list_docs:
+        for doc in kb.list_documents():
+            typer.echo(f"{doc.topic}\t{doc.lang}\t{doc.source}")
+
+
+@app.command()
+@edge
+def ui(
+    host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7860,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load the bundled demo data on start.")] = True,
+) -> None:
+    """Start the Gradio chat app."""
+    from ui.app import launch
+
+    launch(host=host, port=port, demo=demo)
+
+
+@app.command()
+@edge
+def sample(
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the demo exports into.")],
+) -> None:
+    """Write the bundled demo exports (several CRM dialects) and a targets file."""
+    from tools.sample import write_sample
+
+    for path in write_sample(outdir):
+        typer.echo(str(path))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="revops")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
