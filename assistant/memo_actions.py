@@ -1,0 +1,165 @@
+"""The memo's action playbook: concrete moves per finding, in English and Japanese.
+
+Each finding code maps to a few actions (KPI redesign, MQL/SQL definitions and SLA, recycling,
+capacity, process). Actions carry a horizon (30/60/90 days) so the plan can be built from them.
+The only numbers in these texts are the playbook's policy constants listed in
+``POLICY_NUMBERS`` (the 24-hour SLA and the 30/60/90-day horizons); data numbers come from tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Fixed policy numbers that appear in template text (not data claims).
+POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90"})
+
+CATEGORY_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "kpi": "KPI redesign",
+        "definition": "MQL/SQL definition",
+        "sla": "SLA / handoff",
+        "recycle": "Recycling",
+        "capacity": "Capacity",
+        "process": "Process",
+    },
+    "ja": {
+        "kpi": "KPIの再設計",
+        "definition": "MQL/SQLの定義",
+        "sla": "SLA・引き継ぎ",
+        "recycle": "リサイクル",
+        "capacity": "キャパシティ",
+        "process": "プロセス",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ActionTemplate:
+    """One recommended move; ``owner`` None means the finding's owner."""
+
+    category: str
+    horizon: int
+    en: str
+    ja: str
+    owner: str | None = None
+
+    def text(self, lang: str) -> str:
+        """The action in ``lang``."""
+        return self.ja if lang == "ja" else self.en
+
+
+A = ActionTemplate
+
+ACTIONS: dict[str, tuple[ActionTemplate, ...]] = {
+    "kpi_green_revenue_flat": (
+        A("kpi", 30,
+          "Re-anchor every department's KPI on the revenue target: replace volume-only KPIs (leads, MQLs, meetings) with quality-linked ones (MQLs accepted as SQL, SQLs that become opportunities, won revenue).",
+          "各部門のKPIを売上目標に紐づけ直す。リード数・MQL数・アポ数といった量だけのKPIを、SQLとして受け入れられたMQL数、商談化したSQL数、受注金額など質に連動したKPIに置き換える。"),
+        A("process", 60,
+          "Publish one shared funnel view with count- and amount-based conversion per stage, reviewed weekly by Marketing, IS, FS and CS together.",
+          "ステージ別の件数ベース・金額ベースの転換率を一つのファネルビューにまとめ、マーケティング・IS・FS・CSの合同で週次レビューする。"),
+    ),
+    "lead_quality_decline": (
+        A("definition", 30,
+          "Tighten the MQL definition (ICP fit plus a behaviour-score threshold) and tune it to IS capacity, so lead volume stops crowding out quality.",
+          "MQLの定義（ICP適合＋行動スコアの閾値）を見直して厳格化し、ISの対応キャパシティに合わせて調整する。量が質を押し出す状態を止める。"),
+        A("kpi", 60,
+          "Measure Marketing on MQLs accepted by IS (MQL-to-SQL rate by source), not on raw lead count; review the weakest sources monthly.",
+          "マーケティングの評価をリード数ではなく、ISが受け入れたMQL数（ソース別のMQL→SQL転換率）に切り替え、転換率の低いソースを月次で見直す。"),
+    ),
+    "mix_shift": (
+        A("process", 30,
+          "Report conversion per segment and lead source, not only in total, so a change in mix is not mistaken for a change in performance.",
+          "転換率を全体だけでなくセグメント別・リードソース別に報告し、構成比の変化を実力の変化と取り違えないようにする。"),
+        A("kpi", 60,
+          "Set targets per segment (SMB vs enterprise) with their own conversion and deal-size assumptions.",
+          "セグメント（中小企業／大企業）ごとに、転換率と受注単価の前提を分けて目標を設定する。"),
+    ),
+    "conversion_drop": (
+        A("process", 30,
+          "Review lost and stalled records at this stage with the owning team and check the exit criteria of each phase.",
+          "該当ステージの失注・停滞案件を担当チームとレビューし、各フェーズの通過基準が守られているかを確認する。"),
+        A("kpi", 60,
+          "Make this stage's conversion a shared KPI of the handing-over and the receiving team, tracked weekly.",
+          "このステージの転換率を、送り出す側と受け取る側の共通KPIとして週次で追う。"),
+    ),
+    "slow_follow_up": (
+        A("sla", 30,
+          "Agree a Marketing–IS SLA: first contact within 24 hours of MQL, with an alert on breach and a weekly breach report.",
+          "マーケティングとISの間でSLAを合意する（MQL化から24時間以内に初回接触）。違反時はアラートを出し、週次で違反状況を報告する。"),
+        A("capacity", 60,
+          "If the SLA is missed for lack of capacity, size IS headcount to MQL volume, or throttle MQL volume through the definition.",
+          "人手不足でSLAを守れない場合は、MQL数に見合うIS人員を確保するか、MQL定義で流量を調整する。"),
+    ),
+    "lead_volume_decline": (
+        A("process", 30,
+          "Rebalance lead generation (inbound, outbound, events) toward the sources with the best downstream conversion.",
+          "後工程の転換率が高いソースを中心に、リード獲得施策（インバウンド・アウトバウンド・イベント）の配分を見直す。"),
+        A("recycle", 60,
+          "Work the recycle pool (nurtured leads, past lost deals) to refill the top of the funnel.",
+          "ナーチャリング中のリードや過去の失注案件をリサイクルし、ファネル上流を補充する。"),
+    ),
+    "deal_size_drop": (
+        A("process", 30,
+          "Check whether the deal mix moved to smaller customers; re-qualify against the ICP and price floors.",
+          "受注構成が小規模顧客に偏っていないかを確認し、ICPと価格の下限を基準に見極めを徹底する。"),
+        A("kpi", 60,
+          "Add average deal size and amount-based win rate to FS KPIs next to the deal count.",
+          "FSのKPIに、受注件数に加えて平均受注単価と金額ベースの受注率を加える。"),
+    ),
+    "cycle_time_increase": (
+        A("process", 30,
+          "Enforce phase exit criteria and flag deals older than the typical age of their phase.",
+          "フェーズごとの通過基準を徹底し、標準的な滞留日数を超えた商談にフラグを立てる。"),
+        A("capacity", 60,
+          "Check account-executive load: reps above capacity slow every deal; rebalance territories or add capacity.",
+          "AEの担当負荷を確認する。キャパシティを超えるとすべての商談が遅れるため、担当の再配分や増員を検討する。"),
+    ),
+    "churn_increase": (
+        A("process", 30,
+          "Set up an onboarding checklist and a usage-based health score; contact accounts showing churn precursors first.",
+          "オンボーディングのチェックリストと利用状況に基づくヘルススコアを整備し、解約の兆候が見える顧客から先回りして連絡する。"),
+        A("sla", 60,
+          "Formalise the FS→CS handoff (goals, stakeholders, promises made) and feed churn reasons back to Marketing's targeting.",
+          "FSからCSへの引き継ぎ項目（導入目的・関係者・約束事項）を定型化し、解約理由をマーケティングのターゲティングに還流する。"),
+    ),
+    "stalled_pipeline": (
+        A("process", 30,
+          "Review every deal past its phase's typical age: advance it, recycle it or close it lost.",
+          "フェーズの標準滞留日数を超えた商談をすべて見直し、前進・リサイクル・失注処理のいずれかに振り分ける。"),
+        A("recycle", 60,
+          "Return closed-lost and stalled deals to nurturing with a re-engagement trigger.",
+          "失注・停滞案件はナーチャリングに戻し、再アプローチのきっかけを設定する。", owner="Marketing"),
+    ),
+    "recycle_opportunity": (
+        A("recycle", 30,
+          "Define recycle rules: unconverted MQLs and lost deals go back to nurturing with a reason code and a re-qualification date.",
+          "リサイクルのルールを定める。商談化しなかったMQLや失注案件は、理由コードと再判定日を付けてナーチャリングに戻す。"),
+        A("kpi", 60,
+          "Track recycled leads that re-enter the funnel as a shared Marketing and IS KPI.",
+          "リサイクルから再びファネルに戻ったリード数を、マーケティングとISの共通KPIとして追う。", owner="IS"),
+    ),
+    "pipeline_coverage_low": (
+        A("capacity", 30,
+          "Reverse-plan the revenue target into the leads, MQLs, SQLs and opportunities needed at current rates, and close the gap at the weakest stage.",
+          "売上目標から、現在の転換率で必要なリード・MQL・SQL・商談数を逆算し、最も弱いステージでギャップを埋める。"),
+        A("capacity", 60,
+          "Check that sales capacity covers the plan before raising lead targets.",
+          "リード目標を引き上げる前に、営業のキャパシティが計画を賄えるかを確認する。", owner="FS"),
+    ),
+}
+
+#: Steps every plan has, whatever was found (owner RevOps).
+ALWAYS: tuple[ActionTemplate, ...] = (
+    A("definition", 30,
+      "Agree the single bottleneck and its owner, and align the MQL/SQL definitions and data fields across teams.",
+      "ボトルネックを一つに絞って担当を決め、MQL/SQLの定義とデータ項目を部門間でそろえる。", owner="RevOps"),
+    A("process", 90,
+      "Re-run this diagnosis on fresh exports: the bottleneck metric should be moving back toward its baseline; then move on to the next bottleneck, one at a time.",
+      "最新データで本診断を再実行し、ボトルネック指標が基準期間の水準に戻りつつあるかを確認する。改善が確認できたら、次のボトルネックに一つずつ取り組む。", owner="RevOps"),
+)
+
+
+def actions_for(code: str) -> tuple[ActionTemplate, ...]:
+    """The action templates for a finding code (empty for unknown codes)."""
+    return ACTIONS.get(code, ())
