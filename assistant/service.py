@@ -1,0 +1,175 @@
+"""Answer a question about the uploaded data: route, run the agent, ground, cite, fall back.
+
+Public entry points:
+
+- ``answer_question(question, data, targets=None, settings=None, history=None) -> Answer``
+  (``history`` may be a ``Conversation`` to continue, or earlier ``(question, answer)`` pairs);
+- ``Conversation(data, targets, settings).ask(question)`` / ``.ask_stream(question)`` for chats.
+
+Flow per question: the question is routed (intent, segment, follow-up) against the conversation;
+the selected chat model (remote, or the offline planner) runs in the LangChain agent loop over
+the session-bound tools; the answer's numbers are checked against that turn's tool results; a
+remote failure of any kind re-runs the question offline with a visible note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from assistant.agent import AgentRun, stream_agent
+from assistant.agent_tools import build_tools
+from assistant.answer import Answer, Citation, ToolCall
+from assistant.grounding import check_grounding, mark_ungrounded
+from assistant.intents import Plan, route
+from assistant.models import describe_remote_failure, make_chat_model, make_remote_model, resolve_mode
+from assistant.prompts import system_prompt
+from assistant.session import Conversation
+from assistant.settings import Settings, get_settings
+
+FALLBACK_NOTE = {
+    "en": "Note: answered by the offline assistant because {reason}.",
+    "ja": "注: {reason} のため、オフラインのアシスタントが回答しました。",
+}
+REASONS_JA = {"timed out": "リモートモデルがタイムアウトした", "401": "APIキーが拒否された（401）",
+              "429": "レート制限（429）", "could not be reached": "リモートモデルに接続できなかった"}
+
+
+def answer_question(
+    question: str,
+    data: Any,
+    targets: Any = None,
+    settings: Settings | None = None,
+    history: Conversation | Sequence[tuple[str, str]] | None = None,
+) -> Answer:
+    """Answer one question about ``data`` (a ``LoadedData`` or ``None``)."""
+    if isinstance(history, Conversation):
+        conversation = history
+        if conversation.data is None and data is not None:
+            conversation.set_data(data, targets)
+        conversation.settings = conversation.settings or settings
+        return conversation.ask(question)
+    conversation = Conversation(data=data, targets=targets, settings=settings)
+    for previous_question, previous_answer in history or []:
+        plan = route(previous_question, conversation.context.vocabulary(), conversation.last_plan)
+        conversation.remember(previous_question, Answer(previous_answer, plan.lang, "offline"), plan)
+    return conversation.ask(question)
+
+
+def answer_in_conversation(conversation: Conversation, question: str) -> Answer:
+    """Answer within a conversation (``Conversation.ask`` calls this under its lock)."""
+    answer: Answer | None = None
+    for event in stream_in_conversation(conversation, question):
+        if isinstance(event, Answer):
+            answer = event
+    assert answer is not None
+    return answer
+
+
+def stream_in_conversation(conversation: Conversation, question: str) -> Iterator[str | Answer]:
+    """Yield progress (tool names as they run) and finally the ``Answer``; remembers the turn."""
+    settings = conversation.settings or get_settings()
+    ctx = conversation.context
+    question = question.strip()
+    plan = route(question, ctx.vocabulary(), conversation.last_plan)
+    fallback: str | None = None
+    answer: Answer | None = None
+    if resolve_mode(settings) == "openai":
+        try:
+            model = make_remote_model(settings)
+            history = [(ctx.privacy.scrub(q), ctx.privacy.scrub(a)) for q, a in conversation.history_pairs()]
+            run = yield from _run(model, conversation, ctx.privacy.scrub(question), plan, settings,
+                                  prompt=system_prompt(plan.lang), history=history)
+            if not run.answer.strip():
+                raise RuntimeError("empty answer")
+            answer = _finish(run, conversation, question, plan, "llm", None)
+        except Exception as err:  # any remote failure falls back; the reason is shown to the user
+            fallback = describe_remote_failure(err) if not isinstance(err, RuntimeError) else (
+                "the remote model returned no answer")
+    if answer is None:
+        model = make_chat_model(settings.model_copy(update={"llm": "offline"}), plan=plan)
+        model.has_data = conversation.data is not None  # type: ignore[attr-defined]
+        run = yield from _run(model, conversation, question, plan, settings, prompt=None, history=())
+        answer = _finish(run, conversation, question, plan, "offline", fallback)
+    conversation.remember(question, answer, plan)
+    yield answer
+
+
+def _run(
+    model: Any,
+    conversation: Conversation,
+    question: str,
+    plan: Plan,
+    settings: Settings,
+    *,
+    prompt: str | None,
+    history: Sequence[tuple[str, str]],
+) -> Iterator[str | AgentRun]:
+    ctx = conversation.context
+    ctx.log = []
+    tools = build_tools(ctx)
+    run: AgentRun | None = None
+    for event in stream_agent(model, tools, question, system_prompt=prompt, history=history,
+                              max_tool_calls=settings.max_tool_calls):
+        if isinstance(event, AgentRun):
+            run = event
+        else:
+            yield event
+    assert run is not None
+    return run
+
+
+def _localised_note(reason: str, lang: str) -> str:
+    if lang == "ja":
+        reason = next((ja for key, ja in REASONS_JA.items() if key in reason), reason)
+    return FALLBACK_NOTE[lang].format(reason=reason)
+
+
+def _citations(records: list[Any], text: str, mode: str) -> list[Citation]:
+    found: dict[str, Citation] = {}
+    for r in records:
+        if r.name != "search_playbook":
+            continue
+        for p in (r.payload or {}).get("results", []) or []:
+            topic = p.get("topic")
+            if topic and topic not in found:
+                found[topic] = Citation(topic, str(p.get("source", "")), str(p.get("excerpt", ""))[:300],
+                                        str(p.get("title", "")), str(p.get("lang", "")))
+    if mode == "llm":
+        cited = set(re.findall(r"\[([a-z0-9-]+)\]", text))
+        chosen = [c for t, c in found.items() if t in cited]
+        return chosen or list(found.values())
+    return list(found.values())
+
+
+def _finish(
+    run: AgentRun, conversation: Conversation, question: str, plan: Plan, mode: str, fallback: str | None
+) -> Answer:
+    ctx = conversation.context
+    records = list(ctx.log)
+    text = run.answer.strip()
+    note = _localised_note(fallback, plan.lang) if fallback else None
+    if note:
+        text = f"{note}\n\n{text}"
+    sources: list[Any] = [r.output for r in records] + [r.args for r in records] + [question, note or ""]
+    grounding = check_grounding(text, sources)
+    if grounding.ungrounded:
+        text = mark_ungrounded(text, sources, " [unverified]" if plan.lang == "en" else "［未検証］")
+    findings: list[str] = []
+    for r in records:
+        if r.name == "diagnose_funnel":
+            for f in (r.payload or {}).get("findings", []) or []:
+                if f.get("code") and f["code"] not in findings:
+                    findings.append(f["code"])
+    return Answer(
+        answer=ctx.privacy.reveal(text),
+        language=plan.lang,
+        mode="llm" if mode == "llm" else "offline",
+        citations=_citations(records, text, mode),
+        tool_calls=[ToolCall(r.name, r.args) for r in records],
+        findings=findings,
+        grounding=grounding,
+        fallback=fallback,
+        intent=plan.intent,
+    )
