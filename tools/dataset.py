@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from tools.errors import DataQualityIssue
@@ -100,7 +101,12 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     n = len(out)
     phase = out[PHASE_COLUMN] if PHASE_COLUMN in out else pd.Series([None] * n, index=out.index)
-    phase_rank = phase.map(lambda v: STAGES.index(PHASE_STAGE[v]) if v in PHASE_STAGE else -1)
+    # a dict lookup, not a per-row lambda: this runs over every row of million-row uploads
+    stage_rank = {value: STAGES.index(stage) for value, stage in PHASE_STAGE.items()}
+    codes, uniques = pd.factorize(phase)
+    # code -1 (missing) picks the trailing -1
+    ranks = np.array([stage_rank.get(v, -1) for v in uniques] + [-1], dtype=np.int64)
+    phase_rank = pd.Series(ranks[codes], index=out.index)
     date_rank = pd.Series(-1, index=out.index)
     for rank, stage in enumerate(STAGES):
         col = STAGE_DATE_COLUMNS[stage]

@@ -1,0 +1,193 @@
+"""Read one uploaded file (CSV or XLSX) into a pyarrow table, with encoding and delimiter detection.
+
+Reading happens in two steps so the loader can choose column types from the header mapping:
+``sniff`` reads the bytes, detects format/encoding/delimiter and the header row; ``read_table``
+parses the data with pyarrow's multi-threaded CSV reader (ids and dimensions as strings, the rest
+type-inferred so ISO dates and plain numbers arrive already parsed).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from tools.errors import EmptyFileError, UnreadableFileError
+
+_EXPORT_HINT = "Export the report again as CSV (UTF-8 or Shift-JIS) or XLSX and upload that file"
+
+
+@dataclass
+class Sniffed:
+    """What the first look at a file found."""
+
+    name: str
+    data: bytes  # UTF-8 CSV bytes (transcoded when needed); empty for XLSX
+    encoding: str
+    sha256: str
+    headers: list[str]
+    delimiter: str = ","
+    xlsx_rows: list[list[str | None]] | None = None
+
+
+def sniff(path: Path) -> Sniffed:
+    """Read ``path``, detect XLSX / encoding / delimiter and return the header row."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFileError("file not found", file=str(path), hint="Check the path") from None
+    except OSError as err:
+        raise UnreadableFileError(f"the file cannot be read ({err.strerror})", file=str(path)) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if not raw.strip():
+        raise EmptyFileError("the file is empty", file=name, hint="Export the report again with its header row and data")
+    if raw.startswith(b"PK\x03\x04"):
+        return _sniff_xlsx(name, raw, digest)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFileError("this is a legacy Excel .xls file, which is not supported", file=name,
+                                  hint="Save it as .xlsx or CSV and upload that file")
+    text, encoding = _decode(name, raw)
+    data = raw if encoding == "utf-8" else text.encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = text.lstrip("\ufeff")[:65536]
+    first_line = head.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=first_line.count)
+    try:
+        headers = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+    except csv.Error:
+        headers = []
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        raise EmptyFileError("the first row is blank, so there is no header row", file=name, hint=_EXPORT_HINT)
+    return Sniffed(name, data, encoding, digest, headers, delimiter)
+
+
+def _decode(name: str, raw: bytes) -> tuple[str, str]:
+    """Text and encoding label: UTF-8, UTF-8 with BOM, UTF-16 with BOM or CP932."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw[:8192]:
+        raise UnreadableFileError("this is not a CSV or XLSX file (it contains binary data)", file=name,
+                                  hint=_EXPORT_HINT)
+    if raw.isascii():
+        return raw.decode("ascii"), "utf-8"
+    for encoding, label in (("utf-8-sig", "utf-8-sig"), ("cp932", "cp932")):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if label == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
+            label = "utf-8"
+        return text, label
+    raise UnreadableFileError("the file is not UTF-8, UTF-8 with BOM or CP932 (Shift-JIS) text", file=name,
+                              hint="Save it again as CSV UTF-8 from Excel or your CRM")
+
+
+def _sniff_xlsx(name: str, raw: bytes, digest: str) -> Sniffed:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    except Exception:  # openpyxl raises many types for a broken zip/xml; all mean the same here
+        raise UnreadableFileError("this is not a readable XLSX workbook", file=name, hint=_EXPORT_HINT) from None
+    rows = [r for r in rows if any(v is not None for v in r)]
+    if not rows:
+        raise EmptyFileError("the first sheet of the workbook is empty", file=name, hint=_EXPORT_HINT)
+    headers = [(h or "").strip() for h in rows[0]]
+    return Sniffed(name, b"", "xlsx", digest, headers, xlsx_rows=rows[1:])
+
+
+def _cell_text(value: object) -> str | None:
+    """XLSX cell -> text as a CSV export would show it (dates ISO, whole floats without '.0')."""
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[call-arg]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers made unique (``Amount``, ``Amount (2)``) so every column can be addressed."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, header in enumerate(headers):
+        name = header or f"column {i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple[pa.Table, int, list[int]]:
+    """Parse the data rows of ``wanted`` columns (header -> forced type, None = infer).
+
+    Returns the table, the number of data rows with the wrong number of fields (skipped) and a
+    few of their line numbers.
+    """
+    names = unique_headers(sniffed.headers)
+    if sniffed.xlsx_rows is not None:
+        return _xlsx_table(sniffed, names, wanted), 0, []
+    bad_rows: list[int] = []
+
+    def skip(row: pacsv.InvalidRow) -> str:
+        bad_rows.append(row.number or 0)
+        return "skip"
+
+    def read(column_types: dict[str, pa.DataType], newlines_in_values: bool) -> pa.Table:
+        bad_rows.clear()
+        return pacsv.read_csv(
+            io.BytesIO(sniffed.data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, invalid_row_handler=skip,
+                                             newlines_in_values=newlines_in_values),
+            convert_options=pacsv.ConvertOptions(
+                column_types=column_types, include_columns=list(wanted), null_values=[""],
+                strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+
+    types = {k: v for k, v in wanted.items() if v is not None}
+    newlines = False
+
+    def read_retrying(column_types: dict[str, pa.DataType]) -> pa.Table:
+        nonlocal newlines
+        table = read(column_types, newlines)
+        if bad_rows and not newlines and b'"' in sniffed.data:
+            # quoted values with line breaks (notes fields) break the fast parallel split
+            newlines = True
+            table = read(column_types, newlines)
+        return table
+
+    try:
+        table = read_retrying(types)
+    except pa.ArrowException:
+        # type inference tripped (e.g. a number column with a stray text value): read text only
+        try:
+            table = read_retrying({k: pa.string() for k in wanted})
+        except pa.ArrowException as err:
+            raise UnreadableFileError(f"this is not a readable CSV file ({str(err).splitlines()[0]})",
+                                      file=sniffed.name, hint=_EXPORT_HINT) from None
+    return table, len(bad_rows), sorted(bad_rows)[:3]
+
+
+def _xlsx_table(sniffed: Sniffed, names: list[str], wanted: dict[str, pa.DataType | None]) -> pa.Table:
+    rows = sniffed.xlsx_rows or []
+    columns = {}
+    for name in wanted:
+        i = names.index(name)
+        columns[name] = pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
+    return pa.table(columns) if columns else pa.table({"_": pa.nulls(len(rows))}).drop(["_"])
