@@ -1,0 +1,297 @@
+"""The bottleneck: which single lever costs the most revenue, and what-if on any lever.
+
+Revenue model (per period)::
+
+    new revenue = leads × lead_to_mql × mql_to_sql × sql_to_opportunity × win rate × deal size
+    landed      = new revenue × (1 − extra cycle days / period days)   # slower deals slip out
+    net         = landed − churn rate × active customer amount
+
+Each lever is measured current vs baseline (mature cohorts, see ``tools.cohorts``) with a test.
+*Sensitivity*: what restoring the lever to its baseline would be worth per period at today's
+levels. *Decomposition*: the log-mean (LMDI) split of the modelled revenue change across the
+multiplicative levers. The bottleneck is the significant, material deterioration with the largest
+restore value; ``None`` when nothing significant holds revenue back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.findings_context import AnalysisContext
+from tools.schema import LEVERS, TRANSITIONS
+from tools.stats import Comparison
+
+#: Smallest relative deterioration worth calling a bottleneck, per lever kind.
+MATERIAL_CHANGE = {
+    "lead_volume": 0.10,
+    "conversion": 0.10,
+    "deal_size": 0.10,
+    "cycle_time": 0.15,
+    "retention": 0.25,
+}
+MULTIPLICATIVE = ("lead_volume", *TRANSITIONS, "deal_size")
+
+
+@dataclass
+class LeverChange:
+    """One lever, current vs baseline, and what it is worth."""
+
+    lever: str
+    baseline: float | None
+    current: float | None
+    comparison: Comparison | None
+    significant: bool
+    revenue_impact: float  # revenue per period restoring the lever to baseline would add (<0: it improved)
+    contribution: float | None = None  # LMDI share of the modelled revenue change
+    segment: tuple[str, str] | None = None  # set when the deterioration is confined to one segment
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lever": self.lever,
+            "baseline": _r(self.baseline),
+            "current": _r(self.current),
+            "significant": self.significant,
+            "revenue_impact": _r(self.revenue_impact, 2),
+            "contribution": _r(self.contribution, 2),
+            "test": self.comparison.to_dict() if self.comparison else None,
+            "segment": {"dimension": self.segment[0], "value": self.segment[1]} if self.segment else None,
+        }
+
+
+@dataclass
+class Bottleneck:
+    """The lever holding revenue back the most (or none)."""
+
+    lever: str | None
+    revenue_impact: float | None
+    explanation: str
+    levers: list[LeverChange] = field(default_factory=list)
+    reference_revenue: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lever": self.lever,
+            "revenue_impact": _r(self.revenue_impact, 2),
+            "explanation": self.explanation,
+            "reference_revenue": _r(self.reference_revenue, 2),
+            "levers": [lc.to_dict() for lc in self.levers],
+        }
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    if value is None or math.isnan(value) or math.isinf(value):
+        return None
+    return round(float(value), digits)
+
+
+def _material(kind: str, comp: Comparison | None, worse_when_higher: bool = False) -> bool:
+    if comp is None or comp.relative_change is None or not comp.significant():
+        return False
+    change = comp.relative_change if worse_when_higher else -comp.relative_change
+    return change >= MATERIAL_CHANGE[kind]
+
+
+def lever_changes(ctx: AnalysisContext) -> tuple[list[LeverChange], float | None]:
+    """Measure every lever; return them with the reference (modelled current) revenue per period."""
+    measures: dict[str, Comparison | None] = {"lead_volume": ctx.stage_volume("lead")}
+    for t in TRANSITIONS:
+        measures[t] = ctx.conversion(t)
+    measures["deal_size"] = ctx.deal_size()
+    reference = _model_revenue(measures, current=True)
+    if reference is None:
+        revenue = ctx.won_revenue()
+        reference = revenue[1] if revenue else None
+    changes: list[LeverChange] = []
+    for lever in MULTIPLICATIVE:
+        comp = measures[lever]
+        kind = "conversion" if lever in TRANSITIONS else lever
+        ratio = _ratio(comp)
+        impact = reference * (1.0 / ratio - 1.0) if reference and ratio else 0.0
+        changes.append(
+            LeverChange(lever, _base(comp), _cur(comp), comp, _material(kind, comp), impact)
+        )
+    changes.append(_cycle_change(ctx, reference))
+    changes.append(_retention_change(ctx))
+    _decompose(changes, reference)
+    return changes, reference
+
+
+def _base(comp: Comparison | None) -> float | None:
+    return None if comp is None else comp.baseline
+
+
+def _cur(comp: Comparison | None) -> float | None:
+    return None if comp is None else comp.current
+
+
+def _ratio(comp: Comparison | None) -> float | None:
+    if comp is None or not comp.baseline or not comp.current:
+        return None
+    return comp.current / comp.baseline
+
+
+def _model_revenue(measures: dict[str, Comparison | None], *, current: bool) -> float | None:
+    value = 1.0
+    for lever in MULTIPLICATIVE:
+        comp = measures[lever]
+        part = _cur(comp) if current else _base(comp)
+        if part is None:
+            return None
+        value *= part
+    return value
+
+
+def _cycle_change(ctx: AnalysisContext, reference: float | None) -> LeverChange:
+    cycle = ctx.cycle()
+    if cycle is None:
+        return LeverChange("cycle_time", None, None, None, False, 0.0)
+    comp, med0, med1, _ = cycle
+    # revenue that slips out of a period while deals take longer (a delay, but a period's loss)
+    slipped = min(max((med1 - med0) / ctx.period_days, -1.0), 1.0)
+    impact = (reference or 0.0) * slipped
+    significant = _material("cycle_time", comp) and med1 > med0
+    return LeverChange("cycle_time", med0, med1, comp, significant, impact)
+
+
+def _retention_change(ctx: AnalysisContext) -> LeverChange:
+    churn = ctx.churn()
+    if churn is None:
+        return LeverChange("retention", None, None, None, False, 0.0)
+    comp, active_amount = churn
+    if comp.baseline is None or comp.current is None:
+        return LeverChange("retention", None, None, comp, False, 0.0)
+    impact = (comp.current - comp.baseline) * active_amount
+    significant = _material("retention", comp, worse_when_higher=True)
+    return LeverChange("retention", 1 - comp.baseline, 1 - comp.current, comp, significant, impact)
+
+
+def _decompose(changes: list[LeverChange], reference: float | None) -> None:
+    """LMDI contributions of the multiplicative levers; additive levers contribute −impact."""
+    ratios = {lc.lever: _ratio(lc.comparison) for lc in changes if lc.lever in MULTIPLICATIVE}
+    if reference and all(r for r in ratios.values()):
+        r1 = reference
+        r0 = reference / math.prod(r for r in ratios.values() if r)
+        weight = (r1 - r0) / math.log(r1 / r0) if r1 != r0 else r1
+        for lc in changes:
+            ratio = ratios.get(lc.lever)
+            if ratio:
+                lc.contribution = weight * math.log(ratio)
+    for lc in changes:
+        if lc.lever in ("cycle_time", "retention"):
+            lc.contribution = -lc.revenue_impact
+
+
+def find_bottleneck(ctx: AnalysisContext, findings: list[Any] | None = None) -> Bottleneck:
+    """The significant lever whose restoration is worth the most revenue (or ``None``)."""
+    if not ctx.comparable:
+        return Bottleneck(None, None, "Not enough history to compare a current and a baseline period.")
+    changes, reference = lever_changes(ctx)
+    _add_localised(ctx, changes, findings or [], reference)
+    candidates = [lc for lc in changes if lc.significant and lc.revenue_impact > 0]
+    if not candidates:
+        return Bottleneck(
+            None,
+            None,
+            "No lever deteriorated significantly between the baseline and current windows; "
+            "nothing stands out as holding revenue back.",
+            changes,
+            reference,
+        )
+    best = max(candidates, key=lambda lc: lc.revenue_impact)
+    return Bottleneck(best.lever, best.revenue_impact, explain(best), changes, reference)
+
+
+def _add_localised(
+    ctx: AnalysisContext, changes: list[LeverChange], findings: list[Any], reference: float | None
+) -> None:
+    """Let a conversion drop confined to one segment count for its lever, sized by that segment.
+
+    A segment's drop can be real and costly while the overall rate barely moves (an enterprise
+    win-rate fall hidden by SMB volume); its restore value is the segment's share of revenue.
+    """
+    if not reference:
+        return
+    by_lever = {lc.lever: lc for lc in changes}
+    for f in findings:
+        if f.code != "conversion_drop" or f.segment is None or f.transition not in by_lever:
+            continue
+        seg = f.evidence.get("segment", {})
+        p0, p1 = seg.get("baseline"), seg.get("current")
+        if not p0 or not p1:
+            continue
+        share = ctx.revenue_share(f.segment[0], f.segment[1])
+        impact = reference * share * (p0 / p1 - 1.0)
+        lever = by_lever[f.transition]
+        if not lever.significant or impact > lever.revenue_impact:
+            lever.significant = True
+            lever.revenue_impact = impact
+            lever.baseline, lever.current = p0, p1
+            lever.segment = f.segment
+
+
+def explain(change: LeverChange) -> str:
+    """A plain-language sentence for the chosen lever."""
+    b, c = change.baseline, change.current
+    impact = f"{change.revenue_impact:,.0f}"
+    comp = change.comparison
+    p = f" (p={comp.p_value:.3g}, n={comp.n_baseline}→{comp.n_current})" if comp else ""
+    if change.lever in TRANSITIONS and change.segment is not None:
+        what = (f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%} in "
+                f"{change.segment[0]} = {change.segment[1]}")
+    elif change.lever in TRANSITIONS:
+        what = f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%}{p}"
+    elif change.lever == "lead_volume":
+        what = f"new leads fell from {b:,.0f} to {c:,.0f} per period{p}"
+    elif change.lever == "deal_size":
+        what = f"average won deal size fell from {b:,.0f} to {c:,.0f}{p}"
+    elif change.lever == "cycle_time":
+        what = f"median sales cycle grew from {b:.0f} to {c:.0f} days{p}"
+    else:
+        what = f"retention fell from {b:.1%} to {c:.1%} per period{p}"
+    return f"{what}; restoring it to the baseline is worth about {impact} in revenue per period."
+
+
+def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> dict[str, Any]:
+    """Revenue per period if ``lever`` changed by ``change`` (relative, e.g. 0.1 = +10%).
+
+    Args:
+        data: the loaded dataset.
+        lever: one of the SPEC levers (lead_volume, lead_to_mql, ..., cycle_time, retention).
+        change: relative change of the lever, e.g. 0.1 for +10% or -0.2 for -20%.
+        as_of: optional analysis date.
+
+    Returns:
+        ``{"lever", "change", "current_value", "new_value", "revenue", "new_revenue", "revenue_change"}``.
+    """
+    from tools.errors import RevOpsInputError
+
+    if lever not in LEVERS:
+        raise RevOpsInputError(f"unknown lever '{lever}'", hint="Valid levers: " + ", ".join(LEVERS))
+    ctx = AnalysisContext.build(data, as_of=as_of)
+    changes, reference = lever_changes(ctx)
+    by_lever = {lc.lever: lc for lc in changes}
+    current = by_lever[lever].current
+    revenue = reference or 0.0
+    if lever in MULTIPLICATIVE:
+        if lever in TRANSITIONS and current is not None and current * (1 + change) > 1:
+            change = 1.0 / current - 1.0  # a conversion rate cannot exceed 100%
+        delta = revenue * change
+    elif lever == "cycle_time":
+        days = current or 0.0
+        delta = -revenue * min(max(days * change / ctx.period_days, -1.0), 1.0)
+    else:  # retention: a change of the retention rate moves churned amount on the active base
+        churn = ctx.churn()
+        active = churn[1] if churn else 0.0
+        retention = current if current is not None else 1.0
+        delta = active * min(retention * change, 1.0 - retention)
+    return {
+        "lever": lever,
+        "change": change,
+        "current_value": _r(current),
+        "new_value": _r(None if current is None else current * (1 + change)),
+        "revenue": _r(revenue, 2),
+        "new_revenue": _r(revenue + delta, 2),
+        "revenue_change": _r(delta, 2),
+    }

@@ -1,0 +1,154 @@
+"""Cohort conversion for one transition: current vs baseline, mature cohorts only.
+
+Records are grouped by the date they entered the *from* stage (falling back to the creation date
+when that stage has no date). A record converted if it reached the *to* stage within the
+transition's maturity lag; both windows are measured the same way, and the current window is the
+latest window whose cohorts have had that lag to convert. For ``opportunity_to_won`` the rate is
+the win rate, ``won / (won + lost)`` of deals closed in the window, so a slower cycle is not
+mistaken for a lower win rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tools.periods import (
+    ONE_DAY,
+    Grain,
+    Window,
+    latest_mature_windows,
+    maturity_lag_days,
+)
+from tools.schema import (
+    CREATED_COLUMN,
+    LOST_FLAG,
+    REACHED_COLUMNS,
+    STAGE_DATE_COLUMNS,
+    STAGES,
+    TRANSITION_STAGES,
+)
+from tools.stats import Comparison, compare_proportions
+
+WIN_TRANSITION = "opportunity_to_won"
+
+
+def stage_date(frame: pd.DataFrame, stage: str, *, fallback: str = "earlier") -> pd.Series:
+    """The date a record reached ``stage``.
+
+    When the stage has no date, ``fallback="earlier"`` uses the creation date (conservative for
+    cohort entry) and ``fallback="later"`` the first later stage date (for conversion timing).
+    """
+    col = STAGE_DATE_COLUMNS[stage]
+    dates = frame[col] if col in frame else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if fallback == "earlier":
+        return dates.fillna(frame[CREATED_COLUMN])
+    for later in STAGES[STAGES.index(stage) + 1 :]:
+        later_col = STAGE_DATE_COLUMNS[later]
+        if later_col in frame:
+            dates = dates.fillna(frame[later_col])
+    return dates
+
+
+def close_date(frame: pd.DataFrame) -> pd.Series:
+    """Won date, else lost date."""
+    won = frame["won_date"] if "won_date" in frame else pd.Series(pd.NaT, index=frame.index)
+    if "lost_date" in frame:
+        won = won.fillna(frame["lost_date"])
+    return won
+
+
+@dataclass
+class TransitionCohorts:
+    """Per-record cohort membership and outcome for one transition."""
+
+    transition: str
+    lag_days: float
+    current: Window
+    baseline: Window | None
+    definition: str
+    eligible: np.ndarray
+    success: np.ndarray
+    window: np.ndarray  # 0 baseline, 1 current, -1 neither
+
+    def counts(self, mask: np.ndarray | None = None) -> tuple[int, int, int, int]:
+        """(successes, n) in baseline then current, optionally within ``mask``."""
+        keep = self.eligible if mask is None else self.eligible & mask
+        base = keep & (self.window == 0)
+        cur = keep & (self.window == 1)
+        return (
+            int((self.success & base).sum()),
+            int(base.sum()),
+            int((self.success & cur).sum()),
+            int(cur.sum()),
+        )
+
+    def comparison(self, mask: np.ndarray | None = None) -> Comparison:
+        """Two-proportion test of current vs baseline (optionally within ``mask``)."""
+        return compare_proportions(*self.counts(mask))
+
+    def counts_by(self, key: pd.Series) -> pd.DataFrame:
+        """``x0, n0, x1, n1`` per value of ``key`` (index), for records in either window."""
+        keep = self.eligible & (self.window >= 0)
+        sub = pd.DataFrame(
+            {
+                "key": key.to_numpy()[keep],
+                "cur": self.window[keep] == 1,
+                "success": self.success[keep],
+            }
+        )
+        sub["base"] = ~sub["cur"]
+        sub["x0"] = sub["success"] & sub["base"]
+        sub["x1"] = sub["success"] & sub["cur"]
+        grouped = sub.groupby("key", observed=True)[["x0", "base", "x1", "cur"]].sum()
+        return grouped.rename(columns={"base": "n0", "cur": "n1"}).astype("int64")
+
+    def evidence(self) -> dict[str, object]:
+        """Window and maturity facts for a finding's evidence."""
+        return {
+            "definition": self.definition,
+            "maturity_lag_days": self.lag_days,
+            "current_window": self.current.label,
+            "baseline_window": self.baseline.label if self.baseline else None,
+        }
+
+
+def transition_cohorts(
+    frame: pd.DataFrame, transition: str, as_of: pd.Timestamp, grain: Grain
+) -> TransitionCohorts:
+    """Build the cohort view of ``transition`` (see module docstring)."""
+    a, b = TRANSITION_STAGES[transition]
+    first = frame[CREATED_COLUMN].min()
+    reached_from = frame[REACHED_COLUMNS[a]].to_numpy(dtype=bool)
+    if transition == WIN_TRANSITION:
+        # win rate is measured on deals *closed* in the window: closing is the event, no cohort
+        # has to mature, and a slower cycle does not read as a lower win rate
+        entered = close_date(frame)
+        is_won = frame[REACHED_COLUMNS["won"]].to_numpy(dtype=bool)
+        eligible = reached_from & (is_won | frame[LOST_FLAG].to_numpy(dtype=bool))
+        success = is_won
+        lag = 0.0
+        definition = "win rate: won / (won + lost) of deals closed in the window"
+    else:
+        entered = stage_date(frame, a)
+        arrived = stage_date(frame, b, fallback="later")
+        lag = maturity_lag_days(entered[reached_from], arrived[reached_from])
+        reached_to = frame[REACHED_COLUMNS[b]].to_numpy(dtype=bool)
+        # a record that reached the stage without any date counts as converted in time
+        in_time = _within(entered, arrived, lag) | arrived.isna().to_numpy()
+        eligible = reached_from
+        success = reached_to & in_time
+        definition = f"reached {b} within {lag:.0f} days of entering {a} (mature cohorts)"
+    current, baseline = latest_mature_windows(as_of, grain, lag, first)
+    window = np.full(len(frame), -1, dtype=np.int8)
+    window[current.contains(entered).to_numpy(dtype=bool)] = 1
+    if baseline is not None:
+        window[baseline.contains(entered).to_numpy(dtype=bool)] = 0
+    return TransitionCohorts(transition, lag, current, baseline, definition, eligible, success, window)
+
+
+def _within(start: pd.Series, end: pd.Series, lag: float) -> np.ndarray:
+    delta = ((end - start) / ONE_DAY).to_numpy(dtype="float64", na_value=np.nan)
+    return np.nan_to_num(delta, nan=np.inf) <= lag

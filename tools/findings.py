@@ -1,0 +1,116 @@
+"""Findings: what a RevOps lead should look at, each with severity, evidence and playbook topics.
+
+``Finding`` is the SPEC §5 finding object. ``detect_findings`` runs every detector over one
+``AnalysisContext``; the detectors live in ``tools.findings_conversion`` (conversion drops, mix
+shift, lead quality, follow-up), ``tools.findings_value`` (volume, deal size, cycle, churn, KPI
+green / revenue flat, coverage) and ``tools.findings_pipeline`` (stalled deals, recycle pool).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.findings_context import AnalysisContext
+from tools.schema import FINDING_CODES, FINDING_OWNERS, FINDING_TOPICS, SEVERITIES, TRANSITIONS
+from tools.stats import MIN_N, Comparison
+
+#: A "high" finding needs at least this many observations in each window ...
+HIGH_MIN_N = 50
+#: ... a p-value below this (after any multiple-comparison correction) ...
+HIGH_ALPHA = 0.001
+#: ... and an effect at least this many times the materiality threshold.
+HIGH_EFFECT_MULTIPLE = 1.5
+MEDIUM_ALPHA = 0.01
+LOW_ALPHA = 0.05
+
+
+@dataclass
+class Finding:
+    """One diagnosis finding (SPEC §5)."""
+
+    code: str
+    severity: str
+    summary: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    transition: str | None = None
+    segment: tuple[str, str] | None = None
+    revenue_impact: float | None = None
+
+    def __post_init__(self) -> None:
+        assert self.code in FINDING_CODES, self.code
+        assert self.severity in SEVERITIES, self.severity
+        assert self.transition is None or self.transition in TRANSITIONS, self.transition
+
+    @property
+    def playbook_topics(self) -> list[str]:
+        return list(FINDING_TOPICS[self.code])
+
+    @property
+    def owner(self) -> str:
+        return FINDING_OWNERS[self.code]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "transition": self.transition,
+            "segment": {"dimension": self.segment[0], "value": self.segment[1]} if self.segment else None,
+            "summary": self.summary,
+            "evidence": _clean(self.evidence),
+            "playbook_topics": self.playbook_topics,
+            "owner": self.owner,
+            "revenue_impact": _clean(self.revenue_impact),
+        }
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else round(value, 4)
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def severity_for(
+    comp: Comparison,
+    effect: float,
+    material: float,
+    *,
+    tests: int = 1,
+) -> str | None:
+    """Severity of a change of size ``effect`` (positive = worse) tested by ``comp``.
+
+    ``None`` when the change is not material or not significant at ``LOW_ALPHA``. ``tests`` is
+    the number of comparisons searched (Bonferroni). Small samples are at most "low".
+    """
+    if effect < material or comp.baseline is None or comp.current is None:
+        return None
+    p = min(1.0, comp.p_value * tests)
+    n = min(comp.n_baseline, comp.n_current)
+    if p < HIGH_ALPHA and n >= HIGH_MIN_N and effect >= HIGH_EFFECT_MULTIPLE * material:
+        return "high"
+    if p < MEDIUM_ALPHA and n >= MIN_N:
+        return "medium"
+    if p < LOW_ALPHA and n >= 10:
+        return "low"
+    return None
+
+
+def detect_findings(ctx: AnalysisContext) -> list[Finding]:
+    """Run every detector; findings come back in detector order (sort by severity to present)."""
+    from tools.findings_conversion import conversion_findings
+    from tools.findings_pipeline import pipeline_findings
+    from tools.findings_value import value_findings
+
+    findings: list[Finding] = []
+    if ctx.comparable:
+        findings += conversion_findings(ctx)
+        findings += value_findings(ctx, findings)
+    findings += pipeline_findings(ctx)
+    return findings

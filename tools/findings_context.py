@@ -1,0 +1,329 @@
+"""The shared analysis context: windows, cohorts and windowed measures computed once.
+
+The bottleneck and every finding detector read from one ``AnalysisContext`` so each number is
+computed in one place and the detectors stay small.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from tools.cohorts import TransitionCohorts, close_date, stage_date, transition_cohorts
+from tools.dataset import LoadedData
+from tools.metrics import amount_stats, churn_in_window
+from tools.periods import (
+    ONE_DAY,
+    Grain,
+    Periods,
+    Window,
+    choose_periods,
+    latest_mature_windows,
+    maturity_lag_days,
+)
+from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, REACHED_COLUMNS, TRANSITIONS
+from tools.stats import Comparison, compare_counts, compare_means, compare_proportions, two_sided_p
+
+
+def targets_frame(targets: object) -> pd.DataFrame | None:
+    """Tidy ``period, metric, target`` frame from a DataFrame or a ``Targets`` object."""
+    if targets is None:
+        return None
+    if isinstance(targets, pd.DataFrame):
+        frame = targets
+    else:
+        frame = None
+        for attr in ("frame", "long", "data", "table"):
+            value = getattr(targets, attr, None)
+            if isinstance(value, pd.DataFrame):
+                frame = value
+                break
+        if frame is None and callable(getattr(targets, "to_frame", None)):
+            frame = targets.to_frame()  # type: ignore[attr-defined]
+        if frame is None:
+            return None
+    if not {"period", "metric", "target"} <= set(frame.columns):
+        return None
+    out = frame[["period", "metric", "target"]].copy()
+    out["period"] = out["period"].astype("string")
+    out["metric"] = out["metric"].astype("string")
+    out["target"] = pd.to_numeric(out["target"], errors="coerce")
+    return out.dropna(subset=["target"])
+
+
+@dataclass
+class AnalysisContext:
+    """Everything the detectors share for one diagnosis run."""
+
+    data: LoadedData
+    periods: Periods
+    targets: pd.DataFrame | None = None
+    _cohorts: dict[str, TransitionCohorts] = field(default_factory=dict)
+    deal_size_adjusted_ratio: float | None = None
+
+    @classmethod
+    def build(
+        cls,
+        data: LoadedData,
+        targets: object = None,
+        *,
+        as_of: object = None,
+        grain: Grain | None = None,
+    ) -> AnalysisContext:
+        """Choose the windows and wrap the data."""
+        as_of_ts = None if as_of is None else pd.Timestamp(as_of)  # type: ignore[arg-type]
+        periods = choose_periods(data.frame, as_of=as_of_ts, grain=grain)
+        return cls(data=data, periods=periods, targets=targets_frame(targets))
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.data.frame
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return self.periods.as_of
+
+    @property
+    def grain(self) -> Grain:
+        return self.periods.grain
+
+    @property
+    def periods_per_year(self) -> int:
+        return 12 if self.grain == "month" else 4
+
+    @property
+    def period_days(self) -> float:
+        return 365.25 / self.periods_per_year
+
+    @property
+    def comparable(self) -> bool:
+        """There is a baseline window to compare with."""
+        return self.periods.current is not None and self.periods.baseline is not None
+
+    def cohorts(self, transition: str) -> TransitionCohorts:
+        """Cohort view of one transition (cached)."""
+        if transition not in self._cohorts:
+            self._cohorts[transition] = transition_cohorts(self.frame, transition, self.as_of, self.grain)
+        return self._cohorts[transition]
+
+    def conversion(self, transition: str, mask: np.ndarray | None = None) -> Comparison:
+        """Current vs baseline conversion of ``transition`` (optionally within ``mask``)."""
+        return self.cohorts(transition).comparison(mask)
+
+    @cached_property
+    def has_amounts(self) -> bool:
+        return AMOUNT_COLUMN in self.frame and bool(self.frame[AMOUNT_COLUMN].notna().any())
+
+    # --- windowed volume and value measures --------------------------------------------------
+
+    def windows(self) -> tuple[Window, Window] | None:
+        if self.periods.current is None or self.periods.baseline is None:
+            return None
+        return self.periods.baseline, self.periods.current
+
+    def in_windows(self, dates: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+        """(baseline mask, current mask) for ``dates``."""
+        wins = self.windows()
+        if wins is None:
+            return None
+        return wins[0].contains(dates), wins[1].contains(dates)
+
+    def stage_volume(self, stage: str, mask: pd.Series | None = None) -> Comparison | None:
+        """Records entering ``stage`` in current vs baseline (Poisson test)."""
+        dates = stage_date(self.frame, stage) if stage != "lead" else self.frame[CREATED_COLUMN]
+        masks = self.in_windows(dates)
+        if masks is None:
+            return None
+        reached = self.frame[REACHED_COLUMNS[stage]].astype(bool)
+        if mask is not None:
+            reached &= mask
+        return compare_counts(int((masks[0] & reached).sum()), int((masks[1] & reached).sum()))
+
+    @cached_property
+    def won_in_windows(self) -> tuple[pd.Series, pd.Series] | None:
+        """Masks of deals won in the baseline / current window."""
+        if "won_date" not in self.frame:
+            return None
+        return self.in_windows(self.frame["won_date"])
+
+    def won_revenue(self) -> tuple[float, float] | None:
+        """Won revenue in (baseline, current) windows."""
+        masks = self.won_in_windows
+        if masks is None or not self.has_amounts:
+            return None
+        amount = self.frame[AMOUNT_COLUMN].fillna(0.0)
+        return float(amount[masks[0]].sum()), float(amount[masks[1]].sum())
+
+    def deal_size(self, mask: pd.Series | None = None) -> Comparison | None:
+        """Average won amount, deals won in current vs baseline.
+
+        Means are the plain averages; the p-value comes from a log-amount comparison stratified by
+        the dimension that explains most of the amount variance (segment, usually), so a shift of
+        mix towards small customers is not read as smaller deals.
+        """
+        masks = self.won_in_windows
+        if masks is None or not self.has_amounts:
+            return None
+        base, cur = masks
+        if mask is not None:
+            base, cur = base & mask, cur & mask
+        amount = self.frame[AMOUNT_COLUMN]
+        m0, v0, n0 = amount_stats(amount[base])
+        m1, v1, n1 = amount_stats(amount[cur])
+        plain = compare_means(m0, v0, n0, m1, v1, n1)
+        stratified = stratified_log_test(self.frame, base, cur, self.data.dimensions)
+        if stratified is None:
+            return plain
+        p_value, ratio = stratified
+        self.deal_size_adjusted_ratio = ratio
+        return replace(plain, p_value=p_value, test="stratified log-amount z")
+
+    def revenue_share(self, dimension: str, value: str) -> float:
+        """Share of won revenue (current and baseline windows) coming from one dimension value."""
+        masks = self.won_in_windows
+        if masks is None or not self.has_amounts or dimension not in self.frame:
+            return 0.0
+        from tools.funnel import dimension_key
+
+        won = masks[0] | masks[1]
+        amount = self.frame[AMOUNT_COLUMN].fillna(0.0)
+        total = float(amount[won].sum())
+        in_slice = won & (dimension_key(self.frame, dimension) == value)
+        return float(amount[in_slice].sum()) / total if total else 0.0
+
+    def cycle(self) -> tuple[Comparison, float, float, float] | None:
+        """Opportunity cohorts closing within the baseline median close lag, current vs baseline.
+
+        Returns (test on the share closed in time, baseline median days, estimated current median
+        days, lag days). The current median is estimated by rescaling the baseline lag distribution
+        so it reproduces the current share closed in time (young cohorts cannot show it directly).
+        """
+        reached = self.frame[REACHED_COLUMNS["opportunity"]].to_numpy(dtype=bool)
+        opened = stage_date(self.frame, "opportunity")
+        closed_lag = ((close_date(self.frame) - opened) / ONE_DAY).to_numpy(dtype="float64", na_value=np.nan)
+        lags = np.where(np.isnan(closed_lag), np.inf, closed_lag)[reached]
+        finite = lags[np.isfinite(lags)]
+        if len(finite) < 10:
+            return None
+        horizon = float(np.ceil(np.median(finite)))
+        current, baseline = latest_mature_windows(self.as_of, self.grain, horizon, self.frame[CREATED_COLUMN].min())
+        if baseline is None:
+            return None
+        in_cur = current.contains(opened).to_numpy(dtype=bool)[reached]
+        in_base = baseline.contains(opened).to_numpy(dtype=bool)[reached]
+        ok = lags <= horizon
+        comp = compare_proportions(int((ok & in_base).sum()), int(in_base.sum()), int((ok & in_cur).sum()), int(in_cur.sum()))
+        base_lags = np.sort(lags[in_base])
+        if len(base_lags) < 10 or not comp.current:
+            return None
+        median0 = float(np.quantile(base_lags, 0.5))
+        share0 = comp.baseline or 0.0
+        # the baseline lag at which the baseline had closed the share the current window closes by `horizon`
+        q_cur = float(np.quantile(base_lags, min(max(comp.current, 0.01), 0.99)))
+        q_base = float(np.quantile(base_lags, min(max(share0, 0.01), 0.99)))
+        scale = q_base / q_cur if q_cur > 0 else 1.0
+        if not np.isfinite(median0):
+            return None
+        return comp, median0, median0 * scale, horizon
+
+    def churn(self) -> tuple[Comparison, float] | None:
+        """Churn rate on the active base, current vs baseline, plus the current active amount."""
+        wins = self.windows()
+        if wins is None or "churn_date" not in self.frame or self.frame["churn_date"].isna().all():
+            return None
+        base = churn_in_window(self.frame, wins[0])
+        cur = churn_in_window(self.frame, wins[1])
+        comp = compare_proportions(base.churned, base.active_customers, cur.churned, cur.active_customers)
+        return comp, cur.active_amount
+
+    def follow_up_windows(self) -> tuple[Window, Window | None] | None:
+        """MQL windows old enough for their first touches to have happened."""
+        if "first_touch_date" not in self.frame or "mql_date" not in self.frame:
+            return None
+        lag = maturity_lag_days(self.frame["mql_date"], self.frame["first_touch_date"])
+        return latest_mature_windows(self.as_of, self.grain, lag, self.frame[CREATED_COLUMN].min())
+
+    def follow_up_sla(self) -> Comparison | None:
+        """Share of MQLs touched within the SLA, by MQL date, current vs baseline (mature windows)."""
+        from tools.metrics import FOLLOW_UP_SLA_HOURS
+
+        wins = self.follow_up_windows()
+        if wins is None or wins[1] is None:
+            return None
+        mql = self.frame["mql_date"]
+        hours = (self.frame["first_touch_date"] - mql) / pd.Timedelta(hours=1)
+        # untouched MQLs count as outside the SLA: a dropped ball is the slowest follow-up
+        is_mql = mql.notna()
+        ok = hours.notna() & (hours >= 0) & (hours <= FOLLOW_UP_SLA_HOURS)
+        base, cur = wins[1].contains(mql) & is_mql, wins[0].contains(mql) & is_mql
+        if not (base.any() and hours.notna().any()):
+            return None
+        return compare_proportions(int((ok & base).sum()), int(base.sum()), int((ok & cur).sum()), int(cur.sum()))
+
+    def follow_up_medians(self) -> tuple[float | None, float | None]:
+        """Median follow-up hours for MQLs of the baseline and current (mature) windows."""
+        wins = self.follow_up_windows()
+        if wins is None or wins[1] is None:
+            return None, None
+        hours = (self.frame["first_touch_date"] - self.frame["mql_date"]) / pd.Timedelta(hours=1)
+        out = []
+        for w in (wins[1], wins[0]):
+            h = hours[w.contains(self.frame["mql_date"]) & hours.notna() & (hours >= 0)]
+            out.append(float(h.median()) if len(h) else None)
+        return out[0], out[1]
+
+
+def stratified_log_test(
+    frame: pd.DataFrame, base: pd.Series, cur: pd.Series, dims: list[str]
+) -> tuple[float, float] | None:
+    """(p-value, adjusted ratio) of log won amounts, current vs baseline, within strata.
+
+    The stratifying dimension is the one (with at most 12 values) whose groups explain most of
+    the variance of log amounts; per-stratum mean differences are combined by inverse variance.
+    """
+    amount = frame[AMOUNT_COLUMN]
+    sample = (base | cur) & amount.gt(0)
+    if sample.sum() < 10:
+        return None
+    logs = np.log(amount[sample].to_numpy(dtype="float64"))
+    best, best_r2 = None, 0.05
+    for dim in dims:
+        if dim == "employee_count" or dim not in frame:
+            continue
+        key = frame.loc[sample, dim].astype("string").fillna("(missing)")
+        if key.nunique() > 12:
+            continue
+        means = pd.Series(logs, index=key.index).groupby(key).transform("mean").to_numpy()
+        r2 = 1.0 - float(np.var(logs - means)) / max(float(np.var(logs)), 1e-12)
+        if r2 > best_r2:
+            best, best_r2 = dim, r2
+    keys = frame.loc[sample, best].astype("string").fillna("(missing)") if best else pd.Series("all", index=logs_index(sample))
+    table = pd.DataFrame({"key": keys.to_numpy(), "cur": cur[sample].to_numpy(), "log": logs})
+    num, den = 0.0, 0.0
+    for _, group in table.groupby("key"):
+        g0, g1 = group.loc[~group["cur"], "log"], group.loc[group["cur"], "log"]
+        if len(g0) < 2 or len(g1) < 2:
+            continue
+        var = float(g0.var()) / len(g0) + float(g1.var()) / len(g1)
+        if var <= 0:
+            continue
+        num += (float(g1.mean()) - float(g0.mean())) / var
+        den += 1.0 / var
+    if den == 0:
+        return None
+    diff = num / den
+    return two_sided_p(diff * math.sqrt(den)), math.exp(diff)
+
+
+def logs_index(mask: pd.Series) -> pd.Index:
+    """Index of the rows selected by ``mask``."""
+    return mask.index[mask.to_numpy(dtype=bool)]
+
+
+def all_transitions() -> tuple[str, ...]:
+    """The four funnel transitions, in order."""
+    return TRANSITIONS

@@ -1,0 +1,277 @@
+"""Conversion findings: drops localised to a transition and a segment, mix shift, lead quality,
+and slow follow-up.
+
+For each transition the current and baseline cohort rates are split by every dimension:
+
+* the *mix effect* is how far the overall rate moved because the share of each dimension value
+  moved (baseline per-value rates at today's mix); the *rate effect* is the rest. When the mix
+  explains most of a drop and no value's own rate fell, the finding is ``mix_shift`` (or
+  ``lead_quality_decline`` when the growing slice brought the lead growth) and no per-segment
+  drop is blamed (Simpson's paradox);
+* a value whose own rate fell significantly (Bonferroni over every cell searched) while the rest
+  of its dimension did not is a localised ``conversion_drop``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tools.findings import Finding, severity_for
+from tools.findings_context import AnalysisContext
+from tools.funnel import dimension_key
+from tools.schema import TRANSITIONS
+from tools.stats import Comparison, compare_proportions
+
+MATERIAL_DROP = 0.10
+#: Mix must explain at least this share of the overall change to call it a mix shift.
+MIX_SHARE = 0.6
+#: Dimensions tried for localisation, most meaningful first (ties go to the earlier one).
+DIMENSION_PRIORITY = ("segment", "lead_source", "icp_fit", "industry", "region", "employee_count", "owner")
+MIN_CELL_N = 20
+MAX_VALUES = 30
+
+
+@dataclass
+class Cell:
+    """One dimension value's rate, current vs baseline, and the rest of its dimension."""
+
+    dimension: str
+    value: str
+    comparison: Comparison
+    rest: Comparison
+    share_baseline: float
+    share_current: float
+
+
+@dataclass
+class MixSplit:
+    """Mix vs rate effect of one dimension on a transition's overall change."""
+
+    dimension: str
+    mix_effect: float
+    rate_effect: float
+    driver: str  # the value whose share change pulled the rate down most
+    driver_share: tuple[float, float]
+    driver_rate: float
+    others_rate: float
+
+
+def dimensions(ctx: AnalysisContext) -> list[str]:
+    present = set(ctx.data.dimensions)
+    return [d for d in DIMENSION_PRIORITY if d in present]
+
+
+def split_counts(ctx: AnalysisContext, transition: str, dimension: str) -> pd.DataFrame | None:
+    """Per-value ``x0, n0, x1, n1`` of a transition's cohorts (``None`` if too many values)."""
+    table = ctx.cohorts(transition).counts_by(dimension_key(ctx.frame, dimension))
+    if len(table) < 2 or len(table) > MAX_VALUES:
+        return None
+    return table
+
+
+def mix_split(table: pd.DataFrame, dimension: str) -> MixSplit | None:
+    """Shift-share split of the overall change into mix and rate effects."""
+    n0, n1 = table["n0"].sum(), table["n1"].sum()
+    if n0 == 0 or n1 == 0:
+        return None
+    w0, w1 = table["n0"] / n0, table["n1"] / n1
+    p1_v = (table["x1"] / table["n1"]).where(table["n1"] > 0)
+    # a value new in the current window has no baseline rate: its arrival is pure mix
+    p0_v = (table["x0"] / table["n0"]).where(table["n0"] > 0).fillna(p1_v).fillna(0.0)
+    p0 = float(table["x0"].sum() / n0)
+    p1 = float(table["x1"].sum() / n1)
+    p_mix = float((w1 * p0_v).sum())
+    pull = (w1 - w0) * (p0_v - p0)  # how much each value's share change moved the rate
+    driver = str(pull.idxmin())
+    rest = table.drop(index=driver)
+    others = float(rest["x0"].sum() + rest["x1"].sum()) / max(float(rest["n0"].sum() + rest["n1"].sum()), 1.0)
+    return MixSplit(
+        dimension=dimension,
+        mix_effect=p_mix - p0,
+        rate_effect=p1 - p_mix,
+        driver=driver,
+        driver_share=(float(w0[driver]), float(w1[driver])),
+        driver_rate=float(p0_v[driver]),
+        others_rate=others,
+    )
+
+
+def cells(table: pd.DataFrame, dimension: str) -> list[Cell]:
+    """Per-value comparisons with enough data, and the pooled rest of the dimension."""
+    total = table.sum()
+    out = []
+    for value, row in table.iterrows():
+        if min(row["n0"], row["n1"]) < MIN_CELL_N:
+            continue
+        rest = total - row
+        out.append(
+            Cell(
+                dimension,
+                str(value),
+                compare_proportions(int(row["x0"]), int(row["n0"]), int(row["x1"]), int(row["n1"])),
+                compare_proportions(int(rest["x0"]), int(rest["n0"]), int(rest["x1"]), int(rest["n1"])),
+                float(row["n0"] / total["n0"]) if total["n0"] else 0.0,
+                float(row["n1"] / total["n1"]) if total["n1"] else 0.0,
+            )
+        )
+    return out
+
+
+def _drop(comp: Comparison) -> float:
+    rel = comp.relative_change
+    return -rel if rel is not None else 0.0
+
+
+def transition_findings(ctx: AnalysisContext, transition: str, lead_growth: Comparison | None) -> list[Finding]:
+    """Findings for one transition (at most one: mix/quality, or a drop)."""
+    cohorts = ctx.cohorts(transition)
+    if cohorts.baseline is None:
+        return []
+    overall = cohorts.comparison()
+    splits: list[MixSplit] = []
+    all_cells: list[Cell] = []
+    for dim in dimensions(ctx):
+        table = split_counts(ctx, transition, dim)
+        if table is None:
+            continue
+        split = mix_split(table, dim)
+        if split is not None:
+            splits.append(split)
+        all_cells += cells(table, dim)
+    tests = max(len(all_cells), 1)
+    evidence = {"overall": overall.to_dict(), **cohorts.evidence()}
+
+    overall_severity = severity_for(overall, _drop(overall), MATERIAL_DROP)
+    if overall_severity is not None:
+        change = (overall.current or 0.0) - (overall.baseline or 0.0)
+        mixes = [s for s in splits if change < 0 and s.mix_effect / change >= MIX_SHARE]
+        if mixes:
+            split = min(mixes, key=lambda s: s.mix_effect)
+            own_drops = [
+                c for c in all_cells if c.dimension == split.dimension
+                and severity_for(c.comparison, _drop(c.comparison), MATERIAL_DROP, tests=tests)
+            ]
+            if not own_drops:
+                return [_mix_finding(ctx, transition, overall_severity, split, evidence, lead_growth)]
+
+    localised = []
+    for c in all_cells:
+        sev = severity_for(c.comparison, _drop(c.comparison), MATERIAL_DROP, tests=tests)
+        rest_dropped = severity_for(c.rest, _drop(c.rest), MATERIAL_DROP / 2) is not None
+        if sev is not None and not rest_dropped:
+            localised.append((c.comparison.p_value, DIMENSION_PRIORITY.index(c.dimension), sev, c))
+    if localised:
+        _, _, sev, c = min(localised, key=lambda item: (item[0], item[1]))
+        evidence.update({"segment": c.comparison.to_dict(), "rest_of_dimension": c.rest.to_dict(),
+                         "bonferroni_tests": tests})
+        return [
+            Finding(
+                "conversion_drop",
+                sev,
+                f"{_name(transition)} fell in {c.dimension} = {c.value}: "
+                f"{c.comparison.baseline:.1%} → {c.comparison.current:.1%} "
+                f"(n={c.comparison.n_baseline}→{c.comparison.n_current}); the rest of {c.dimension} held "
+                f"({c.rest.baseline:.1%} → {c.rest.current:.1%}).",
+                evidence,
+                transition=transition,
+                segment=(c.dimension, c.value),
+            )
+        ]
+    if overall_severity is not None:
+        return [
+            Finding(
+                "conversion_drop",
+                overall_severity,
+                f"{_name(transition)} fell from {overall.baseline:.1%} to {overall.current:.1%} "
+                f"({cohorts.baseline.label} → {cohorts.current.label}, "
+                f"n={overall.n_baseline}→{overall.n_current}, p={overall.p_value:.2g}) across the board.",
+                evidence,
+                transition=transition,
+            )
+        ]
+    return []
+
+
+def _mix_finding(
+    ctx: AnalysisContext,
+    transition: str,
+    severity: str,
+    split: MixSplit,
+    evidence: dict[str, object],
+    lead_growth: Comparison | None,
+) -> Finding:
+    """``mix_shift``, or ``lead_quality_decline`` when the low-converting slice brought the growth."""
+    s0, s1 = split.driver_share
+    evidence.update(
+        {
+            "dimension": split.dimension,
+            "mix_effect": split.mix_effect,
+            "rate_effect": split.rate_effect,
+            "driver_share_baseline": s0,
+            "driver_share_current": s1,
+            "driver_rate": split.driver_rate,
+            "others_rate": split.others_rate,
+        }
+    )
+    grew = lead_growth is not None and (lead_growth.relative_change or 0.0) >= MATERIAL_DROP and lead_growth.significant()
+    code = "lead_quality_decline" if grew else "mix_shift"
+    if code == "mix_shift":
+        summary = (
+            f"{_name(transition)} fell because the mix moved, not because any {split.dimension} converts worse: "
+            f"{split.driver} went from {s0:.0%} to {s1:.0%} of the cohort and converts at "
+            f"{split.driver_rate:.1%} vs {split.others_rate:.1%} for the rest; per-{split.dimension} rates held."
+        )
+    else:
+        summary = (
+            f"Lead growth came from {split.dimension} = {split.driver} ({s0:.0%} → {s1:.0%} of the cohort), "
+            f"which converts at {split.driver_rate:.1%} on {_name(transition)} vs {split.others_rate:.1%} for the "
+            f"rest; the overall rate fell with the mix."
+        )
+    return Finding(code, severity, summary, evidence, transition=transition, segment=(split.dimension, split.driver))
+
+
+def _name(transition: str) -> str:
+    return transition.replace("_", " ")
+
+
+def follow_up_finding(ctx: AnalysisContext, conversion: Comparison | None) -> list[Finding]:
+    """``slow_follow_up``: fewer MQLs touched within the SLA, with MQL→SQL falling alongside."""
+    sla = ctx.follow_up_sla()
+    if sla is None:
+        return []
+    severity = severity_for(sla, _drop(sla), MATERIAL_DROP)
+    if severity is None:
+        return []
+    fell = conversion is not None and severity_for(conversion, _drop(conversion), MATERIAL_DROP / 2) is not None
+    if not fell:
+        severity = "low"
+    med0, med1 = ctx.follow_up_medians()
+    evidence: dict[str, object] = {"within_sla": sla.to_dict(), "median_hours_baseline": med0,
+                                   "median_hours_current": med1}
+    if conversion is not None:
+        evidence["mql_to_sql"] = conversion.to_dict()
+    hours = f" (median {med0:.0f}h → {med1:.0f}h)" if med0 is not None and med1 is not None else ""
+    tail = (f"; MQL→SQL fell with it ({conversion.baseline:.1%} → {conversion.current:.1%})"
+            if fell and conversion is not None else "")
+    return [
+        Finding(
+            "slow_follow_up",
+            severity,
+            f"MQLs contacted within the SLA fell from {sla.baseline:.0%} to {sla.current:.0%}{hours}{tail}.",
+            evidence,
+            transition="mql_to_sql",
+        )
+    ]
+
+
+def conversion_findings(ctx: AnalysisContext) -> list[Finding]:
+    """All conversion-related findings."""
+    lead_growth = ctx.stage_volume("lead")
+    out: list[Finding] = []
+    for t in TRANSITIONS:
+        out += transition_findings(ctx, t, lead_growth)
+    mql_to_sql = ctx.conversion("mql_to_sql") if ctx.cohorts("mql_to_sql").baseline is not None else None
+    out += follow_up_finding(ctx, mql_to_sql)
+    return out

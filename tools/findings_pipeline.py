@@ -1,0 +1,69 @@
+"""Pipeline findings: stalled open deals and the recycle pool worth re-nurturing."""
+
+from __future__ import annotations
+
+from tools.findings import Finding
+from tools.findings_context import AnalysisContext
+from tools.metrics import stage_aging
+from tools.schema import AMOUNT_COLUMN, LOST_FLAG, REACHED_COLUMNS
+
+#: Share of open pipeline (by amount, else count) stalled beyond which the finding is "medium".
+STALLED_MEDIUM_SHARE = 0.3
+#: Unconverted MQLs must be at least this old (days) to count as recyclable, not still in play.
+RECYCLE_MIN_AGE_DAYS = 90
+
+
+def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Open deals older than the 90th-percentile won cycle."""
+    aging = stage_aging(ctx.frame, ctx.as_of)
+    if aging.stalled_deals == 0 or aging.stall_threshold_days is None:
+        return []
+    share = (aging.stalled_amount / aging.open_amount) if aging.open_amount else aging.stalled_deals / max(
+        aging.open_deals, 1
+    )
+    severity = "medium" if share >= STALLED_MEDIUM_SHARE and aging.stalled_deals >= 10 else "low"
+    return [
+        Finding(
+            "stalled_pipeline",
+            severity,
+            f"{aging.stalled_deals} of {aging.open_deals} open deals ({share:.0%} of open pipeline) have been "
+            f"open longer than {aging.stall_threshold_days:.0f} days, the 90th percentile of won cycles; "
+            "close them out or re-qualify them so the pipeline and forecast stay honest.",
+            {**aging.to_dict(), "stalled_share": share},
+            transition="opportunity_to_won",
+        )
+    ]
+
+
+def recycle_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Lost deals and old unconverted MQLs: the pool to re-nurture."""
+    frame = ctx.frame
+    lost = frame[LOST_FLAG].astype(bool)
+    mql_date = frame["mql_date"] if "mql_date" in frame else frame["created_date"]
+    age = (ctx.as_of - mql_date).dt.days
+    stuck_mql = (
+        frame[REACHED_COLUMNS["mql"]].astype(bool)
+        & ~frame[REACHED_COLUMNS["sql"]].astype(bool)
+        & (age >= RECYCLE_MIN_AGE_DAYS)
+    )
+    n_lost, n_mql = int(lost.sum()), int(stuck_mql.sum())
+    if n_lost + n_mql == 0:
+        return []
+    lost_amount = float(frame.loc[lost, AMOUNT_COLUMN].fillna(0.0).sum()) if ctx.has_amounts else None
+    evidence = {"lost_deals": n_lost, "lost_amount": lost_amount, "unconverted_mqls": n_mql,
+                "min_age_days": RECYCLE_MIN_AGE_DAYS}
+    amount = f" worth {lost_amount:,.0f}" if lost_amount else ""
+    return [
+        Finding(
+            "recycle_opportunity",
+            "info",
+            f"Recycle pool: {n_lost} lost deals{amount} and {n_mql} MQLs older than {RECYCLE_MIN_AGE_DAYS} days "
+            "that never became SQL; most buyers purchase later, so route them back to nurturing.",
+            evidence,
+        )
+    ]
+
+
+def pipeline_findings(ctx: AnalysisContext) -> list[Finding]:
+    """Stalled pipeline and recycle pool."""
+    return stalled_finding(ctx) + recycle_finding(ctx)

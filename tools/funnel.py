@@ -1,0 +1,191 @@
+"""Funnel math: reached counts and amounts per stage, and stage-to-stage conversion.
+
+Overall conversion is ``reached(to) / reached(from)`` over the whole data, count-based and
+amount-based. Current-vs-baseline conversion is cohort-based (see ``tools.cohorts``). Everything
+is vectorised (one groupby per table) so it runs on millions of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from tools.dataset import LoadedData
+from tools.errors import RevOpsInputError
+from tools.periods import GRAINS, Grain, choose_periods, code_window, maturity_lag_days, period_codes
+from tools.schema import (
+    AMOUNT_COLUMN,
+    CREATED_COLUMN,
+    DIMENSION_COLUMNS,
+    REACHED_COLUMNS,
+    STAGE_DATE_COLUMNS,
+    STAGES,
+    TRANSITION_STAGES,
+    TRANSITIONS,
+)
+
+
+@dataclass(frozen=True)
+class StageCount:
+    """Records (and their amount) that reached a stage."""
+
+    stage: str
+    count: int
+    amount: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StageConversion:
+    """Conversion from one stage to the next, by count and by amount."""
+
+    transition: str
+    from_count: int
+    to_count: int
+    rate: float | None
+    amount_rate: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def has_amounts(frame: pd.DataFrame) -> bool:
+    """The frame carries at least one deal amount."""
+    return AMOUNT_COLUMN in frame and bool(frame[AMOUNT_COLUMN].notna().any())
+
+
+def stage_table(frame: pd.DataFrame, keys: list[pd.Series] | None = None) -> pd.DataFrame:
+    """Reached counts ``<stage>`` and amounts ``<stage>_amount`` per group (one row if no keys)."""
+    data: dict[str, np.ndarray] = {}
+    amount = frame[AMOUNT_COLUMN].fillna(0.0).to_numpy() if has_amounts(frame) else None
+    for stage in STAGES:
+        reached = frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool)
+        data[stage] = reached.astype(np.int64)
+        if amount is not None:
+            data[f"{stage}_amount"] = np.where(reached, amount, 0.0)
+    table = pd.DataFrame(data, index=frame.index)
+    if not keys:
+        return table.sum().to_frame().T
+    return table.groupby([k.rename(k.name or f"key{i}") for i, k in enumerate(keys)], observed=True).sum()
+
+
+def stage_counts(frame: pd.DataFrame) -> list[StageCount]:
+    """Records that reached each stage over the whole data (SPEC §5 ``funnel.stages``)."""
+    row = stage_table(frame).iloc[0]
+    amounts = has_amounts(frame)
+    return [
+        StageCount(s, int(row[s]), float(row[f"{s}_amount"]) if amounts else None) for s in STAGES
+    ]
+
+
+def conversions_from_row(row: pd.Series, amounts: bool) -> list[StageConversion]:
+    """Stage conversions from one row of ``stage_table``."""
+    out = []
+    for t in TRANSITIONS:
+        a, b = TRANSITION_STAGES[t]
+        n_from, n_to = int(row[a]), int(row[b])
+        amount_rate = None
+        if amounts and row[f"{a}_amount"] > 0:
+            amount_rate = float(row[f"{b}_amount"] / row[f"{a}_amount"])
+        out.append(StageConversion(t, n_from, n_to, n_to / n_from if n_from else None, amount_rate))
+    return out
+
+
+def stage_conversions(frame: pd.DataFrame) -> list[StageConversion]:
+    """Whole-data conversion per transition (count- and amount-based)."""
+    return conversions_from_row(stage_table(frame).iloc[0], has_amounts(frame))
+
+
+def check_dimension(frame: pd.DataFrame, by: str) -> None:
+    """Raise a message the caller (or the model) can act on when ``by`` cannot be used."""
+    if by not in DIMENSION_COLUMNS:
+        raise RevOpsInputError(
+            f"unknown dimension '{by}'", hint="Valid dimensions: " + ", ".join(DIMENSION_COLUMNS)
+        )
+    if by not in frame or not frame[by].notna().any():
+        present = [d for d in DIMENSION_COLUMNS if d in frame and frame[d].notna().any()]
+        raise RevOpsInputError(
+            f"the data has no '{by}' column",
+            hint="Dimensions present: " + (", ".join(present) if present else "none"),
+        )
+
+
+def dimension_key(frame: pd.DataFrame, by: str) -> pd.Series:
+    """The dimension as a string key with missing values labelled ``(missing)``."""
+    col = frame[by]
+    if by == "employee_count":
+        col = employee_band(col)
+    return col.astype("string").fillna("(missing)").rename(by)
+
+
+def employee_band(counts: pd.Series) -> pd.Series:
+    """Bucket employee counts into the usual company-size bands."""
+    bins = [-np.inf, 49, 249, 999, np.inf]
+    labels = ["1-49", "50-249", "250-999", "1000+"]
+    return pd.cut(pd.to_numeric(counts, errors="coerce"), bins=bins, labels=labels).astype("string")
+
+
+def funnel_summary(
+    data: LoadedData | pd.DataFrame,
+    by: str | None = None,
+    period: Grain | None = None,
+) -> dict[str, object]:
+    """Funnel stages and conversions, overall or split by a dimension and/or a cohort period.
+
+    Args:
+        data: the loaded dataset (or a canonical frame with stage flags).
+        by: a dimension (lead_source, segment, industry, employee_count, icp_fit, owner, region).
+        period: "month" or "quarter" to split by lead-creation cohort.
+
+    Returns:
+        ``{"by", "period", "groups": [{"key": {...}, "stages": [...], "conversions": [...]}]}``;
+        period groups carry ``immature`` transitions whose cohort has not had time to convert.
+    """
+    frame = data.frame if isinstance(data, LoadedData) else data
+    keys: list[pd.Series] = []
+    if by is not None:
+        check_dimension(frame, by)
+        keys.append(dimension_key(frame, by))
+    if period is not None:
+        if period not in GRAINS:
+            raise RevOpsInputError(f"unknown period '{period}'", hint="Use month or quarter")
+        keys.append(period_codes(frame[CREATED_COLUMN], period).rename("period"))
+    amounts = has_amounts(frame)
+    table = stage_table(frame, keys)
+    lags = transition_lags(frame) if period is not None else {}
+    as_of = choose_periods(frame).as_of if period is not None else None
+    groups = []
+    for idx, row in table.iterrows():
+        key_values = idx if isinstance(idx, tuple) else (idx,)
+        key: dict[str, object] = {}
+        if keys:
+            key = {k.name: v for k, v in zip(keys, key_values, strict=True)}
+        group: dict[str, object] = {
+            "key": key,
+            "stages": [
+                {"stage": s, "count": int(row[s]), "amount": float(row[f"{s}_amount"]) if amounts else None}
+                for s in STAGES
+            ],
+            "conversions": [c.to_dict() for c in conversions_from_row(row, amounts)],
+        }
+        if period is not None and as_of is not None:
+            window = code_window(int(key["period"]), period)  # type: ignore[call-overload]
+            key["period"] = window.label
+            end = window.end
+            group["immature"] = [t for t in TRANSITIONS if end + pd.Timedelta(days=lags[t]) > as_of]
+        groups.append(group)
+    return {"by": by, "period": period, "groups": groups}
+
+
+def transition_lags(frame: pd.DataFrame) -> dict[str, float]:
+    """Maturity lag (days) per transition, from creation, for period-split funnels."""
+    out = {}
+    for t in TRANSITIONS:
+        _, b = TRANSITION_STAGES[t]
+        col = STAGE_DATE_COLUMNS[b]
+        out[t] = maturity_lag_days(frame[CREATED_COLUMN], frame[col]) if col in frame else 0.0
+    return out

@@ -1,0 +1,245 @@
+"""Plain-text rendering of a ``Diagnosis`` for the terminal, in English or Japanese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.diagnosis import Diagnosis
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Funnel diagnosis",
+        "as_of": "As of",
+        "rows": "records",
+        "windows": "Comparison",
+        "vs": "vs",
+        "funnel": "Funnel",
+        "stage": "Stage",
+        "count": "Reached",
+        "amount": "Amount",
+        "transition": "Transition",
+        "rate": "Overall",
+        "baseline": "Baseline",
+        "current": "Current",
+        "metrics": "Key metrics",
+        "bottleneck": "Bottleneck",
+        "none": "none — no lever deteriorated significantly",
+        "impact": "revenue at stake per period",
+        "findings": "Findings",
+        "no_findings": "No findings.",
+        "quality": "Data quality",
+        "no_quality": "No data-quality warnings.",
+        "rows_affected": "rows",
+        "win_rate": "Win rate",
+        "average_deal_size": "Average deal size",
+        "median_cycle_days": "Median sales cycle (days)",
+        "median_follow_up_hours": "Median follow-up (hours)",
+        "churn_rate": "Churn rate (current window)",
+        "weighted_pipeline": "Weighted pipeline",
+        "open_pipeline": "Open pipeline",
+    },
+    "ja": {
+        "title": "ファネル診断",
+        "as_of": "基準日",
+        "rows": "件",
+        "windows": "比較期間",
+        "vs": "対",
+        "funnel": "ファネル",
+        "stage": "ステージ",
+        "count": "到達数",
+        "amount": "金額",
+        "transition": "遷移",
+        "rate": "全期間",
+        "baseline": "比較期間",
+        "current": "直近",
+        "metrics": "主要指標",
+        "bottleneck": "ボトルネック",
+        "none": "なし（有意に悪化したレバーはありません）",
+        "impact": "期間あたりの影響売上",
+        "findings": "検出事項",
+        "no_findings": "検出事項はありません。",
+        "quality": "データ品質",
+        "no_quality": "データ品質の警告はありません。",
+        "rows_affected": "行",
+        "win_rate": "受注率",
+        "average_deal_size": "平均受注金額",
+        "median_cycle_days": "商談期間の中央値（日）",
+        "median_follow_up_hours": "初回対応までの中央値（時間）",
+        "churn_rate": "解約率（直近期間）",
+        "weighted_pipeline": "加重パイプライン",
+        "open_pipeline": "進行中パイプライン",
+    },
+}
+
+STAGE_NAMES = {
+    "en": {"lead": "Lead", "mql": "MQL", "sql": "SQL", "opportunity": "Opportunity", "won": "Won"},
+    "ja": {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"},
+}
+TRANSITION_NAMES = {
+    "en": {
+        "lead_to_mql": "Lead → MQL",
+        "mql_to_sql": "MQL → SQL",
+        "sql_to_opportunity": "SQL → Opportunity",
+        "opportunity_to_won": "Opportunity → Won",
+    },
+    "ja": {
+        "lead_to_mql": "リード → MQL",
+        "mql_to_sql": "MQL → SQL",
+        "sql_to_opportunity": "SQL → 商談",
+        "opportunity_to_won": "商談 → 受注",
+    },
+}
+LEVER_NAMES = {
+    "en": {
+        "lead_volume": "lead volume",
+        "deal_size": "deal size",
+        "cycle_time": "sales cycle time",
+        "retention": "retention (churn)",
+        **{k: v for k, v in TRANSITION_NAMES["en"].items()},
+    },
+    "ja": {
+        "lead_volume": "リード数",
+        "deal_size": "受注単価",
+        "cycle_time": "商談期間",
+        "retention": "継続率（解約）",
+        **{k: v for k, v in TRANSITION_NAMES["ja"].items()},
+    },
+}
+FINDING_NAMES = {
+    "en": {
+        "kpi_green_revenue_flat": "KPIs green, revenue flat",
+        "lead_quality_decline": "Lead quality decline",
+        "mix_shift": "Mix shift",
+        "conversion_drop": "Conversion drop",
+        "slow_follow_up": "Slow follow-up",
+        "lead_volume_decline": "Lead volume decline",
+        "deal_size_drop": "Deal size drop",
+        "cycle_time_increase": "Longer sales cycle",
+        "churn_increase": "Churn increase",
+        "stalled_pipeline": "Stalled pipeline",
+        "recycle_opportunity": "Recycle opportunity",
+        "pipeline_coverage_low": "Low pipeline coverage",
+    },
+    "ja": {
+        "kpi_green_revenue_flat": "KPIは達成、売上は横ばい",
+        "lead_quality_decline": "リードの質の低下",
+        "mix_shift": "構成比の変化（ミックスシフト）",
+        "conversion_drop": "転換率の低下",
+        "slow_follow_up": "初回対応の遅れ",
+        "lead_volume_decline": "リード数の減少",
+        "deal_size_drop": "受注単価の低下",
+        "cycle_time_increase": "商談期間の長期化",
+        "churn_increase": "解約の増加",
+        "stalled_pipeline": "停滞商談",
+        "recycle_opportunity": "リサイクル機会",
+        "pipeline_coverage_low": "パイプライン不足",
+    },
+}
+SEVERITY_NAMES = {
+    "en": {"high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFO"},
+    "ja": {"high": "重大", "medium": "中", "low": "低", "info": "参考"},
+}
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _money(value: Any) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def ja_summary(finding: dict[str, Any]) -> str:
+    """A Japanese sentence for a finding, built from its evidence (no translation of free text)."""
+    code = finding["code"]
+    seg = finding.get("segment")
+    where = f"（{seg['dimension']} = {seg['value']}）" if seg else ""
+    transition = TRANSITION_NAMES["ja"].get(finding.get("transition") or "", "")
+    ev = finding.get("evidence", {})
+    overall = ev.get("segment") or ev.get("overall") or {}
+    if code == "conversion_drop":
+        return (f"{transition}の転換率が{_pct(overall.get('baseline'))}から{_pct(overall.get('current'))}に"
+                f"低下しました{where}。")
+    if code in ("mix_shift", "lead_quality_decline"):
+        return (f"{transition}の全体の転換率は、{seg['value'] if seg else '一部'}の構成比が"
+                f"{_pct(ev.get('driver_share_baseline'))}から{_pct(ev.get('driver_share_current'))}に増えたために"
+                f"下がりました（この層の転換率は{_pct(ev.get('driver_rate'))}、その他は{_pct(ev.get('others_rate'))}）。"
+                + ("セグメントごとの転換率は変わっていません。" if code == "mix_shift" else ""))
+    if code == "slow_follow_up":
+        sla = ev.get("within_sla", {})
+        return (f"MQLへの24時間以内の初回対応率が{_pct(sla.get('baseline'))}から{_pct(sla.get('current'))}に"
+                "低下し、MQL→SQLの転換率も下がっています。")
+    if code == "lead_volume_decline":
+        leads = ev.get("leads", {})
+        return f"新規リード数が{_money(leads.get('baseline'))}件から{_money(leads.get('current'))}件に減少しました{where}。"
+    if code == "deal_size_drop":
+        d = ev.get("deal_size", {})
+        return f"平均受注金額が{_money(d.get('baseline'))}から{_money(d.get('current'))}に低下しました。"
+    if code == "cycle_time_increase":
+        return (f"商談のクローズまでの期間の中央値が約{_money(ev.get('median_days_baseline'))}日から"
+                f"約{_money(ev.get('median_days_current_estimate'))}日に延びています。")
+    if code == "churn_increase":
+        c = ev.get("churn", {})
+        return f"既存顧客の解約率が{_pct(c.get('baseline'))}から{_pct(c.get('current'))}に上昇しました。"
+    if code == "kpi_green_revenue_flat":
+        return ("リード・MQL・SQLなどの量のKPIは達成・増加していますが、売上は伸びていません"
+                f"{where}。量を生んだ層の下流の転換率が低いためです。")
+    if code == "stalled_pipeline":
+        return (f"進行中の商談{ev.get('open_deals')}件のうち{ev.get('stalled_deals')}件が"
+                f"{_money(ev.get('stall_threshold_days'))}日以上動いていません。クローズまたは再評価が必要です。")
+    if code == "recycle_opportunity":
+        return (f"失注商談{ev.get('lost_deals')}件と、{ev.get('min_age_days')}日以上SQLにならないMQL"
+                f"{ev.get('unconverted_mqls')}件がリサイクル（再育成）の対象です。")
+    if code == "pipeline_coverage_low":
+        return f"進行中パイプラインは売上目標の{ev.get('coverage', 0):.1f}倍しかありません（目安は3倍）。"
+    return str(finding.get("summary", ""))
+
+
+def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
+    """The ``revops diagnose`` text report."""
+    lang = lang if lang in LABELS else "en"
+    t = LABELS[lang]
+    d = diagnosis.to_dict()
+    lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({d['rows']:,} {t['rows']})"]
+    periods = d["periods"]
+    lines.append(f"{t['windows']}: {periods['current']} {t['vs']} {periods['baseline']} ({periods['grain']})")
+    lines += ["", t["funnel"]]
+    lines.append(f"  {t['stage']:<14}{t['count']:>12}{t['amount']:>20}")
+    for s in d["funnel"]["stages"]:
+        lines.append(f"  {STAGE_NAMES[lang][s['stage']]:<14}{s['count']:>12,}{_money(s['amount']):>20}")
+    lines.append("")
+    lines.append(f"  {t['transition']:<22}{t['rate']:>10}{t['baseline']:>10}{t['current']:>10}")
+    for c in d["funnel"]["conversions"]:
+        name = TRANSITION_NAMES[lang][c["transition"]]
+        lines.append(f"  {name:<22}{_pct(c['rate']):>10}{_pct(c['baseline_rate']):>10}{_pct(c['current_rate']):>10}")
+    lines += ["", t["metrics"]]
+    m = d["metrics"]
+    for key in ("win_rate", "churn_rate"):
+        lines.append(f"  {t[key]}: {_pct(m.get(key))}")
+    for key in ("average_deal_size", "open_pipeline", "weighted_pipeline"):
+        lines.append(f"  {t[key]}: {_money(m.get(key))}")
+    for key in ("median_cycle_days", "median_follow_up_hours"):
+        value = m.get(key)
+        lines.append(f"  {t[key]}: {'—' if value is None else f'{value:.1f}'}")
+    b = d["bottleneck"]
+    lines += ["", t["bottleneck"]]
+    if b["lever"] is None:
+        lines.append(f"  {t['none']}")
+    else:
+        lines.append(f"  {LEVER_NAMES[lang][b['lever']]} — {t['impact']}: {_money(b['revenue_impact'])}")
+        if lang == "en":
+            lines.append(f"  {b['explanation']}")
+    lines += ["", t["findings"]]
+    if not d["findings"]:
+        lines.append(f"  {t['no_findings']}")
+    for f in d["findings"]:
+        sev = SEVERITY_NAMES[lang][f["severity"]]
+        name = FINDING_NAMES[lang][f["code"]]
+        summary = f["summary"] if lang == "en" else ja_summary(f)
+        lines.append(f"  [{sev}] {name}: {summary}")
+    lines += ["", t["quality"]]
+    if not d["data_quality"]:
+        lines.append(f"  {t['no_quality']}")
+    for q in d["data_quality"]:
+        lines.append(f"  - {q['message']} ({q['rows']} {t['rows_affected']})")
+    return "\n".join(lines)

@@ -1,0 +1,161 @@
+"""Small, hand-written statistics: Wilson intervals and two-sample tests (no scipy).
+
+Every rate comparison the diagnosis makes goes through here so that sample sizes, intervals
+and p-values are computed one way. Normal approximations are used throughout; callers enforce a
+minimum n before trusting them (``MIN_N``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: Below this many observations in either window a comparison is reported but never "high".
+MIN_N = 30
+#: Two-sided significance level for a single comparison.
+ALPHA = 0.01
+
+
+def normal_cdf(z: float) -> float:
+    """Standard normal cumulative distribution function."""
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def two_sided_p(z: float) -> float:
+    """Two-sided p-value of a standard normal statistic."""
+    if math.isnan(z):
+        return 1.0
+    return max(0.0, min(1.0, 2.0 * (1.0 - normal_cdf(abs(z)))))
+
+
+def safe_rate(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator`` or ``None`` when the denominator is zero."""
+    return float(numerator) / float(denominator) if denominator else None
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion (95% by default); ``None`` when ``n == 0``."""
+    if n <= 0:
+        return None
+    p = successes / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Current vs baseline of one quantity, with the test that says whether it moved."""
+
+    baseline: float | None
+    current: float | None
+    n_baseline: int
+    n_current: int
+    p_value: float
+    test: str
+    ci_baseline: tuple[float, float] | None = None
+    ci_current: tuple[float, float] | None = None
+
+    @property
+    def relative_change(self) -> float | None:
+        """``current / baseline - 1`` (``None`` when undefined)."""
+        if self.baseline in (None, 0) or self.current is None:
+            return None
+        return self.current / self.baseline - 1.0
+
+    @property
+    def enough_data(self) -> bool:
+        """Both windows hold at least ``MIN_N`` observations."""
+        return min(self.n_baseline, self.n_current) >= MIN_N
+
+    def significant(self, alpha: float = ALPHA) -> bool:
+        """The change is statistically significant at ``alpha`` and both windows are large enough."""
+        return self.enough_data and self.p_value < alpha
+
+    def to_dict(self) -> dict[str, object]:
+        """Evidence-ready dict (rounded)."""
+        out: dict[str, object] = {
+            "baseline": _round(self.baseline),
+            "current": _round(self.current),
+            "n_baseline": self.n_baseline,
+            "n_current": self.n_current,
+            "p_value": _round(self.p_value, 6),
+            "test": self.test,
+        }
+        if self.ci_baseline is not None:
+            out["ci_baseline"] = [_round(v) for v in self.ci_baseline]
+        if self.ci_current is not None:
+            out["ci_current"] = [_round(v) for v in self.ci_current]
+        return out
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), digits)
+
+
+def compare_proportions(x_base: int, n_base: int, x_cur: int, n_cur: int) -> Comparison:
+    """Two-proportion z-test (pooled) of ``x_cur/n_cur`` against ``x_base/n_base``."""
+    p0 = safe_rate(x_base, n_base)
+    p1 = safe_rate(x_cur, n_cur)
+    if p0 is None or p1 is None:
+        p_value = 1.0
+    else:
+        pooled = (x_base + x_cur) / (n_base + n_cur)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / n_base + 1 / n_cur))
+        p_value = two_sided_p((p1 - p0) / se) if se > 0 else (1.0 if p0 == p1 else 0.0)
+    return Comparison(
+        baseline=p0,
+        current=p1,
+        n_baseline=int(n_base),
+        n_current=int(n_cur),
+        p_value=p_value,
+        test="two-proportion z",
+        ci_baseline=wilson_interval(int(x_base), int(n_base)),
+        ci_current=wilson_interval(int(x_cur), int(n_cur)),
+    )
+
+
+def compare_means(
+    mean_base: float, var_base: float, n_base: int, mean_cur: float, var_cur: float, n_cur: int
+) -> Comparison:
+    """Welch z-test of two means from summary statistics (sample variances)."""
+    if n_base < 2 or n_cur < 2:
+        return Comparison(
+            _none_if_nan(mean_base), _none_if_nan(mean_cur), int(n_base), int(n_cur), 1.0, "welch z"
+        )
+    se = math.sqrt(var_base / n_base + var_cur / n_cur)
+    equal = 1.0 if mean_cur == mean_base else 0.0
+    p_value = two_sided_p((mean_cur - mean_base) / se) if se > 0 else equal
+    half0 = 1.96 * math.sqrt(var_base / n_base)
+    half1 = 1.96 * math.sqrt(var_cur / n_cur)
+    return Comparison(
+        baseline=float(mean_base),
+        current=float(mean_cur),
+        n_baseline=int(n_base),
+        n_current=int(n_cur),
+        p_value=p_value,
+        test="welch z",
+        ci_baseline=(mean_base - half0, mean_base + half0),
+        ci_current=(mean_cur - half1, mean_cur + half1),
+    )
+
+
+def compare_counts(count_base: int, count_cur: int) -> Comparison:
+    """Poisson test of two counts over equal exposure (z on the difference)."""
+    total = count_base + count_cur
+    p_value = two_sided_p((count_cur - count_base) / math.sqrt(total)) if total > 0 else 1.0
+    return Comparison(
+        baseline=float(count_base),
+        current=float(count_cur),
+        n_baseline=int(count_base),
+        n_current=int(count_cur),
+        p_value=p_value,
+        test="poisson z",
+    )
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
