@@ -143,7 +143,7 @@ def _detect_dialect(headers: Sequence[str], columns: dict[str, str], role: str) 
 def overall_dialect(dialects: Iterable[str], roles: Iterable[str]) -> str:
     """One label for the whole upload: a vendor family, ``opportunity_only`` or ``a+b``."""
     families = sorted({d.split("_")[0] if d.startswith(("hubspot", "salesforce")) else d for d in dialects})
-    if set(roles) == {"opportunities"} and families in (["opportunity_only"], ["generic"]):
+    if set(roles) == {"opportunities"}:
         return "opportunity_only"
     return "+".join(families) if families else "canonical"
 

@@ -243,10 +243,13 @@ def _assemble(data: dict[str, object], mapping: FileMapping, rows: int) -> pd.Da
 def _report_mapping(parsed: list[ParsedFile]) -> dict[str, str]:
     """canonical -> "Column" (one file) or "file: Column; file: Column" (several)."""
     several = len(parsed) > 1
+    joined = {p.mapping.role for p in parsed} == {"leads", "opportunities"}
     mapping: dict[str, list[str]] = {}
     for p in parsed:
         for key, header in p.mapping.columns.items():
-            if key in ("stage", "status"):
+            if key == CREATED_COLUMN and joined and p.mapping.role == "opportunities":
+                key = "opportunity_date"
+            elif key in ("stage", "status"):
                 key = "phase"
             elif key == "close_date":
                 key = "won_date/lost_date"

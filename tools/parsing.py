@@ -169,7 +169,8 @@ def parse_numbers(column: pa.ChunkedArray | pa.Array) -> Parsed:
     non_empty = len(text) - text.null_count
     if not non_empty:
         return Parsed(pa.nulls(len(text), pa.float64()), 0, [], 0)
-    stripped = pc.replace_substring_regex(text, r"[,\s¥$€£円]|JPY|USD|EUR", "")
+    # a backslash is the yen sign of Shift-JIS (0x5C) read as CP932
+    stripped = pc.replace_substring_regex(text, r"[,\s¥$€£円\\]|JPY|USD|EUR", "")
     stripped = pc.replace_substring_regex(stripped, r"^\((.*)\)$", r"-\1")
     valid = pc.fill_null(pc.match_substring_regex(stripped, _NUMBER), False)
     values = pc.cast(pc.if_else(valid, stripped, None), pa.float64())

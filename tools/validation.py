@@ -193,8 +193,10 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
         pairs += [(c, "lost_date") for c in order if c != "won_date"]
     bad_any = pd.Series(False, index=frame.index)
     details = []
+    # compare calendar days: a date-only stage on the same day as a timestamped one is in order
+    days = {c: frame[c].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") for c in set(sum(pairs, ()))}
     for earlier, later in pairs:
-        bad = frame[later] < frame[earlier]
+        bad = pd.Series(days[later] < days[earlier], index=frame.index)
         n = int(bad.sum())
         if n:
             details.append(f"{later} before {earlier}: {n}")
