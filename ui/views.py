@@ -1,0 +1,183 @@
+"""Markdown and chat-message views of loaded data, diagnoses and answers.
+
+Pure functions from plain dicts / dataclasses to strings and Gradio message dicts, so they can be
+unit-tested without a browser. Names and number formats come from ``assistant.labels``; the
+numbers themselves come from ``tools.diagnosis`` and ``assistant`` answers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING, Any
+
+from assistant import labels as words
+from ui.charts import transition_name
+from ui.labels import label
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.settings import Settings
+    from tools.dataset import LoadedData
+
+HEADLINE_METRICS = ("win_rate", "average_deal_size", "median_cycle_days", "won_revenue", "open_pipeline")
+SEVERITY_ICON = {"high": "🔴", "medium": "🟠", "low": "🟡", "info": "🔵"}
+MAX_EXCERPT = 420
+
+
+def _word(table: dict[str, dict[str, str]], lang: str, key: str | None) -> str:
+    if key is None:
+        return ""
+    return table.get(lang, table["en"]).get(key) or table["en"].get(key) or key
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+
+
+def mode_markdown(settings: Settings | None, lang: str) -> str:
+    """The mode indicator: offline, or LLM with the model name (and endpoint host)."""
+    from assistant.models import resolve_mode
+
+    if settings is None:
+        return label(lang, "mode_offline")
+    try:
+        mode = resolve_mode(settings)
+    except Exception as err:  # misconfiguration shows up in the indicator, not as a crash
+        return f"{label(lang, 'mode_offline')} — {err}"
+    if mode == "offline":
+        return label(lang, "mode_offline")
+    model = settings.openai_model
+    if settings.openai_base_url:
+        model += f" @ {settings.openai_base_url}"
+    return label(lang, "mode_llm", model=model)
+
+
+def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) -> str:
+    """The data panel: detected dialect, files, column mapping and data-quality warnings."""
+    if data is None:
+        return label(lang, "no_data")
+    lines = [f"**{label(lang, 'dialect')}:** `{data.dialect}`" + (" · demo" if is_demo else ""), ""]
+    if data.files:
+        lines += [
+            f"| {label(lang, 'files')} | {label(lang, 'dialect')} | {label(lang, 'encoding')} | {label(lang, 'rows')} |",
+            "|---|---|---|---:|",
+        ]
+        lines += [f"| {_cell(f.name)} | {_cell(f.dialect)} | {_cell(f.encoding)} | {f.rows:,} |" for f in data.files]
+        lines.append("")
+    lines += [f"**{label(lang, 'mapping')}**", "", f"| {label(lang, 'canonical')} | {label(lang, 'source_column')} |",
+              "|---|---|"]
+    lines += [f"| `{_cell(k)}` | {_cell(v)} |" for k, v in data.mapping.items()]
+    lines += ["", f"**{label(lang, 'data_quality')}**", ""]
+    if data.data_quality:
+        lines += [f"- ⚠️ `{_cell(d.code)}` — {_cell(d.message)} ({d.rows:,} {label(lang, 'rows')})"
+                  for d in data.data_quality]
+    else:
+        lines.append(label(lang, "no_warnings"))
+    return "\n".join(lines)
+
+
+def _impact(value: Any) -> str:
+    return words.money(value) if isinstance(value, int | float) else "—"
+
+
+def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
+    """Bottleneck, headline metrics and the findings list."""
+    if not diagnosis:
+        return label(lang, "no_data")
+    out: list[str] = []
+    bottleneck = diagnosis.get("bottleneck") or {}
+    lever = bottleneck.get("lever")
+    out.append(f"### {label(lang, 'bottleneck')}")
+    if lever:
+        out.append(f"**{_word(words.LEVER, lang, lever)}** — {label(lang, 'revenue_at_stake')}: "
+                   f"**{_impact(bottleneck.get('revenue_impact'))}**")
+        if bottleneck.get("explanation"):
+            out.append(f"\n{bottleneck['explanation']}")
+    else:
+        out.append(label(lang, "no_bottleneck"))
+    metrics = diagnosis.get("metrics") or {}
+    shown = [m for m in HEADLINE_METRICS if metrics.get(m) is not None]
+    if shown:
+        out += [f"\n### {label(lang, 'metrics')}", ""]
+        out += [f"- {_word(words.METRIC, lang, m)}: **{words.fmt_metric(m, metrics[m])}**" for m in shown]
+    out.append(f"\n### {label(lang, 'findings')}\n")
+    findings = diagnosis.get("findings") or []
+    if not findings:
+        out.append(label(lang, "no_findings"))
+    for f in findings:
+        where = transition_name(f.get("transition"), lang)
+        segment = f.get("segment")
+        if segment:
+            where = f"{where} · {segment['dimension']}={segment['value']}".lstrip(" ·")
+        head = f"{SEVERITY_ICON.get(f['severity'], '')} **{_word(words.FINDING, lang, f['code'])}**"
+        head += f" ({_word(words.SEVERITY, lang, f['severity'])}{', ' + where if where else ''})"
+        owner = f" — {f['owner']}" if f.get("owner") else ""
+        out.append(f"- {head}{owner}: {f.get('summary', '')}")
+    return "\n".join(out)
+
+
+# --- chat ---------------------------------------------------------------------------------------
+
+
+def _args(args: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False, default=str)}" for k, v in args.items())
+
+
+def tool_calls_markdown(answer: Answer) -> str:
+    """The tool calls of an answer, one per line, as code."""
+    calls = [f"{c.name}({_args(c.args)})" for c in answer.tool_calls]
+    return "```\n" + "\n".join(calls) + "\n```" if calls else "—"
+
+
+def citations_markdown(answer: Answer) -> str:
+    """Each cited playbook passage: topic, title, source file and the excerpt."""
+    parts = []
+    for c in answer.citations:
+        excerpt = " ".join(c.excerpt.split())
+        if len(excerpt) > MAX_EXCERPT:
+            excerpt = excerpt[:MAX_EXCERPT].rstrip() + "…"
+        title = c.title or c.topic
+        parts.append(f"**[{c.topic}] {title}** — `{c.source}`\n\n> {excerpt}")
+    return "\n\n".join(parts)
+
+
+def answer_text(answer: Answer, lang: str) -> str:
+    """The answer body plus any fallback note and unverified-number warning."""
+    text = answer.answer.rstrip()
+    if answer.fallback:
+        text += "\n\n_" + label(lang, "fallback", reason=answer.fallback) + "_"
+    ungrounded = getattr(answer.grounding, "ungrounded", None)
+    if ungrounded:
+        text += "\n\n_" + label(lang, "ungrounded", numbers=", ".join(ungrounded)) + "_"
+    return text
+
+
+def working_message(progress: list[str], lang: str, *, done: bool = False) -> dict[str, Any]:
+    """The collapsible 'how this was computed' message while (or after) the tools run."""
+    return {
+        "role": "assistant",
+        "content": "\n".join(f"- {p}" for p in progress) or "…",
+        "metadata": {"title": label(lang, "how_computed" if done else "thinking"),
+                     "status": "done" if done else "pending"},
+    }
+
+
+def answer_messages(answer: Answer, lang: str, progress: list[str] | None = None) -> list[dict[str, Any]]:
+    """The finished answer as chat messages: how it was computed, the text, the sources."""
+    how = tool_calls_markdown(answer)
+    if progress:
+        how = "\n".join(f"- {p}" for p in progress) + "\n\n" + how
+    messages: list[dict[str, Any]] = [
+        {"role": "assistant", "content": how,
+         "metadata": {"title": label(lang, "how_computed"), "status": "done"}},
+        {"role": "assistant", "content": answer_text(answer, lang)},
+    ]
+    if answer.citations:
+        messages.append({
+            "role": "assistant",
+            "content": citations_markdown(answer),
+            "metadata": {"title": label(lang, "sources", n=len(answer.citations)), "status": "done"},
+        })
+    return messages
