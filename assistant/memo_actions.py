@@ -3,7 +3,7 @@
 Each finding code maps to a few actions (KPI redesign, MQL/SQL definitions and SLA, recycling,
 capacity, process). Actions carry a horizon (30/60/90 days) so the plan can be built from them.
 The only numbers in these texts are the playbook's policy constants listed in
-``POLICY_NUMBERS`` (the 24-hour SLA and the 30/60/90-day horizons); data numbers come from tools.
+``POLICY_NUMBERS`` (the 24-hour SLA, the 30/60/90-day horizons and the p < 0.001 display floor); data numbers come from tools.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Fixed policy numbers that appear in template text (not data claims).
-POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90"})
+POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90", "0.001"})
 
 CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "en": {
@@ -163,3 +163,36 @@ ALWAYS: tuple[ActionTemplate, ...] = (
 def actions_for(code: str) -> tuple[ActionTemplate, ...]:
     """The action templates for a finding code (empty for unknown codes)."""
     return ACTIONS.get(code, ())
+
+
+#: Why the playbook says so, per finding (shown even when retrieval is unavailable).
+REASONING: dict[str, dict[str, str]] = {
+    "en": {
+        "kpi_green_revenue_flat": "When each function optimises its own volume KPI, the funnel's outputs stop adding up to revenue (partial optimisation). Fix the revenue target first, then derive linked, quality-aware KPIs for each function from it.",
+        "lead_quality_decline": "MQL and SQL definitions are a valve: loosening them raises volume but sends IS and FS leads that do not convert. Qualification (ICP fit, scoring, BANT) should be tuned to downstream capacity and conversion.",
+        "mix_shift": "A total conversion rate blends segments with very different rates; when the mix changes, the total moves even if no team's performance changed. Compare like with like and watch trends per segment.",
+        "conversion_drop": "Each stage's output is the next stage's input, so a drop at one transition flows straight through to revenue. Watch trends rather than absolutes and check each phase's exit criteria.",
+        "slow_follow_up": "Lead interest cools quickly, so hot leads need contact within the SLA. A written Marketing–IS SLA with a clear handoff (what is passed, by when) prevents dropped balls.",
+        "lead_volume_decline": "Upstream output is downstream input: at the same rates, fewer leads today mean fewer wins a few months later. Rebalance demand generation and use nurturing to keep the top of the funnel full.",
+        "deal_size_drop": "Deal size follows whom you sell to: a drift toward smaller customers lowers revenue even when win counts hold. Revisit the ICP and the SMB/enterprise split.",
+        "cycle_time_increase": "Longer cycles delay revenue and tie up sales capacity. Phase exit criteria and capacity planning keep deals moving.",
+        "churn_increase": "Revenue leaks after the sale when onboarding and usage are not managed. CS should act on churn precursors and feed what it learns back to Marketing and FS.",
+        "stalled_pipeline": "Deals that sit past their phase's typical age rarely close and distort the forecast. Each phase needs exit criteria and a regular review of aged deals.",
+        "recycle_opportunity": "Most new leads are not ready to buy now but will buy later; unconverted leads and lost deals are a recycle pool that costs less than new demand.",
+        "pipeline_coverage_low": "Revenue decomposes into leads × conversion × deal size; reverse-planning the target shows how much pipeline each stage must supply and whether capacity can carry it.",
+    },
+    "ja": {
+        "kpi_green_revenue_flat": "各部門が自部門の量的KPIだけを最適化すると、ファネル全体の成果が売上につながらなくなります（部分最適）。まず売上目標を固定し、そこから各部門の質を伴うKPIを連動させて設計します。",
+        "lead_quality_decline": "MQL・SQLの定義は流量を調整するバルブです。基準を緩めると件数は増えますが、転換しないリードがISやFSに流れ込みます。ICP適合・スコアリング・BANTによる見極めを、後工程のキャパシティと転換率に合わせて調整します。",
+        "mix_shift": "全体の転換率は、転換率の異なるセグメントが混ざった値です。構成比が変わると、どのチームの実力も変わっていなくても全体の数値が動きます。セグメントごとに同じ条件で比較し、推移を追うことが重要です。",
+        "conversion_drop": "各ステージの成果は次のステージへの入力になるため、一つの遷移で転換率が落ちると、そのまま売上の減少につながります。絶対値よりも推移を見て、各フェーズの通過基準を点検します。",
+        "slow_follow_up": "リードの関心はすぐに冷めるため、ホットなリードにはSLA内での接触が欠かせません。マーケティングとISの間で、何をいつまでに引き継ぐかを明文化したSLAを定めることで、ボールの取りこぼしを防ぎます。",
+        "lead_volume_decline": "上流の成果は下流の入力です。転換率が同じでも、いまリードが減れば数カ月後の受注が減ります。デマンドジェネレーションの配分を見直し、ナーチャリングでファネル上流を維持します。",
+        "deal_size_drop": "受注単価は誰に売るかで決まります。小規模顧客への偏りが進むと、受注件数が維持されていても売上は下がります。ICPと中小企業／大企業の切り分けを見直します。",
+        "cycle_time_increase": "営業サイクルが延びると売上の計上が遅れ、営業のキャパシティも圧迫されます。フェーズの通過基準とキャパシティ計画によって商談の流れを保ちます。",
+        "churn_increase": "オンボーディングや利用状況が管理されていないと、受注後に売上が流出します。CSは解約の兆候に先手を打ち、得られた知見をマーケティングやFSに還流させます。",
+        "stalled_pipeline": "フェーズの標準滞留期間を超えた商談は受注に至りにくく、売上予測も歪めます。フェーズごとの通過基準と、滞留案件の定期的な見直しが必要です。",
+        "recycle_opportunity": "新規リードの多くは今すぐではなく、将来に購入します。商談化しなかったリードや失注案件は、新規獲得より低コストで活用できるリサイクル資源です。",
+        "pipeline_coverage_low": "売上はリード数×転換率×単価に分解できます。目標から逆算すると、各ステージが供給すべきパイプラインの量と、それを営業のキャパシティで処理できるかが分かります。",
+    },
+}

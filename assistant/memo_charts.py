@@ -1,0 +1,199 @@
+"""Static charts for the memo (matplotlib, Agg backend), readable in print and in Japanese.
+
+Each function takes numbers that came from a tool result and returns PNG bytes. Text uses a
+CJK-capable font (Noto Sans CJK JP, else IPAGothic) found through fontconfig, so Japanese labels
+never render as boxes. Charts use the same plain colours in every format.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import font_manager  # noqa: E402
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+
+PRIMARY = "#1f4e79"
+ACCENT = "#c55a11"
+MUTED = "#a6a6a6"
+DPI = 200
+
+#: Font files tried in order (Debian fonts-noto-cjk, fonts-ipafont-gothic).
+CJK_FONT_CANDIDATES: tuple[str, ...] = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
+    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+)
+CJK_FONT_FAMILIES: tuple[str, ...] = ("Noto Sans CJK JP", "IPAGothic")
+
+
+class FontNotFoundError(RuntimeError):
+    """No CJK-capable font is installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "no Japanese (CJK) font found for the memo. Install one, e.g. "
+            "'apt-get install fonts-noto-cjk' or 'apt-get install fonts-ipafont-gothic'."
+        )
+
+
+def _fc_match(family: str) -> Path | None:
+    """Ask fontconfig for ``family``; only accept an exact family match."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{family}", family],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = out.splitlines()
+    if len(lines) >= 2 and family.lower() in lines[1].lower() and Path(lines[0]).is_file():
+        return Path(lines[0])
+    return None
+
+
+@lru_cache(maxsize=1)
+def cjk_font_file() -> Path:
+    """The CJK font file to use (regular weight); raises ``FontNotFoundError`` if none."""
+    for candidate in CJK_FONT_CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    for family in CJK_FONT_FAMILIES:
+        found = _fc_match(family)
+        if found is not None:
+            return found
+    raise FontNotFoundError()
+
+
+@lru_cache(maxsize=1)
+def _font_family() -> str:
+    path = cjk_font_file()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _figure(width_in: float = 7.0, height_in: float = 3.4) -> tuple[MplFigure, plt.Axes]:
+    plt.rcParams["font.family"] = [_font_family(), "DejaVu Sans"]
+    plt.rcParams["font.size"] = 10
+    plt.rcParams["axes.spines.top"] = False
+    plt.rcParams["axes.spines.right"] = False
+    fig = MplFigure(figsize=(width_in, height_in))
+    ax = fig.add_subplot(1, 1, 1)
+    return fig, ax
+
+
+def _png(fig: MplFigure) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def funnel_chart(labels: list[str], counts: list[int], highlight: int | None = None) -> bytes:
+    """Horizontal bars of records reaching each stage, top stage first; ``highlight`` = index of
+    the stage entered by the bottleneck transition."""
+    fig, ax = _figure(height_in=2.9)
+    positions = list(range(len(labels)))[::-1]
+    colors = [ACCENT if i == highlight else PRIMARY for i in range(len(labels))]
+    bars = ax.barh(positions, counts, color=colors, height=0.62)
+    ax.set_yticks(positions, labels)
+    top = max(counts) if counts and max(counts) > 0 else 1
+    ax.set_xlim(0, top * 1.15)
+    for bar, count in zip(bars, counts, strict=True):
+        ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, f"{count:,}",
+                va="center", fontsize=9)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    return _png(fig)
+
+
+def trend_chart(
+    periods: list[str],
+    values: list[float | None],
+    *,
+    ylabel: str,
+    baseline: str | None,
+    current: str | None,
+    immature: list[bool] | None = None,
+    percent: bool = True,
+    legend: tuple[str, str, str] = ("baseline", "current", "immature"),
+) -> bytes:
+    """The bottleneck metric by period; the baseline and current periods are marked, periods
+    whose cohorts have not had time to convert are greyed."""
+    fig, ax = _figure()
+    scale = 100.0 if percent else 1.0
+    xs = list(range(len(periods)))
+    ys = [None if v is None else v * scale for v in values]
+    pts = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+    immature = immature or [False] * len(periods)
+    mature_pts = [(x, y) for x, y in pts if not immature[x]]
+    if mature_pts:
+        ax.plot(*zip(*mature_pts, strict=True), color=PRIMARY, marker="o", markersize=4, linewidth=1.8)
+    young = [(x, y) for x, y in pts if immature[x]]
+    if young:
+        ax.plot(*zip(*young, strict=True), color=MUTED, marker="o", markersize=4, linestyle="none",
+                label=legend[2])
+    for label_text, period, color in ((legend[0], baseline, MUTED), (legend[1], current, ACCENT)):
+        if period in periods:
+            x = periods.index(period)
+            ax.axvline(x, color=color, linestyle="--", linewidth=1.2, label=f"{label_text} ({period})")
+            y = ys[x]
+            if y is not None:
+                text = f"{y:.1f}%" if percent else f"{y:,.0f}"
+                ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, 8), fontsize=9,
+                            color=color if color == ACCENT else "#404040")
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(xs[::step], periods[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel + (" (%)" if percent else ""))
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, frameon=False, loc="best")
+    return _png(fig)
+
+
+def breakdown_chart(
+    categories: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    ylabel: str,
+    highlight: str | None = None,
+    percent: bool = True,
+) -> bytes:
+    """Grouped bars of a metric per dimension value (e.g. baseline vs current per lead source);
+    the value behind the finding is labelled in bold."""
+    fig, ax = _figure(height_in=3.2)
+    scale = 100.0 if percent else 1.0
+    names = list(series)
+    width = 0.8 / max(1, len(names))
+    palette = [MUTED, PRIMARY, ACCENT]
+    for i, name in enumerate(names):
+        xs = [c + (i - (len(names) - 1) / 2) * width for c in range(len(categories))]
+        ys = [0.0 if v is None else v * scale for v in series[name]]
+        bars = ax.bar(xs, ys, width=width * 0.95, color=palette[(i + (3 - len(names))) % 3], label=name)
+        for bar, v in zip(bars, series[name], strict=True):
+            if v is not None:
+                text = f"{v * scale:.1f}" if percent else f"{v * scale:,.0f}"
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), text, ha="center",
+                        va="bottom", fontsize=7)
+    ax.set_xticks(range(len(categories)), categories, fontsize=8,
+                  rotation=30 if len(categories) > 4 else 0, ha="right" if len(categories) > 4 else "center")
+    for tick in ax.get_xticklabels():
+        if tick.get_text() == highlight:
+            tick.set_fontweight("bold")
+            tick.set_color(ACCENT)
+    ax.set_ylabel(ylabel + (" (%)" if percent else ""))
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    if len(names) > 1:
+        ax.legend(fontsize=8, frameon=False)
+    return _png(fig)
