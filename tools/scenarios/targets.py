@@ -71,6 +71,7 @@ def build_targets(
         values = np.round(flow, -4) if metric == "revenue" else np.round(flow)
         records.extend((labels[m], metric, float(values[m])) for m in range(months))
     out = pd.DataFrame(records, columns=["period", "metric", "target"])
+    out["target"] = out["target"].astype("int64")
     out["period"] = out["period"].astype("string")
     out["metric"] = out["metric"].astype("string")
     return out.sort_values("period", kind="stable").reset_index(drop=True)
