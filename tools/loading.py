@@ -52,6 +52,7 @@ from tools.validation import (
 
 _DATE_KEYS = set(DATE_COLUMNS) | {"close_date"}
 _NUMBER_KEYS = {"amount", "employee_count"}
+_UNREADABLE_CREATED = "_unreadable_created"
 
 
 @dataclass
@@ -171,8 +172,9 @@ def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems)
     if not ok:
         return None
     frame = _assemble(data, mapping, table.num_rows)
+    unreadable = frame.pop(_UNREADABLE_CREATED) if _UNREADABLE_CREATED in frame else None
     id_label = "opportunity id" if mapping.role == "opportunities" else "record id"
-    frame = drop_unusable(problems, frame, sniffed.name, id_label, id_key)
+    frame = drop_unusable(problems, frame, sniffed.name, id_label, id_key, unreadable)
     return ParsedFile(sniffed, mapping, frame, table.num_rows)
 
 
@@ -181,13 +183,16 @@ def _parse_column(data: dict[str, object], key: str, header: str, column: pa.Chu
     if key in _DATE_KEYS:
         parsed = parse_dates(column)
         data[key] = parsed.values.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        if key == CREATED_COLUMN and parsed.failed:
+            text = clean_text(column)
+            data[_UNREADABLE_CREATED] = pc.is_valid(text).to_numpy(zero_copy_only=False) & pd.isna(data[key])
         return check_dates(problems, file, header, key, parsed)
     if key in _NUMBER_KEYS:
         parsed = parse_numbers(column)
         values = parsed.values.to_numpy(zero_copy_only=False)
         negative = np.nan_to_num(values, nan=0.0) < 0
         negatives = int(negative.sum())
-        examples = [str(v) for v in values[negative][:3]] if negatives else []
+        examples = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in values[negative][:3]]
         data[key] = np.where(negative, np.nan, values)
         return check_numbers(problems, file, header, key, parsed, negatives, examples)
     text = clean_text(column)

@@ -96,9 +96,12 @@ def _fast_path(text: pa.Array) -> pa.Array | None:
         if probe.null_count:
             continue
         values = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-        if values.null_count == text.null_count and _plausible_years(values):
-            return values
-        return None
+        if values.null_count != text.null_count or not _plausible_years(values):
+            return None
+        # strptime rolls 2025-02-30 over to March: accept only values that format back unchanged
+        if not pc.all(pc.fill_null(pc.equal(pc.strftime(values, format=fmt), text), True)).as_py():
+            return None
+        return values
     return None
 
 

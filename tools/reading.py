@@ -133,19 +133,19 @@ def unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple[pa.Table, int, list[int]]:
+def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple[pa.Table, int, list[str]]:
     """Parse the data rows of ``wanted`` columns (header -> forced type, None = infer).
 
-    Returns the table, the number of data rows with the wrong number of fields (skipped) and a
-    few of their line numbers.
+    Returns the table, the number of data rows with the wrong number of fields (skipped) and the
+    text of a few of them.
     """
     names = unique_headers(sniffed.headers)
     if sniffed.xlsx_rows is not None:
         return _xlsx_table(sniffed, names, wanted), 0, []
-    bad_rows: list[int] = []
+    bad_rows: list[str] = []
 
     def skip(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row.number or 0)
+        bad_rows.append(row.text)
         return "skip"
 
     def read(column_types: dict[str, pa.DataType], newlines_in_values: bool) -> pa.Table:
@@ -181,7 +181,7 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
         except pa.ArrowException as err:
             raise UnreadableFileError(f"this is not a readable CSV file ({str(err).splitlines()[0]})",
                                       file=sniffed.name, hint=_EXPORT_HINT) from None
-    return table, len(bad_rows), sorted(bad_rows)[:3]
+    return table, len(bad_rows), [r[:60] for r in bad_rows[:3]]
 
 
 def _xlsx_table(sniffed: Sniffed, names: list[str], wanted: dict[str, pa.DataType | None]) -> pa.Table:

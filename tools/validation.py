@@ -83,18 +83,18 @@ def no_data_rows(file: str) -> EmptyFileError:
                           hint="Export the report again with its data")
 
 
-def check_malformed(problems: Problems, file: str, bad: int, lines: list[int], good: int) -> None:
+def check_malformed(problems: Problems, file: str, bad: int, lines: list[str], good: int) -> None:
     """Rows with the wrong number of fields: fatal when they are most rows, else counted."""
     if not bad:
         return
     if bad > good:
         problems.add(UnreadableFileError(
             "this does not look like a CSV file: most rows do not have the same number of fields as "
-            "the header", file=file, rows=bad, examples=[f"line {n}" for n in lines],
+            "the header", file=file, rows=bad, examples=lines,
             hint="Export the report again as CSV (UTF-8 or Shift-JIS) or XLSX and upload that file"))
         return
     problems.warn("malformed_rows", f"{file}: {_plural(bad, 'row')} with the wrong number of fields "
-                  f"{'was' if bad == 1 else 'were'} skipped (lines {', '.join(map(str, lines))})", bad)
+                  f"{'was' if bad == 1 else 'were'} skipped (e.g. {_examples(lines)})", bad, lines)
 
 
 def check_dates(problems: Problems, file: str, header: str, key: str, parsed: Parsed) -> bool:
@@ -108,7 +108,11 @@ def check_dates(problems: Problems, file: str, header: str, key: str, parsed: Pa
                                         rows=parsed.failed, examples=parsed.examples,
                                         hint=_DATE_HINT.format(key=key)))
         return False
-    outcome = "those rows were dropped" if key == CREATED_COLUMN else "they were left empty"
+    one = parsed.failed == 1
+    if key == CREATED_COLUMN:
+        outcome = "that row was dropped" if one else "those rows were dropped"
+    else:
+        outcome = "it was left empty" if one else "they were left empty"
     problems.warn("unparseable_date", f"{file}, column '{header}': {_plural(parsed.failed, 'date')} could "
                   f"not be read and {outcome} (e.g. {_examples(parsed.examples)})", parsed.failed,
                   parsed.examples)
@@ -153,14 +157,21 @@ def check_unrecognised(problems: Problems, file: str, header: str, code: str, wh
 
 
 def drop_unusable(problems: Problems, frame: pd.DataFrame, file: str, id_label: str = "record id",
-                  id_column: str = ID_COLUMN) -> pd.DataFrame:
-    """Drop rows without an id or a created date, then repeated ids (first kept); all counted."""
+                  id_column: str = ID_COLUMN, unreadable_created: pd.Series | None = None) -> pd.DataFrame:
+    """Drop rows without an id or a created date, then repeated ids (first kept); all counted.
+
+    ``unreadable_created`` marks rows whose created date did not parse: they are already counted
+    as ``unparseable_date`` and are dropped here without being counted twice.
+    """
     no_id = frame[id_column].isna()
     if no_id.any():
         n = int(no_id.sum())
         problems.warn("missing_id", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no {id_label} "
                       f"and {'was' if n == 1 else 'were'} dropped", n)
     no_created = frame[CREATED_COLUMN].isna() & ~no_id
+    if unreadable_created is not None:
+        no_created &= ~unreadable_created
+        no_id |= unreadable_created
     if no_created.any():
         n = int(no_created.sum())
         problems.warn("missing_created_date", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no "
