@@ -141,7 +141,7 @@ def transition_cohorts(
         eligible = reached_from
         success = reached_to & in_time
         definition = f"reached {b} within {lag:.0f} days of entering {a} (mature cohorts)"
-    current, baseline = latest_mature_windows(as_of, grain, lag, first)
+    current, baseline = latest_mature_windows(as_of, grain, lag, first, wide_baseline=True)
     window = np.full(len(frame), -1, dtype=np.int8)
     window[current.contains(entered).to_numpy(dtype=bool)] = 1
     if baseline is not None:

@@ -26,7 +26,14 @@ from tools.periods import (
     maturity_lag_days,
 )
 from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, REACHED_COLUMNS, TRANSITIONS
-from tools.stats import Comparison, compare_counts, compare_means, compare_proportions, two_sided_p
+from tools.stats import (
+    Comparison,
+    compare_counts,
+    compare_means,
+    compare_proportions,
+    compare_rates,
+    two_sided_p,
+)
 
 
 def targets_frame(targets: object) -> pd.DataFrame | None:
@@ -150,6 +157,20 @@ class AnalysisContext:
             return None
         return self.in_windows(self.frame["won_date"])
 
+    @cached_property
+    def won_in_rate_windows(self) -> tuple[pd.Series, pd.Series] | None:
+        """Deals won in the baseline year / current window (per-deal measures need the samples)."""
+        current = self.periods.current
+        if "won_date" not in self.frame or current is None:
+            return None
+        _, baseline = latest_mature_windows(
+            self.as_of, self.grain, 0.0, self.frame[CREATED_COLUMN].min(), wide_baseline=True
+        )
+        if baseline is None:
+            return None
+        won = self.frame["won_date"]
+        return baseline.contains(won), current.contains(won)
+
     def won_revenue(self) -> tuple[float, float] | None:
         """Won revenue in (baseline, current) windows."""
         masks = self.won_in_windows
@@ -165,7 +186,7 @@ class AnalysisContext:
         the dimension that explains most of the amount variance (segment, usually), so a shift of
         mix towards small customers is not read as smaller deals.
         """
-        masks = self.won_in_windows
+        masks = self.won_in_rate_windows
         if masks is None or not self.has_amounts:
             return None
         base, cur = masks
@@ -210,7 +231,9 @@ class AnalysisContext:
         if len(finite) < 10:
             return None
         horizon = float(np.ceil(np.median(finite)))
-        current, baseline = latest_mature_windows(self.as_of, self.grain, horizon, self.frame[CREATED_COLUMN].min())
+        current, baseline = latest_mature_windows(
+            self.as_of, self.grain, horizon, self.frame[CREATED_COLUMN].min(), wide_baseline=True
+        )
         if baseline is None:
             return None
         in_cur = current.contains(opened).to_numpy(dtype=bool)[reached]
@@ -231,21 +254,47 @@ class AnalysisContext:
         return comp, median0, median0 * scale, horizon
 
     def churn(self) -> tuple[Comparison, float] | None:
-        """Churn rate on the active base, current vs baseline, plus the current active amount."""
-        wins = self.windows()
-        if wins is None or "churn_date" not in self.frame or self.frame["churn_date"].isna().all():
+        """Churn per customer-window on the active base, current window vs the baseline year.
+
+        Churn events are divided by customer-days of exposure inside each window (a Poisson rate),
+        so a twelve-month baseline and a three-month current window compare fairly; rates are
+        expressed per window length. Also returns the amount of customers active at the current
+        window start.
+        """
+        if "churn_date" not in self.frame or self.frame["churn_date"].isna().all() or "won_date" not in self.frame:
             return None
-        base = churn_in_window(self.frame, wins[0])
-        cur = churn_in_window(self.frame, wins[1])
-        comp = compare_proportions(base.churned, base.active_customers, cur.churned, cur.active_customers)
-        return comp, cur.active_amount
+        current = self.periods.current
+        if current is None:
+            return None
+        _, baseline = latest_mature_windows(
+            self.as_of, self.grain, 0.0, self.frame[CREATED_COLUMN].min(), wide_baseline=True
+        )
+        if baseline is None:
+            return None
+        won = self.frame[REACHED_COLUMNS["won"]].to_numpy(dtype=bool)
+        start = self.frame["won_date"].to_numpy()[won]
+        end = self.frame["churn_date"].to_numpy()[won]
+        stats = []
+        for w in (baseline, current):
+            ws, we = np.datetime64(w.start), np.datetime64(w.end)
+            lo = np.maximum(start, ws)
+            hi = np.where(np.isnat(end), we, np.minimum(end, we))
+            exposure = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
+            events = int(((end >= ws) & (end < we) & ~np.isnat(end)).sum())
+            stats.append((events, float(np.nansum(exposure))))
+        (e0, x0), (e1, x1) = stats
+        comp = compare_rates(e0, x0, e1, x1, scale=current.days)
+        active = churn_in_window(self.frame, current)
+        return replace(comp, n_baseline=int(x0 / baseline.days), n_current=int(x1 / current.days)), active.active_amount
 
     def follow_up_windows(self) -> tuple[Window, Window | None] | None:
         """MQL windows old enough for their first touches to have happened."""
         if "first_touch_date" not in self.frame or "mql_date" not in self.frame:
             return None
         lag = maturity_lag_days(self.frame["mql_date"], self.frame["first_touch_date"])
-        return latest_mature_windows(self.as_of, self.grain, lag, self.frame[CREATED_COLUMN].min())
+        return latest_mature_windows(
+            self.as_of, self.grain, lag, self.frame[CREATED_COLUMN].min(), wide_baseline=True
+        )
 
     def follow_up_sla(self) -> Comparison | None:
         """Share of MQLs touched within the SLA, by MQL date, current vs baseline (mature windows)."""
@@ -303,12 +352,18 @@ def stratified_log_test(
             best, best_r2 = dim, r2
     keys = frame.loc[sample, best].astype("string").fillna("(missing)") if best else pd.Series("all", index=logs_index(sample))
     table = pd.DataFrame({"key": keys.to_numpy(), "cur": cur[sample].to_numpy(), "log": logs})
+    cell_mean = table.groupby(["key", "cur"])["log"].transform("mean")
+    dof = len(table) - table.groupby(["key", "cur"]).ngroups
+    if dof < 2:
+        return None
+    # one pooled within-cell variance: tiny strata cannot claim a tiny variance of their own
+    pooled_var = float(((table["log"] - cell_mean) ** 2).sum()) / dof
     num, den = 0.0, 0.0
     for _, group in table.groupby("key"):
         g0, g1 = group.loc[~group["cur"], "log"], group.loc[group["cur"], "log"]
         if len(g0) < 2 or len(g1) < 2:
             continue
-        var = float(g0.var()) / len(g0) + float(g1.var()) / len(g1)
+        var = pooled_var * (1.0 / len(g0) + 1.0 / len(g1))
         if var <= 0:
             continue
         num += (float(g1.mean()) - float(g0.mean())) / var

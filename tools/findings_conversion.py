@@ -28,7 +28,8 @@ MATERIAL_DROP = 0.10
 #: Mix must explain at least this share of the overall change to call it a mix shift.
 MIX_SHARE = 0.6
 #: Dimensions tried for localisation, most meaningful first (ties go to the earlier one).
-DIMENSION_PRIORITY = ("segment", "lead_source", "icp_fit", "industry", "region", "employee_count", "owner")
+#: Owner and employee bands are left out: people are not a segment, bands duplicate segment.
+DIMENSION_PRIORITY = ("segment", "lead_source", "icp_fit", "industry", "region")
 MIN_CELL_N = 20
 MAX_VALUES = 30
 
@@ -216,6 +217,11 @@ def _mix_finding(
         }
     )
     grew = lead_growth is not None and (lead_growth.relative_change or 0.0) >= MATERIAL_DROP and lead_growth.significant()
+    if grew:
+        # quality decline: the slice was *added* on top of the business; a mix shift replaces it
+        others = ctx.stage_volume("lead", mask=dimension_key(ctx.frame, split.dimension) != split.driver)
+        grew = others is not None and (others.relative_change or 0.0) > -MATERIAL_DROP
+        evidence["other_leads"] = others.to_dict() if others else None
     code = "lead_quality_decline" if grew else "mix_shift"
     if code == "mix_shift":
         summary = (

@@ -196,12 +196,10 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
         evidence["won_revenue"] = {"baseline": revenue[0], "current": revenue[1]}
     if leads is not None:
         evidence["leads"] = leads.to_dict()
-    if not ((volume_green and revenue_short) or (grew and flat)):
+    slice_ = next((f for f in earlier if f.code == "lead_quality_decline" and f.segment is not None), None)
+    if not ((volume_green and revenue_short) or (grew and flat and slice_ is not None)):
         return []
-    slice_ = next(
-        (f for f in earlier if f.code in ("lead_quality_decline", "mix_shift") and f.segment is not None), None
-    )
-    drops = [f for f in earlier if f.code in ("conversion_drop", "lead_quality_decline", "mix_shift")]
+    drops = [f for f in earlier if f.code in ("conversion_drop", "lead_quality_decline")]
     if not drops:
         return []
     why = ""

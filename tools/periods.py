@@ -101,7 +101,9 @@ def month_start(ts: pd.Timestamp) -> pd.Timestamp:
 def make_window(start: pd.Timestamp, months: int) -> Window:
     """A window of ``months`` whole months from ``start``, labelled ``YYYY-MM``, ``YYYY-Qn`` or a range."""
     end = start + pd.DateOffset(months=months)
-    if months == 1:
+    if months == 12 and start.month == 1:
+        label = f"{start.year:04d}"
+    elif months == 1:
         label = f"{start.year:04d}-{start.month:02d}"
     elif months == 3 and start.month % 3 == 1:
         label = f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
@@ -116,13 +118,17 @@ def latest_mature_windows(
     grain: Grain,
     lag_days: float = 0.0,
     first_date: pd.Timestamp | None = None,
+    *,
+    wide_baseline: bool = False,
 ) -> tuple[Window, Window | None]:
     """(current, baseline) windows of whole months.
 
     The current window ends at the last month end that leaves ``lag_days`` for its cohorts to
     mature before ``as_of``. The baseline is the same window one year earlier when the data
     reaches back that far (seasonality-neutral), otherwise the window right before; ``None``
-    when the data does not reach the baseline either.
+    when the data does not reach the baseline either. With ``wide_baseline`` (for rates, whose
+    baseline needs samples more than seasonality matching) the baseline is the twelve months
+    ending with that year-ago window, when the data covers them.
     """
     months = window_months(grain)
     horizon = as_of + ONE_DAY - pd.Timedelta(days=float(lag_days))
@@ -133,6 +139,10 @@ def latest_mature_windows(
     if first_date is None or pd.isna(first_date):
         return current, year_ago
     first_month = month_start(pd.Timestamp(first_date))
+    if wide_baseline:
+        wide_start = year_ago.end - pd.DateOffset(months=12)
+        if wide_start >= first_month:
+            return current, make_window(wide_start, 12)
     if year_ago.start >= first_month:
         return current, year_ago
     if previous.start >= first_month:

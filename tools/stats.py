@@ -159,3 +159,19 @@ def compare_counts(count_base: int, count_cur: int) -> Comparison:
 
 def _none_if_nan(value: float) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
+
+
+def compare_rates(events_base: int, exposure_base: float, events_cur: int, exposure_cur: float, *,
+                  scale: float = 1.0) -> Comparison:
+    """Poisson rate comparison (events per unit exposure), reported per ``scale`` units.
+
+    The test is a z on the log rate ratio; ``n_*`` are the event counts.
+    """
+    r0 = events_base / exposure_base * scale if exposure_base > 0 else None
+    r1 = events_cur / exposure_cur * scale if exposure_cur > 0 else None
+    if r0 and r1:
+        z = math.log(r1 / r0) / math.sqrt(1.0 / events_base + 1.0 / events_cur)
+        p_value = two_sided_p(z)
+    else:
+        p_value = 1.0
+    return Comparison(r0, r1, int(events_base), int(events_cur), p_value, "poisson rate z (log ratio)")
