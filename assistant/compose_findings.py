@@ -12,12 +12,19 @@ from assistant import labels as L
 
 EVIDENCE_LABELS = {
     "ja": {
-        "baseline_rate": "比較期間", "current_rate": "今期", "baseline": "比較期間", "current": "今期",
-        "n_baseline": "比較期間の件数", "n_current": "今期の件数", "p_value": "p値", "share": "構成比",
-        "rate": "転換率", "other_rate": "その他", "segment_rate": "該当セグメント",
+        "baseline": "比較期間", "current": "今期", "baseline_rate": "比較期間", "current_rate": "今期",
+        "driver_share_baseline": "比較期間の構成比", "driver_share_current": "今期の構成比",
+        "driver_rate": "該当セグメントの転換率", "others_rate": "その他の転換率", "open_deals": "進行中の商談",
+        "open_amount": "進行中の金額", "stalled_deals": "停滞商談", "stalled_share": "停滞比率",
+        "stalled_amount": "停滞金額", "stall_threshold_days": "停滞の閾値（日）", "median_age_days": "経過日数の中央値",
+        "lost_deals": "失注案件", "lost_amount": "失注金額", "unconverted_mqls": "未転換のMQL",
+        "median_hours_baseline": "比較期間の初回対応（時間）", "median_hours_current": "今期の初回対応（時間）",
+        "coverage": "カバレッジ", "share": "構成比", "rate": "転換率",
     },
     "en": {},
 }
+#: evidence keys that are test internals, not findings a reader needs
+SKIP_KEYS = ("mix_effect", "rate_effect", "maturity_lag_days", "min_age_days", "n_baseline", "n_current")
 _RATE_WORDS = ("rate", "share", "within", "ratio", "coverage", "retention", "churn")
 _MONEY_WORDS = ("revenue", "amount", "size", "value", "pipeline", "impact")
 
@@ -27,7 +34,7 @@ def _format_evidence(key: str, value: Any) -> str | None:
         return None
     if key.startswith("p_") or key == "p":
         return None
-    if any(w in key for w in _RATE_WORDS) and abs(float(value)) <= 1.5:
+    if (any(w in key for w in _RATE_WORDS) or key in ("baseline", "current")) and abs(float(value)) <= 1.5:
         return L.pct(value)
     if any(w in key for w in _MONEY_WORDS):
         return L.money(value)
@@ -36,10 +43,16 @@ def _format_evidence(key: str, value: Any) -> str | None:
     return L.count(value) if float(value).is_integer() else L.num(value, 2)
 
 
-def evidence_pairs(evidence: dict[str, Any], lang: str, limit: int = 4) -> list[str]:
+def evidence_pairs(evidence: dict[str, Any], lang: str, limit: int = 6) -> list[str]:
     """``label value`` pairs for the scalar evidence of a finding."""
     out = []
-    for key, value in evidence.items():
+    flat = dict(evidence)
+    overall = evidence.get("overall")
+    if isinstance(overall, dict):
+        flat = {"baseline": overall.get("baseline"), "current": overall.get("current"), **flat}
+    for key, value in flat.items():
+        if key in SKIP_KEYS:
+            continue
         text = _format_evidence(key, value)
         if text is None:
             continue
@@ -62,32 +75,98 @@ def finding_line(finding: dict[str, Any], lang: str) -> str:
     code = finding.get("code", "")
     title = L.FINDING[lang].get(code, code)
     sev = L.SEVERITY[lang].get(finding.get("severity", ""), finding.get("severity", ""))
-    head = f"[{sev}] {title}{segment_text(finding, lang)}"
+    transition = finding.get("transition")
+    step = f" {L.TRANSITION[lang].get(transition, transition)}" if transition else ""
+    head = f"[{sev}] {title}{segment_text(finding, lang)}{step}"
     if lang == "en" and finding.get("summary"):
         return f"{head}: {finding['summary']}"
     pairs = evidence_pairs(finding.get("evidence") or {}, lang)
     return f"{head}: " + "、".join(pairs) if pairs else head
 
 
+def _attainment_lines(kpi: dict[str, Any], lang: str) -> list[str]:
+    evidence = kpi.get("evidence") or {}
+    attainment = evidence.get("attainment") or {}
+    names = L.TARGET_METRIC[lang]
+    met = [f"{names.get(m, m)} {L.pct(v)}" for m, v in attainment.items() if m != "revenue" and v is not None and v >= 1]
+    missed = [f"{names.get(m, m)} {L.pct(v)}" for m, v in attainment.items() if v is not None and v < 1]
+    revenue = evidence.get("won_revenue") or {}
+    lines = []
+    if lang == "ja":
+        if met:
+            lines.append("達成しているKPI（目標比）: " + "、".join(met) + "。")
+        if missed:
+            lines.append("一方で未達（目標比）: " + "、".join(missed) + "。")
+        if revenue.get("baseline") is not None and revenue.get("current") is not None:
+            lines.append(f"受注金額は比較期間 {L.money(revenue['baseline'])} → 今期 {L.money(revenue['current'])} です。")
+    else:
+        if met:
+            lines.append("KPIs met (share of target): " + ", ".join(met) + ".")
+        if missed:
+            lines.append("Missed (share of target): " + ", ".join(missed) + ".")
+        if revenue.get("baseline") is not None and revenue.get("current") is not None:
+            lines.append(f"Won revenue went from {L.money(revenue['baseline'])} in the baseline period "
+                         f"to {L.money(revenue['current'])} now.")
+    return lines
+
+
+def _slice_line(quality: dict[str, Any], lang: str) -> str:
+    seg = quality.get("segment") or {}
+    ev = quality.get("evidence") or {}
+    dim = L.DIMENSION[lang].get(seg.get("dimension", ""), seg.get("dimension", ""))
+    step = L.TRANSITION[lang].get(quality.get("transition") or "", quality.get("transition") or "")
+    value = seg.get("value", "")
+    parts = []
+    if lang == "ja":
+        if ev.get("driver_share_current") is not None and ev.get("driver_share_baseline") is not None:
+            parts.append(f"リード増加の源は{dim}「{value}」で、コホートに占める割合が {L.pct(ev['driver_share_baseline'])}"
+                         f" → {L.pct(ev['driver_share_current'])} に拡大しました。")
+        if ev.get("driver_rate") is not None and ev.get("others_rate") is not None:
+            parts.append(f"この層の{step}は {L.pct(ev['driver_rate'])} で、その他の {L.pct(ev['others_rate'])} を大きく下回ります。")
+        overall = ev.get("overall") or {}
+        if overall.get("baseline") is not None and overall.get("current") is not None:
+            parts.append(f"全体の{step}も {L.pct(overall['baseline'])} → {L.pct(overall['current'])} に低下しました。")
+        return "".join(parts) or finding_line(quality, lang)
+    if ev.get("driver_share_current") is not None and ev.get("driver_share_baseline") is not None:
+        parts.append(f"The extra volume came from {dim} \"{value}\", whose share of the cohort grew from "
+                     f"{L.pct(ev['driver_share_baseline'])} to {L.pct(ev['driver_share_current'])}.")
+    if ev.get("driver_rate") is not None and ev.get("others_rate") is not None:
+        parts.append(f"That slice converts {step} at {L.pct(ev['driver_rate'])} vs {L.pct(ev['others_rate'])} "
+                     "for everything else.")
+    overall = ev.get("overall") or {}
+    if overall.get("baseline") is not None and overall.get("current") is not None:
+        parts.append(f"Overall {step} fell from {L.pct(overall['baseline'])} to {L.pct(overall['current'])}.")
+    return " ".join(parts) or finding_line(quality, lang)
+
+
 def kpi_green_section(diag: dict[str, Any], lang: str, segment_note: str = "") -> list[str]:
-    """Answer to "why is revenue flat although our KPIs are green?" from a diagnosis result."""
+    """Answer to "why is revenue flat although our KPIs are green?" from a diagnosis result.
+
+    Names the KPIs that were met (attainment), the low-quality slice with its rates, the revenue
+    consequence (won revenue and the bottleneck's revenue at stake).
+    """
     findings = diag.get("findings", [])
     kpi = next((f for f in findings if f.get("code") == "kpi_green_revenue_flat"), None)
-    quality = [f for f in findings if f.get("code") in ("lead_quality_decline", "mix_shift", "conversion_drop")]
-    lines: list[str] = []
-    if kpi is None:
-        lines.append("The data does not show volume KPIs met while revenue stayed flat; here is what it does show."
-                     if lang == "en" else "量のKPIを達成しつつ売上が横ばい、という状況はデータからは確認できません。代わりに分かったことは次の通りです。")
-        from assistant.compose import diagnose_body
-        from assistant.intents import Plan
+    quality = [f for f in findings if f.get("code") in ("lead_quality_decline", "mix_shift", "conversion_drop")
+               and f.get("segment")]
+    from assistant.compose import bottleneck_lines, diagnose_body
+    from assistant.intents import Plan
 
+    if kpi is None:
+        lines = ["The data does not show volume KPIs met while revenue stayed flat; here is what it does show."
+                 if lang == "en" else "量のKPIを達成しつつ売上が横ばい、という状況はデータからは確認できません。分かったことは次の通りです。"]
         lines.extend(diagnose_body(Plan(intent="diagnose", lang=lang), diag))  # type: ignore[arg-type]
         return lines
-    lines.append(("Why revenue is flat although the KPIs are green" if lang == "en"
-                  else "KPIは達成しているのに売上が伸びない理由") + f"{segment_note}:")
-    lines.append(f"- {finding_line(kpi, lang)}")
-    lines.extend(f"- {finding_line(f, lang)}" for f in quality[:2])
-    from assistant.compose import bottleneck_lines
-
+    head = "Why revenue is flat although the KPIs are green" if lang == "en" else "KPIは達成しているのに売上が伸びない理由"
+    lines = [f"{head}{segment_note}:", ""]
+    lines.extend(f"- {line}" for line in _attainment_lines(kpi, lang))
+    slice_finding = quality[0] if quality else (kpi if kpi.get("segment") else None)
+    if slice_finding is not None:
+        lines.append(f"- {_slice_line(slice_finding, lang)}")
     lines.extend(f"- {line}" for line in bottleneck_lines(diag, lang))
+    others = [f for f in findings if f not in (kpi, slice_finding) and f.get("severity") in ("high", "medium")]
+    if others:
+        lines.append("")
+        lines.append("Also worth a look:" if lang == "en" else "その他の注意点:")
+        lines.extend(f"- {finding_line(f, lang)}" for f in others[:2])
     return lines

@@ -88,7 +88,11 @@ def _walk(value: Any, out: list[float]) -> None:
         if math.isfinite(value):
             out.append(float(value))
     elif isinstance(value, str):
-        out.extend(float(x.replace("−", "-")) for x in _PLAIN_NUMBER.findall(value.replace(",", "")))
+        text = unicodedata.normalize("NFKC", value)
+        out.extend(float(x.replace("−", "-")) for x in _PLAIN_NUMBER.findall(text.replace(",", "")))
+        for m in extract_numbers(text):  # "1億", "2.5M" written in a passage count at their scale too
+            if m.unit in _SCALE:
+                out.append(m.value * _SCALE[m.unit])
     elif isinstance(value, dict):
         for v in value.values():
             _walk(v, out)

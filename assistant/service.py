@@ -136,11 +136,9 @@ def _citations(records: list[Any], text: str, mode: str) -> list[Citation]:
             if topic and topic not in found:
                 found[topic] = Citation(topic, str(p.get("source", "")), str(p.get("excerpt", ""))[:300],
                                         str(p.get("title", "")), str(p.get("lang", "")))
-    if mode == "llm":
-        cited = set(re.findall(r"\[([a-z0-9-]+)\]", text))
-        chosen = [c for t, c in found.items() if t in cited]
-        return chosen or list(found.values())
-    return list(found.values())
+    cited = set(re.findall(r"\[([a-z0-9-]+)\]", text))
+    chosen = [c for t, c in found.items() if t in cited]
+    return chosen or (list(found.values()) if mode == "llm" else [])
 
 
 def _finish(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,10 @@ from tools.errors import RevOpsInputError
 #: Longest list kept in a tool result (the model gets aggregates, not tables).
 MAX_ITEMS = 12
 MAX_TEXT = 400
+#: Diagnoses kept per process (keyed by upload identity and segment; the UI asks many questions).
+CACHE_SIZE = 16
+_DIAGNOSES: dict[tuple[int, int, tuple[str, str] | None], tuple[weakref.ref[Any], dict[str, Any]]] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -42,7 +47,7 @@ def compact(value: Any, depth: int = 0) -> Any:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return None
-        return float(f"{value:.6g}")
+        return round(value, 2) if abs(value) >= 1000 else float(f"{value:.6g}")
     if isinstance(value, dict):
         return {str(k): compact(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -61,9 +66,7 @@ class ToolContext:
         self.settings = settings
         self.privacy = Privacy.from_frame(data.frame if data is not None else None)
         self.log: list[ToolRecord] = []
-        self._diagnoses: dict[tuple[str, str] | None, dict[str, Any]] = {}
         self._knowledge: Any = None
-        self._lock = threading.RLock()
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -112,15 +115,23 @@ class ToolContext:
         return LoadedData(frame=frame, mapping=dict(data.mapping), dialect=data.dialect)
 
     def diagnosis(self, dimension: str | None = None, value: str | None = None) -> dict[str, Any]:
-        """``tools.diagnosis.diagnose(...).to_dict()`` for the data or a segment, cached."""
-        key = (dimension, value) if dimension and value else None
-        with self._lock:
-            if key not in self._diagnoses:
-                from tools.diagnosis import diagnose
+        """``tools.diagnosis.diagnose(...).to_dict()`` for the data or a segment, cached per upload."""
+        data = self.require_data()
+        segment = (dimension, value) if dimension and value else None
+        key = (id(data), id(self.targets), segment)
+        with _CACHE_LOCK:
+            hit = _DIAGNOSES.get(key)
+            if hit is not None and hit[0]() is data:
+                return hit[1]
+        from tools.diagnosis import diagnose
 
-                subset = self.subset(dimension, value)
-                self._diagnoses[key] = diagnose(subset, targets=self.targets if key is None else None).to_dict()
-            return self._diagnoses[key]
+        subset = self.subset(dimension, value)
+        result = diagnose(subset, targets=self.targets if segment is None else None).to_dict()
+        with _CACHE_LOCK:
+            while len(_DIAGNOSES) >= CACHE_SIZE:
+                _DIAGNOSES.pop(next(iter(_DIAGNOSES)))
+            _DIAGNOSES[key] = (weakref.ref(data), result)
+        return result
 
     @property
     def knowledge(self) -> Any:

@@ -1,0 +1,42 @@
+"""Grounding: numbers in an answer must come from the turn's tool results."""
+
+from assistant.grounding import check_grounding, extract_numbers, mark_ungrounded
+
+TOOL = {"win_rate": 0.2318, "revenue": 144880000.0, "leads": 2705, "label": "2026-Q3", "delta": -0.26}
+
+
+def test_rates_render_as_percent_with_rounding() -> None:
+    assert check_grounding("Win rate is 23.2%.", [TOOL]).ungrounded == []
+    assert check_grounding("Win rate is 23%.", [TOOL]).ungrounded == []
+
+
+def test_thousands_separators_and_multipliers() -> None:
+    report = check_grounding("Revenue 144,880,000 (about 144.9M, 1.4億, 14,488万); 2,705 leads; 2.7K", [TOOL])
+    assert report.ungrounded == []
+    assert report.numbers == 6
+
+
+def test_sign_dropped_and_json_text_sources() -> None:
+    assert check_grounding("revenue moved down 26%", ['{"delta": -0.26}']).ungrounded == []
+
+
+def test_invented_numbers_are_ungrounded_and_marked() -> None:
+    report = check_grounding("Win rate is 31.7% and revenue 9,999.", [TOOL])
+    assert report.ungrounded == ["31.7%", "9,999"]
+    marked = mark_ungrounded("Win rate is 31.7%.", [TOOL])
+    assert "31.7% [unverified]" in marked
+
+
+def test_numbers_in_labels_and_question_are_grounded() -> None:
+    assert check_grounding("In 2026-Q3 at +10%", [TOOL, "what if +10%?"]).ungrounded == []
+
+
+def test_list_markers_and_identifiers_are_not_claims() -> None:
+    mentions = extract_numbers("1. Check Q3 and v2\n2) done")
+    assert mentions == []
+
+
+def test_japanese_text_and_fullwidth_digits() -> None:
+    report = check_grounding("受注率は２３．２％、リードは2,705件です。", [TOOL])
+    assert report.numbers == 2
+    assert report.ungrounded == []
