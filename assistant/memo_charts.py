@@ -122,14 +122,14 @@ def trend_chart(
     values: list[float | None],
     *,
     ylabel: str,
-    baseline: str | None,
-    current: str | None,
+    windows: tuple[str | None, str | None],
+    spans: list[list[int]],
     immature: list[bool] | None = None,
     percent: bool = True,
     legend: tuple[str, str, str] = ("baseline", "current", "immature"),
 ) -> bytes:
-    """The bottleneck metric by period; the baseline and current periods are marked, periods
-    whose cohorts have not had time to convert are greyed."""
+    """The bottleneck metric by period; ``spans`` (period indexes of the engine's baseline and
+    current windows) are shaded, periods whose cohorts have not had time to convert are greyed."""
     fig, ax = _figure()
     scale = 100.0 if percent else 1.0
     xs = list(range(len(periods)))
@@ -143,22 +143,17 @@ def trend_chart(
     if young:
         ax.plot(*zip(*young, strict=True), color=MUTED, marker="o", markersize=4, linestyle="none",
                 label=legend[2])
-    for label_text, period, color in ((legend[0], baseline, MUTED), (legend[1], current, ACCENT)):
-        if period in periods:
-            x = periods.index(period)
-            ax.axvline(x, color=color, linestyle="--", linewidth=1.2, label=f"{label_text} ({period})")
-            y = ys[x]
-            if y is not None:
-                text = f"{y:.1f}%" if percent else f"{y:,.0f}"
-                ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, 8), fontsize=9,
-                            color=color if color == ACCENT else "#404040")
+    for label_text, window, span, color in zip(legend[:2], windows, spans, (MUTED, ACCENT), strict=False):
+        if span:
+            ax.axvspan(min(span) - 0.4, max(span) + 0.4, color=color, alpha=0.18, linewidth=0,
+                       label=f"{label_text} ({window})")
     step = max(1, len(periods) // 12)
     ax.set_xticks(xs[::step], periods[::step], rotation=45, ha="right", fontsize=8)
     ax.set_ylabel(ylabel + (" (%)" if percent else ""))
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, frameon=False, loc="best")
+        ax.legend(fontsize=8, frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return _png(fig)
 
 
@@ -180,12 +175,7 @@ def breakdown_chart(
     for i, name in enumerate(names):
         xs = [c + (i - (len(names) - 1) / 2) * width for c in range(len(categories))]
         ys = [0.0 if v is None else v * scale for v in series[name]]
-        bars = ax.bar(xs, ys, width=width * 0.95, color=palette[(i + (3 - len(names))) % 3], label=name)
-        for bar, v in zip(bars, series[name], strict=True):
-            if v is not None:
-                text = f"{v * scale:.1f}" if percent else f"{v * scale:,.0f}"
-                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), text, ha="center",
-                        va="bottom", fontsize=7)
+        ax.bar(xs, ys, width=width * 0.95, color=palette[(i + (3 - len(names))) % 3], label=name)
     ax.set_xticks(range(len(categories)), categories, fontsize=8,
                   rotation=30 if len(categories) > 4 else 0, ha="right" if len(categories) > 4 else "center")
     for tick in ax.get_xticklabels():
@@ -195,5 +185,5 @@ def breakdown_chart(
     ax.set_ylabel(ylabel + (" (%)" if percent else ""))
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     if len(names) > 1:
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=8, frameon=False, ncol=len(names), loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return _png(fig)

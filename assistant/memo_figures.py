@@ -22,8 +22,34 @@ MAX_CATEGORIES = 8
 _LEGEND = {"en": ("baseline", "current", "not yet mature"), "ja": ("基準期間", "当期", "未成熟（転換途中）")}
 _COHORT_NOTE = {
     "en": " (by lead-creation cohort; grey points are cohorts that have not had time to convert)",
-    "ja": "（リード作成月のコホート別。灰色の点は転換に必要な期間が経過していないコホート）",
+    "ja": "（リード作成時期のコホート別。灰色の点は転換に必要な期間が経過していないコホート）",
 }
+
+
+def _months(period: str | None) -> tuple[int, int] | None:
+    """First and last month index of a label: ``YYYY-MM``, ``YYYY-Qn`` or a range ``A..B``."""
+    if not period:
+        return None
+    if ".." in period:
+        first, _, last = period.partition("..")
+        a, b = _months(first), _months(last)
+        return (a[0], b[1]) if a and b else None
+    year, _, part = period.partition("-")
+    if not year.isdigit():
+        return None
+    if part.startswith("Q") and part[1:].isdigit():
+        start = int(year) * 12 + (int(part[1:]) - 1) * 3
+        return start, start + 2
+    if part.isdigit():
+        month = int(year) * 12 + int(part) - 1
+        return month, month
+    return None
+
+
+def in_window(period: str, window: str | None) -> bool:
+    """Whether the calendar period lies inside the engine's comparison window."""
+    inner, outer = _months(period), _months(window)
+    return bool(inner and outer and outer[0] <= inner[0] and inner[1] <= outer[1])
 
 
 def _funnel_summary(ctx: MemoContext, **args: Any) -> dict[str, Any] | None:
@@ -40,6 +66,19 @@ def _conversion(group: dict[str, Any], transition: str) -> float | None:
         if conv.get("transition") == transition:
             return conv.get("rate")
     return None
+
+
+def _pooled_conversion(groups: list[dict[str, Any]], transition: str) -> float | None:
+    """The transition's conversion over several period groups (their counts pooled)."""
+    if len(groups) == 1:
+        return _conversion(groups[0], transition)
+    reached = converted = 0
+    for group in groups:
+        for conv in group.get("conversions", []):
+            if conv.get("transition") == transition:
+                reached += int(conv.get("from_count") or 0)
+                converted += int(conv.get("to_count") or 0)
+    return converted / reached if reached else None
 
 
 def _stage(group: dict[str, Any], stage: str) -> dict[str, Any]:
@@ -78,7 +117,8 @@ def trend_figure(ctx: MemoContext, lever: str, windows: tuple[str | None, str | 
     if len([v for v in values if v is not None]) < 2:
         return None
     lever_name = name(LEVER_NAMES, lang, lever)
-    png = trend_chart(periods, values, ylabel=lever_name, baseline=windows[0], current=windows[1],
+    spans = [[i for i, p in enumerate(periods) if in_window(p, w)] for w in windows]
+    png = trend_chart(periods, values, ylabel=lever_name, windows=(windows[0], windows[1]), spans=spans,
                       immature=immature, percent=percent, legend=_LEGEND[lang])
     caption = label(lang, "fig_trend", lever=lever_name, grain=label(lang, f"grain_{grain}"))
     return Figure("trend.png", png, caption + _COHORT_NOTE[lang])
@@ -113,22 +153,25 @@ def segment_figure(ctx: MemoContext, findings: list[dict[str, Any]]) -> Figure |
     if not summary:
         return None
     lang = ctx.lang
-    by_value: dict[str, dict[str, float | None]] = {}
+    groups_by_value: dict[str, dict[str, list[dict[str, Any]]]] = {}
     sizes: dict[str, int] = {}
     for group in summary.get("groups", []):
         period = str(group["key"].get("period"))
-        if period not in (baseline, current):
+        which = "baseline" if in_window(period, baseline) else "current" if in_window(period, current) else None
+        if which is None:
             continue
         value = str(group["key"].get(dimension))
-        by_value.setdefault(value, {})[period] = _conversion(group, transition)
+        groups_by_value.setdefault(value, {}).setdefault(which, []).append(group)
         sizes[value] = sizes.get(value, 0) + int(_stage(group, "lead").get("count") or 0)
-    if not by_value:
+    if not groups_by_value:
         return None
-    categories = sorted(by_value, key=lambda v: (-sizes[v], v))[:MAX_CATEGORIES]
+    categories = sorted(groups_by_value, key=lambda v: (-sizes[v], v))[:MAX_CATEGORIES]
     legend = _LEGEND[lang]
     series = {
-        f"{legend[0]} ({baseline})": [by_value[c].get(str(baseline)) for c in categories],
-        f"{legend[1]} ({current})": [by_value[c].get(str(current)) for c in categories],
+        f"{legend[i]} ({window})": [
+            _pooled_conversion(groups_by_value[c].get(which, []), transition) for c in categories
+        ]
+        for i, (which, window) in enumerate((("baseline", baseline), ("current", current)))
     }
     metric = name(LEVER_NAMES, lang, transition)
     png = breakdown_chart(categories, series, ylabel=metric, highlight=highlight)

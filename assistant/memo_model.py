@@ -104,6 +104,10 @@ class Memo:
     tool_calls: list[ToolCall] = field(default_factory=list)
     footer: str = ""
 
+    def summary_text(self) -> str:
+        """The executive summary as one paragraph (no spaces between Japanese sentences)."""
+        return ("" if self.lang == "ja" else " ").join(self.summary)
+
     def walk(self) -> Iterator[tuple[int, Section]]:
         """Every section with its depth (0 = top level), in reading order."""
 

@@ -105,7 +105,7 @@ def render_docx(memo: Memo) -> DocxDocument:
         paragraph.add_run(f"{key}: ").bold = True
         paragraph.add_run(value)
     doc.add_heading(label(memo.lang, "summary"), level=1)
-    doc.add_paragraph(" ".join(memo.summary))
+    doc.add_paragraph(memo.summary_text())
     for depth, sec in memo.walk():
         if sec.key == "appendix":
             doc.add_page_break()

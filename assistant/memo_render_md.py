@@ -37,7 +37,7 @@ def render_markdown(memo: Memo, image_dir: str | None = None) -> str:
     lines = [f"# {memo.title}", "", memo.date, ""]
     lines += [f"- **{k}:** {v}" for k, v in memo.header]
     lines += ["", f"## {_summary_title(memo)}", ""]
-    lines += [" ".join(memo.summary), ""]
+    lines += [memo.summary_text(), ""]
     for depth, section in memo.walk():
         lines += [f"{'#' * (depth + 2)} {section.title}", ""]
         for block in section.blocks:

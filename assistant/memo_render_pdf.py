@@ -8,6 +8,7 @@ A clear error names the Debian package to install when neither is present.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -32,6 +33,14 @@ MARGIN = 18.0
 LINE = 5.2
 NOTO = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 IPA = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
+
+
+#: Characters a Japanese line must not start with (kinsoku): they hang on the previous line.
+NO_LINE_START = frozenset("、。，．・：；？！）」』】〕％ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ)]}.,:;!?%")
+#: Characters a line must not end with: they move to the next line with what they open.
+NO_LINE_END = frozenset("（「『【〔([{")
+#: Wrap units: a run of Latin letters/digits/ASCII punctuation stays whole; CJK breaks anywhere.
+_UNITS = re.compile(r"[\x21-\x7e¥]+| +|\n|.", re.S)
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,7 @@ class MemoPDF(FPDF):
     def __init__(self, memo: Memo) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.memo = memo
-        self.wrap = WrapMode.CHAR if memo.lang == "ja" else WrapMode.WORD
+        self.wrap = WrapMode.WORD  # Japanese is pre-wrapped by wrap_lines
         fonts = pdf_fonts()
         self.add_font(FAMILY, "", str(fonts.regular), collection_font_number=fonts.regular_index)
         self.add_font(FAMILY, "B", str(fonts.bold), collection_font_number=fonts.bold_index)
@@ -104,6 +113,46 @@ class MemoPDF(FPDF):
         self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
+    def wrap_lines(self, text: str, width: float, first: float | None = None) -> list[str]:
+        """Break ``text`` into lines no wider than ``width`` (``first`` for the first line) in the
+        current font: Japanese breaks between characters, Latin words and numbers stay whole."""
+        lines: list[str] = []
+        line, used, avail = "", 0.0, width if first is None else first
+        for unit in _UNITS.findall(text):
+            if unit == "\n":
+                lines.append(line)
+                line, used, avail = "", 0.0, width
+                continue
+            if not line and unit.isspace():
+                continue
+            unit_width = self.get_string_width(unit)
+            if used + unit_width <= avail or (line and unit[0] in NO_LINE_START):
+                line, used = line + unit, used + unit_width
+                continue
+            if line:
+                carried = ""
+                while line and line[-1] in NO_LINE_END and len(line) > 1:
+                    carried, line = line[-1] + carried, line[:-1]
+                lines.append(line.rstrip())
+                line, used, avail = carried, self.get_string_width(carried), width
+            if unit.isspace():
+                continue
+            while self.get_string_width(unit) > avail and len(unit) > 1:
+                cut = len(unit) - 1
+                while cut > 1 and self.get_string_width(unit[:cut]) > avail:
+                    cut -= 1
+                lines.append(unit[:cut])
+                unit, avail = unit[cut:], width
+            line, used = line + unit, used + self.get_string_width(unit)
+        lines.append(line)
+        return lines
+
+    def fit(self, text: str, width: float) -> str:
+        """Japanese text pre-wrapped to ``width`` (English is left to fpdf2's word wrap)."""
+        if self.memo.lang != "ja":
+            return text
+        return "\n".join(self.wrap_lines(text, width - 2 * self.c_margin - 0.6))
+
     @property
     def text_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
@@ -116,7 +165,8 @@ class MemoPDF(FPDF):
         self.ln(4 if depth == 0 else 2.5)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*PRIMARY)
-        self.multi_cell(0, size * 0.5, text, wrapmode=self.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, self.fit(text, self.text_width), align="L", wrapmode=self.wrap,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if depth == 0:
             self.set_draw_color(*PRIMARY)
             self.set_line_width(0.4)
@@ -132,7 +182,16 @@ class MemoPDF(FPDF):
             self.set_font(FAMILY, "B", 9.5)
             self.write(LINE, block.bold_lead + " ", wrapmode=self.wrap)
         self.set_font(FAMILY, "", 9.5)
-        self.write(LINE, block.text, wrapmode=self.wrap)
+        if self.memo.lang == "ja":
+            slack = 2 * self.c_margin + 0.6  # write() keeps the cell margins free
+            remaining = self.w - self.r_margin - self.get_x() - slack
+            lines = self.wrap_lines(block.text, self.text_width - slack, first=remaining)
+            for i, line in enumerate(lines):
+                if i:
+                    self.ln(LINE)
+                self.write(LINE, line, wrapmode=self.wrap)
+        else:
+            self.write(LINE, block.text, wrapmode=self.wrap)
         self.ln(LINE + 1.5)
 
     def bullets(self, block: Bullets) -> None:
@@ -140,7 +199,7 @@ class MemoPDF(FPDF):
         for i, item in enumerate(block.items, start=1):
             self.set_x(self.l_margin + 2)
             self.cell(5, LINE, f"{i}." if block.numbered else "•")
-            self.multi_cell(self.text_width - 7, LINE, item, wrapmode=self.wrap,
+            self.multi_cell(self.text_width - 7, LINE, self.fit(item, self.text_width - 7), align="L", wrapmode=self.wrap,
                             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.ln(0.8)
         self.ln(1.5)
@@ -160,10 +219,12 @@ class MemoPDF(FPDF):
             headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=PRIMARY),
             cell_fill_color=STRIPE_FILL, cell_fill_mode="ROWS",
         ) as grid:
-            for row in [table.columns, *table.rows]:
+            for index, row in enumerate([table.columns, *table.rows]):
                 cells = grid.row()
-                for text in row:
-                    cells.cell(text)
+                self.set_font(FAMILY, "B" if index == 0 else "", 8.5)  # measure in the cell's font
+                for width, text in zip(widths, row, strict=False):
+                    cells.cell(self.fit(text, width - 3.2))
+        self.set_font(FAMILY, "", 8.5)
         self.ln(3)
 
     def figure(self, block: Figure) -> None:
@@ -177,7 +238,8 @@ class MemoPDF(FPDF):
         self.set_y(y + height + 1)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*GREY)
-        self.multi_cell(0, 4, block.caption, align="C", wrapmode=self.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 4, self.fit(block.caption, self.text_width), align="C", wrapmode=self.wrap,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(3)
 
@@ -195,7 +257,8 @@ class MemoPDF(FPDF):
         memo = self.memo
         self.set_font(FAMILY, "B", 20)
         self.set_text_color(*PRIMARY)
-        self.multi_cell(0, 10, memo.title, wrapmode=self.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 10, self.fit(memo.title, self.text_width), wrapmode=self.wrap,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 9.5)
         self.set_text_color(*GREY)
         self.cell(0, LINE, memo.date, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -206,8 +269,9 @@ class MemoPDF(FPDF):
         self.heading(label(memo.lang, "summary"), 0)
         self.set_fill_color(*SUMMARY_FILL)
         self.set_font(FAMILY, "", 10)
-        self.multi_cell(0, 5.6, " ".join(memo.summary), fill=True, wrapmode=self.wrap, padding=3,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        summary = memo.summary_text()
+        self.multi_cell(0, 5.6, self.fit(summary, self.text_width - 6), fill=True, wrapmode=self.wrap,
+                        padding=3, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
 
