@@ -197,8 +197,13 @@ class KnowledgeBase:
                     stored.pop(source)
                     report.removed.append(source)
             refreshed = self._refresh_user_docs(stored, {d.source for d in new_user_docs}, report)
-            for doc in [*builtins, *refreshed, *new_user_docs]:
-                self._sync(doc, stored, report)
+            pending = [
+                doc
+                for doc in [*builtins, *refreshed, *new_user_docs]
+                if self._needs_sync(doc, stored, report)
+            ]
+            # One embedding pass and one upsert for everything that changed (much faster than per file).
+            self.store.add_chunks([chunk for doc in pending for chunk in chunk_document(doc)])
             if report.changed:
                 self._retriever.invalidate()
             summaries = self.store.documents()
@@ -211,18 +216,19 @@ class KnowledgeBase:
         """Index on first use and pick up changed built-in/user files (cheap when nothing changed)."""
         return self.index()
 
-    def _sync(self, doc: Document, stored: dict[str, dict[str, Any]], report: IndexReport) -> None:
+    def _needs_sync(self, doc: Document, stored: dict[str, dict[str, Any]], report: IndexReport) -> bool:
+        """Whether a document must be (re-)embedded; a changed document's old chunks are deleted."""
         previous = stored.get(doc.source)
         if previous is not None and previous["content_hash"] == doc.content_hash:
             report.unchanged += 1
-            return
+            return False
         if previous is not None:
             self.store.delete_source(doc.source)
             report.updated.append(doc.source)
         else:
             report.added.append(doc.source)
-        self.store.add_chunks(chunk_document(doc))
         stored[doc.source] = {"content_hash": doc.content_hash, "builtin": doc.builtin}
+        return True
 
     @staticmethod
     def _reload_user_docs(sources: Sequence[str], report: IndexReport) -> list[Document]:

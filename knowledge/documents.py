@@ -20,7 +20,7 @@ from tools.errors import EmptyFileError, UnreadableFileError
 
 Lang = Literal["en", "ja"]
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 """Bump when chunking changes: it is part of every content hash, so stores re-chunk themselves."""
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf")

@@ -182,6 +182,13 @@ class BM25:
             for term, posts in self._postings.items()
         }
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term (the maximum for an unseen term)."""
+        if term in self._idf:
+            return self._idf[term]
+        total = len(self._lengths)
+        return math.log(1.0 + (total + 0.5) / 0.5)
+
     def __len__(self) -> int:
         """Number of documents indexed."""
         return len(self._lengths)

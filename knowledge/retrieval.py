@@ -1,10 +1,19 @@
 """Hybrid playbook retrieval: dense (Chroma) + lexical (BM25 on words and CJK bigrams), fused.
 
-Ranking happens per topic, not per chunk: a topic scores as its best chunk in either language,
-and is then shown through its best chunk in the preferred language (the question's language unless
-``lang`` says otherwise), falling back to the other language when the topic has no page in the
-preferred one. That way a Japanese question still finds an English-only user document, while
-built-in topics answer in the question's language.
+Ranking happens per topic, not per chunk:
+
+- dense: cosine similarity of the question to each document's mean vector (stored in Chroma as
+  a ``kind="document"`` record), best over the topic's languages;
+- lexical: the topic's best BM25 chunk score;
+- hybrid: ``(1 - LEXICAL_SHARE) * dense + LEXICAL_SHARE * coverage**2 * lexical / max(lexical)``,
+  where ``coverage`` is the IDF-weighted share of the question's tokens that occur in the
+  searchable documents at all (a Japanese question against English pages shares only acronyms,
+  so its lexical evidence counts for little).
+
+A topic is then shown through its best passage in the preferred language (the question's
+language unless ``lang`` says otherwise), falling back to the other language when the topic has
+no page in the preferred one. So a Japanese question still finds an English-only user document,
+while built-in topics answer in the question's language.
 """
 
 from __future__ import annotations
@@ -12,9 +21,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+import numpy as np
 
 from knowledge.documents import Lang, detect_lang
 from knowledge.embeddings import embed_query
@@ -24,13 +35,15 @@ from knowledge.store import ChunkStore, StoredChunk
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 
-RRF_K = 60
-"""Reciprocal-rank-fusion constant (the usual 60: damps the difference between ranks 1 and 2)."""
-
-DENSE_WEIGHT = 1.0
-LEXICAL_WEIGHT = 1.0
-MIN_DENSE_CANDIDATES = 200
+LEXICAL_SHARE = 0.3
+"""Weight of normalised BM25 against cosine similarity (chosen on the evaluation set; 0.3-0.5
+give the same recall@3, 0.3 the better MRR; see bench/bench_retrieval.py)."""
+COVERAGE_POWER = 2.0
+MAX_DOCUMENTS = 1000
+"""Documents ranked by the dense query (the playbook has 36 plus the user's own)."""
 EXCERPT_CHARS = 320
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,7 @@ class SearchResult:
         title: Document title.
         lang: Language of the passage (``en``/``ja``).
         source: Where the passage comes from (``knowledge/docs/...`` or the user file path).
-        score: Fused relevance (higher is better; comparable within one search only).
+        score: Relevance of the topic (higher is better; about 0-1, comparable within one search).
         excerpt: Start of the passage, one line.
         chunk_id: Store id of the chunk (stable for an unchanged document).
         heading: Section heading of the passage ('' for a document's introduction).
@@ -91,12 +104,57 @@ class _Table:
     def __init__(self, chunks: list[StoredChunk]) -> None:
         self.chunks = chunks
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
-        self.bm25 = BM25([tokenize(c.text) for c in chunks])
+        tokens = [tokenize(c.text) for c in chunks]
+        self.bm25 = BM25(tokens)
+        self.vectors = (
+            np.vstack([c.embedding for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
+        )
+        self.topics = [str(c.metadata.get("topic", "")) for c in chunks]
+        self.langs = [str(c.metadata.get("lang", "")) for c in chunks]
+        self.topic_set = set(self.topics)
+        self.vocabulary: dict[str, set[str]] = defaultdict(set)
+        for lang, chunk_tokens in zip(self.langs, tokens, strict=True):
+            self.vocabulary[lang].update(chunk_tokens)
+
+    def lexical_coverage(self, query_tokens: list[str], only_lang: str | None) -> float:
+        """IDF-weighted share of the query's tokens that occur anywhere in the searchable chunks."""
+        if not query_tokens:
+            return 0.0
+        if only_lang:
+            vocabulary = self.vocabulary.get(only_lang, set())
+        else:
+            vocabulary = set().union(*self.vocabulary.values())
+        weights = [self.bm25.idf(t) for t in query_tokens]
+        total = sum(weights)
+        seen = sum(w for t, w in zip(query_tokens, weights, strict=True) if t in vocabulary)
+        return seen / total if total else 0.0
 
 
-def _ranks(scores: Mapping[int, float]) -> dict[int, int]:
-    ordered = sorted(scores, key=lambda i: (-scores[i], i))
-    return {index: rank for rank, index in enumerate(ordered, start=1)}
+def _topic_max(topics: list[str], scores: Mapping[int, float]) -> dict[str, float]:
+    """A topic's score in one ranking: its best chunk's score."""
+    best: dict[str, float] = {}
+    for index, score in scores.items():
+        topic = topics[index]
+        if score > best.get(topic, float("-inf")):
+            best[topic] = score
+    return best
+
+
+def _score_sum(dense: Mapping[K, float], lexical: Mapping[K, float], lexical_weight: float) -> dict[K, float]:
+    """Normalised score sum: cosine similarity plus BM25 scaled to the best hit, weighted."""
+    top = max(lexical.values(), default=0.0) or 1.0
+    return {
+        key: (1 - LEXICAL_SHARE) * dense.get(key, 0.0)
+        + LEXICAL_SHARE * lexical_weight * lexical.get(key, 0.0) / top
+        for key in set(dense) | set(lexical)
+    }
+
+
+def _where(kind: str, only_lang: str | None) -> dict[str, Any]:
+    clauses: list[dict[str, Any]] = [{"kind": kind}]
+    if only_lang:
+        clauses.append({"lang": only_lang})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class Retriever:
@@ -118,22 +176,6 @@ class Retriever:
             if self._table is None:
                 self._table = _Table(list(self._store.iter_chunks()))
             return self._table
-
-    def _dense(self, table: _Table, query: str, only_lang: str | None, k: int) -> dict[int, float]:
-        n = max(MIN_DENSE_CANDIDATES, 20 * k)
-        hits = self._store.query(embed_query(query), n, where={"lang": only_lang} if only_lang else None)
-        if any(h.chunk_id not in table.position for h in hits):
-            # Another process changed the store since we loaded it: reload once.
-            self.invalidate()
-            table = self._current()
-        return {table.position[h.chunk_id]: h.similarity for h in hits if h.chunk_id in table.position}
-
-    @staticmethod
-    def _lexical(table: _Table, query: str, only_lang: str | None) -> dict[int, float]:
-        scores = table.bm25.scores(tokenize(query))
-        if only_lang:
-            scores = {i: s for i, s in scores.items() if table.chunks[i].metadata.get("lang") == only_lang}
-        return scores
 
     def search(
         self,
@@ -166,44 +208,87 @@ class Retriever:
         table = self._current()
         if not table.chunks:
             return []
-        dense = self._dense(table, query, only_lang, k) if mode in ("hybrid", "dense") else {}
-        table = self._current()
-        lexical = self._lexical(table, query, only_lang) if mode in ("hybrid", "lexical") else {}
-        fused = self._fuse(dense, lexical, mode)
-        preferred: Lang = lang if lang in ("en", "ja") else detect_lang(query)  # type: ignore[assignment]
-        return self._per_topic(table, fused, preferred, k, per_topic)
-
-    @staticmethod
-    def _fuse(dense: dict[int, float], lexical: dict[int, float], mode: Mode) -> dict[int, float]:
+        vector = embed_query(query) if mode != "lexical" else None
+        dense_topics: dict[str, float] = {}
+        dense_chunks: dict[int, float] = {}
+        if vector is not None:
+            dense_topics = self._dense_topics(vector, only_lang)
+            if not set(dense_topics) <= table.topic_set:
+                # Another process added documents since we loaded the table: reload once.
+                self.invalidate()
+                table = self._current()
+            dense_chunks = self._dense_chunks(table, vector, only_lang)
+        lexical: dict[int, float] = {}
+        if mode != "dense":
+            lexical = self._lexical(table, query, only_lang)
         if mode == "dense":
-            return dense
-        if mode == "lexical":
-            return lexical
-        fused: dict[int, float] = defaultdict(float)
-        for weight, scores in ((DENSE_WEIGHT, dense), (LEXICAL_WEIGHT, lexical)):
-            for index, rank in _ranks(scores).items():
-                fused[index] += weight / (RRF_K + rank)
-        return dict(fused)
+            topic_scores, chunk_scores = dense_topics, dense_chunks
+        elif mode == "lexical":
+            topic_scores, chunk_scores = _topic_max(table.topics, lexical), lexical
+        else:
+            weight = table.lexical_coverage(tokenize(query), only_lang) ** COVERAGE_POWER
+            topic_scores = _score_sum(dense_topics, _topic_max(table.topics, lexical), weight)
+            chunk_scores = _score_sum(dense_chunks, lexical, weight)
+        preferred: Lang = lang if lang in ("en", "ja") else detect_lang(query)  # type: ignore[assignment]
+        return self._pick(table, topic_scores, chunk_scores, preferred, only_lang, k, per_topic)
+
+    # ------------------------------------------------------------------ scoring
+
+    def _dense_topics(self, vector: np.ndarray, only_lang: str | None) -> dict[str, float]:
+        """Similarity of the question to each document's mean vector, via a Chroma query."""
+        hits = self._store.query(vector, MAX_DOCUMENTS, where=_where("document", only_lang))
+        scores: dict[str, float] = {}
+        for hit in hits:
+            topic = str(hit.metadata.get("topic", ""))
+            scores[topic] = max(scores.get(topic, float("-inf")), hit.similarity)
+        return scores
 
     @staticmethod
-    def _per_topic(
-        table: _Table, fused: dict[int, float], preferred: Lang, k: int, per_topic: int
+    def _dense_chunks(table: _Table, vector: np.ndarray, only_lang: str | None) -> dict[int, float]:
+        """Cosine similarity of every chunk (vectors are normalised; the table is small)."""
+        similarities = table.vectors @ vector
+        return {
+            i: float(similarities[i])
+            for i in range(len(table.chunks))
+            if only_lang is None or table.langs[i] == only_lang
+        }
+
+    @staticmethod
+    def _lexical(table: _Table, query: str, only_lang: str | None) -> dict[int, float]:
+        scores = table.bm25.scores(tokenize(query))
+        if only_lang:
+            scores = {i: s for i, s in scores.items() if table.langs[i] == only_lang}
+        return scores
+
+    # ------------------------------------------------------------------ picking passages
+
+    def _pick(
+        self,
+        table: _Table,
+        topic_scores: dict[str, float],
+        chunk_scores: dict[int, float],
+        preferred: Lang,
+        only_lang: str | None,
+        k: int,
+        per_topic: int,
     ) -> list[SearchResult]:
         by_topic: dict[str, list[int]] = defaultdict(list)
-        for index in sorted(fused, key=lambda i: (-fused[i], i)):
-            by_topic[str(table.chunks[index].metadata.get("topic", ""))].append(index)
-        # A topic ranks by its best chunk in any language; it is shown in the preferred language
-        # when it has a page there, else in the other one.
-        topic_order = sorted(by_topic, key=lambda t: -fused[by_topic[t][0]])
+        for index in sorted(chunk_scores, key=lambda i: (-chunk_scores[i], i)):
+            by_topic[table.topics[index]].append(index)
+        topic_langs: dict[str, set[str]] = defaultdict(set)
+        for topic, chunk_lang in zip(table.topics, table.langs, strict=True):
+            topic_langs[topic].add(chunk_lang)
+        show_lang = only_lang or preferred
         picked: list[tuple[int, float]] = []
         leftovers: list[tuple[int, float]] = []
-        for topic in topic_order:
-            indices = by_topic[topic]
-            in_preferred = [i for i in indices if table.chunks[i].metadata.get("lang") == preferred]
-            shown = in_preferred or indices
-            topic_score = fused[indices[0]]
-            picked.extend((i, topic_score) for i in shown[:per_topic])
-            leftovers.extend((i, fused[i]) for i in shown[per_topic:])
+        for topic in sorted(topic_scores, key=lambda t: (-topic_scores[t], t)):
+            # The preferred language when the topic has a page in it, else whatever it has.
+            wanted = show_lang if show_lang in topic_langs[topic] else None
+            candidates = [i for i in by_topic.get(topic, []) if wanted is None or table.langs[i] == wanted]
+            if not candidates:  # a document vector whose chunks this table does not hold yet
+                continue
+            picked.extend((i, topic_scores[topic]) for i in candidates[:per_topic])
+            leftovers.extend((i, chunk_scores.get(i, 0.0)) for i in candidates[per_topic:])
             if len(picked) >= k:
                 break
         if len(picked) < k:

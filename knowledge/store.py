@@ -23,7 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from knowledge.documents import Chunk, embedding_text
-from knowledge.embeddings import MODEL_NAME, embed_texts, model_version
+from knowledge.embeddings import DIMENSIONS, MODEL_NAME, embed_texts, model_version
 from tools.errors import RevOpsInputError
 
 _COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
@@ -71,19 +71,26 @@ class UseEmbeddingFunction(EmbeddingFunction[Documents]):
 
 @dataclass(frozen=True)
 class StoredChunk:
-    """A chunk as read back from the store: its id, stored text and metadata."""
+    """A chunk as read back from the store: its id, stored text, metadata and vector."""
 
     chunk_id: str
     text: str
     metadata: Mapping[str, Any]
+    embedding: np.ndarray
 
 
 @dataclass(frozen=True)
 class DenseHit:
-    """One nearest-neighbour hit: chunk id and cosine similarity (1 - cosine distance)."""
+    """One nearest-neighbour hit: record id, cosine similarity (1 - cosine distance), metadata."""
 
     chunk_id: str
     similarity: float
+    metadata: Mapping[str, Any]
+
+
+def document_record_id(chunk: Chunk) -> str:
+    """Id of a document's own record (its mean vector), derived from the source and content hash."""
+    return f"{chunk.source}#doc:{chunk.content_hash[:12]}"
 
 
 def _telemetry_off() -> ChromaSettings:
@@ -140,7 +147,7 @@ class ChunkStore:
         return bool(meta.get("embedding_model") == MODEL_NAME)
 
     def count(self) -> int:
-        """Number of chunks stored."""
+        """Number of records stored (chunks plus one document vector per document)."""
         return int(self._collection.count())
 
     def reset(self) -> None:
@@ -151,34 +158,68 @@ class ChunkStore:
         self._collection = self._open()
 
     def add_chunks(self, chunks: Sequence[Chunk]) -> None:
-        """Embed and store chunks (ids are deterministic, so re-adding the same chunk is an upsert)."""
+        """Embed and store the chunks of one or more whole documents.
+
+        Besides one record per chunk (``kind="chunk"``), every document gets one record
+        (``kind="document"``) whose vector is the normalised mean of its chunk vectors: a
+        document-level representation that ranks topics better than any single section, in
+        particular across languages. Ids are deterministic, so re-adding is an upsert.
+        """
+        if not chunks:
+            return
+        vectors = embed_texts([embedding_text(c) for c in chunks])
         for start in range(0, len(chunks), _ADD_BATCH):
             batch = list(chunks[start : start + _ADD_BATCH])
-            texts = [embedding_text(c) for c in batch]
-            vectors = embed_texts(texts)
             self._collection.upsert(
                 ids=[c.chunk_id for c in batch],
-                documents=texts,
-                embeddings=[row for row in vectors],
-                metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
+                documents=[embedding_text(c) for c in batch],
+                embeddings=[row for row in vectors[start : start + len(batch)]],
+                metadatas=[{**c.metadata(), "kind": "chunk"} for c in batch],  # type: ignore[misc]
             )
+        by_source: dict[str, list[int]] = {}
+        for position, chunk in enumerate(chunks):
+            by_source.setdefault(chunk.source, []).append(position)
+        ids, texts, embeddings, metadatas = [], [], [], []
+        for positions in by_source.values():
+            first = chunks[positions[0]]
+            centroid = vectors[positions].mean(axis=0)
+            centroid /= float(np.linalg.norm(centroid)) or 1.0
+            outline = [chunks[p].heading for p in positions if chunks[p].heading]
+            ids.append(document_record_id(first))
+            texts.append("\n".join([first.title, *dict.fromkeys(outline)]))
+            embeddings.append(centroid)
+            metadatas.append({**first.metadata(), "kind": "document", "heading": "", "chunk_index": -1})
+        self._collection.upsert(ids=ids, documents=texts, embeddings=embeddings, metadatas=metadatas)  # type: ignore[arg-type]
 
     def delete_source(self, source: str) -> None:
-        """Remove every chunk of one document."""
+        """Remove every record (chunks and document vector) of one document."""
         self._collection.delete(where={"source": source})
 
     def iter_chunks(self) -> Iterator[StoredChunk]:
         """Every stored chunk, page by page."""
         offset = 0
         while True:
-            page = self._collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            page = self._collection.get(
+                where={"kind": "chunk"},
+                include=["documents", "metadatas", "embeddings"],
+                limit=_PAGE,
+                offset=offset,
+            )
             ids = page["ids"]
             if not ids:
                 return
             documents = page["documents"] or [""] * len(ids)
             metadatas = page["metadatas"] or [{}] * len(ids)
-            for chunk_id, text, meta in zip(ids, documents, metadatas, strict=True):
-                yield StoredChunk(chunk_id=chunk_id, text=text or "", metadata=dict(meta or {}))
+            embeddings = page["embeddings"]
+            if embeddings is None:
+                embeddings = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+            for chunk_id, text, meta, vector in zip(ids, documents, metadatas, embeddings, strict=True):
+                yield StoredChunk(
+                    chunk_id=chunk_id,
+                    text=text or "",
+                    metadata=dict(meta or {}),
+                    embedding=np.asarray(vector, dtype=np.float32),
+                )
             if len(ids) < _PAGE:
                 return
             offset += _PAGE
@@ -192,7 +233,9 @@ class ChunkStore:
         summaries: dict[str, dict[str, Any]] = {}
         offset = 0
         while True:
-            page = self._collection.get(include=["metadatas"], limit=_PAGE * 4, offset=offset)
+            page = self._collection.get(
+                where={"kind": "chunk"}, include=["metadatas"], limit=_PAGE * 4, offset=offset
+            )
             for meta in page["metadatas"] or []:
                 if not meta:
                     continue
@@ -216,19 +259,29 @@ class ChunkStore:
     def query(
         self, embedding: np.ndarray, n_results: int, where: Mapping[str, Any] | None = None
     ) -> list[DenseHit]:
-        """Nearest chunks to a query vector (cosine), optionally filtered on metadata."""
+        """Nearest records to a query vector (cosine), optionally filtered on metadata.
+
+        Args:
+            embedding: The query vector.
+            n_results: How many neighbours at most.
+            where: A Chroma metadata filter, e.g. ``{"kind": "document"}``.
+        """
         total = self.count()
-        if total == 0:
+        if total == 0 or n_results < 1:
             return []
         result = self._collection.query(
             query_embeddings=[embedding],
             n_results=min(n_results, total),
             where=cast(Any, dict(where)) if where else None,
-            include=["distances"],
+            include=["distances", "metadatas"],
         )
         ids = result["ids"][0]
         distances = (result["distances"] or [[]])[0]
-        return [DenseHit(chunk_id=i, similarity=1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+        metadatas = (result["metadatas"] or [[{}] * len(ids)])[0]
+        return [
+            DenseHit(chunk_id=i, similarity=1.0 - float(d), metadata=dict(m or {}))
+            for i, d, m in zip(ids, distances, metadatas, strict=True)
+        ]
 
 
 def make_store(
