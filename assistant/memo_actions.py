@@ -3,7 +3,8 @@
 Each finding code maps to a few actions (KPI redesign, MQL/SQL definitions and SLA, recycling,
 capacity, process). Actions carry a horizon (30/60/90 days) so the plan can be built from them.
 The only numbers in these texts are the playbook's policy constants listed in
-``POLICY_NUMBERS`` (the 24-hour SLA, the 30/60/90-day horizons and the p < 0.001 display floor); data numbers come from tools.
+``POLICY_NUMBERS`` (the 24-hour SLA, the 30/60/90-day horizons, the p < 0.001 display floor and the
+95% confidence level of the engine's intervals); data numbers come from tools.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Fixed policy numbers that appear in template text (not data claims).
-POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90", "0.001"})
+POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90", "0.001", "95"})
 
 CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "en": {

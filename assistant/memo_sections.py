@@ -62,12 +62,12 @@ def ordered_findings(diagnosis: dict[str, Any]) -> list[dict[str, Any]]:
 
 def finding_owner(finding: dict[str, Any]) -> str:
     """The owning function (schema.FINDING_OWNERS; a conversion drop goes to its transition's owner)."""
-    if finding.get("owner") in OWNER_NAMES["en"]:
-        return str(finding["owner"])
     code = finding.get("code", "")
     transition = finding.get("transition")
     if code == "conversion_drop" and transition in TRANSITION_OWNERS:
-        return TRANSITION_OWNERS[transition]
+        return TRANSITION_OWNERS[transition]  # a drop at MQL→SQL is IS's, not FS's
+    if finding.get("owner") in OWNER_NAMES["en"]:
+        return str(finding["owner"])
     return FINDING_OWNERS.get(code, "RevOps")
 
 
@@ -126,8 +126,8 @@ def executive_summary(ctx: MemoContext, findings: list[dict[str, Any]], first_mo
                    else f"The most important finding: {heading} — owned by {owner}.")
         others = [f for f in serious[1:] if f.get("severity") == "high"][:2]
         if others:
-            parts = [f"{finding_heading(lang, f)}（{name(OWNER_NAMES, lang, finding_owner(f))}）" if ja
-                     else f"{finding_heading(lang, f)} ({name(OWNER_NAMES, lang, finding_owner(f))})"
+            parts = [f"「{finding_heading(lang, f)}」（担当：{name(OWNER_NAMES, lang, finding_owner(f))}）" if ja
+                     else f"{finding_heading(lang, f)}, owned by {name(OWNER_NAMES, lang, finding_owner(f))}"
                      for f in others]
             out.append("このほか重要度の高い課題として、" + "、".join(parts) + "があります。" if ja
                        else "Also high priority: " + "; ".join(parts) + ".")
