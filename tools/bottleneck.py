@@ -109,9 +109,7 @@ def lever_changes(ctx: AnalysisContext) -> tuple[list[LeverChange], float | None
         kind = "conversion" if lever in TRANSITIONS else lever
         ratio = _ratio(comp)
         impact = reference * (1.0 / ratio - 1.0) if reference and ratio else 0.0
-        changes.append(
-            LeverChange(lever, _base(comp), _cur(comp), comp, _material(kind, comp), impact)
-        )
+        changes.append(LeverChange(lever, _base(comp), _cur(comp), comp, _material(kind, comp), impact))
     changes.append(_cycle_change(ctx, reference))
     changes.append(_retention_change(ctx))
     _decompose(changes, reference)
@@ -238,8 +236,10 @@ def explain(change: LeverChange) -> str:
     comp = change.comparison
     p = f" (p={comp.p_value:.3g}, n={comp.n_baseline}→{comp.n_current})" if comp else ""
     if change.lever in TRANSITIONS and change.segment is not None:
-        what = (f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%} in "
-                f"{change.segment[0]} = {change.segment[1]}")
+        what = (
+            f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%} in "
+            f"{change.segment[0]} = {change.segment[1]}"
+        )
     elif change.lever in TRANSITIONS:
         what = f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%}{p}"
     elif change.lever == "lead_volume":

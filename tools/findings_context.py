@@ -239,7 +239,9 @@ class AnalysisContext:
         in_cur = current.contains(opened).to_numpy(dtype=bool)[reached]
         in_base = baseline.contains(opened).to_numpy(dtype=bool)[reached]
         ok = lags <= horizon
-        comp = compare_proportions(int((ok & in_base).sum()), int(in_base.sum()), int((ok & in_cur).sum()), int(in_cur.sum()))
+        comp = compare_proportions(
+            int((ok & in_base).sum()), int(in_base.sum()), int((ok & in_cur).sum()), int(in_cur.sum())
+        )
         base_lags = np.sort(lags[in_base])
         if len(base_lags) < 10 or not comp.current:
             return None
@@ -261,7 +263,11 @@ class AnalysisContext:
         expressed per window length. Also returns the amount of customers active at the current
         window start.
         """
-        if "churn_date" not in self.frame or self.frame["churn_date"].isna().all() or "won_date" not in self.frame:
+        if (
+            "churn_date" not in self.frame
+            or self.frame["churn_date"].isna().all()
+            or "won_date" not in self.frame
+        ):
             return None
         current = self.periods.current
         if current is None:
@@ -285,7 +291,9 @@ class AnalysisContext:
         (e0, x0), (e1, x1) = stats
         comp = compare_rates(e0, x0, e1, x1, scale=current.days)
         active = churn_in_window(self.frame, current)
-        return replace(comp, n_baseline=int(x0 / baseline.days), n_current=int(x1 / current.days)), active.active_amount
+        return replace(
+            comp, n_baseline=int(x0 / baseline.days), n_current=int(x1 / current.days)
+        ), active.active_amount
 
     def follow_up_windows(self) -> tuple[Window, Window | None] | None:
         """MQL windows old enough for their first touches to have happened."""
@@ -311,7 +319,9 @@ class AnalysisContext:
         base, cur = wins[1].contains(mql) & is_mql, wins[0].contains(mql) & is_mql
         if not (base.any() and hours.notna().any()):
             return None
-        return compare_proportions(int((ok & base).sum()), int(base.sum()), int((ok & cur).sum()), int(cur.sum()))
+        return compare_proportions(
+            int((ok & base).sum()), int(base.sum()), int((ok & cur).sum()), int(cur.sum())
+        )
 
     def follow_up_medians(self) -> tuple[float | None, float | None]:
         """Median follow-up hours for MQLs of the baseline and current (mature) windows."""
@@ -350,7 +360,11 @@ def stratified_log_test(
         r2 = 1.0 - float(np.var(logs - means)) / max(float(np.var(logs)), 1e-12)
         if r2 > best_r2:
             best, best_r2 = dim, r2
-    keys = frame.loc[sample, best].astype("string").fillna("(missing)") if best else pd.Series("all", index=logs_index(sample))
+    keys = (
+        frame.loc[sample, best].astype("string").fillna("(missing)")
+        if best
+        else pd.Series("all", index=logs_index(sample))
+    )
     table = pd.DataFrame({"key": keys.to_numpy(), "cur": cur[sample].to_numpy(), "log": logs})
     cell_mean = table.groupby(["key", "cur"])["log"].transform("mean")
     dof = len(table) - table.groupby(["key", "cur"]).ngroups

@@ -125,7 +125,9 @@ def _drop(comp: Comparison) -> float:
     return -rel if rel is not None else 0.0
 
 
-def transition_findings(ctx: AnalysisContext, transition: str, lead_growth: Comparison | None) -> list[Finding]:
+def transition_findings(
+    ctx: AnalysisContext, transition: str, lead_growth: Comparison | None
+) -> list[Finding]:
     """Findings for one transition (at most one: mix/quality, or a drop)."""
     cohorts = ctx.cohorts(transition)
     if cohorts.baseline is None:
@@ -151,7 +153,9 @@ def transition_findings(ctx: AnalysisContext, transition: str, lead_growth: Comp
         if mixes:
             split = min(mixes, key=lambda s: s.mix_effect)
             own_drops = [
-                c for c in all_cells if c.dimension == split.dimension
+                c
+                for c in all_cells
+                if c.dimension == split.dimension
                 and severity_for(c.comparison, _drop(c.comparison), MATERIAL_DROP, tests=tests)
             ]
             if not own_drops:
@@ -165,8 +169,13 @@ def transition_findings(ctx: AnalysisContext, transition: str, lead_growth: Comp
             localised.append((c.comparison.p_value, DIMENSION_PRIORITY.index(c.dimension), sev, c))
     if localised:
         _, _, sev, c = min(localised, key=lambda item: (item[0], item[1]))
-        evidence.update({"segment": c.comparison.to_dict(), "rest_of_dimension": c.rest.to_dict(),
-                         "bonferroni_tests": tests})
+        evidence.update(
+            {
+                "segment": c.comparison.to_dict(),
+                "rest_of_dimension": c.rest.to_dict(),
+                "bonferroni_tests": tests,
+            }
+        )
         return [
             Finding(
                 "conversion_drop",
@@ -216,7 +225,11 @@ def _mix_finding(
             "others_rate": split.others_rate,
         }
     )
-    grew = lead_growth is not None and (lead_growth.relative_change or 0.0) >= MATERIAL_DROP and lead_growth.significant()
+    grew = (
+        lead_growth is not None
+        and (lead_growth.relative_change or 0.0) >= MATERIAL_DROP
+        and lead_growth.significant()
+    )
     if grew:
         # quality decline: the slice was *added* on top of the business; a mix shift replaces it
         others = ctx.stage_volume("lead", mask=dimension_key(ctx.frame, split.dimension) != split.driver)
@@ -235,7 +248,9 @@ def _mix_finding(
             f"which converts at {split.driver_rate:.1%} on {_name(transition)} vs {split.others_rate:.1%} for the "
             f"rest; the overall rate fell with the mix."
         )
-    return Finding(code, severity, summary, evidence, transition=transition, segment=(split.dimension, split.driver))
+    return Finding(
+        code, severity, summary, evidence, transition=transition, segment=(split.dimension, split.driver)
+    )
 
 
 def _name(transition: str) -> str:
@@ -250,17 +265,25 @@ def follow_up_finding(ctx: AnalysisContext, conversion: Comparison | None) -> li
     severity = severity_for(sla, _drop(sla), MATERIAL_DROP)
     if severity is None:
         return []
-    fell = conversion is not None and severity_for(conversion, _drop(conversion), MATERIAL_DROP / 2) is not None
+    fell = (
+        conversion is not None and severity_for(conversion, _drop(conversion), MATERIAL_DROP / 2) is not None
+    )
     if not fell:
         severity = "low"
     med0, med1 = ctx.follow_up_medians()
-    evidence: dict[str, object] = {"within_sla": sla.to_dict(), "median_hours_baseline": med0,
-                                   "median_hours_current": med1}
+    evidence: dict[str, object] = {
+        "within_sla": sla.to_dict(),
+        "median_hours_baseline": med0,
+        "median_hours_current": med1,
+    }
     if conversion is not None:
         evidence["mql_to_sql"] = conversion.to_dict()
     hours = f" (median {med0:.0f}h → {med1:.0f}h)" if med0 is not None and med1 is not None else ""
-    tail = (f"; MQL→SQL fell with it ({conversion.baseline:.1%} → {conversion.current:.1%})"
-            if fell and conversion is not None else "")
+    tail = (
+        f"; MQL→SQL fell with it ({conversion.baseline:.1%} → {conversion.current:.1%})"
+        if fell and conversion is not None
+        else ""
+    )
     return [
         Finding(
             "slow_follow_up",

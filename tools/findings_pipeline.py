@@ -18,8 +18,10 @@ def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
     aging = stage_aging(ctx.frame, ctx.as_of)
     if aging.stalled_deals == 0 or aging.stall_threshold_days is None:
         return []
-    share = (aging.stalled_amount / aging.open_amount) if aging.open_amount else aging.stalled_deals / max(
-        aging.open_deals, 1
+    share = (
+        (aging.stalled_amount / aging.open_amount)
+        if aging.open_amount
+        else aging.stalled_deals / max(aging.open_deals, 1)
     )
     severity = "medium" if share >= STALLED_MEDIUM_SHARE and aging.stalled_deals >= 10 else "low"
     return [
@@ -50,8 +52,12 @@ def recycle_finding(ctx: AnalysisContext) -> list[Finding]:
     if n_lost + n_mql == 0:
         return []
     lost_amount = float(frame.loc[lost, AMOUNT_COLUMN].fillna(0.0).sum()) if ctx.has_amounts else None
-    evidence = {"lost_deals": n_lost, "lost_amount": lost_amount, "unconverted_mqls": n_mql,
-                "min_age_days": RECYCLE_MIN_AGE_DAYS}
+    evidence = {
+        "lost_deals": n_lost,
+        "lost_amount": lost_amount,
+        "unconverted_mqls": n_mql,
+        "min_age_days": RECYCLE_MIN_AGE_DAYS,
+    }
     amount = f" worth {lost_amount:,.0f}" if lost_amount else ""
     return [
         Finding(

@@ -102,8 +102,12 @@ def cycle_finding(ctx: AnalysisContext) -> list[Finding]:
             severity,
             f"Opportunities closed within {horizon:.0f} days fell from {comp.baseline:.0%} to {comp.current:.0%}; "
             f"the median time to close grew from about {med0:.0f} to about {med1:.0f} days.",
-            {"closed_in_time": comp.to_dict(), "horizon_days": horizon, "median_days_baseline": med0,
-             "median_days_current_estimate": med1},
+            {
+                "closed_in_time": comp.to_dict(),
+                "horizon_days": horizon,
+                "median_days_baseline": med0,
+                "median_days_current_estimate": med1,
+            },
             transition="opportunity_to_won",
         )
     ]
@@ -191,7 +195,11 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     leads = ctx.stage_volume("lead")
     revenue = ctx.won_revenue()
     grew = leads is not None and leads.significant() and _rel(leads) >= MATERIAL["lead_volume"]
-    flat = revenue is not None and revenue[0] > 0 and revenue[1] / revenue[0] - 1 < min(FLAT_REVENUE, _rel(leads) / 3)
+    flat = (
+        revenue is not None
+        and revenue[0] > 0
+        and revenue[1] / revenue[0] - 1 < min(FLAT_REVENUE, _rel(leads) / 3)
+    )
     if revenue is not None:
         evidence["won_revenue"] = {"baseline": revenue[0], "current": revenue[1]}
     if leads is not None:
@@ -205,9 +213,11 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     why = ""
     if slice_ is not None and slice_.segment is not None:
         ev = slice_.evidence
-        why = (f" The growth came from {slice_.segment[0]} = {slice_.segment[1]}, which converts at "
-               f"{ev.get('driver_rate', 0):.1%} on {slice_.transition.replace('_', ' ') if slice_.transition else ''}"
-               f" vs {ev.get('others_rate', 0):.1%} for the rest.")
+        why = (
+            f" The growth came from {slice_.segment[0]} = {slice_.segment[1]}, which converts at "
+            f"{ev.get('driver_rate', 0):.1%} on {slice_.transition.replace('_', ' ') if slice_.transition else ''}"
+            f" vs {ev.get('others_rate', 0):.1%} for the rest."
+        )
     what = "volume KPIs met their targets" if volume_green else f"leads grew {_rel(leads):+.0%}"
     rev = ""
     if revenue is not None and revenue[0] > 0:

@@ -77,9 +77,7 @@ def stage_counts(frame: pd.DataFrame) -> list[StageCount]:
     """Records that reached each stage over the whole data (SPEC §5 ``funnel.stages``)."""
     row = stage_table(frame).iloc[0]
     amounts = has_amounts(frame)
-    return [
-        StageCount(s, int(row[s]), float(row[f"{s}_amount"]) if amounts else None) for s in STAGES
-    ]
+    return [StageCount(s, int(row[s]), float(row[f"{s}_amount"]) if amounts else None) for s in STAGES]
 
 
 def conversions_from_row(row: pd.Series, amounts: bool) -> list[StageConversion]:

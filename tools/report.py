@@ -158,17 +158,23 @@ def ja_summary(finding: dict[str, Any]) -> str:
     ev = finding.get("evidence", {})
     overall = ev.get("segment") or ev.get("overall") or {}
     if code == "conversion_drop":
-        return (f"{transition}の転換率が{_pct(overall.get('baseline'))}から{_pct(overall.get('current'))}に"
-                f"低下しました{where}。")
+        return (
+            f"{transition}の転換率が{_pct(overall.get('baseline'))}から{_pct(overall.get('current'))}に"
+            f"低下しました{where}。"
+        )
     if code in ("mix_shift", "lead_quality_decline"):
-        return (f"{transition}の全体の転換率は、{seg['value'] if seg else '一部'}の構成比が"
-                f"{_pct(ev.get('driver_share_baseline'))}から{_pct(ev.get('driver_share_current'))}に増えたために"
-                f"下がりました（この層の転換率は{_pct(ev.get('driver_rate'))}、その他は{_pct(ev.get('others_rate'))}）。"
-                + ("セグメントごとの転換率は変わっていません。" if code == "mix_shift" else ""))
+        return (
+            f"{transition}の全体の転換率は、{seg['value'] if seg else '一部'}の構成比が"
+            f"{_pct(ev.get('driver_share_baseline'))}から{_pct(ev.get('driver_share_current'))}に増えたために"
+            f"下がりました（この層の転換率は{_pct(ev.get('driver_rate'))}、その他は{_pct(ev.get('others_rate'))}）。"
+            + ("セグメントごとの転換率は変わっていません。" if code == "mix_shift" else "")
+        )
     if code == "slow_follow_up":
         sla = ev.get("within_sla", {})
-        return (f"MQLへの24時間以内の初回対応率が{_pct(sla.get('baseline'))}から{_pct(sla.get('current'))}に"
-                "低下し、MQL→SQLの転換率も下がっています。")
+        return (
+            f"MQLへの24時間以内の初回対応率が{_pct(sla.get('baseline'))}から{_pct(sla.get('current'))}に"
+            "低下し、MQL→SQLの転換率も下がっています。"
+        )
     if code == "lead_volume_decline":
         leads = ev.get("leads", {})
         return f"新規リード数が{_money(leads.get('baseline'))}件から{_money(leads.get('current'))}件に減少しました{where}。"
@@ -176,20 +182,28 @@ def ja_summary(finding: dict[str, Any]) -> str:
         d = ev.get("deal_size", {})
         return f"平均受注金額が{_money(d.get('baseline'))}から{_money(d.get('current'))}に低下しました。"
     if code == "cycle_time_increase":
-        return (f"商談のクローズまでの期間の中央値が約{_money(ev.get('median_days_baseline'))}日から"
-                f"約{_money(ev.get('median_days_current_estimate'))}日に延びています。")
+        return (
+            f"商談のクローズまでの期間の中央値が約{_money(ev.get('median_days_baseline'))}日から"
+            f"約{_money(ev.get('median_days_current_estimate'))}日に延びています。"
+        )
     if code == "churn_increase":
         c = ev.get("churn", {})
         return f"既存顧客の解約率が{_pct(c.get('baseline'))}から{_pct(c.get('current'))}に上昇しました。"
     if code == "kpi_green_revenue_flat":
-        return ("リード・MQL・SQLなどの量のKPIは達成・増加していますが、売上は伸びていません"
-                f"{where}。量を生んだ層の下流の転換率が低いためです。")
+        return (
+            "リード・MQL・SQLなどの量のKPIは達成・増加していますが、売上は伸びていません"
+            f"{where}。量を生んだ層の下流の転換率が低いためです。"
+        )
     if code == "stalled_pipeline":
-        return (f"進行中の商談{ev.get('open_deals')}件のうち{ev.get('stalled_deals')}件が"
-                f"{_money(ev.get('stall_threshold_days'))}日以上動いていません。クローズまたは再評価が必要です。")
+        return (
+            f"進行中の商談{ev.get('open_deals')}件のうち{ev.get('stalled_deals')}件が"
+            f"{_money(ev.get('stall_threshold_days'))}日以上動いていません。クローズまたは再評価が必要です。"
+        )
     if code == "recycle_opportunity":
-        return (f"失注商談{ev.get('lost_deals')}件と、{ev.get('min_age_days')}日以上SQLにならないMQL"
-                f"{ev.get('unconverted_mqls')}件がリサイクル（再育成）の対象です。")
+        return (
+            f"失注商談{ev.get('lost_deals')}件と、{ev.get('min_age_days')}日以上SQLにならないMQL"
+            f"{ev.get('unconverted_mqls')}件がリサイクル（再育成）の対象です。"
+        )
     if code == "pipeline_coverage_low":
         return f"進行中パイプラインは売上目標の{ev.get('coverage', 0):.1f}倍しかありません（目安は3倍）。"
     return str(finding.get("summary", ""))
@@ -211,7 +225,9 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lines.append(f"  {t['transition']:<22}{t['rate']:>10}{t['baseline']:>10}{t['current']:>10}")
     for c in d["funnel"]["conversions"]:
         name = TRANSITION_NAMES[lang][c["transition"]]
-        lines.append(f"  {name:<22}{_pct(c['rate']):>10}{_pct(c['baseline_rate']):>10}{_pct(c['current_rate']):>10}")
+        lines.append(
+            f"  {name:<22}{_pct(c['rate']):>10}{_pct(c['baseline_rate']):>10}{_pct(c['current_rate']):>10}"
+        )
     lines += ["", t["metrics"]]
     m = d["metrics"]
     for key in ("win_rate", "churn_rate"):

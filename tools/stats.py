@@ -161,8 +161,9 @@ def _none_if_nan(value: float) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
-def compare_rates(events_base: int, exposure_base: float, events_cur: int, exposure_cur: float, *,
-                  scale: float = 1.0) -> Comparison:
+def compare_rates(
+    events_base: int, exposure_base: float, events_cur: int, exposure_cur: float, *, scale: float = 1.0
+) -> Comparison:
     """Poisson rate comparison (events per unit exposure), reported per ``scale`` units.
 
     The test is a z on the log rate ratio; ``n_*`` are the event counts.
