@@ -115,36 +115,47 @@ class MemoPDF(FPDF):
 
     def wrap_lines(self, text: str, width: float, first: float | None = None) -> list[str]:
         """Break ``text`` into lines no wider than ``width`` (``first`` for the first line) in the
-        current font: Japanese breaks between characters, Latin words and numbers stay whole."""
+        current font: Japanese breaks between characters, Latin words and numbers stay whole, and
+        closing punctuation never starts a line nor an opening bracket ends one (kinsoku)."""
         lines: list[str] = []
-        line, used, avail = "", 0.0, width if first is None else first
+        units: list[str] = []  # the current line, unit by unit
+        avail = width if first is None else first
+
+        def flush() -> None:
+            nonlocal units, avail
+            lines.append("".join(units).rstrip())
+            units, avail = [], width
+
         for unit in _UNITS.findall(text):
             if unit == "\n":
-                lines.append(line)
-                line, used, avail = "", 0.0, width
+                flush()
                 continue
-            if not line and unit.isspace():
+            if not units and unit.isspace():
                 continue
-            unit_width = self.get_string_width(unit)
-            if used + unit_width <= avail or (line and unit[0] in NO_LINE_START):
-                line, used = line + unit, used + unit_width
+            if self.get_string_width("".join(units) + unit) <= avail:
+                units.append(unit)
                 continue
-            if line:
-                carried = ""
-                while line and line[-1] in NO_LINE_END and len(line) > 1:
-                    carried, line = line[-1] + carried, line[:-1]
-                lines.append(line.rstrip())
-                line, used, avail = carried, self.get_string_width(carried), width
-            if unit.isspace():
+            carried: list[str] = []
+            if unit[0] in NO_LINE_START:  # oidashi: carry the unit(s) it must stay with
+                while len(units) > 1 and units[-1][0] in NO_LINE_START:
+                    carried.insert(0, units.pop())
+                if len(units) > 1:
+                    carried.insert(0, units.pop())
+            while len(units) > 1 and units[-1][-1] in NO_LINE_END:
+                carried.insert(0, units.pop())
+            if units:
+                flush()
+            units = carried
+            if unit.isspace() and not units:
                 continue
-            while self.get_string_width(unit) > avail and len(unit) > 1:
+            while not units and self.get_string_width(unit) > avail and len(unit) > 1:
                 cut = len(unit) - 1
                 while cut > 1 and self.get_string_width(unit[:cut]) > avail:
                     cut -= 1
                 lines.append(unit[:cut])
                 unit, avail = unit[cut:], width
-            line, used = line + unit, used + self.get_string_width(unit)
-        lines.append(line)
+            units.append(unit)
+        lines.append("".join(units))
         return lines
 
     def fit(self, text: str, width: float) -> str:

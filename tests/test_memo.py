@@ -206,3 +206,17 @@ def test_unknown_format_and_language_are_clear_errors(data: LoadedData, tmp_path
         write_memo(data, tmp_path / "memo.txt")
     with pytest.raises(RevOpsInputError, match="unknown language 'fr'"):
         build_memo(data, lang="fr", diagnosis=fixture_diagnosis(), knowledge=None)
+
+
+def test_japanese_pdf_lines_fit_and_keep_numbers_whole() -> None:
+    from assistant.memo_render_pdf import FAMILY, MemoPDF
+
+    memo = Memo(lang="ja", title="t", date="d", header=[], summary=[], sections=[])
+    pdf = MemoPDF(memo)
+    pdf.set_font(FAMILY, "", 9.5)
+    text = "フェーズの標準滞留期間を超えた商談は受注に至りにくく、売上予測も歪めます。売上は四半期あたり+15,193,518変化します（151,935,183→167,128,702）。"
+    lines = pdf.wrap_lines(text * 3, 60)
+    assert "".join(lines) == text * 3
+    assert all(pdf.get_string_width(line) <= 60 for line in lines)
+    assert not any(line[0] in "、。）ー" for line in lines[1:])
+    assert all(n in "\n".join(lines) for n in ("+15,193,518", "151,935,183", "167,128,702"))

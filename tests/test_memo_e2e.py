@@ -12,6 +12,7 @@ from docx import Document
 
 from assistant.grounding import check_grounding
 from assistant.memo import build_memo, write_memo
+from assistant.memo_sections import finding_owner
 from assistant.memo_text import FINDING_TITLES, LEVER_NAMES, OWNER_NAMES, fmt_money
 from tests.test_memo import grounding_sources
 from tools.dataset import LoadedData, from_canonical
@@ -37,14 +38,13 @@ def test_summary_names_the_planted_cause_and_its_owner(cause: str) -> None:
     scenario = generate_scenario(cause, seed=0)  # type: ignore[arg-type]
     data = from_canonical(scenario.frame)
     diagnosis = diagnose(data, targets=scenario.targets).to_dict()
-    planted = [f for f in diagnosis["findings"] if f["code"] == scenario.truth.finding]
-    assert planted, f"the engine did not report {scenario.truth.finding}"
+    code = str(scenario.truth.finding)
+    planted = [f for f in diagnosis["findings"] if f["code"] == code]
+    assert planted, f"the engine did not report {code}"
     for lang in ("en", "ja"):
         memo = build_memo(data, lang=lang, diagnosis=diagnosis, knowledge=None, charts=False)
         summary = memo.summary_text()
-        assert FINDING_TITLES[lang][scenario.truth.finding] in summary, (lang, summary)
-        from assistant.memo_sections import finding_owner
-
+        assert FINDING_TITLES[lang][code] in summary, (lang, summary)
         assert OWNER_NAMES[lang][finding_owner(planted[0])] in summary, (lang, summary)
         report = check_grounding(memo.plain_text(), grounding_sources(memo))
         assert report.ungrounded == [], (cause, lang, report.ungrounded)
