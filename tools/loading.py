@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 
 from tools.dataset import LoadedData, SourceFile, from_canonical
 from tools.dialects import (
-    LINK_KEYS,
     MAPPABLE_KEYS,
     FileMapping,
     map_values,
@@ -238,10 +237,9 @@ def _assemble(data: dict[str, object], mapping: FileMapping, rows: int) -> pd.Da
     if mapping.role == "opportunities":
         created = frame[CREATED_COLUMN]
         frame["opportunity_date"] = frame["opportunity_date"].fillna(created) if "opportunity_date" in frame else created
-    for link in LINK_KEYS:
-        if link in frame and link == "contact_id":
-            # HubSpot lists several associated contacts as "101;102": the first is the journey's
-            frame[link] = frame[link].str.split(";").str[0].str.strip()
+    if "contact_id" in frame and frame["contact_id"].notna().any():
+        # HubSpot lists several associated contacts as "101;102": the first is the journey's
+        frame["contact_id"] = frame["contact_id"].str.split(";").str[0].str.strip()
     return frame
 
 

@@ -54,7 +54,10 @@ def clean_text(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     if len(text) and not pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
         text = pc.utf8_normalize(text, form="NFKC")
         text = pc.utf8_trim_whitespace(text)
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    blank = pc.equal(text, "")
+    if pc.any(blank).as_py():  # if_else over strings is slow: only when there is something to blank
+        text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    return text
 
 
 def _failures(text: pa.Array, values: pa.Array) -> tuple[int, list[str]]:
@@ -98,8 +101,10 @@ def _fast_path(text: pa.Array) -> pa.Array | None:
         values = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         if values.null_count != text.null_count or not _plausible_years(values):
             return None
-        # strptime rolls 2025-02-30 over to March: accept only values that format back unchanged
-        if not pc.all(pc.fill_null(pc.equal(pc.strftime(values, format=fmt), text), True)).as_py():
+        # strptime rolls 2025-02-30 over to March 2: values landing on day 1-3 are re-read strictly
+        suspect = pc.fill_null(pc.less_equal(pc.day(values), 3), False)
+        strict, _ = _component_parse(pc.filter(text, suspect))
+        if not pc.all(pc.fill_null(pc.equal(strict, pc.filter(values, suspect)), False)).as_py():
             return None
         return values
     return None

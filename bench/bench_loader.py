@@ -1,0 +1,131 @@
+"""Loader benchmark: ``load_exports`` vs a plain ``pyarrow.csv.read_csv`` of the same 1M-row files.
+
+Run: ``.venv/bin/python bench/bench_loader.py [--rows 1000000] [--repeat 3]``
+
+Writes a canonical CSV (ISO dates) and a Salesforce-style lead report (``Lead ID``, US
+``mm/dd/yyyy hh:mm AM`` dates, ``$12,000.00`` amounts, status values) into a temp folder, then times
+each reader in its own subprocess (best of ``--repeat``; peak RSS from ``getrusage``) and prints
+rows/s and the loader / pyarrow ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _dates(rng: np.random.Generator, base: np.ndarray, share: float, lag: int, fmt: str) -> pa.Array:
+    """Dates ``lag``±days after ``base`` for ``share`` of the rows, formatted, empty otherwise."""
+    days = base + rng.integers(0, lag + 1, len(base)).astype("timedelta64[D]")
+    stamps = pa.array(days.astype("datetime64[s]"))
+    text = pc.strftime(stamps, format=fmt)
+    keep = pa.array(rng.random(len(base)) < share)
+    return pc.if_else(keep, text, pa.scalar(None, pa.string()))
+
+
+def make_files(rows: int, folder: Path) -> dict[str, Path]:
+    """Write the two benchmark files (vectorised, a few seconds for 1M rows)."""
+    rng = np.random.default_rng(7)
+    created = np.datetime64("2023-01-01") + rng.integers(0, 1000, rows).astype("timedelta64[D]")
+    amount = (rng.integers(10, 500, rows) * 10_000).astype(float)
+    has_opp = rng.random(rows) < 0.12
+    choice = lambda values: pa.array(np.asarray(values)[rng.integers(0, len(values), rows)])  # noqa: E731
+    ids = pa.array(np.char.add("L", np.arange(rows).astype(str)))
+    canonical = pa.table({
+        "record_id": ids,
+        "created_date": _dates(rng, created, 1.0, 0, "%Y-%m-%d"),
+        "mql_date": _dates(rng, created, 0.45, 5, "%Y-%m-%d"),
+        "sql_date": _dates(rng, created + 5, 0.18, 10, "%Y-%m-%d"),
+        "opportunity_date": _dates(rng, created + 15, 0.12, 10, "%Y-%m-%d"),
+        "won_date": _dates(rng, created + 40, 0.03, 30, "%Y-%m-%d"),
+        "lost_date": _dates(rng, created + 40, 0.05, 30, "%Y-%m-%d"),
+        "amount": pa.array(np.where(has_opp, amount, np.nan), from_pandas=True),
+        "lead_source": choice(["Webinar", "Paid Search", "Event", "Referral", "Organic"]),
+        "segment": choice(["SMB", "Mid-Market", "Enterprise"]),
+        "industry": choice(["IT/SaaS", "Manufacturing", "Retail", "Finance"]),
+        "employee_count": pa.array(rng.integers(5, 5000, rows)),
+        "icp_fit": choice(["yes", "no"]),
+        "owner": choice(["Sato", "Suzuki", "Tanaka", "Ito", "Kato"]),
+        "phase": choice(["lead", "mql", "sql", "prospecting", "proposal", "won", "lost"]),
+    })
+    us = "%m/%d/%Y"
+    salesforce = pa.table({
+        "Lead ID": pa.array(np.char.add("00Q", np.arange(rows).astype(str))),
+        "Lead Owner": canonical["owner"],
+        "Lead Source": canonical["lead_source"],
+        "Lead Status": choice(["Open - Not Contacted", "Working - Contacted", "Qualified", "Closed - Converted",
+                               "Closed - Not Converted"]),
+        "Created Date": _dates(rng, created, 1.0, 0, us + " %I:%M %p"),
+        "MQL Date": _dates(rng, created, 0.45, 5, us),
+        "SQL Date": _dates(rng, created + 5, 0.18, 10, us),
+        "Converted Date": _dates(rng, created + 15, 0.12, 10, us),
+        "Amount": pa.array([f"${v:,.2f}" if opp else None for v, opp in zip(amount, has_opp, strict=True)],
+                           pa.string()),
+        "Industry": canonical["industry"],
+        "Employees": canonical["employee_count"],
+    })
+    paths = {"canonical": folder / "canonical.csv", "salesforce": folder / "salesforce_leads.csv"}
+    pacsv.write_csv(canonical, paths["canonical"])
+    pacsv.write_csv(salesforce, paths["salesforce"])
+    return paths
+
+
+def measure(kind: str, path: Path, repeat: int) -> dict[str, float]:
+    """Best-of-``repeat`` seconds and peak RSS for one reader (run inside a fresh subprocess)."""
+    sys.path.insert(0, str(ROOT))
+    from tools.loading import load_exports
+
+    best, rows = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rows = pacsv.read_csv(path).num_rows if kind == "pyarrow" else load_exports([path]).rows
+        best = min(best, time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": best, "rows": rows, "peak_mb": peak_mb}
+
+
+def run_measurement(kind: str, path: Path, repeat: int) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--measure", kind, str(path), "--repeat", str(repeat)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--measure", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.repeat)))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        paths = make_files(args.rows, Path(folder))
+        print(f"wrote {args.rows:,} rows x 2 files in {time.perf_counter() - start:.1f}s")
+        print(f"{'file':<12} {'MB':>6} {'reader':<8} {'seconds':>8} {'rows/s':>12} {'peak MB':>8} {'ratio':>6}")
+        for name, path in paths.items():
+            size = path.stat().st_size / 1e6
+            base = run_measurement("pyarrow", path, args.repeat)
+            ours = run_measurement("loader", path, args.repeat)
+            for label, result in (("pyarrow", base), ("loader", ours)):
+                ratio = result["seconds"] / base["seconds"]
+                print(f"{name:<12} {size:>6.0f} {label:<8} {result['seconds']:>8.2f} "
+                      f"{result['rows'] / result['seconds']:>12,.0f} {result['peak_mb']:>8.0f} {ratio:>5.1f}x")
+
+
+if __name__ == "__main__":
+    main()
