@@ -30,11 +30,21 @@ DELETE_CACHE = (1800, 3600)
 #: A session is dropped (and its files removed) after this many idle seconds.
 SESSION_TTL = 6 * 3600
 AUTH_USER = "revops"
+#: Local font stacks: the default theme fonts come from Google Fonts, and the app must work offline.
+LOCAL_FONTS = ["Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
+LOCAL_MONO_FONTS = ["Noto Sans Mono CJK JP", "DejaVu Sans Mono", "Consolas", "monospace"]
 
 CSS = """
 .revops-error { border-left: 4px solid #d9534f; background: #fdf0ef; padding: 4px 12px; border-radius: 6px; }
 .revops-error blockquote { white-space: pre-wrap; border-left: none; margin: 0; }
 #revops-status p { margin: 4px 0; }
+.revops-ok { color: #2e7d32; font-weight: 700; }
+.revops-badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 0.8em; font-weight: 600;
+  color: #fff; background: #6c757d; }
+.revops-sev-high { background: #c62828; }
+.revops-sev-medium { background: #ef6c00; }
+.revops-sev-low { background: #b59b00; }
+.revops-sev-info { background: #1565c0; }
 #revops-header h1 { margin-bottom: 0; }
 #revops-mode { text-align: right; }
 """
@@ -65,7 +75,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
         session = gr.State(None, time_to_live=SESSION_TTL, delete_callback=close_session)
         with gr.Row(equal_height=True):
             header = gr.Markdown(_header(lang0), elem_id="revops-header")
-            with gr.Column(scale=0, min_width=260):
+            with gr.Column(scale=0, min_width=360):
                 language = gr.Radio(LANGUAGE_CHOICES, value=lang0, label=label(lang0, "language"),
                                     elem_id="revops-lang")
                 mode = gr.Markdown(mode_markdown(settings, lang0), elem_id="revops-mode")
@@ -73,7 +83,8 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label=label(lang0, "chat"), height=560, elem_id="revops-chat",
-                                     feedback_options=None, buttons=["copy"])
+                                     feedback_options=None, buttons=["copy"],
+                                     placeholder=label(lang0, "chat_placeholder"))
                 with gr.Row():
                     question = gr.Textbox(label=label(lang0, "question"), show_label=False, scale=5,
                                           placeholder=label(lang0, "question_placeholder"), elem_id="revops-question")
@@ -103,8 +114,8 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                                                           variant="primary", elem_id="revops-memo-download")
                     memo_status = gr.Markdown("", elem_id="revops-memo-status")
         with gr.Row():
-            funnel = gr.Plot(label=label(lang0, "funnel_chart"), elem_id="revops-funnel")
-            finding = gr.Plot(label=label(lang0, "finding_chart"), elem_id="revops-finding")
+            funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
+            finding = gr.Plot(show_label=False, elem_id="revops-finding")
         with gr.Accordion(label(lang0, "data"), open=True) as data_box:
             data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data")
             overrides = gr.Textbox(label=label(lang0, "overrides"), lines=2, placeholder="amount=Deal Value",
@@ -143,7 +154,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
             shown = handlers.panels(state or Session(settings=settings), lang)
             return (
                 _header(lang), mode_markdown(settings, lang), gr.Radio(label=label(lang, "language")),
-                gr.Chatbot(label=label(lang, "chat")),
+                gr.Chatbot(label=label(lang, "chat"), placeholder=label(lang, "chat_placeholder")),
                 gr.Textbox(label=label(lang, "question"), placeholder=label(lang, "question_placeholder")),
                 gr.Button(label(lang, "send")), gr.Dataset(label=label(lang, "examples")),
                 gr.Button(label(lang, "clear")), gr.Accordion(label=label(lang, "upload")),
@@ -182,7 +193,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "max_file_size": f"{settings.upload_max_mb}mb",
         "ssr_mode": False,
         "css": CSS,
-        "theme": gr.themes.Soft(),
+        "theme": gr.themes.Soft(font=LOCAL_FONTS, font_mono=LOCAL_MONO_FONTS),
         "footer_links": [],
     }
     if settings.ui_password:

@@ -129,6 +129,13 @@ def _conversions_figure(diagnosis: dict[str, Any], highlight: str | None, title:
     return _layout(fig, title)
 
 
+def finding_name(code: str, lang: str) -> str:
+    """The finding's name in the UI language (``assistant.labels``), else its code."""
+    from assistant.labels import FINDING
+
+    return FINDING.get(lang, FINDING["en"]).get(code, code)
+
+
 def main_finding(diagnosis: dict[str, Any] | None) -> dict[str, Any] | None:
     """The first (most severe) finding, if any."""
     findings = (diagnosis or {}).get("findings") or []
@@ -143,7 +150,7 @@ def finding_figure(diagnosis: dict[str, Any] | None, lang: str = "en") -> go.Fig
     title = label(lang, "finding_chart")
     if finding is None:
         return _conversions_figure(diagnosis, None, title, lang)
-    title = f"{title}: {finding['code']}"
+    title = f"{title}: {finding_name(finding['code'], lang)}"
     pairs = evidence_pairs(finding.get("evidence") or {})
     if pairs:
         return _pairs_figure(pairs, title, lang)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 Messages = list[dict[str, Any]]
+OK_MARK = "<span class='revops-ok'>✓</span> "
 #: The number of answer chunks streamed into the chat (paragraph-sized pieces).
 STREAM_CHUNKS = 12
 
@@ -46,7 +47,12 @@ class Panels:
 def error_box(message: str, lang: str) -> str:
     """The visible error for a bad upload (the loader's own message, verbatim)."""
     body = "\n".join(f"> {line}" for line in message.splitlines())
-    return f"<div class='revops-error'>\n\n**❌ {label(lang, 'error')}**\n\n{body}\n\n{label(lang, 'kept_previous')}\n\n</div>"
+    return f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{label(lang, 'kept_previous')}\n\n</div>"
+
+
+def internal_error(err: BaseException) -> str:
+    """The one-line text of an unexpected error (no traceback in the UI)."""
+    return f"internal error: {type(err).__name__}: {err}"
 
 
 def panels(session: Session, lang: str, status: str = "") -> Panels:
@@ -63,9 +69,9 @@ def panels(session: Session, lang: str, status: str = "") -> Panels:
 def _ok_status(session: Session, lang: str) -> str:
     rows = session.data.rows if session.data is not None else 0
     if session.is_demo:
-        return "✅ " + label(lang, "demo_loaded", rows=f"{rows:,}")
+        return OK_MARK + label(lang, "demo_loaded", rows=f"{rows:,}")
     names = ", ".join(p.name for p in session.paths)
-    return "✅ " + label(lang, "loaded", rows=f"{rows:,}", files=names)
+    return OK_MARK + label(lang, "loaded", rows=f"{rows:,}", files=names)
 
 
 def _guard(session: Session, lang: str, action: Callable[[], Session]) -> tuple[Session, Panels]:
@@ -74,6 +80,8 @@ def _guard(session: Session, lang: str, action: Callable[[], Session]) -> tuple[
         session = action()
     except RevOpsInputError as err:
         return session, panels(session, lang, error_box(str(err), lang))
+    except Exception as err:  # the edge: an internal error is shown, and the tab stays usable
+        return session, panels(session, lang, error_box(internal_error(err), lang))
     return session, panels(session, lang, _ok_status(session, lang))
 
 
@@ -195,7 +203,7 @@ def stream_answer(
         yield history + [{"role": "assistant", "content": f"**{label(lang, 'ask_failed')}:** {err}"}], session
         return
     except Exception as err:  # the edge: the chat keeps working after an internal error
-        text = f"**{label(lang, 'ask_failed')}:** internal error: {type(err).__name__}: {err}"
+        text = f"**{label(lang, 'ask_failed')}:** {internal_error(err)}"
         yield history + [{"role": "assistant", "content": text}], session
         return
     if answer is None:
@@ -235,5 +243,7 @@ def on_memo(session: Session | None, settings: Settings | None, fmt: str, lang: 
         path = write_memo(session.data, output, targets=session.targets, lang=lang)
     except RevOpsInputError as err:
         return None, error_box(str(err), lang), session
+    except Exception as err:  # the edge: a failed memo leaves the app usable
+        return None, error_box(internal_error(err), lang), session
     report(1.0, label(lang, "progress_memo"))
-    return str(path), "✅ " + label(lang, "memo_ready", name=Path(path).name), session
+    return str(path), OK_MARK + label(lang, "memo_ready", name=Path(path).name), session

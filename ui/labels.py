@@ -21,6 +21,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "language": {"en": "Language", "ja": "言語"},
     "chat": {"en": "Chat", "ja": "チャット"},
+    "chat_placeholder": {
+        "en": "Ask about your funnel in English or Japanese — or pick an example question below.",
+        "ja": "ファネルについて日本語か英語で質問してください。下の質問例も使えます。",
+    },
     "question": {"en": "Your question", "ja": "質問"},
     "question_placeholder": {
         "en": "e.g. Why is revenue flat though our KPIs are green?",
@@ -71,7 +75,6 @@ LABELS: dict[str, dict[str, str]] = {
     "no_warnings": {"en": "No data-quality warnings.", "ja": "データ品質の警告はありません。"},
     "bottleneck": {"en": "Bottleneck", "ja": "ボトルネック"},
     "revenue_at_stake": {"en": "revenue at stake", "ja": "影響する売上"},
-    "no_bottleneck": {"en": "No significant bottleneck.", "ja": "大きなボトルネックはありません。"},
     "findings": {"en": "Findings", "ja": "発見事項"},
     "no_findings": {"en": "No findings.", "ja": "発見事項はありません。"},
     "metrics": {"en": "Key metrics", "ja": "主要指標"},

@@ -160,20 +160,15 @@ def demo_files() -> list[Path]:
         return list(_demo_files)
 
 
-def _write_demo(outdir: Path) -> list[Path]:
-    """``tools.sample.write_sample``; before it exists, the planted scenario as a HubSpot export."""
-    try:
-        from tools.sample import write_sample
-    except ImportError:
-        from tools.exports import write_export
-        from tools.scenarios import generate_scenario
+#: The export dialect the demo button loads (two files joined on the deal id: shows the mapping).
+DEMO_DIALECT = "hubspot"
 
-        scenario = generate_scenario("kpi_green_revenue_flat", seed=0)
-        paths = write_export(scenario.frame, "hubspot", outdir)
-        targets = outdir / "targets.csv"
-        scenario.targets.to_csv(targets, index=False)
-        return [*paths, targets]
-    return [Path(p) for p in write_sample(outdir)]
+
+def _write_demo(outdir: Path) -> list[Path]:
+    """The bundled demo (``tools.sample.write_demo``): the exports, then ``targets.csv``."""
+    from tools.sample import write_demo
+
+    return [Path(p) for p in write_demo(outdir, DEMO_DIALECT)]
 
 
 _demo_cache: tuple[LoadedData, Any, dict[str, Any]] | None = None

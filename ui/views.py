@@ -12,6 +12,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from assistant import labels as words
+from assistant.compose import bottleneck_lines
+from tools.report import ja_summary
 from ui.charts import transition_name
 from ui.labels import label
 
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
     from tools.dataset import LoadedData
 
 HEADLINE_METRICS = ("win_rate", "average_deal_size", "median_cycle_days", "won_revenue", "open_pipeline")
-SEVERITY_ICON = {"high": "🔴", "medium": "🟠", "low": "🟡", "info": "🔵"}
 MAX_EXCERPT = 420
 
 
@@ -71,11 +72,16 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
     lines += [f"| `{_cell(k)}` | {_cell(v)} |" for k, v in data.mapping.items()]
     lines += ["", f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
-        lines += [f"- ⚠️ `{_cell(d.code)}` — {_cell(d.message)} ({d.rows:,} {label(lang, 'rows')})"
+        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> `{_cell(d.code)}` — {_cell(d.message)} ({d.rows:,} {label(lang, 'rows')})"
                   for d in data.data_quality]
     else:
         lines.append(label(lang, "no_warnings"))
     return "\n".join(lines)
+
+
+def severity_badge(severity: str, lang: str) -> str:
+    """A coloured severity badge (CSS classes, no emoji: not every machine has an emoji font)."""
+    return f"<span class='revops-badge revops-sev-{severity}'>{_word(words.SEVERITY, lang, severity)}</span>"
 
 
 def _impact(value: Any) -> str:
@@ -92,11 +98,8 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
     out.append(f"### {label(lang, 'bottleneck')}")
     if lever:
         out.append(f"**{_word(words.LEVER, lang, lever)}** — {label(lang, 'revenue_at_stake')}: "
-                   f"**{_impact(bottleneck.get('revenue_impact'))}**")
-        if bottleneck.get("explanation"):
-            out.append(f"\n{bottleneck['explanation']}")
-    else:
-        out.append(label(lang, "no_bottleneck"))
+                   f"**{_impact(bottleneck.get('revenue_impact'))}**\n")
+    out += bottleneck_lines(diagnosis, lang)
     metrics = diagnosis.get("metrics") or {}
     shown = [m for m in HEADLINE_METRICS if metrics.get(m) is not None]
     if shown:
@@ -111,10 +114,11 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
         segment = f.get("segment")
         if segment:
             where = f"{where} · {segment['dimension']}={segment['value']}".lstrip(" ·")
-        head = f"{SEVERITY_ICON.get(f['severity'], '')} **{_word(words.FINDING, lang, f['code'])}**"
-        head += f" ({_word(words.SEVERITY, lang, f['severity'])}{', ' + where if where else ''})"
+        head = f"{severity_badge(f['severity'], lang)} **{_word(words.FINDING, lang, f['code'])}**"
+        head += f" ({where})" if where else ""
         owner = f" — {f['owner']}" if f.get("owner") else ""
-        out.append(f"- {head}{owner}: {f.get('summary', '')}")
+        summary = ja_summary(f) if lang == "ja" else f.get("summary", "")
+        out.append(f"- {head}{owner}: {summary}")
     return "\n".join(out)
 
 
