@@ -89,21 +89,22 @@ class TransitionCohorts:
         """Two-proportion test of current vs baseline (optionally within ``mask``)."""
         return compare_proportions(*self.counts(mask))
 
-    def counts_by(self, key: pd.Series) -> pd.DataFrame:
-        """``x0, n0, x1, n1`` per value of ``key`` (index), for records in either window."""
-        keep = self.eligible & (self.window >= 0)
-        sub = pd.DataFrame(
+    def counts_by(self, codes: np.ndarray, labels: list[str]) -> pd.DataFrame:
+        """``x0, n0, x1, n1`` per value of a factorised key (``codes`` index into ``labels``)."""
+        k = len(labels)
+        keep = self.eligible & (codes >= 0)
+        base = keep & (self.window == 0)
+        cur = keep & (self.window == 1)
+        table = pd.DataFrame(
             {
-                "key": key.to_numpy()[keep],
-                "cur": self.window[keep] == 1,
-                "success": self.success[keep],
-            }
-        )
-        sub["base"] = ~sub["cur"]
-        sub["x0"] = sub["success"] & sub["base"]
-        sub["x1"] = sub["success"] & sub["cur"]
-        grouped = sub.groupby("key", observed=True)[["x0", "base", "x1", "cur"]].sum()
-        return grouped.rename(columns={"base": "n0", "cur": "n1"}).astype("int64")
+                "x0": np.bincount(codes[base & self.success], minlength=k),
+                "n0": np.bincount(codes[base], minlength=k),
+                "x1": np.bincount(codes[cur & self.success], minlength=k),
+                "n1": np.bincount(codes[cur], minlength=k),
+            },
+            index=pd.Index(labels, name="key"),
+        ).astype("int64")
+        return table[(table["n0"] + table["n1"]) > 0]
 
     def evidence(self) -> dict[str, object]:
         """Window and maturity facts for a finding's evidence."""

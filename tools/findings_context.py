@@ -71,6 +71,7 @@ class AnalysisContext:
     targets: pd.DataFrame | None = None
     _cohorts: dict[str, TransitionCohorts] = field(default_factory=dict)
     deal_size_adjusted_ratio: float | None = None
+    _codes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -116,6 +117,20 @@ class AnalysisContext:
         if transition not in self._cohorts:
             self._cohorts[transition] = transition_cohorts(self.frame, transition, self.as_of, self.grain)
         return self._cohorts[transition]
+
+    def dimension_codes(self, dimension: str) -> tuple[np.ndarray, list[str]]:
+        """Factorised dimension (integer codes, labels), computed once per run."""
+        if dimension not in self._codes:
+            from tools.funnel import dimension_key
+
+            codes, uniques = pd.factorize(dimension_key(self.frame, dimension))
+            self._codes[dimension] = (np.asarray(codes), [str(u) for u in uniques])
+        return self._codes[dimension]
+
+    def dimension_mask(self, dimension: str, value: str) -> np.ndarray:
+        """Rows whose ``dimension`` equals ``value``."""
+        codes, labels = self.dimension_codes(dimension)
+        return codes == labels.index(value) if value in labels else np.zeros(len(codes), dtype=bool)
 
     def conversion(self, transition: str, mask: np.ndarray | None = None) -> Comparison:
         """Current vs baseline conversion of ``transition`` (optionally within ``mask``)."""
@@ -208,12 +223,10 @@ class AnalysisContext:
         masks = self.won_in_windows
         if masks is None or not self.has_amounts or dimension not in self.frame:
             return 0.0
-        from tools.funnel import dimension_key
-
         won = masks[0] | masks[1]
         amount = self.frame[AMOUNT_COLUMN].fillna(0.0)
         total = float(amount[won].sum())
-        in_slice = won & (dimension_key(self.frame, dimension) == value)
+        in_slice = won & self.dimension_mask(dimension, value)
         return float(amount[in_slice].sum()) / total if total else 0.0
 
     def cycle(self) -> tuple[Comparison, float, float, float] | None:

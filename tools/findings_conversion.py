@@ -20,7 +20,6 @@ import pandas as pd
 
 from tools.findings import Finding, severity_for
 from tools.findings_context import AnalysisContext
-from tools.funnel import dimension_key
 from tools.schema import TRANSITIONS
 from tools.stats import Comparison, compare_proportions
 
@@ -66,7 +65,7 @@ def dimensions(ctx: AnalysisContext) -> list[str]:
 
 def split_counts(ctx: AnalysisContext, transition: str, dimension: str) -> pd.DataFrame | None:
     """Per-value ``x0, n0, x1, n1`` of a transition's cohorts (``None`` if too many values)."""
-    table = ctx.cohorts(transition).counts_by(dimension_key(ctx.frame, dimension))
+    table = ctx.cohorts(transition).counts_by(*ctx.dimension_codes(dimension))
     if len(table) < 2 or len(table) > MAX_VALUES:
         return None
     return table
@@ -232,7 +231,8 @@ def _mix_finding(
     )
     if grew:
         # quality decline: the slice was *added* on top of the business; a mix shift replaces it
-        others = ctx.stage_volume("lead", mask=dimension_key(ctx.frame, split.dimension) != split.driver)
+        others_mask = pd.Series(~ctx.dimension_mask(split.dimension, split.driver), index=ctx.frame.index)
+        others = ctx.stage_volume("lead", mask=others_mask)
         grew = others is not None and (others.relative_change or 0.0) > -MATERIAL_DROP
         evidence["other_leads"] = others.to_dict() if others else None
     code = "lead_quality_decline" if grew else "mix_shift"

@@ -3,12 +3,12 @@ pipeline coverage against targets."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tools.cohorts import stage_date
 from tools.findings import Finding, severity_for
 from tools.findings_context import AnalysisContext
-from tools.funnel import dimension_key
 from tools.metrics import pipeline_coverage
 from tools.periods import ONE_DAY, Window, month_start
 from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, REACHED_COLUMNS, TARGET_METRIC_STAGE
@@ -39,9 +39,10 @@ def lead_volume_finding(ctx: AnalysisContext) -> list[Finding]:
     if "lead_source" in ctx.data.dimensions:
         masks = ctx.in_windows(ctx.frame[CREATED_COLUMN])
         assert masks is not None
-        key = dimension_key(ctx.frame, "lead_source")
-        by_source = pd.DataFrame({"base": key[masks[0]].value_counts(), "cur": key[masks[1]].value_counts()})
-        change = by_source.fillna(0).eval("cur - base")
+        codes, labels = ctx.dimension_codes("lead_source")
+        base = np.bincount(codes[masks[0].to_numpy(dtype=bool) & (codes >= 0)], minlength=len(labels))
+        cur = np.bincount(codes[masks[1].to_numpy(dtype=bool) & (codes >= 0)], minlength=len(labels))
+        change = pd.Series(cur - base, index=labels, dtype="float64")
         total_drop = float(comp.baseline or 0) - float(comp.current or 0)
         worst = str(change.idxmin())
         if total_drop > 0 and -float(change[worst]) >= 0.6 * total_drop:
