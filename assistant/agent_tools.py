@@ -83,7 +83,7 @@ def build_tools(ctx: ToolContext) -> list[BaseTool]:
 
             data = ctx.subset(segment_dimension, segment_value)
             result = summary(data, by=by_dimension, period=by_period)
-            for group in result["groups"]:
+            for group in result["groups"]:  # type: ignore[attr-defined]
                 group["key"] = {k: ctx.privacy.label(v) for k, v in group["key"].items()}
             return result
 
@@ -153,16 +153,18 @@ def build_tools(ctx: ToolContext) -> list[BaseTool]:
                     lambda: _planning_call(ctx, "reverse_plan", revenue_target=revenue_target))
 
     @tool(parse_docstring=True)
-    def capacity_plan(revenue_target: float | None = None, reps: int | None = None) -> str:
-        """Sales reps needed for about 80% quota attainment, given productivity and the revenue target.
+    def capacity_plan(
+        quota_per_rep: float | None = None, revenue_target: float | None = None, reps: int | None = None
+    ) -> str:
+        """Sales reps needed when reps attain about 80% of quota on average, and the hiring gap.
 
         Args:
+            quota_per_rep: One ramped rep's quota for the target's period (required; ask the user if unknown).
             revenue_target: Revenue to reach per period; omit to use the uploaded targets.
-            reps: Current number of reps, if known (otherwise inferred from owners).
+            reps: Current number of ramped reps, if known.
         """
-        args = {"revenue_target": revenue_target, "reps": reps}
-        return _run(ctx, "capacity_plan", args,
-                    lambda: _planning_call(ctx, "capacity_plan", revenue_target=revenue_target, reps=reps))
+        args = {"quota_per_rep": quota_per_rep, "revenue_target": revenue_target, "reps": reps}
+        return _run(ctx, "capacity_plan", args, lambda: _planning_call(ctx, "capacity_plan", **args))
 
     @tool(parse_docstring=True)
     def search_playbook(query: str, lang: Lang | None = None, k: int = 4, topics: list[str] | None = None) -> str:

@@ -64,7 +64,7 @@ def bottleneck_lines(diag: dict[str, Any], lang: str) -> list[str]:
     if not lever:
         return ["No single lever significantly holds revenue back right now." if lang == "en"
                 else "現在、売上を大きく抑えている単一のレバーは見当たりません。"]
-    change = next((lc for lc in b.get("levers", []) if lc.get("lever") == lever), {})
+    change: dict[str, Any] = next((lc for lc in b.get("levers", []) if lc.get("lever") == lever), {})
     name = L.LEVER[lang].get(lever, lever)
     base, cur = _lever_value(lever, change.get("baseline")), _lever_value(lever, change.get("current"))
     impact = L.money(b["revenue_impact"]) if b.get("revenue_impact") is not None else "—"
@@ -189,16 +189,19 @@ def compose_answer(plan: Plan, results: list[dict[str, Any]], *, has_data: bool 
             lines.append("The full improvement memo (Markdown, DOCX or PDF) is available with `revops memo` "
                          "or the memo button in the app." if lang == "en" else
                          "改善メモ全文（Markdown・DOCX・PDF）は `revops memo` またはアプリのメモボタンから出力できます。")
+    elif plan.intent == "what_if" and _data(results, "what_if"):
+        lines.extend(what_if_body(plan, results))
+    elif plan.intent in ("reverse_plan", "capacity"):
+        lines.extend(plan_body(plan, results))
+        if plan.intent == "capacity" and _data(results, "lookup_metric"):
+            lines.append("")
+            lines.extend(metric_body(plan, results))
     elif plan.intent == "metric" or _data(results, "lookup_metric"):
         lines.append(("Metric" if lang == "en" else "指標") + f"{_segment_note(plan)}:")
         lines.extend(metric_body(plan, results) or funnel_body(plan, results))
     elif plan.intent == "funnel" or _data(results, "funnel_summary"):
         lines.append(("Funnel" if lang == "en" else "ファネル") + f"{_segment_note(plan)}:")
         lines.extend(funnel_body(plan, results))
-    elif plan.intent == "what_if":
-        lines.extend(what_if_body(plan, results))
-    elif plan.intent in ("reverse_plan", "capacity"):
-        lines.extend(plan_body(plan, results))
     for r in errors:
         lines.append(ERROR_HEAD[lang].format(name=r["name"], error=r["payload"]["error"]))
     todo = actions(codes, lang)

@@ -62,7 +62,8 @@ def flat_lines(payload: dict[str, Any], lang: str, skip: tuple[str, ...] = ()) -
         if key in skip:
             continue
         if isinstance(value, dict):
-            inner = [f"{_label(k, lang)} {text}" for k, v in value.items() if (text := _format(k, v)) is not None]
+            inner = [f"{_label(k, lang)} {text}" for k, v in value.items()
+                     if (text := _format(f"{key}_{k}" if _is_rate(key) else k, v)) is not None]
             if inner:
                 lines.append(f"- {_label(key, lang)}: " + ", ".join(inner[:8]))
             continue
@@ -76,11 +77,11 @@ def reverse_plan_lines(payload: dict[str, Any], lang: str) -> list[str]:
     """Reverse plan: revenue target down to the leads needed at current rates."""
     head = ("Working back from the revenue target at current conversion rates:" if lang == "en"
             else "現在の転換率で売上目標から逆算すると:")
-    return [head, *flat_lines(payload, lang, skip=("explanation", "notes", "assumptions"))]
+    return [head, *flat_lines(payload, lang, skip=("explanation", "notes", "assumptions", "formula"))]
 
 
 def capacity_lines(payload: dict[str, Any], lang: str) -> list[str]:
     """Capacity plan: reps needed at a realistic attainment."""
     head = ("Sales capacity needed (planned for realistic quota attainment, not full attainment):" if lang == "en"
             else "必要な営業キャパシティ（全員の満額達成ではなく現実的な達成率を前提）:")
-    return [head, *flat_lines(payload, lang, skip=("explanation", "notes", "assumptions"))]
+    return [head, *flat_lines(payload, lang, skip=("explanation", "notes", "assumptions", "formula"))]

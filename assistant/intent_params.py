@@ -51,7 +51,7 @@ DIMENSION_PHRASES: tuple[tuple[str, str], ...] = (
 
 #: Japanese / alternative names of common segment values -> an English token to look for
 SEGMENT_ALIASES: dict[str, str] = {
-    "エンタープライズ": "enterprise", "大企業": "enterprise", "大手": "enterprise", "ent": "enterprise",
+    "エンタープライズ": "enterprise", "大企業": "enterprise", "大手": "enterprise",
     "中小企業": "smb", "中小": "smb", "small business": "smb", "スモール": "smb",
     "ミッドマーケット": "mid", "中堅": "mid", "mid-market": "mid", "midmarket": "mid",
     "ウェビナー": "webinar", "展示会": "event", "イベント": "event", "広告": "ad", "紹介": "referral",
@@ -151,7 +151,8 @@ def find_segment(question: str, vocabulary: dict[str, list[str]]) -> SegmentFilt
             v = _norm(str(value))
             if len(v) < 2:
                 continue
-            hit = v in t or any(len(tok) >= 2 and tok != t and tok in v for tok in tokens[1:])
+            named = re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", t) is not None
+            hit = named or any(len(tok) >= 2 and tok in v for tok in tokens[1:])
             if hit and (best is None or len(v) > best[0]):
                 best = (len(v), dimension, str(value))
     return SegmentFilter(best[1], best[2]) if best else None
@@ -168,3 +169,25 @@ def is_followup(question: str, names_segment: bool) -> bool:
         return short or marker
     changes_number = bool(_PERCENT.search(t) or find_money(t))
     return short and marker and changes_number
+
+
+def _split_quota(question: str) -> tuple[str, str]:
+    """(text before "quota"/"クォータ", the quota clause) so target and quota are read apart."""
+    t = _norm(question)
+    for word in ("quota", "クォータ", "ノルマ"):
+        if word in t:
+            i = t.index(word)
+            return t[:i], t[i:]
+    return t, ""
+
+
+def find_quota(question: str) -> float | None:
+    """One rep's quota ("quota of 30M per rep", "クォータ3000万")."""
+    _, clause = _split_quota(question)
+    return find_money(clause) if clause else None
+
+
+def find_target(question: str) -> float | None:
+    """The revenue target, ignoring any quota the question also gives."""
+    before, clause = _split_quota(question)
+    return find_money(before) if clause else find_money(question)

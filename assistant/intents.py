@@ -24,8 +24,10 @@ from assistant.intent_params import (
     find_metric,
     find_money,
     find_percent,
+    find_quota,
     find_reps,
     find_segment,
+    find_target,
     is_followup,
 )
 from assistant.language import Lang, detect_language
@@ -106,6 +108,7 @@ class Plan:
     change: float | None = None
     revenue_target: float | None = None
     reps: int | None = None
+    quota: float | None = None
     followup: bool = False
     scores: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -196,7 +199,8 @@ def route(question: str, vocabulary: dict[str, list[str]] | None = None, previou
         grain=find_grain(question),
         lever=find_lever(question),
         change=find_percent(question),
-        revenue_target=find_money(question),
+        revenue_target=find_target(question),
         reps=find_reps(question),
+        quota=find_quota(question),
         scores=scores,
     )

@@ -89,7 +89,8 @@ def first_steps(plan: Plan, has_data: bool) -> list[Step]:
     if plan.intent == "reverse_plan":
         return [Step("reverse_plan", revenue_target=plan.revenue_target)]
     if plan.intent == "capacity":
-        return [Step("capacity_plan", revenue_target=plan.revenue_target, reps=plan.reps)]
+        return [Step("capacity_plan", quota_per_rep=plan.quota, revenue_target=plan.revenue_target, reps=plan.reps),
+                Step("lookup_metric", metric="won_revenue", by_dimension="owner")]
     return [Step("diagnose_funnel", **seg)]  # diagnose, kpi_green_flat, memo
 
 

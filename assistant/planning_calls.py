@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from assistant.tool_context import ToolContext
@@ -19,13 +18,6 @@ def _as_dict(result: Any) -> Any:
     return result
 
 
-def _call(func: Any, available: dict[str, Any]) -> Any:
-    """Call ``func`` with the keyword arguments it accepts among ``available``."""
-    params = inspect.signature(func).parameters
-    kwargs = {k: v for k, v in available.items() if k in params and v is not None}
-    return _as_dict(func(**kwargs))
-
-
 def call_planning(ctx: ToolContext, name: str, **kwargs: Any) -> Any:
     """Run one planning tool against the session's data."""
     data = ctx.require_data()
@@ -36,22 +28,45 @@ def call_planning(ctx: ToolContext, name: str, **kwargs: Any) -> Any:
         if not -100.0 < change_pct <= 1000.0:
             raise RevOpsInputError(f"change_pct {change_pct:g} is out of range", hint="Use e.g. 10 for +10%, -5 for -5%")
         return _as_dict(what_if(data, kwargs["lever"], change_pct / 100.0))
-    try:
-        import tools.planning as planning
-    except ImportError as err:
-        raise RevOpsInputError(f"{name} is not available in this build") from err
-    revenue_target = kwargs.get("revenue_target")
-    if revenue_target is not None and revenue_target <= 0:
-        raise RevOpsInputError("revenue_target must be positive", hint="Give the revenue to reach per period")
-    available = {
-        "data": data,
-        "targets": ctx.targets,
-        "revenue_target": revenue_target,
-        "target_revenue": revenue_target,
-        "reps": kwargs.get("reps"),
-        "current_reps": kwargs.get("reps"),
-    }
-    func = getattr(planning, name, None)
-    if func is None:
-        raise RevOpsInputError(f"{name} is not available in this build")
-    return _call(func, available)
+    from tools import planning
+
+    target, period = _revenue_target(ctx, kwargs.get("revenue_target"))
+    if name == "reverse_plan":
+        diag = ctx.diagnosis()
+        rates = {
+            c["transition"]: c["current_rate"] if c.get("current_rate") else c.get("rate")
+            for c in diag["funnel"]["conversions"]
+        }
+        deal_size = diag["metrics"].get("average_deal_size")
+        result = _as_dict(planning.reverse_plan(target, rates, deal_size))
+        result.pop("required_exact", None)
+        return {"target_period": period, **result}
+    if name == "capacity_plan":
+        quota = kwargs.get("quota_per_rep")
+        if quota is None:
+            raise RevOpsInputError(
+                "quota_per_rep is needed for a capacity plan",
+                hint="Give one ramped rep's quota for the same period as the target "
+                "(lookup_metric won_revenue by owner shows what reps booked)",
+            )
+        result = _as_dict(planning.capacity_plan(target, float(quota), current_reps=kwargs.get("reps")))
+        result.pop("reps_needed_exact", None)
+        return {"target_period": period, **result}
+    raise RevOpsInputError(f"unknown planning tool '{name}'")
+
+
+def _revenue_target(ctx: ToolContext, given: float | None) -> tuple[float, str | None]:
+    """The revenue target the user gave, else the latest revenue target of the uploaded targets."""
+    if given is not None:
+        if given <= 0:
+            raise RevOpsInputError("revenue_target must be positive", hint="Give the revenue to reach per period")
+        return float(given), None
+    from tools.findings_context import targets_frame
+
+    frame = targets_frame(ctx.targets)
+    if frame is not None:
+        revenue = frame[frame["metric"] == "revenue"].sort_values("period")
+        if len(revenue):
+            return float(revenue["target"].iloc[-1]), str(revenue["period"].iloc[-1])
+    raise RevOpsInputError("no revenue target given and no targets uploaded",
+                           hint="Pass revenue_target (e.g. 120000000) or upload a targets file")

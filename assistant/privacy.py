@@ -99,12 +99,12 @@ class Privacy:
         for real in sorted(self.forward, key=len, reverse=True):
             if real in text:
                 pattern = rf"(?<![A-Za-z0-9]){re.escape(real)}(?![A-Za-z0-9])"
-                text = re.sub(pattern, lambda _m, r=real: self.forward[r], text)
+                text = re.sub(pattern, self.forward[real].replace("\\", "\\\\"), text)
         return text
 
     def reveal(self, text: str) -> str:
         """Put the real names back (for the local user only)."""
         for alias in sorted(self.backward, key=len, reverse=True):
             if alias in text:
-                text = re.sub(rf"\b{re.escape(alias)}\b", lambda _m, a=alias: self.backward[a], text)
+                text = re.sub(rf"\b{re.escape(alias)}\b", self.backward[alias].replace("\\", "\\\\"), text)
         return text

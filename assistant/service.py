@@ -15,7 +15,7 @@ remote failure of any kind re-runs the question offline with a visible note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from assistant.agent import AgentRun, stream_agent
@@ -105,7 +105,7 @@ def _run(
     *,
     prompt: str | None,
     history: Sequence[tuple[str, str]],
-) -> Iterator[str | AgentRun]:
+) -> Generator[str, None, AgentRun]:
     ctx = conversation.context
     ctx.log = []
     tools = build_tools(ctx)
@@ -115,7 +115,7 @@ def _run(
         if isinstance(event, AgentRun):
             run = event
         else:
-            yield event
+            yield str(event)
     assert run is not None
     return run
 

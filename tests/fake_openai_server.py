@@ -8,6 +8,7 @@ for privacy assertions. ``status`` / ``delay`` simulate 401, 429 and timeouts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -100,10 +101,8 @@ class FakeOpenAI:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up (timeout)
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-                    pass
 
         return Handler
 

@@ -7,6 +7,7 @@ import pytest
 from assistant.service import answer_question
 from assistant.session import Conversation
 from tools.dataset import from_canonical
+from tools.diagnosis import diagnose
 from tools.scenarios import generate_scenario
 
 pytestmark = pytest.mark.slow
@@ -18,7 +19,7 @@ def demo():  # noqa: ANN201
     return from_canonical(scenario.frame), scenario.targets
 
 
-def _check_story(answer, lang: str) -> None:  # noqa: ANN001
+def _check_story(answer, lang: str, demo) -> None:  # noqa: ANN001
     data = answer.to_dict()
     assert data["mode"] == "offline"
     assert data["language"] == lang
@@ -28,21 +29,25 @@ def _check_story(answer, lang: str) -> None:  # noqa: ANN001
     assert {c["topic"] for c in data["citations"]} >= {"partial-optimization", "kpi-design"}
     assert [t["name"] for t in data["tool_calls"]][:1] == ["diagnose_funnel"]
     text = data["answer"]
-    assert "Giveaway Campaign" in text  # the low-quality slice
-    assert "14.3%" in text and "53.3%" in text  # its conversion vs the rest
-    assert "144,880,000" in text  # the revenue consequence
+    findings = {f["code"]: f for f in diagnose(demo[0], targets=demo[1]).to_dict()["findings"]}
+    quality = findings["lead_quality_decline"]
+    assert quality["segment"]["value"] in text  # the low-quality slice ...
+    for key in ("driver_rate", "others_rate"):  # ... with its conversion vs the rest
+        assert f"{quality['evidence'][key] * 100:.1f}%" in text
+    revenue = findings["kpi_green_revenue_flat"]["evidence"]["won_revenue"]["current"]
+    assert f"{revenue:,.0f}" in text  # the revenue consequence
 
 
 def test_kpi_green_story_in_english(demo) -> None:  # noqa: ANN001
     answer = answer_question("Why is revenue flat though our KPIs are green?", demo[0], targets=demo[1])
-    _check_story(answer, "en")
+    _check_story(answer, "en", demo)
     assert "KPIs met" in answer.answer and "MQLs 143.2%" in answer.answer
     assert "What to change:" in answer.answer
 
 
 def test_kpi_green_story_in_japanese(demo) -> None:  # noqa: ANN001
     answer = answer_question("KPIは達成しているのに売上が伸びないのはなぜ？", demo[0], targets=demo[1])
-    _check_story(answer, "ja")
+    _check_story(answer, "ja", demo)
     assert "達成しているKPI" in answer.answer and "MQL数 143.2%" in answer.answer
     assert "打ち手:" in answer.answer
 
@@ -112,5 +117,7 @@ def test_bad_tool_arguments_return_actionable_errors(demo) -> None:  # noqa: ANN
     assert "unknown segment 'Galactic'" in out and "Enterprise" in out
     out = tools["search_playbook"].invoke({"query": "sla", "topics": ["nope"]})
     assert "unknown topic" in out and "kpi-design" in out
-    out = tools["what_if"].invoke({"lever": "win_rate", "change_pct": 10})
-    assert "error" in out.lower() or "validation" in out.lower()
+    with pytest.raises(ValueError, match="opportunity_to_won"):  # the agent's ToolNode returns this text
+        tools["what_if"].invoke({"lever": "win_rate", "change_pct": 10})
+    out = tools["what_if"].invoke({"lever": "opportunity_to_won", "change_pct": -500})
+    assert "out of range" in out
