@@ -168,10 +168,12 @@ def test_demo_english_question_is_answered_with_citations(context: BrowserContex
     expect(chat).to_contain_text("revenue")
     expect(chat).to_contain_text("Giveaway Campaign")  # the planted cause, from the tools
     chat.get_by_text("Sources (").last.click()
-    expect(chat).to_contain_text("partial-optimization")
+    expect(chat.get_by_text("knowledge/docs/en/partial-optimization.md")).to_be_visible()
     chat.get_by_text("How this was computed").last.click()
-    expect(chat).to_contain_text("diagnose_funnel")
+    expect(chat.get_by_text("diagnose_funnel(").last).to_be_visible()
     shot(page, "02-english-answer")
+    chat.get_by_text("How this was computed").last.scroll_into_view_if_needed()
+    chat.screenshot(path=str(SHOTS / "02b-english-answer-chat.png"))
 
 
 def test_japanese_labels_and_question(context: BrowserContext, app_url: str) -> None:

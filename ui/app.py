@@ -96,9 +96,9 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                 with gr.Accordion(label(lang0, "upload"), open=True) as upload_box:
                     exports = gr.File(label=label(lang0, "exports"), file_count="multiple",
                                       file_types=[".csv", ".xlsx", ".xls", ".tsv", ".txt"], elem_id="revops-exports",
-                                      height=120)
+                                      height=140)
                     targets = gr.File(label=label(lang0, "targets"), file_count="single",
-                                      file_types=[".csv", ".xlsx"], elem_id="revops-targets", height=90)
+                                      file_types=[".csv", ".xlsx"], elem_id="revops-targets", height=120)
                     with gr.Row():
                         load = gr.Button(label(lang0, "load"), variant="primary", elem_id="revops-load")
                         demo_btn = gr.Button(label(lang0, "demo"), elem_id="revops-demo")
@@ -116,11 +116,12 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
         with gr.Row():
             funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
             finding = gr.Plot(show_label=False, elem_id="revops-finding")
-        with gr.Accordion(label(lang0, "data"), open=True) as data_box:
+        with gr.Accordion(label(lang0, "data"), open=True) as data_box, gr.Row():
             data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data")
-            overrides = gr.Textbox(label=label(lang0, "overrides"), lines=2, placeholder="amount=Deal Value",
-                                   elem_id="revops-overrides")
-            remap = gr.Button(label(lang0, "apply_mapping"), size="sm", elem_id="revops-remap")
+            with gr.Column(scale=0, min_width=380):
+                overrides = gr.Textbox(label=label(lang0, "overrides"), lines=4, elem_id="revops-overrides",
+                                       placeholder="amount=Deal Value\nsegment=Company Size")
+                remap = gr.Button(label(lang0, "apply_mapping"), size="sm", elem_id="revops-remap")
 
         panel_outputs = [session, status, data, diagnosis, funnel, finding]
 

@@ -23,6 +23,17 @@ STAGE_NAMES: dict[str, dict[str, str]] = {
     "won": {"en": "Won", "ja": "受注"},
 }
 WINDOW_NAMES = {"baseline": {"en": "baseline", "ja": "比較期間"}, "current": {"en": "current", "ja": "直近期間"}}
+EVIDENCE_NAMES: dict[str, dict[str, str]] = {
+    "overall": {"en": "overall rate", "ja": "全体の転換率"},
+    "segment": {"en": "segment rate", "ja": "該当層の転換率"},
+    "driver_share": {"en": "share of the cohort", "ja": "該当層の構成比"},
+    "other_leads": {"en": "other leads", "ja": "その他のリード"},
+    "leads": {"en": "leads", "ja": "リード数"},
+    "won_revenue": {"en": "won revenue", "ja": "受注金額"},
+    "deal_size": {"en": "deal size", "ja": "受注単価"},
+    "churn": {"en": "churn rate", "ja": "解約率"},
+    "within_sla": {"en": "followed up within SLA", "ja": "SLA内の初回対応"},
+}
 _BASE_COLOR = "#9aa7b8"
 _CURRENT_COLOR = "#2f6fdf"
 _ALERT_COLOR = "#d9534f"
@@ -102,16 +113,26 @@ def evidence_pairs(evidence: dict[str, Any]) -> list[tuple[str, float, float]]:
     return pairs[:_MAX_PAIRS]
 
 
+def evidence_name(key: str, lang: str) -> str:
+    """A readable name for an evidence key (known keys translated, others de-underscored)."""
+    return EVIDENCE_NAMES.get(key, {}).get(lang) or key.replace("_", " ")
+
+
 def _pairs_figure(pairs: list[tuple[str, float, float]], title: str, lang: str) -> go.Figure:
-    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=[p[0].replace("_", " ") for p in pairs])
+    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=[evidence_name(p[0], lang) for p in pairs])
     windows = [WINDOW_NAMES["baseline"][lang], WINDOW_NAMES["current"][lang]]
     for col, (_, base, current) in enumerate(pairs, start=1):
+        is_rate = 0 <= base <= 1 and 0 <= current <= 1
         fig.add_trace(
-            go.Bar(x=windows, y=[base, current], marker={"color": [_BASE_COLOR, _CURRENT_COLOR]}, showlegend=False),
+            go.Bar(x=windows, y=[base, current], marker={"color": [_BASE_COLOR, _CURRENT_COLOR]}, showlegend=False,
+                   texttemplate="%{y:.1%}" if is_rate else "%{y:,.0f}", textposition="outside"),
             row=1,
             col=col,
         )
-    return _layout(fig, title)
+        fig.update_yaxes(tickformat=".0%" if is_rate else "~s", row=1, col=col)
+    fig = _layout(fig, title, height=340)
+    fig.update_layout(margin={"t": 80})
+    return fig
 
 
 def _conversions_figure(diagnosis: dict[str, Any], highlight: str | None, title: str, lang: str) -> go.Figure:

@@ -47,7 +47,9 @@ class Panels:
 def error_box(message: str, lang: str) -> str:
     """The visible error for a bad upload (the loader's own message, verbatim)."""
     body = "\n".join(f"> {line}" for line in message.splitlines())
-    return f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{label(lang, 'kept_previous')}\n\n</div>"
+    hint = f"{label(lang, 'map_hint')}\n\n" if "--map" in message else ""
+    return (f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{hint}"
+            f"{label(lang, 'kept_previous')}\n\n</div>")
 
 
 def internal_error(err: BaseException) -> str:

@@ -63,6 +63,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The previous data is still loaded; fix the file and try again.",
         "ja": "以前のデータはそのまま使えます。ファイルを修正して再度お試しください。",
     },
+    "map_hint": {
+        "en": "In this app, write the mapping as canonical=Your Column in **Fix the mapping** and load again.",
+        "ja": "このアプリでは **マッピングの修正** 欄に canonical=列名 と書いて再度読み込んでください。",
+    },
     "no_files": {"en": "Choose at least one export file first.", "ja": "エクスポートファイルを選択してください。"},
     "dialect": {"en": "Detected format", "ja": "検出した形式"},
     "files": {"en": "Files", "ja": "ファイル"},

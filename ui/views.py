@@ -67,15 +67,15 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
         ]
         lines += [f"| {_cell(f.name)} | {_cell(f.dialect)} | {_cell(f.encoding)} | {f.rows:,} |" for f in data.files]
         lines.append("")
-    lines += [f"**{label(lang, 'mapping')}**", "", f"| {label(lang, 'canonical')} | {label(lang, 'source_column')} |",
-              "|---|---|"]
-    lines += [f"| `{_cell(k)}` | {_cell(v)} |" for k, v in data.mapping.items()]
-    lines += ["", f"**{label(lang, 'data_quality')}**", ""]
+    lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
-        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> `{_cell(d.code)}` — {_cell(d.message)} ({d.rows:,} {label(lang, 'rows')})"
-                  for d in data.data_quality]
+        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> `{_cell(d.code)}` — {_cell(d.message)}"
+                  f" ({d.rows:,} {label(lang, 'rows')})" for d in data.data_quality]
     else:
         lines.append(label(lang, "no_warnings"))
+    lines += ["", f"**{label(lang, 'mapping')}**", "", f"| {label(lang, 'canonical')} | {label(lang, 'source_column')} |",
+              "|---|---|"]
+    lines += [f"| `{_cell(k)}` | {_cell(v)} |" for k, v in data.mapping.items()]
     return "\n".join(lines)
 
 
