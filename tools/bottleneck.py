@@ -21,7 +21,7 @@ from typing import Any
 
 from tools.findings_context import AnalysisContext
 from tools.schema import LEVERS, TRANSITIONS
-from tools.stats import Comparison
+from tools.stats import ALPHA, Comparison
 
 #: Smallest relative deterioration worth calling a bottleneck, per lever kind.
 MATERIAL_CHANGE = {
@@ -87,7 +87,8 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 
 
 def _material(kind: str, comp: Comparison | None, worse_when_higher: bool = False) -> bool:
-    if comp is None or comp.relative_change is None or not comp.significant():
+    # every lever is searched, so each one is tested at ALPHA / number of levers (Bonferroni)
+    if comp is None or comp.relative_change is None or not comp.significant(ALPHA / len(LEVERS)):
         return False
     change = comp.relative_change if worse_when_higher else -comp.relative_change
     return change >= MATERIAL_CHANGE[kind]
@@ -213,7 +214,12 @@ def _add_localised(
         return
     by_lever = {lc.lever: lc for lc in changes}
     for f in findings:
-        if f.code != "conversion_drop" or f.segment is None or f.transition not in by_lever:
+        if (
+            f.code != "conversion_drop"
+            or f.segment is None
+            or f.transition not in by_lever
+            or f.severity == "low"
+        ):
             continue
         seg = f.evidence.get("segment", {})
         p0, p1 = seg.get("baseline"), seg.get("current")

@@ -27,8 +27,10 @@ MATERIAL_DROP = 0.10
 #: Mix must explain at least this share of the overall change to call it a mix shift.
 MIX_SHARE = 0.6
 #: Dimensions tried for localisation, most meaningful first (ties go to the earlier one).
-#: Owner and employee bands are left out: people are not a segment, bands duplicate segment.
-DIMENSION_PRIORITY = ("segment", "lead_source", "icp_fit", "industry", "region")
+#: The go-to-market dimensions a drop is localised to. Owner is left out (people are not a
+#: segment), employee bands duplicate segment; industry and region stay available through
+#: ``funnel_summary(by=...)`` but are not searched, to keep the multiple-comparison family small.
+DIMENSION_PRIORITY = ("segment", "lead_source", "icp_fit")
 MIN_CELL_N = 20
 MAX_VALUES = 30
 
@@ -142,6 +144,7 @@ def transition_findings(
         if split is not None:
             splits.append(split)
         all_cells += cells(table, dim)
+    # every cell of the transition is searched: correct for all of them (Bonferroni)
     tests = max(len(all_cells), 1)
     evidence = {"overall": overall.to_dict(), **cohorts.evidence()}
 

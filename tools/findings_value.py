@@ -208,7 +208,9 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     slice_ = next((f for f in earlier if f.code == "lead_quality_decline" and f.segment is not None), None)
     if not ((volume_green and revenue_short) or (grew and flat and slice_ is not None)):
         return []
-    drops = [f for f in earlier if f.code in ("conversion_drop", "lead_quality_decline")]
+    drops = [
+        f for f in earlier if f.code in ("conversion_drop", "lead_quality_decline") and f.severity != "low"
+    ]
     if not drops:
         return []
     why = ""
