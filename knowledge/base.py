@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,6 +299,7 @@ class KnowledgeBase:
         *,
         mode: Mode = "hybrid",
         only_lang: str | None = None,
+        exclude: Collection[tuple[str, str]] = (),
     ) -> list[SearchResult]:
         """Search the playbook; see :meth:`knowledge.retrieval.Retriever.search`.
 
@@ -308,8 +309,9 @@ class KnowledgeBase:
             lang: Preferred answer language; default: the question's language.
             mode: ``hybrid`` (default), ``dense`` or ``lexical``.
             only_lang: Only documents in this language.
+            exclude: ``(topic, lang)`` documents to leave out (evaluation).
         """
-        return self._retriever.search(query, k=k, lang=lang, mode=mode, only_lang=only_lang)
+        return self._retriever.search(query, k=k, lang=lang, mode=mode, only_lang=only_lang, exclude=exclude)
 
     def list_documents(self) -> list[DocumentInfo]:
         """Every indexed document, built-ins first, then by language and topic."""

@@ -5,10 +5,12 @@ Ranking happens per topic, not per chunk:
 - dense: cosine similarity of the question to each document's mean vector (stored in Chroma as
   a ``kind="document"`` record), best over the topic's languages;
 - lexical: the topic's best BM25 chunk score;
-- hybrid: ``(1 - LEXICAL_SHARE) * dense + LEXICAL_SHARE * coverage**2 * lexical / max(lexical)``,
-  where ``coverage`` is the IDF-weighted share of the question's tokens that occur in the
-  searchable documents at all (a Japanese question against English pages shares only acronyms,
-  so its lexical evidence counts for little).
+- hybrid, per document: ``0.7 * dense' + 0.3 * (w * lexical / max(lexical) + (1 - w) * 0.5)``
+  where ``dense'`` is the cosine divided by the best cosine among documents of the same language
+  (cross-lingual similarities run systematically lower), and ``w`` is the squared IDF-weighted
+  share of the question's tokens that occur in documents of that language at all. A Japanese
+  question shares only acronyms with English pages, so an English page gets an average lexical
+  credit instead of none. A topic scores as its best language version.
 
 A topic is then shown through its best passage in the preferred language (the question's
 language unless ``lang`` says otherwise), falling back to the other language when the topic has
@@ -21,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -39,6 +41,9 @@ LEXICAL_SHARE = 0.3
 """Weight of normalised BM25 against cosine similarity (chosen on the evaluation set; 0.3-0.5
 give the same recall@3, 0.3 the better MRR; see bench/bench_retrieval.py)."""
 COVERAGE_POWER = 2.0
+DENSE_SCALING = "per_language"
+UNSEEN_LEXICAL = 0.5
+"""Lexical credit for the part of a question lexical matching cannot see (another language)."""
 MAX_DOCUMENTS = 1000
 """Documents ranked by the dense query (the playbook has 36 plus the user's own)."""
 EXCERPT_CHARS = 320
@@ -116,38 +121,73 @@ class _Table:
         for lang, chunk_tokens in zip(self.langs, tokens, strict=True):
             self.vocabulary[lang].update(chunk_tokens)
 
-    def lexical_coverage(self, query_tokens: list[str], only_lang: str | None) -> float:
-        """IDF-weighted share of the query's tokens that occur anywhere in the searchable chunks."""
+    def lexical_coverage(self, query_tokens: list[str], lang: str) -> float:
+        """IDF-weighted share of the query's tokens that occur anywhere in documents of ``lang``.
+
+        A Japanese question shares only acronyms (KPI, MQL) with English pages: lexical matching
+        can barely see those pages, so their score must rest on dense similarity instead.
+        """
         if not query_tokens:
             return 0.0
-        if only_lang:
-            vocabulary = self.vocabulary.get(only_lang, set())
-        else:
-            vocabulary = set().union(*self.vocabulary.values())
+        vocabulary = self.vocabulary.get(lang, set())
         weights = [self.bm25.idf(t) for t in query_tokens]
         total = sum(weights)
         seen = sum(w for t, w in zip(query_tokens, weights, strict=True) if t in vocabulary)
         return seen / total if total else 0.0
 
 
-def _topic_max(topics: list[str], scores: Mapping[int, float]) -> dict[str, float]:
-    """A topic's score in one ranking: its best chunk's score."""
-    best: dict[str, float] = {}
+def _topic_max(table: _Table, scores: Mapping[int, float]) -> dict[tuple[str, str], float]:
+    """Score of each (topic, language) document in one ranking: its best chunk's score."""
+    best: dict[tuple[str, str], float] = {}
     for index, score in scores.items():
-        topic = topics[index]
-        if score > best.get(topic, float("-inf")):
-            best[topic] = score
+        key = (table.topics[index], table.langs[index])
+        if score > best.get(key, float("-inf")):
+            best[key] = score
     return best
 
 
-def _score_sum(dense: Mapping[K, float], lexical: Mapping[K, float], lexical_weight: float) -> dict[K, float]:
-    """Normalised score sum: cosine similarity plus BM25 scaled to the best hit, weighted."""
+def _score_sum(
+    dense: Mapping[K, float],
+    lexical: Mapping[K, float],
+    lexical_weight: Callable[[K], float],
+    unseen_lexical: float = 0.0,
+) -> dict[K, float]:
+    """Normalised score sum: cosine similarity plus BM25 scaled to the best hit.
+
+    ``lexical_weight`` (0-1) says how much of the question lexical matching can see in that
+    item's language; what it cannot see is scored by dense similarity alone, so a page in the
+    other language is judged on its meaning instead of losing the lexical share outright.
+    """
     top = max(lexical.values(), default=0.0) or 1.0
-    return {
-        key: (1 - LEXICAL_SHARE) * dense.get(key, 0.0)
-        + LEXICAL_SHARE * lexical_weight * lexical.get(key, 0.0) / top
-        for key in set(dense) | set(lexical)
-    }
+    scores: dict[K, float] = {}
+    for key in set(dense) | set(lexical):
+        seen = lexical_weight(key)
+        # What lexical matching cannot see (another language) counts as an average match.
+        lexical_part = seen * lexical.get(key, 0.0) / top + (1 - seen) * unseen_lexical
+        scores[key] = (1 - LEXICAL_SHARE) * dense.get(key, 0.0) + LEXICAL_SHARE * lexical_part
+    return scores
+
+
+def _per_language_scaled(scores: Mapping[tuple[str, str], float]) -> dict[tuple[str, str], float]:
+    """Dense similarity divided by the best similarity among documents of the same language.
+
+    Cross-lingual similarities run systematically lower than same-language ones, so raw cosine
+    would bury the right page whenever it exists only in the other language.
+    """
+    if DENSE_SCALING != "per_language":
+        return dict(scores)
+    best: dict[str, float] = {}
+    for (_topic, lang), score in scores.items():
+        best[lang] = max(best.get(lang, 0.0), score)
+    return {key: score / best[key[1]] if best[key[1]] > 0 else 0.0 for key, score in scores.items()}
+
+
+def _best_per_topic(scores: Mapping[tuple[str, str], float]) -> dict[str, float]:
+    """A topic scores as its best language version."""
+    best: dict[str, float] = {}
+    for (topic, _lang), score in scores.items():
+        best[topic] = max(best.get(topic, float("-inf")), score)
+    return best
 
 
 def _where(kind: str, only_lang: str | None) -> dict[str, Any]:
@@ -186,6 +226,7 @@ class Retriever:
         mode: Mode = "hybrid",
         only_lang: str | None = None,
         per_topic: int = 1,
+        exclude: Collection[tuple[str, str]] = (),
     ) -> list[SearchResult]:
         """Find the playbook passages that answer a question.
 
@@ -196,6 +237,8 @@ class Retriever:
             mode: ``hybrid`` (default), ``dense`` or ``lexical`` (for evaluation).
             only_lang: Restrict to documents in this language (cross-language evaluation).
             per_topic: Passages per topic before other topics get a turn.
+            exclude: ``(topic, lang)`` documents to leave out (evaluation: "this page exists
+                only in the other language").
 
         Returns:
             Up to ``k`` results, best first, at most ``per_topic`` per topic unless there are
@@ -209,11 +252,11 @@ class Retriever:
         if not table.chunks:
             return []
         vector = embed_query(query) if mode != "lexical" else None
-        dense_topics: dict[str, float] = {}
+        dense_topics: dict[tuple[str, str], float] = {}
         dense_chunks: dict[int, float] = {}
         if vector is not None:
             dense_topics = self._dense_topics(vector, only_lang)
-            if not set(dense_topics) <= table.topic_set:
+            if not {topic for topic, _ in dense_topics} <= table.topic_set:
                 # Another process added documents since we loaded the table: reload once.
                 self.invalidate()
                 table = self._current()
@@ -221,26 +264,39 @@ class Retriever:
         lexical: dict[int, float] = {}
         if mode != "dense":
             lexical = self._lexical(table, query, only_lang)
+        if exclude:
+            dense_topics = {key: v for key, v in dense_topics.items() if key not in exclude}
+            dense_chunks = {
+                i: v for i, v in dense_chunks.items() if (table.topics[i], table.langs[i]) not in exclude
+            }
+            lexical = {i: v for i, v in lexical.items() if (table.topics[i], table.langs[i]) not in exclude}
         if mode == "dense":
-            topic_scores, chunk_scores = dense_topics, dense_chunks
+            topic_scores, chunk_scores = _best_per_topic(dense_topics), dense_chunks
         elif mode == "lexical":
-            topic_scores, chunk_scores = _topic_max(table.topics, lexical), lexical
+            topic_scores, chunk_scores = _best_per_topic(_topic_max(table, lexical)), lexical
         else:
-            weight = table.lexical_coverage(tokenize(query), only_lang) ** COVERAGE_POWER
-            topic_scores = _score_sum(dense_topics, _topic_max(table.topics, lexical), weight)
-            chunk_scores = _score_sum(dense_chunks, lexical, weight)
+            tokens = tokenize(query)
+            coverage = {lang: table.lexical_coverage(tokens, lang) ** COVERAGE_POWER for lang in ("en", "ja")}
+            per_document = _score_sum(
+                _per_language_scaled(dense_topics),
+                _topic_max(table, lexical),
+                lambda key: coverage.get(key[1], 0.0),
+                UNSEEN_LEXICAL,
+            )
+            topic_scores = _best_per_topic(per_document)
+            chunk_scores = _score_sum(dense_chunks, lexical, lambda i: coverage.get(table.langs[i], 0.0))
         preferred: Lang = lang if lang in ("en", "ja") else detect_lang(query)  # type: ignore[assignment]
         return self._pick(table, topic_scores, chunk_scores, preferred, only_lang, k, per_topic)
 
     # ------------------------------------------------------------------ scoring
 
-    def _dense_topics(self, vector: np.ndarray, only_lang: str | None) -> dict[str, float]:
+    def _dense_topics(self, vector: np.ndarray, only_lang: str | None) -> dict[tuple[str, str], float]:
         """Similarity of the question to each document's mean vector, via a Chroma query."""
         hits = self._store.query(vector, MAX_DOCUMENTS, where=_where("document", only_lang))
-        scores: dict[str, float] = {}
+        scores: dict[tuple[str, str], float] = {}
         for hit in hits:
-            topic = str(hit.metadata.get("topic", ""))
-            scores[topic] = max(scores.get(topic, float("-inf")), hit.similarity)
+            key = (str(hit.metadata.get("topic", "")), str(hit.metadata.get("lang", "")))
+            scores[key] = max(scores.get(key, float("-inf")), hit.similarity)
         return scores
 
     @staticmethod
@@ -284,7 +340,8 @@ class Retriever:
         for topic in sorted(topic_scores, key=lambda t: (-topic_scores[t], t)):
             # The preferred language when the topic has a page in it, else whatever it has.
             wanted = show_lang if show_lang in topic_langs[topic] else None
-            candidates = [i for i in by_topic.get(topic, []) if wanted is None or table.langs[i] == wanted]
+            scored = by_topic.get(topic, [])
+            candidates = [i for i in scored if table.langs[i] == wanted] or scored
             if not candidates:  # a document vector whose chunks this table does not hold yet
                 continue
             picked.extend((i, topic_scores[topic]) for i in candidates[:per_topic])
