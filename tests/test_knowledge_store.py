@@ -217,4 +217,4 @@ def test_store_survives_a_process_restart(kb: KnowledgeBase, user_docs: Path, tm
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["count"] == kb.store.count()
     assert result["docs"] == 5
-    assert result["topics"][0] == "user:webinar-playbook"
+    assert "user:webinar-playbook" in result["topics"]
