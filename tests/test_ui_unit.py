@@ -212,3 +212,27 @@ def test_session_close_removes_its_files() -> None:
     (memo_dir / "memo.md").write_text("x")
     session.close()
     assert not memo_dir.exists()
+
+
+def test_launch_options_limit_uploads_and_add_a_login_when_configured() -> None:
+    from assistant.settings import get_settings
+    from ui.app import AUTH_USER, launch_options
+
+    open_app = launch_options(get_settings(upload_max_mb=5))
+    assert open_app["max_file_size"] == "5mb"
+    assert "auth" not in open_app
+    locked = launch_options(get_settings(ui_password="s3cret"))
+    assert locked["auth"] == (AUTH_USER, "s3cret")
+
+
+def test_build_app_keeps_one_state_per_session_with_cleanup() -> None:
+    import gradio as gr
+
+    from assistant.settings import get_settings
+    from ui.app import DELETE_CACHE, build_app
+    from ui.state import close_session
+
+    app = build_app(get_settings(), demo=False)
+    states = [b for b in app.blocks.values() if isinstance(b, gr.State)]
+    assert len(states) == 1 and states[0].delete_callback is close_session
+    assert app.delete_cache == DELETE_CACHE
