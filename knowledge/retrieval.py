@@ -91,7 +91,9 @@ class SearchResult:
 def make_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """A one-line excerpt of a stored chunk: drops the title line and Markdown markup."""
     body = text.split("\n\n", 1)[1] if "\n\n" in text else text
-    body = re.sub(r"[*_`>#|]+", "", body)
+    body = re.sub(r"[*`>#|]+", "", body)
+    # underscores are emphasis markup only at word edges; inside `lead_quality_decline` they are the name
+    body = re.sub(r"(?<!\w)_+|_+(?!\w)", "", body)
     body = re.sub(r"^\s*[-+]\s+", "", body, flags=re.MULTILINE)
     body = re.sub(r"\s+", " ", body).strip()
     if len(body) <= limit:

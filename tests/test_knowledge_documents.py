@@ -186,3 +186,8 @@ def test_builtin_playbook_has_every_topic_in_both_languages() -> None:
         assert doc.topic in PLAYBOOK_TOPICS
         assert detect_lang(doc.body) == doc.lang, f"{doc.source}: body is not in {doc.lang}"
         assert len(chunk_document(doc)) >= 3, f"{doc.source}: fewer than three ## sections"
+
+
+def test_excerpt_keeps_underscores_inside_names() -> None:
+    text = "Title\n\n`lead_quality_decline`: fires when _downstream_ rates fall; see __opportunity_date__."
+    assert make_excerpt(text) == "lead_quality_decline: fires when downstream rates fall; see opportunity_date."
