@@ -47,3 +47,36 @@ def test_unknown_dimension_is_a_clear_message() -> None:
         funnel_summary(fixture_data(), by="colour")
     with pytest.raises(RevOpsInputError, match="no 'region' column.*Dimensions present: segment"):
         funnel_summary(fixture_data(), by="region")
+
+
+def test_stage_amounts_only_where_amounts_are_defined() -> None:
+    frame = fixture_data().frame
+    stages = {s.stage: s for s in stage_counts(frame)}
+    # amounts live on deals: every opportunity carries one, no lead that never became one does
+    deals = frame["reached_opportunity"].astype(bool)
+    assert frame.loc[deals, "amount"].notna().all() and frame.loc[~deals, "amount"].isna().all()
+    for stage in ("lead", "mql", "sql"):
+        assert stages[stage].amount is None, stage
+    assert stages["opportunity"].amount == pytest.approx(float(frame.loc[deals, "amount"].sum()))
+    conv = {c.transition: c for c in stage_conversions(frame)}
+    for t in ("lead_to_mql", "mql_to_sql", "sql_to_opportunity"):
+        assert conv[t].amount_rate is None, t
+    assert conv["opportunity_to_won"].amount_rate is not None
+
+
+def test_stage_amounts_from_lead_when_leads_carry_amounts() -> None:
+    frame = fixture_data().frame.copy()
+    frame["amount"] = frame["amount"].fillna(500.0)  # e.g. an expected value on every record
+    stages = {s.stage: s for s in stage_counts(frame)}
+    assert stages["lead"].amount == pytest.approx(float(frame["amount"].sum()))
+    conv = {c.transition: c for c in stage_conversions(frame)}
+    expected = frame.loc[frame["reached_mql"].astype(bool), "amount"].sum() / frame["amount"].sum()
+    assert conv["lead_to_mql"].amount_rate == pytest.approx(expected)
+
+
+def test_funnel_summary_groups_have_null_amounts_before_deals() -> None:
+    summary = funnel_summary(fixture_data(), by="segment")
+    for group in summary["groups"]:  # type: ignore[attr-defined]
+        amounts = {s["stage"]: s["amount"] for s in group["stages"]}
+        assert amounts["lead"] is None and amounts["sql"] is None
+        assert amounts["opportunity"] is not None

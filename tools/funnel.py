@@ -58,14 +58,42 @@ def has_amounts(frame: pd.DataFrame) -> bool:
     return AMOUNT_COLUMN in frame and bool(frame[AMOUNT_COLUMN].notna().any())
 
 
+#: Share of a stage's own records that must carry an amount for the stage's amount to mean something.
+AMOUNT_DEFINED_SHARE = 0.5
+
+
+def amount_stages(frame: pd.DataFrame) -> tuple[str, ...]:
+    """Stages whose amount is meaningful: from the first stage whose own records carry amounts.
+
+    A stage's own records are those that reached it and went no further. Amounts are a deal
+    attribute (the opportunity stage in a CRM export): leads that never became a deal carry none,
+    so lead/MQL/SQL amounts would only repeat the amounts of the later deals and are undefined.
+    """
+    if not has_amounts(frame):
+        return ()
+    carries = frame[AMOUNT_COLUMN].notna().to_numpy()
+    for i, stage in enumerate(STAGES):
+        reached = frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool)
+        if i + 1 < len(STAGES):
+            reached = reached & ~frame[REACHED_COLUMNS[STAGES[i + 1]]].to_numpy(dtype=bool)
+        n = int(reached.sum())
+        if n and int(carries[reached].sum()) >= AMOUNT_DEFINED_SHARE * n:
+            return STAGES[i:]
+    return ()
+
+
 def stage_table(frame: pd.DataFrame, keys: list[pd.Series] | None = None) -> pd.DataFrame:
-    """Reached counts ``<stage>`` and amounts ``<stage>_amount`` per group (one row if no keys)."""
+    """Reached counts ``<stage>`` and amounts ``<stage>_amount`` per group (one row if no keys).
+
+    Amount columns exist only for the stages of ``amount_stages``.
+    """
     data: dict[str, np.ndarray] = {}
-    amount = frame[AMOUNT_COLUMN].fillna(0.0).to_numpy() if has_amounts(frame) else None
+    with_amount = amount_stages(frame)
+    amount = frame[AMOUNT_COLUMN].fillna(0.0).to_numpy() if with_amount else None
     for stage in STAGES:
         reached = frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool)
         data[stage] = reached.astype(np.int64)
-        if amount is not None:
+        if amount is not None and stage in with_amount:
             data[f"{stage}_amount"] = np.where(reached, amount, 0.0)
     table = pd.DataFrame(data, index=frame.index)
     if not keys:
@@ -73,29 +101,37 @@ def stage_table(frame: pd.DataFrame, keys: list[pd.Series] | None = None) -> pd.
     return table.groupby([k.rename(k.name or f"key{i}") for i, k in enumerate(keys)], observed=True).sum()
 
 
+def _stage_amount(row: pd.Series, stage: str) -> float | None:
+    key = f"{stage}_amount"
+    return float(row[key]) if key in row.index else None
+
+
 def stage_counts(frame: pd.DataFrame) -> list[StageCount]:
-    """Records that reached each stage over the whole data (SPEC §5 ``funnel.stages``)."""
+    """Records that reached each stage over the whole data (SPEC §5 ``funnel.stages``).
+
+    ``amount`` is ``None`` for stages before amounts are defined (see ``amount_stages``).
+    """
     row = stage_table(frame).iloc[0]
-    amounts = has_amounts(frame)
-    return [StageCount(s, int(row[s]), float(row[f"{s}_amount"]) if amounts else None) for s in STAGES]
+    return [StageCount(s, int(row[s]), _stage_amount(row, s)) for s in STAGES]
 
 
-def conversions_from_row(row: pd.Series, amounts: bool) -> list[StageConversion]:
-    """Stage conversions from one row of ``stage_table``."""
+def conversions_from_row(row: pd.Series) -> list[StageConversion]:
+    """Stage conversions from one row of ``stage_table``; amount-based only between amount stages."""
     out = []
     for t in TRANSITIONS:
         a, b = TRANSITION_STAGES[t]
         n_from, n_to = int(row[a]), int(row[b])
+        amount_from, amount_to = _stage_amount(row, a), _stage_amount(row, b)
         amount_rate = None
-        if amounts and row[f"{a}_amount"] > 0:
-            amount_rate = float(row[f"{b}_amount"] / row[f"{a}_amount"])
+        if amount_from and amount_to is not None:
+            amount_rate = amount_to / amount_from
         out.append(StageConversion(t, n_from, n_to, n_to / n_from if n_from else None, amount_rate))
     return out
 
 
 def stage_conversions(frame: pd.DataFrame) -> list[StageConversion]:
     """Whole-data conversion per transition (count- and amount-based)."""
-    return conversions_from_row(stage_table(frame).iloc[0], has_amounts(frame))
+    return conversions_from_row(stage_table(frame).iloc[0])
 
 
 def check_dimension(frame: pd.DataFrame, by: str) -> None:
@@ -152,7 +188,6 @@ def funnel_summary(
         if period not in GRAINS:
             raise RevOpsInputError(f"unknown period '{period}'", hint="Use month or quarter")
         keys.append(period_codes(frame[CREATED_COLUMN], period).rename("period"))
-    amounts = has_amounts(frame)
     table = stage_table(frame, keys)
     lags = transition_lags(frame) if period is not None else {}
     as_of = choose_periods(frame).as_of if period is not None else None
@@ -164,11 +199,8 @@ def funnel_summary(
             key = {k.name: v for k, v in zip(keys, key_values, strict=True)}
         group: dict[str, object] = {
             "key": key,
-            "stages": [
-                {"stage": s, "count": int(row[s]), "amount": float(row[f"{s}_amount"]) if amounts else None}
-                for s in STAGES
-            ],
-            "conversions": [c.to_dict() for c in conversions_from_row(row, amounts)],
+            "stages": [{"stage": s, "count": int(row[s]), "amount": _stage_amount(row, s)} for s in STAGES],
+            "conversions": [c.to_dict() for c in conversions_from_row(row)],
         }
         if period is not None and as_of is not None:
             window = code_window(int(key["period"]), period)  # type: ignore[call-overload]
