@@ -98,7 +98,7 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
     normalised ``phase`` value implying that stage or a later one. Lost deals reached the
     opportunity stage.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: new columns never touch the caller's frame
     n = len(out)
     phase = out[PHASE_COLUMN] if PHASE_COLUMN in out else pd.Series([None] * n, index=out.index)
     # a dict lookup, not a per-row lambda: this runs over every row of million-row uploads
@@ -116,7 +116,7 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
     is_lost = lost_date.notna() | (phase == "lost")
     # a lost deal was an opportunity, even if the export has no opportunity date
     loss_rank = pd.Series(-1, index=out.index).where(~is_lost, STAGES.index("opportunity"))
-    furthest = pd.concat([phase_rank, date_rank, loss_rank], axis=1).max(axis=1)
+    furthest = np.maximum(np.maximum(phase_rank.to_numpy(), date_rank.to_numpy()), loss_rank.to_numpy())
     for rank, stage in enumerate(STAGES):
         out[REACHED_COLUMNS[stage]] = furthest >= rank
     won = out[REACHED_COLUMNS["won"]]
@@ -126,7 +126,7 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
 
 def coerce_canonical(frame: pd.DataFrame) -> pd.DataFrame:
     """Give canonical columns their dtypes: ids as strings, dates as datetime64, amount as float."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns are replaced, not modified in place
     out[ID_COLUMN] = out[ID_COLUMN].astype("string")
     for col in DATE_COLUMNS:
         if col in out:

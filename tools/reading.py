@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +20,7 @@ import pyarrow.csv as pacsv
 
 from tools.errors import EmptyFileError, UnreadableFileError
 
+_HEAD_BYTES = 65536
 _EXPORT_HINT = "Export the report again as CSV (UTF-8 or Shift-JIS) or XLSX and upload that file"
 
 
@@ -29,10 +31,23 @@ class Sniffed:
     name: str
     data: bytes  # UTF-8 CSV bytes (transcoded when needed); empty for XLSX
     encoding: str
-    sha256: str
-    headers: list[str]
+    digest: Future[str] | str = field(repr=False)
+    headers: list[str] = field(default_factory=list)
     delimiter: str = ","
     xlsx_rows: list[list[str | None]] | None = None
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes (hashed in the background while the CSV is parsed)."""
+        return self.digest if isinstance(self.digest, str) else self.digest.result()
+
+
+def _hash_in_background(raw: bytes) -> Future[str]:
+    """hashlib releases the GIL on large buffers: hash on a worker thread, overlapping the parse."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+    future = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
+    pool.shutdown(wait=False)  # the submitted hash still runs to the end
+    return future
 
 
 def sniff(path: Path) -> Sniffed:
@@ -44,11 +59,11 @@ def sniff(path: Path) -> Sniffed:
         raise UnreadableFileError("file not found", file=str(path), hint="Check the path") from None
     except OSError as err:
         raise UnreadableFileError(f"the file cannot be read ({err.strerror})", file=str(path)) from None
-    digest = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    # isspace stops at the first non-blank byte; strip() would copy the whole file
+    if not raw or raw.isspace():
         raise EmptyFileError("the file is empty", file=name, hint="Export the report again with its header row and data")
     if raw.startswith(b"PK\x03\x04"):
-        return _sniff_xlsx(name, raw, digest)
+        return _sniff_xlsx(name, raw, hashlib.sha256(raw).hexdigest())
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFileError("this is a legacy Excel .xls file, which is not supported", file=name,
                                   hint="Save it as .xlsx or CSV and upload that file")
@@ -56,7 +71,7 @@ def sniff(path: Path) -> Sniffed:
     data = raw if encoding == "utf-8" else text.encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    head = text.lstrip("\ufeff")[:65536]
+    head = text.lstrip("\ufeff")[:_HEAD_BYTES]
     first_line = head.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
     try:
@@ -66,7 +81,7 @@ def sniff(path: Path) -> Sniffed:
     headers = [h.strip() for h in headers]
     if not any(headers):
         raise EmptyFileError("the first row is blank, so there is no header row", file=name, hint=_EXPORT_HINT)
-    return Sniffed(name, data, encoding, digest, headers, delimiter)
+    return Sniffed(name, data, encoding, _hash_in_background(raw), headers, delimiter)
 
 
 def _decode(name: str, raw: bytes) -> tuple[str, str]:
@@ -80,7 +95,8 @@ def _decode(name: str, raw: bytes) -> tuple[str, str]:
         raise UnreadableFileError("this is not a CSV or XLSX file (it contains binary data)", file=name,
                                   hint=_EXPORT_HINT)
     if raw.isascii():
-        return raw.decode("ascii"), "utf-8"
+        # only the head is read as text (the header row); the bytes themselves are the CSV data
+        return raw[:_HEAD_BYTES].decode("ascii"), "utf-8"
     for encoding, label in (("utf-8-sig", "utf-8-sig"), ("cp932", "cp932")):
         try:
             text = raw.decode(encoding)
@@ -151,7 +167,7 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
     def read(column_types: dict[str, pa.DataType], newlines_in_values: bool) -> pa.Table:
         bad_rows.clear()
         return pacsv.read_csv(
-            io.BytesIO(sniffed.data),
+            pa.BufferReader(sniffed.data),  # zero-copy; a BytesIO goes through Python file calls
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, invalid_row_handler=skip,
                                              newlines_in_values=newlines_in_values),
