@@ -181,6 +181,7 @@ def test_japanese_labels_and_question(context: BrowserContext, app_url: str) -> 
     page.locator("#revops-lang").get_by_text("日本語").click()
     expect(page.locator("#revops-ask")).to_have_text("質問する")
     expect(page.locator("#revops-diagnosis")).to_contain_text("ボトルネック")
+    expect(page.locator("#revops-status")).to_contain_text("デモデータを読み込みました")
 
     ask(page, JA_QUESTION, "出典 (")
     chat = page.locator("#revops-chat")

@@ -92,18 +92,6 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                 examples = gr.Dataset(components=[question], samples=[[q] for q in all_examples()],
                                       label=label(lang0, "examples"), elem_id="revops-examples", samples_per_page=8)
                 clear = gr.Button(label(lang0, "clear"), size="sm", elem_id="revops-clear")
-            with gr.Column(scale=2):
-                with gr.Accordion(label(lang0, "upload"), open=True) as upload_box:
-                    exports = gr.File(label=label(lang0, "exports"), file_count="multiple",
-                                      file_types=[".csv", ".xlsx", ".xls", ".tsv", ".txt"], elem_id="revops-exports",
-                                      height=140)
-                    targets = gr.File(label=label(lang0, "targets"), file_count="single",
-                                      file_types=[".csv", ".xlsx"], elem_id="revops-targets", height=120)
-                    with gr.Row():
-                        load = gr.Button(label(lang0, "load"), variant="primary", elem_id="revops-load")
-                        demo_btn = gr.Button(label(lang0, "demo"), elem_id="revops-demo")
-                with gr.Accordion(label(lang0, "diagnosis"), open=True) as diagnosis_box:
-                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis")
                 with gr.Accordion(label(lang0, "memo"), open=True) as memo_box:
                     with gr.Row():
                         memo_format = gr.Radio(list(handlers.MEMO_FORMATS), value="Markdown",
@@ -113,6 +101,17 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                         memo_download = gr.DownloadButton(label(lang0, "memo_download"), visible=False,
                                                           variant="primary", elem_id="revops-memo-download")
                     memo_status = gr.Markdown("", elem_id="revops-memo-status")
+            with gr.Column(scale=2):
+                with gr.Accordion(label(lang0, "upload"), open=True) as upload_box:
+                    exports = gr.File(label=label(lang0, "exports"), file_count="multiple",
+                                      file_types=[".csv", ".xlsx", ".xls", ".tsv", ".txt"], elem_id="revops-exports")
+                    targets = gr.File(label=label(lang0, "targets"), file_count="single",
+                                      file_types=[".csv", ".xlsx"], elem_id="revops-targets")
+                    with gr.Row():
+                        load = gr.Button(label(lang0, "load"), variant="primary", elem_id="revops-load")
+                        demo_btn = gr.Button(label(lang0, "demo"), elem_id="revops-demo")
+                with gr.Accordion(label(lang0, "diagnosis"), open=True) as diagnosis_box:
+                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis")
         with gr.Row():
             funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
             finding = gr.Plot(show_label=False, elem_id="revops-finding")
@@ -151,8 +150,10 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
             path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang))
             return gr.DownloadButton(value=path, visible=path is not None), note, new_session
 
-        def on_language(lang: str, state: Session | None) -> tuple[Any, ...]:
+        def on_language(lang: str, state: Session | None, shown_status: str) -> tuple[Any, ...]:
             shown = handlers.panels(state or Session(settings=settings), lang)
+            if state is not None and state.data is not None and "revops-error" not in (shown_status or ""):
+                shown_status = handlers.ok_status(state, lang)  # an error stays as the loader wrote it
             return (
                 _header(lang), mode_markdown(settings, lang), gr.Radio(label=label(lang, "language")),
                 gr.Chatbot(label=label(lang, "chat"), placeholder=label(lang, "chat_placeholder")),
@@ -165,7 +166,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                 gr.Radio(label=label(lang, "memo_format")), gr.Button(label(lang, "memo_build")),
                 gr.DownloadButton(label(lang, "memo_download")), gr.Accordion(label=label(lang, "data")),
                 gr.Textbox(label=label(lang, "overrides")), gr.Button(label(lang, "apply_mapping")),
-                shown.data, shown.diagnosis, shown.funnel, shown.finding,
+                shown.data, shown.diagnosis, shown.funnel, shown.finding, shown_status,
             )
 
         app.load(on_load, [language], panel_outputs)
@@ -179,10 +180,10 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
         clear.click(lambda state: handlers.on_clear(state, settings), [session], [chatbot, session])
         memo_build.click(on_memo, [session, memo_format, language], [memo_download, memo_status, session])
         language.change(
-            on_language, [language, session],
+            on_language, [language, session, status],
             [header, mode, language, chatbot, question, ask, examples, clear, upload_box, exports, targets, load,
              demo_btn, diagnosis_box, memo_box, memo_format, memo_build, memo_download, data_box, overrides, remap,
-             data, diagnosis, funnel, finding],
+             data, diagnosis, funnel, finding, status],
         )
     app.queue(default_concurrency_limit=4)
     return app

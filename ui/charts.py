@@ -83,7 +83,7 @@ def funnel_figure(diagnosis: dict[str, Any] | None, lang: str = "en") -> go.Figu
             marker={"color": colors},
         )
     )
-    return _layout(fig, label(lang, "funnel_chart"))
+    return _layout(fig, label(lang, "funnel_chart"), height=340)
 
 
 def _number(value: Any) -> float | None:
@@ -125,11 +125,12 @@ def _pairs_figure(pairs: list[tuple[str, float, float]], title: str, lang: str) 
         is_rate = 0 <= base <= 1 and 0 <= current <= 1
         fig.add_trace(
             go.Bar(x=windows, y=[base, current], marker={"color": [_BASE_COLOR, _CURRENT_COLOR]}, showlegend=False,
-                   texttemplate="%{y:.1%}" if is_rate else "%{y:,.0f}", textposition="outside"),
+                   texttemplate="%{y:.1%}" if is_rate else "%{y:,.0f}", textposition="outside", cliponaxis=False),
             row=1,
             col=col,
         )
-        fig.update_yaxes(tickformat=".0%" if is_rate else "~s", row=1, col=col)
+        top = max(base, current, 0.0) * 1.2 or 1.0  # head-room for the value labels
+        fig.update_yaxes(tickformat=".0%" if is_rate else "~s", range=[0, top], row=1, col=col)
     fig = _layout(fig, title, height=340)
     fig.update_layout(margin={"t": 80})
     return fig
@@ -147,7 +148,7 @@ def _conversions_figure(diagnosis: dict[str, Any], highlight: str | None, title:
         fig.add_vrect(x0=index - 0.45, x1=index + 0.45, fillcolor=_ALERT_COLOR, opacity=0.08, line_width=0)
     fig.update_yaxes(tickformat=".0%")
     fig.update_layout(barmode="group")
-    return _layout(fig, title)
+    return _layout(fig, title, height=340)
 
 
 def finding_name(code: str, lang: str) -> str:

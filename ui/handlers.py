@@ -68,7 +68,8 @@ def panels(session: Session, lang: str, status: str = "") -> Panels:
     )
 
 
-def _ok_status(session: Session, lang: str) -> str:
+def ok_status(session: Session, lang: str) -> str:
+    """The one-line 'loaded' status for the session's data."""
     rows = session.data.rows if session.data is not None else 0
     if session.is_demo:
         return OK_MARK + label(lang, "demo_loaded", rows=f"{rows:,}")
@@ -84,7 +85,7 @@ def _guard(session: Session, lang: str, action: Callable[[], Session]) -> tuple[
         return session, panels(session, lang, error_box(str(err), lang))
     except Exception as err:  # the edge: an internal error is shown, and the tab stays usable
         return session, panels(session, lang, error_box(internal_error(err), lang))
-    return session, panels(session, lang, _ok_status(session, lang))
+    return session, panels(session, lang, ok_status(session, lang))
 
 
 def new_session(settings: Settings | None) -> Session:

@@ -171,8 +171,8 @@ def working_message(progress: list[str], lang: str, *, done: bool = False) -> di
 def answer_messages(answer: Answer, lang: str, progress: list[str] | None = None) -> list[dict[str, Any]]:
     """The finished answer as chat messages: how it was computed, the text, the sources."""
     how = tool_calls_markdown(answer)
-    if progress:
-        how = "\n".join(f"- {p}" for p in progress) + "\n\n" + how
+    if progress and not answer.tool_calls:  # the calls with their arguments say more than the progress lines
+        how = "\n".join(f"- {p}" for p in progress)
     messages: list[dict[str, Any]] = [
         {"role": "assistant", "content": how,
          "metadata": {"title": label(lang, "how_computed"), "status": "done"}},
