@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.findings_context import AnalysisContext
+from tools.labels import segment_label, transition_label
 from tools.schema import LEVERS, TRANSITIONS
 from tools.stats import ALPHA, Comparison
 
@@ -32,6 +33,8 @@ MATERIAL_CHANGE = {
     "retention": 0.25,
 }
 MULTIPLICATIVE = ("lead_volume", *TRANSITIONS, "deal_size")
+#: Smallest restore value (share of modelled revenue per period) for a segment-localised drop.
+MATERIAL_REVENUE = 0.05
 
 
 @dataclass
@@ -69,6 +72,13 @@ class Bottleneck:
     explanation: str
     levers: list[LeverChange] = field(default_factory=list)
     reference_revenue: float | None = None
+    chosen: LeverChange | None = None
+
+    def explanation_in(self, lang: str) -> str:
+        """The explanation in ``lang`` (en or ja); ``""`` when there is no lever in Japanese."""
+        if lang == "en":
+            return self.explanation
+        return explain(self.chosen, lang) if self.chosen is not None else ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -199,7 +209,7 @@ def find_bottleneck(ctx: AnalysisContext, findings: list[Any] | None = None) -> 
             reference,
         )
     best = max(candidates, key=lambda lc: lc.revenue_impact)
-    return Bottleneck(best.lever, best.revenue_impact, explain(best), changes, reference)
+    return Bottleneck(best.lever, best.revenue_impact, explain(best), changes, reference, best)
 
 
 def _add_localised(
@@ -209,6 +219,14 @@ def _add_localised(
 
     A segment's drop can be real and costly while the overall rate barely moves (an enterprise
     win-rate fall hidden by SMB volume); its restore value is the segment's share of revenue.
+    It takes the evidence a RevOps lead would ask for before naming it the bottleneck:
+
+    * significant after a Bonferroni correction over the whole search: every lever plus every
+      segment cell of every transition (the finding's ``bonferroni_tests`` cells per transition),
+      at the family-wise ``ALPHA``, so a healthy funnel names a false lever at most ``ALPHA`` of
+      the time however many segments it has;
+    * material in revenue terms: restoring the segment is worth at least ``MATERIAL_REVENUE`` of
+      the modelled revenue per period (a noise-sized dip in a small source is not a bottleneck).
     """
     if not reference:
         return
@@ -222,11 +240,16 @@ def _add_localised(
         ):
             continue
         seg = f.evidence.get("segment", {})
-        p0, p1 = seg.get("baseline"), seg.get("current")
-        if not p0 or not p1:
+        p0, p1, p_value = seg.get("baseline"), seg.get("current"), seg.get("p_value")
+        if not p0 or not p1 or p_value is None:
+            continue
+        family = len(LEVERS) + int(f.evidence.get("bonferroni_tests", 1)) * len(TRANSITIONS)
+        if p_value * family >= ALPHA:
             continue
         share = ctx.revenue_share(f.segment[0], f.segment[1])
         impact = reference * share * (p0 / p1 - 1.0)
+        if impact < MATERIAL_REVENUE * reference:
+            continue
         lever = by_lever[f.transition]
         if not lever.significant or impact > lever.revenue_impact:
             lever.significant = True
@@ -235,19 +258,21 @@ def _add_localised(
             lever.segment = f.segment
 
 
-def explain(change: LeverChange) -> str:
-    """A plain-language sentence for the chosen lever."""
+def explain(change: LeverChange, lang: str = "en") -> str:
+    """A plain-language sentence for the chosen lever (``lang``: en or ja)."""
+    if lang == "ja":
+        return explain_ja(change)
     b, c = change.baseline, change.current
     impact = f"{change.revenue_impact:,.0f}"
     comp = change.comparison
     p = f" (p={comp.p_value:.3g}, n={comp.n_baseline}→{comp.n_current})" if comp else ""
     if change.lever in TRANSITIONS and change.segment is not None:
         what = (
-            f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%} in "
-            f"{change.segment[0]} = {change.segment[1]}"
+            f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%} in "
+            f"{segment_label(*change.segment)}"
         )
     elif change.lever in TRANSITIONS:
-        what = f"{change.lever.replace('_', ' ')} conversion fell from {b:.1%} to {c:.1%}{p}"
+        what = f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%}{p}"
     elif change.lever == "lead_volume":
         what = f"new leads fell from {b:,.0f} to {c:,.0f} per period{p}"
     elif change.lever == "deal_size":
@@ -257,6 +282,24 @@ def explain(change: LeverChange) -> str:
     else:
         what = f"retention fell from {b:.1%} to {c:.1%} per period{p}"
     return f"{what}; restoring it to the baseline is worth about {impact} in revenue per period."
+
+
+def explain_ja(change: LeverChange) -> str:
+    """The bottleneck sentence in Japanese."""
+    b, c = change.baseline, change.current
+    impact = f"{change.revenue_impact:,.0f}"
+    if change.lever in TRANSITIONS:
+        where = f"{segment_label(*change.segment, lang='ja')}で" if change.segment is not None else ""
+        what = f"{where}{transition_label(change.lever, 'ja')}の転換率が{b:.1%}から{c:.1%}に低下しました"
+    elif change.lever == "lead_volume":
+        what = f"期間あたりの新規リード数が{b:,.0f}件から{c:,.0f}件に減少しました"
+    elif change.lever == "deal_size":
+        what = f"平均受注金額が{b:,.0f}から{c:,.0f}に低下しました"
+    elif change.lever == "cycle_time":
+        what = f"商談期間の中央値が{b:.0f}日から{c:.0f}日に延びました"
+    else:
+        what = f"期間あたりの継続率が{b:.1%}から{c:.1%}に低下しました"
+    return f"{what}。比較期間の水準に戻せば、期間あたり約{impact}の売上に相当します。"
 
 
 def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> dict[str, Any]:

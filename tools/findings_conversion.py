@@ -20,6 +20,7 @@ import pandas as pd
 
 from tools.findings import Finding, severity_for
 from tools.findings_context import AnalysisContext
+from tools.labels import dimension_label, segment_label, transition_label
 from tools.schema import TRANSITIONS
 from tools.stats import Comparison, compare_proportions
 
@@ -32,6 +33,9 @@ MIX_SHARE = 0.6
 #: ``funnel_summary(by=...)`` but are not searched, to keep the multiple-comparison family small.
 DIMENSION_PRIORITY = ("segment", "lead_source", "icp_fit")
 MIN_CELL_N = 20
+#: Lead growth is a quality decline (slice added on top) while the rest lost less than this share
+#: of the leads the slice added; beyond it the slice replaced the rest (a mix shift).
+ADDED_ON_TOP_SHARE = 0.5
 MAX_VALUES = 30
 
 
@@ -182,9 +186,9 @@ def transition_findings(
             Finding(
                 "conversion_drop",
                 sev,
-                f"{_name(transition)} fell in {c.dimension} = {c.value}: "
+                f"{_name(transition)} conversion fell in {segment_label(c.dimension, c.value)}: "
                 f"{c.comparison.baseline:.1%} → {c.comparison.current:.1%} "
-                f"(n={c.comparison.n_baseline}→{c.comparison.n_current}); the rest of {c.dimension} held "
+                f"(n={c.comparison.n_baseline}→{c.comparison.n_current}); the rest of {dimension_label(c.dimension)} held "
                 f"({c.rest.baseline:.1%} → {c.rest.current:.1%}).",
                 evidence,
                 transition=transition,
@@ -196,7 +200,7 @@ def transition_findings(
             Finding(
                 "conversion_drop",
                 overall_severity,
-                f"{_name(transition)} fell from {overall.baseline:.1%} to {overall.current:.1%} "
+                f"{_name(transition)} conversion fell from {overall.baseline:.1%} to {overall.current:.1%} "
                 f"({cohorts.baseline.label} → {cohorts.current.label}, "
                 f"n={overall.n_baseline}→{overall.n_current}, p={overall.p_value:.2g}) across the board.",
                 evidence,
@@ -233,21 +237,27 @@ def _mix_finding(
         and lead_growth.significant()
     )
     if grew:
-        # quality decline: the slice was *added* on top of the business; a mix shift replaces it
-        others_mask = pd.Series(~ctx.dimension_mask(split.dimension, split.driver), index=ctx.frame.index)
-        others = ctx.stage_volume("lead", mask=others_mask)
-        grew = others is not None and (others.relative_change or 0.0) > -MATERIAL_DROP
+        # quality decline: the slice was *added* on top of the business (the leads it brought far
+        # outnumber any the rest lost: month-to-month noise in the rest is not a replacement);
+        # a mix shift replaces the rest
+        in_slice = ctx.dimension_mask(split.dimension, split.driver)
+        others = ctx.stage_volume("lead", mask=pd.Series(~in_slice, index=ctx.frame.index))
+        driver = ctx.stage_volume("lead", mask=pd.Series(in_slice, index=ctx.frame.index))
+        added = 0.0 if driver is None else (driver.current or 0.0) - (driver.baseline or 0.0)
+        lost = 0.0 if others is None else (others.baseline or 0.0) - (others.current or 0.0)
+        grew = others is not None and added > 0 and lost < ADDED_ON_TOP_SHARE * added
         evidence["other_leads"] = others.to_dict() if others else None
     code = "lead_quality_decline" if grew else "mix_shift"
     if code == "mix_shift":
         summary = (
-            f"{_name(transition)} fell because the mix moved, not because any {split.dimension} converts worse: "
-            f"{split.driver} went from {s0:.0%} to {s1:.0%} of the cohort and converts at "
-            f"{split.driver_rate:.1%} vs {split.others_rate:.1%} for the rest; per-{split.dimension} rates held."
+            f"{_name(transition)} conversion fell because the mix moved, not because any "
+            f"{dimension_label(split.dimension)} converts worse: {segment_label(split.dimension, split.driver)} "
+            f"went from {s0:.0%} to {s1:.0%} of the cohort and converts at {split.driver_rate:.1%} vs "
+            f"{split.others_rate:.1%} for the rest; each {dimension_label(split.dimension)}'s own rate held."
         )
     else:
         summary = (
-            f"Lead growth came from {split.dimension} = {split.driver} ({s0:.0%} → {s1:.0%} of the cohort), "
+            f"Lead growth came from {segment_label(split.dimension, split.driver)} ({s0:.0%} → {s1:.0%} of the cohort), "
             f"which converts at {split.driver_rate:.1%} on {_name(transition)} vs {split.others_rate:.1%} for the "
             f"rest; the overall rate fell with the mix."
         )
@@ -257,7 +267,7 @@ def _mix_finding(
 
 
 def _name(transition: str) -> str:
-    return transition.replace("_", " ")
+    return transition_label(transition)
 
 
 def follow_up_finding(ctx: AnalysisContext, conversion: Comparison | None) -> list[Finding]:

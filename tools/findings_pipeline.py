@@ -14,7 +14,7 @@ RECYCLE_MIN_AGE_DAYS = 90
 
 
 def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
-    """Open deals older than the 90th-percentile won cycle."""
+    """Open deals older than the 90th-percentile won cycle (of their segment when it has enough wins)."""
     aging = stage_aging(ctx.frame, ctx.as_of)
     if aging.stalled_deals == 0 or aging.stall_threshold_days is None:
         return []
@@ -29,12 +29,20 @@ def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
             "stalled_pipeline",
             severity,
             f"{aging.stalled_deals} of {aging.open_deals} open deals ({share:.0%} of open pipeline) have been "
-            f"open longer than {aging.stall_threshold_days:.0f} days, the 90th percentile of won cycles; "
+            f"open longer than {_thresholds(aging.stall_threshold_days, aging.stall_threshold_by_segment)}, "
+            "the 90th percentile of won cycles; "
             "close them out or re-qualify them so the pipeline and forecast stay honest.",
             {**aging.to_dict(), "stalled_share": share},
             transition="opportunity_to_won",
         )
     ]
+
+
+def _thresholds(overall: float, by_segment: dict[str, float]) -> str:
+    if not by_segment:
+        return f"{overall:.0f} days"
+    parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(by_segment.items(), key=lambda kv: kv[1]))
+    return f"their segment's usual cycle ({parts} days)"
 
 
 def recycle_finding(ctx: AnalysisContext) -> list[Finding]:

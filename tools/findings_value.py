@@ -9,6 +9,7 @@ import pandas as pd
 from tools.cohorts import stage_date
 from tools.findings import Finding, severity_for
 from tools.findings_context import AnalysisContext
+from tools.labels import segment_label, transition_label
 from tools.metrics import pipeline_coverage
 from tools.periods import ONE_DAY, Window, month_start
 from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, REACHED_COLUMNS, TARGET_METRIC_STAGE
@@ -20,6 +21,12 @@ FLAT_REVENUE = 0.05
 #: Coverage of the remaining revenue target below this is low (the usual 3x rule).
 COVERAGE_FLOOR = 3.0
 VOLUME_METRICS = ("leads", "mql", "sql")
+#: The downstream targets volume should turn into: missing any of them while volume is green is
+#: the story (revenue alone is noisy: a few large deals swing a window by tens of percent).
+DOWNSTREAM_METRICS = ("opportunities", "won", "revenue")
+#: Attainment below this counts as a miss.
+MISSED = 0.95
+_KPI_NAMES = {"opportunities": "opportunities", "won": "won deals", "revenue": "revenue"}
 
 
 def _rel(comp: Comparison | None) -> float:
@@ -185,14 +192,16 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     volume_green = revenue_short = False
     if ctx.targets is not None:
         attainment = {}
-        for metric in (*VOLUME_METRICS, "revenue"):
+        for metric in (*VOLUME_METRICS, *DOWNSTREAM_METRICS):
             target = _target_window(ctx.targets, metric, window)
             if target:
                 attainment[metric] = _actual_in_window(ctx, metric, window) / target
         evidence["attainment"] = attainment
         volume = [attainment[m] for m in VOLUME_METRICS if m in attainment]
         volume_green = bool(volume) and min(volume) >= 1.0
-        revenue_short = "revenue" in attainment and attainment["revenue"] < 0.95
+        missed = [m for m in DOWNSTREAM_METRICS if m in attainment and attainment[m] < MISSED]
+        revenue_short = bool(missed)
+        evidence["missed"] = missed
     leads = ctx.stage_volume("lead")
     revenue = ctx.won_revenue()
     grew = leads is not None and leads.significant() and _rel(leads) >= MATERIAL["lead_volume"]
@@ -217,20 +226,24 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     if slice_ is not None and slice_.segment is not None:
         ev = slice_.evidence
         why = (
-            f" The growth came from {slice_.segment[0]} = {slice_.segment[1]}, which converts at "
-            f"{ev.get('driver_rate', 0):.1%} on {slice_.transition.replace('_', ' ') if slice_.transition else ''}"
+            f" The growth came from {segment_label(*slice_.segment)}, which converts at "
+            f"{ev.get('driver_rate', 0):.1%} on {transition_label(slice_.transition)}"
             f" vs {ev.get('others_rate', 0):.1%} for the rest."
         )
     what = "volume KPIs met their targets" if volume_green else f"leads grew {_rel(leads):+.0%}"
     rev = ""
-    if revenue is not None and revenue[0] > 0:
+    if volume_green and revenue_short:
+        attained = evidence["attainment"]
+        assert isinstance(attained, dict)
+        rev = " but " + ", ".join(f"{_KPI_NAMES[m]} reached {attained[m]:.0%}" for m in missed) + " of target"
+    elif revenue is not None and revenue[0] > 0:
         rev = f" while won revenue moved {revenue[1] / revenue[0] - 1:+.0%}"
     severity = "high" if slice_ is not None and (volume_green or grew) else "medium"
     return [
         Finding(
             "kpi_green_revenue_flat",
             severity,
-            f"KPIs look green but revenue is not: {what}{rev}.{why}",
+            f"KPIs look green but revenue is not following: {what}{rev}.{why}",
             evidence,
             transition=slice_.transition if slice_ else drops[0].transition,
             segment=slice_.segment if slice_ else None,

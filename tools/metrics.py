@@ -6,7 +6,7 @@ variants take a ``Window`` (see ``tools.periods``). All vectorised.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal, get_args
 
 import numpy as np
@@ -29,6 +29,9 @@ from tools.schema import (
 FOLLOW_UP_SLA_HOURS = 24.0
 #: An open deal older than this quantile of historical won cycles counts as stalled.
 STALL_QUANTILE = 0.9
+#: Stall thresholds are per value of this dimension when it has at least STALL_MIN_WON won deals.
+SEGMENT_STALL_DIMENSION = "segment"
+STALL_MIN_WON = 30
 
 MetricName = Literal[
     "win_rate",
@@ -143,6 +146,8 @@ class AgingSummary:
     stalled_deals: int
     stalled_amount: float
     by_phase: dict[str, int]
+    #: per-segment thresholds (days) where a segment has enough won deals; others use the overall one
+    stall_threshold_by_segment: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -157,7 +162,12 @@ def stage_aging(frame: pd.DataFrame, as_of: pd.Timestamp | None = None) -> Aging
     cycles = cycle_days(frame)
     threshold = float(cycles.quantile(STALL_QUANTILE)) if len(cycles) else None
     amount = deals[AMOUNT_COLUMN].fillna(0.0) if AMOUNT_COLUMN in deals else pd.Series(0.0, index=deals.index)
-    stalled = age > threshold if threshold is not None else pd.Series(False, index=deals.index)
+    limit = pd.Series(np.inf if threshold is None else threshold, index=deals.index, dtype="float64")
+    by_segment = _segment_stall_thresholds(frame, cycles)
+    if by_segment:
+        # an enterprise deal at day 110 is on schedule when enterprise deals take 105 days to win
+        limit = deals[SEGMENT_STALL_DIMENSION].astype("string").map(by_segment).astype("float64").fillna(limit)
+    stalled = age > limit
     by_phase: dict[str, int] = {}
     if PHASE_COLUMN in deals:
         counts = deals[PHASE_COLUMN].astype("string").fillna("(none)").value_counts()
@@ -167,10 +177,22 @@ def stage_aging(frame: pd.DataFrame, as_of: pd.Timestamp | None = None) -> Aging
         open_amount=float(amount.sum()),
         median_age_days=float(age.median()) if len(age.dropna()) else None,
         stall_threshold_days=threshold,
+        stall_threshold_by_segment=by_segment,
         stalled_deals=int(stalled.sum()),
         stalled_amount=float(amount[stalled].sum()),
         by_phase=by_phase,
     )
+
+
+def _segment_stall_thresholds(frame: pd.DataFrame, cycles: pd.Series) -> dict[str, float]:
+    """The stall quantile of won cycles per segment (segments with enough won deals)."""
+    if SEGMENT_STALL_DIMENSION not in frame or not len(cycles):
+        return {}
+    key = frame.loc[cycles.index, SEGMENT_STALL_DIMENSION].astype("string")
+    grouped = cycles.groupby(key, observed=True)
+    sizes = grouped.size()
+    quantiles = grouped.quantile(STALL_QUANTILE)
+    return {str(k): float(v) for k, v in quantiles.items() if sizes[k] >= STALL_MIN_WON}
 
 
 def weighted_pipeline(frame: pd.DataFrame) -> dict[str, object] | None:

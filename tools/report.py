@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tools.diagnosis import Diagnosis
+from tools.labels import LEVER_NAMES, TRANSITION_NAMES, segment_label
+
+__all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -75,36 +78,6 @@ STAGE_NAMES = {
     "en": {"lead": "Lead", "mql": "MQL", "sql": "SQL", "opportunity": "Opportunity", "won": "Won"},
     "ja": {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"},
 }
-TRANSITION_NAMES = {
-    "en": {
-        "lead_to_mql": "Lead → MQL",
-        "mql_to_sql": "MQL → SQL",
-        "sql_to_opportunity": "SQL → Opportunity",
-        "opportunity_to_won": "Opportunity → Won",
-    },
-    "ja": {
-        "lead_to_mql": "リード → MQL",
-        "mql_to_sql": "MQL → SQL",
-        "sql_to_opportunity": "SQL → 商談",
-        "opportunity_to_won": "商談 → 受注",
-    },
-}
-LEVER_NAMES = {
-    "en": {
-        "lead_volume": "lead volume",
-        "deal_size": "deal size",
-        "cycle_time": "sales cycle time",
-        "retention": "retention (churn)",
-        **{k: v for k, v in TRANSITION_NAMES["en"].items()},
-    },
-    "ja": {
-        "lead_volume": "リード数",
-        "deal_size": "受注単価",
-        "cycle_time": "商談期間",
-        "retention": "継続率（解約）",
-        **{k: v for k, v in TRANSITION_NAMES["ja"].items()},
-    },
-}
 FINDING_NAMES = {
     "en": {
         "kpi_green_revenue_flat": "KPIs green, revenue flat",
@@ -153,7 +126,7 @@ def ja_summary(finding: dict[str, Any]) -> str:
     """A Japanese sentence for a finding, built from its evidence (no translation of free text)."""
     code = finding["code"]
     seg = finding.get("segment")
-    where = f"（{seg['dimension']} = {seg['value']}）" if seg else ""
+    where = f"（{segment_label(seg['dimension'], seg['value'], 'ja')}）" if seg else ""
     transition = TRANSITION_NAMES["ja"].get(finding.get("transition") or "", "")
     ev = finding.get("evidence", {})
     overall = ev.get("segment") or ev.get("overall") or {}
@@ -164,7 +137,7 @@ def ja_summary(finding: dict[str, Any]) -> str:
         )
     if code in ("mix_shift", "lead_quality_decline"):
         return (
-            f"{transition}の全体の転換率は、{seg['value'] if seg else '一部'}の構成比が"
+            f"{transition}の全体の転換率は、{segment_label(seg['dimension'], seg['value'], 'ja') if seg else '一部'}の構成比が"
             f"{_pct(ev.get('driver_share_baseline'))}から{_pct(ev.get('driver_share_current'))}に増えたために"
             f"下がりました（この層の転換率は{_pct(ev.get('driver_rate'))}、その他は{_pct(ev.get('others_rate'))}）。"
             + ("セグメントごとの転換率は変わっていません。" if code == "mix_shift" else "")
@@ -243,8 +216,9 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
         lines.append(f"  {t['none']}")
     else:
         lines.append(f"  {LEVER_NAMES[lang][b['lever']]} — {t['impact']}: {_money(b['revenue_impact'])}")
-        if lang == "en":
-            lines.append(f"  {b['explanation']}")
+        explanation = diagnosis.bottleneck.explanation_in(lang)
+        if explanation:
+            lines.append(f"  {explanation}")
     lines += ["", t["findings"]]
     if not d["findings"]:
         lines.append(f"  {t['no_findings']}")

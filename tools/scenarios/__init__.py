@@ -11,7 +11,8 @@ by source, segment and ICP fit; overall lead->MQL ~43%, MQL->SQL ~37%, SQL->oppo
 rate (won / (won + lost)) ~33% (Enterprise ~25%). Lags: MQL ~2 days after creation, first touch
 ~4 hours after MQL (3% never touched), SQL ~5 days after the touch, opportunity ~8 days after SQL,
 close after ~32 / 60 / 105 days (SMB / Mid-Market / Enterprise; lost deals ~10% slower); 10% of
-losing deals are never closed out (stalled open opportunities). ACV medians 1.2M / 4M / 14M yen.
+losing deals stall (nobody works them) until a pipeline review closes them lost 3-9 months after
+they opened, so a modest share of open pipeline is stalled at any time. ACV medians 1.2M / 4M / 14M yen.
 Customers churn at 1.0%/month after a 30-day onboarding. MQL->SQL falls with follow-up delay
 (hot leads cool: x0.96 at 4 hours, x0.65 at 3 days). Nothing is dated after ``as_of``: recent
 cohorts are immature (stages not reached yet, deals open), exactly like a real export.

@@ -152,7 +152,7 @@ def _phase(j: Journeys, reached: dict[str, np.ndarray], cutoff: float, rng: np.r
     n = len(j.mql)
     progress = np.where(np.isfinite(j.close), (cutoff - j.opportunity) / (j.close - j.opportunity), 0.0)
     open_phase = np.searchsorted([0.2, 0.45, 0.7, 0.9], np.nan_to_num(progress), side="right")
-    # stalled deals sit in engaging/proposal forever
+    # stalled deals sit in engaging/proposal until they are closed out
     open_phase = np.where(j.stalled, 1 + (rng.random(n) < 0.5), open_phase)
     names = np.array(["lead", "mql", "sql", *PHASES, "won", "lost"], dtype=object)
     code = np.zeros(n, dtype=int)

@@ -24,9 +24,9 @@ class Journeys:
     first_touch: np.ndarray
     sql: np.ndarray
     opportunity: np.ndarray
-    close: np.ndarray  # won or lost date; inf for stalled deals (never closed out)
+    close: np.ndarray  # won or lost date (stalled deals: the late close-out as lost)
     won: np.ndarray  # bool: the deal is (or will be) won
-    stalled: np.ndarray  # bool: a losing deal nobody closes
+    stalled: np.ndarray  # bool: a losing deal nobody works, closed out months later
     amount: np.ndarray  # ACV for opportunities, NaN otherwise
     churn: np.ndarray  # churn time for won customers, NaN otherwise
 
@@ -102,6 +102,10 @@ def simulate_journeys(
     amount = np.where(is_opp, np.maximum(np.round(acv, -4), 100_000.0), nan)
 
     churn = _churn_times(rng, np.where(won, np.floor(close), nan), plant, window_start)
+    # reps close the zombies out as lost in a pipeline review, 3-9 months after they opened
+    # (drawn last so every other draw, and so every seeded scenario's story, is unchanged)
+    lo, hi = p.STALLED_CLOSE_OUT_DAYS
+    close = np.where(stalled, opportunity + lo + (hi - lo) * rng.random(n), close)
     return Journeys(mql, first_touch, sql, opportunity, close, won, stalled, amount, churn)
 
 

@@ -78,7 +78,8 @@ FOLLOW_UP_SIGMA = 1.1
 NEVER_TOUCHED = 0.03  # MQLs IS never calls (dropped balls)
 TOUCH_TO_SQL_MEDIAN_DAYS = 4.0
 SQL_TO_OPP_MEDIAN_DAYS = 7.0
-STALLED_SHARE_OF_LOST = 0.10  # losing deals nobody closes out: old open opportunities
+STALLED_SHARE_OF_LOST = 0.10  # losing deals nobody works: they sit open past the usual cycle ...
+STALLED_CLOSE_OUT_DAYS = (91.0, 274.0)  # ... until a pipeline review closes them lost (3-9 months)
 
 
 def follow_up_cooling(delay_days: np.ndarray) -> np.ndarray:
