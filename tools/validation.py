@@ -185,7 +185,7 @@ def drop_duplicates(problems: Problems, frame: pd.DataFrame, where: str, id_labe
                     id_column: str = ID_COLUMN) -> pd.DataFrame:
     """Keep the first row of each id; count the others."""
     ids = frame[id_column]
-    if ids.is_unique:
+    if pd.Index(ids).is_unique:  # the index hash table: several times faster than Series.is_unique
         return frame
     repeated = ids.duplicated(keep="first")
     n = int(repeated.sum())
