@@ -89,9 +89,13 @@ def stream_agent(
     system_prompt: str | None = None,
     history: Sequence[tuple[str, str]] = (),
     max_tool_calls: int = 8,
+    agent: Any = None,
 ) -> Iterator[str | AgentRun]:
-    """Like ``run_agent`` but yields the name of each tool as it is called, then the ``AgentRun``."""
-    agent = build_agent(model, tools, system_prompt, max_tool_calls)
+    """Like ``run_agent`` but yields the name of each tool as it is called, then the ``AgentRun``.
+
+    ``agent`` is a graph from ``build_agent`` over the same model and tools, to reuse across turns.
+    """
+    agent = agent if agent is not None else build_agent(model, tools, system_prompt, max_tool_calls)
     inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
     messages: list[BaseMessage] = list(inputs["messages"])
     for update in agent.stream(inputs, config=_config(max_tool_calls), stream_mode="updates"):

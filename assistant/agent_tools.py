@@ -110,6 +110,9 @@ def build_tools(ctx: ToolContext) -> list[BaseTool]:
     ) -> str:
         """One headline metric (win rate, deal size, cycle, follow-up, pipeline, churn, LTV), overall or split.
 
+        Unsplit, it also returns the deal counts behind it (``n``), the whole upload's value when a
+        segment is given (``overall``) and the baseline vs current window (``trend``) when known.
+
         Args:
             metric: Which metric.
             by_dimension: Split the metric by this dimension, or omit for one value.
@@ -120,12 +123,18 @@ def build_tools(ctx: ToolContext) -> list[BaseTool]:
                 "segment_dimension": segment_dimension, "segment_value": segment_value}
 
         def body() -> Any:
+            from assistant.metric_context import metric_context
             from tools.diagnosis import metric_lookup
 
-            result = metric_lookup(ctx.subset(segment_dimension, segment_value), metric, by=by_dimension)
+            key = ("metric", metric, by_dimension, segment_dimension, segment_value)
+            result = dict(ctx.cached(key, lambda: metric_lookup(
+                ctx.subset(segment_dimension, segment_value), metric, by=by_dimension)))
             result["values"] = {ctx.privacy.label(k): v for k, v in result["values"].items()}
             if segment_value:
                 result["segment"] = {"dimension": segment_dimension, "value": segment_value}
+            if by_dimension is None:
+                result.update(ctx.cached(("context", *key), lambda: metric_context(
+                    ctx, metric, segment_dimension, segment_value)))
             return result
 
         return _run(ctx, "lookup_metric", args, body)
@@ -194,23 +203,63 @@ def build_tools(ctx: ToolContext) -> list[BaseTool]:
     return [funnel_summary, diagnose_funnel, lookup_metric, what_if, reverse_plan, capacity_plan, search_playbook]
 
 
+#: Section headings that list finding codes rather than explain a topic (en / ja documents).
+RELATED_HEADINGS = ("related findings", "関連する診断結果")
+#: Chunks per topic fetched so an explanatory one can be preferred over a "Related findings" list.
+PER_TOPIC = 3
+
+
 def search_passages(ctx: ToolContext, query: str, k: int, lang: str | None, topics: list[str]) -> list[dict[str, Any]]:
-    """Hybrid playbook search; passages of the preferred ``topics`` first (each looked up if missing)."""
-    kb = ctx.knowledge
-    found = [_passage(r) for r in kb.search(query, k=max(k, 6), lang=lang)]
+    """Hybrid playbook search; passages of the preferred ``topics`` first (each looked up if missing).
+
+    One passage per topic, taken from an explanatory section when the topic has one (a document's
+    "Related findings" section is a list of finding codes, a poor excerpt for an answer).
+    """
+    found = _search(ctx, query, max(k, 6), lang)
     by_topic = {p["topic"]: p for p in found}
     for topic in topics:
         if topic not in by_topic:
-            extra = [_passage(r) for r in kb.search(topic.replace("-", " "), k=3, lang=lang)]
+            extra = _search(ctx, topic.replace("-", " "), 3, lang)
             by_topic.update({p["topic"]: p for p in extra if p["topic"] == topic})
     preferred = [by_topic[t] for t in topics if t in by_topic]
     rest = [p for p in found if p["topic"] not in topics]
     return (preferred + rest)[: max(k, len(preferred))]
 
 
+def is_related_section(passage: dict[str, Any]) -> bool:
+    """Whether a passage comes from a document's "Related findings" / 「関連する診断結果」 section."""
+    heading = str(passage.get("heading") or "").casefold()
+    return any(h in heading for h in RELATED_HEADINGS)
+
+
+def explanatory(passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One passage per topic in rank order, preferring chunks outside the "Related findings" section."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for p in passages:
+        current = chosen.get(p["topic"])
+        if current is None or (is_related_section(current) and not is_related_section(p)):
+            chosen[p["topic"]] = p
+    return list(chosen.values())
+
+
+def _search(ctx: ToolContext, query: str, k: int, lang: str | None) -> list[dict[str, Any]]:
+    """Up to ``k`` topics for ``query``, memoised per conversation (same query, same passages)."""
+
+    def run() -> list[dict[str, Any]]:
+        kb = ctx.knowledge
+        retriever: Any = getattr(kb, "_retriever", None)  # KnowledgeBase.search has no per_topic argument (yet)
+        try:
+            results = retriever.search(query, k=k * PER_TOPIC, lang=lang, per_topic=PER_TOPIC)
+        except (AttributeError, TypeError):
+            results = kb.search(query, k=k, lang=lang)
+        return explanatory([_passage(r) for r in results])[:k]
+
+    return list(ctx.cached(("search", query, k, lang), run))
+
+
 def _passage(result: Any) -> dict[str, Any]:
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    return {k: data.get(k) for k in ("topic", "title", "lang", "source", "score", "excerpt")}
+    return {k: data.get(k) for k in ("topic", "title", "lang", "source", "score", "excerpt", "heading")}
 
 
 def _planning_call(ctx: ToolContext, name: str, **kwargs: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant import labels as L
 from assistant.compose_findings import finding_line, kpi_green_section
+from assistant.compose_metrics import metric_lines
 from assistant.intents import Plan
 
 NO_DATA = {
@@ -102,7 +103,7 @@ def metric_body(plan: Plan, results: list[dict[str, Any]]) -> list[str]:
         name = L.METRIC[lang].get(p["metric"], p["metric"])
         values = p.get("values", {})
         if list(values) == ["all"]:
-            lines.append(f"{name}: {L.fmt_metric(p['metric'], values['all'])}")
+            lines.extend(metric_lines(p, lang))
         else:
             lines.append(f"{name}:")
             lines.extend(f"- {k}: {L.fmt_metric(p['metric'], v)}" for k, v in values.items())

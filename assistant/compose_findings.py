@@ -1,11 +1,13 @@
 """Offline wording of diagnosis findings, and the "KPIs green, revenue flat" answer.
 
-English lines reuse the engine's own ``summary`` (its numbers are tool numbers); Japanese lines
-are written from the finding's evidence values. Nothing here computes a number.
+English lines reuse the engine's own ``summary`` (its numbers are tool numbers) with code names
+put into words; Japanese lines are the engine's ``tools.report.ja_summary`` sentence, written from
+the finding's evidence, used only when every number in it is one of the finding's numbers. Nothing here computes a number.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant import labels as L
@@ -70,18 +72,57 @@ def segment_text(finding: dict[str, Any], lang: str) -> str:
     return f"（{dim}: {seg['value']}）" if lang == "ja" else f" ({dim}: {seg['value']})"
 
 
+def _ja_sentence(finding: dict[str, Any]) -> str:
+    """The engine's Japanese sentence for a finding when every number in it is a finding number."""
+    from assistant.grounding import check_grounding
+    from tools.report import ja_summary
+
+    try:
+        text = ja_summary(finding).strip()
+    except (KeyError, TypeError, ValueError):
+        text = ""
+    if text and "None" not in text and "—" not in text and not check_grounding(text, [finding]).ungrounded:
+        return text
+    ev = finding.get("evidence") or {}
+    sla: dict[str, Any] = ev["within_sla"] if isinstance(ev.get("within_sla"), dict) else {}
+    if finding.get("code") == "slow_follow_up" and sla.get("baseline") is not None and sla.get("current") is not None:
+        hours = ""
+        if ev.get("median_hours_baseline") is not None and ev.get("median_hours_current") is not None:
+            hours = f"（初回対応の中央値は {L.num(ev['median_hours_baseline'])} 時間 → {L.num(ev['median_hours_current'])} 時間）"
+        return (f"SLA内に初回対応できたMQLの割合が {L.pct(sla['baseline'])} から {L.pct(sla['current'])} に低下し"
+                f"{hours}、MQL→SQLの転換率も下がっています。")
+    pairs = evidence_pairs(ev, "ja", limit=3)
+    title = L.FINDING["ja"].get(finding.get("code", ""), finding.get("code", ""))
+    return f"{title}が見られます（" + "、".join(pairs) + "）。" if pairs else f"{title}が見られます。"
+
+
+def _en_sentence(finding: dict[str, Any]) -> str:
+    """The engine's English summary, with code names (``lead_source = x``, ``sql to opportunity``) in words."""
+    text = str(finding.get("summary") or "").strip()
+    for dim, label in L.DIMENSION["en"].items():
+        text = re.sub(rf"\b{dim} = ([^,;()]+?)(?=[,;()]| which| whose|$)", rf"{label} \"\1\"", text)
+    for code, label in L.TRANSITION["en"].items():
+        text = text.replace(code.replace("_", " "), label.split(" (")[0])
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
 def finding_line(finding: dict[str, Any], lang: str) -> str:
-    """One finding as a bullet: severity, title, segment, and its evidence."""
+    """One finding as a bullet: its name, how severe, and a sentence built from its evidence."""
     code = finding.get("code", "")
     title = L.FINDING[lang].get(code, code)
+    title = title[:1].upper() + title[1:] if lang == "en" else title
     sev = L.SEVERITY[lang].get(finding.get("severity", ""), finding.get("severity", ""))
-    transition = finding.get("transition")
-    step = f" {L.TRANSITION[lang].get(transition, transition)}" if transition else ""
-    head = f"[{sev}] {title}{segment_text(finding, lang)}{step}"
-    if lang == "en" and finding.get("summary"):
-        return f"{head}: {finding['summary']}"
-    pairs = evidence_pairs(finding.get("evidence") or {}, lang)
-    return f"{head}: " + "、".join(pairs) if pairs else head
+    sentence = _ja_sentence(finding) if lang == "ja" else _en_sentence(finding)
+    seg = finding.get("segment") or {}
+    where = "" if seg and str(seg.get("value", "")) in sentence else segment_text(finding, lang)
+    if lang == "ja":
+        return f"{title}{where}（重要度: {sev}）: {sentence}"
+    if not sentence:
+        pairs = evidence_pairs(finding.get("evidence") or {}, lang, limit=3)
+        sentence = ("Evidence: " + ", ".join(pairs) + ".") if pairs else ""
+    return f"{title}{where} ({sev} severity): {sentence}".rstrip(": ")
 
 
 def _attainment_lines(kpi: dict[str, Any], lang: str) -> list[str]:

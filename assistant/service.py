@@ -18,12 +18,13 @@ import re
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
-from assistant.agent import AgentRun, stream_agent
+from assistant.agent import AgentRun, build_agent, stream_agent
 from assistant.agent_tools import build_tools
 from assistant.answer import Answer, Citation, ToolCall
 from assistant.grounding import check_grounding, mark_ungrounded
 from assistant.intents import Plan, route
 from assistant.models import describe_remote_failure, make_chat_model, make_remote_model, resolve_mode
+from assistant.offline import OfflinePlannerModel
 from assistant.prompts import system_prompt
 from assistant.session import Conversation
 from assistant.settings import Settings, get_settings
@@ -88,9 +89,10 @@ def stream_in_conversation(conversation: Conversation, question: str) -> Iterato
             fallback = describe_remote_failure(err) if not isinstance(err, RuntimeError) else (
                 "the remote model returned no answer")
     if answer is None:
-        model = make_chat_model(settings.model_copy(update={"llm": "offline"}), plan=plan)
-        model.has_data = conversation.data is not None  # type: ignore[attr-defined]
-        run = yield from _run(model, conversation, question, plan, settings, prompt=None, history=())
+        model, agent = _offline_agent(conversation, settings)
+        model.plan = plan
+        model.has_data = conversation.data is not None
+        run = yield from _run(model, conversation, question, plan, settings, prompt=None, history=(), agent=agent)
         answer = _finish(run, conversation, question, plan, "offline", fallback)
     conversation.remember(question, answer, plan)
     yield answer
@@ -105,19 +107,38 @@ def _run(
     *,
     prompt: str | None,
     history: Sequence[tuple[str, str]],
+    agent: Any = None,
 ) -> Generator[str, None, AgentRun]:
     ctx = conversation.context
     ctx.log = []
-    tools = build_tools(ctx)
     run: AgentRun | None = None
-    for event in stream_agent(model, tools, question, system_prompt=prompt, history=history,
-                              max_tool_calls=settings.max_tool_calls):
+    for event in stream_agent(model, _tools(conversation), question, system_prompt=prompt, history=history,
+                              max_tool_calls=settings.max_tool_calls, agent=agent):
         if isinstance(event, AgentRun):
             run = event
         else:
             yield str(event)
     assert run is not None
     return run
+
+
+def _tools(conversation: Conversation) -> list[Any]:
+    """The conversation's tools, built once (pydantic schemas cost ~0.1 s per build)."""
+    ctx = conversation.context
+    if ctx.tools is None:
+        ctx.tools = build_tools(ctx)
+    return ctx.tools
+
+
+def _offline_agent(conversation: Conversation, settings: Settings) -> tuple[OfflinePlannerModel, Any]:
+    """The conversation's offline planner and its compiled agent graph, built once and re-planned per turn."""
+    ctx = conversation.context
+    if ctx.offline is None or ctx.offline[2] != settings.max_tool_calls:
+        model = make_chat_model(settings.model_copy(update={"llm": "offline"}))
+        assert isinstance(model, OfflinePlannerModel)
+        ctx.offline = (model, build_agent(model, _tools(conversation), None, settings.max_tool_calls),
+                       settings.max_tool_calls)
+    return ctx.offline[0], ctx.offline[1]
 
 
 def _localised_note(reason: str, lang: str) -> str:

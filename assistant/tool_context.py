@@ -67,6 +67,18 @@ class ToolContext:
         self.privacy = Privacy.from_frame(data.frame if data is not None else None)
         self.log: list[ToolRecord] = []
         self._knowledge: Any = None
+        #: per-conversation memo of deterministic results (vocabulary, metric lookups, playbook searches):
+        #: the upload of a context never changes, so the same arguments give the same answer
+        self.memo: dict[Any, Any] = {}
+        #: the agent's tools and compiled offline agent, built once per conversation (see service)
+        self.tools: list[Any] | None = None
+        self.offline: tuple[Any, Any, int] | None = None
+
+    def cached(self, key: Any, compute: Any) -> Any:
+        """``compute()`` once per ``key`` for this conversation."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -81,6 +93,9 @@ class ToolContext:
         """Dimension labels (pseudonymised) per dimension, for recognising segments in questions."""
         if self.data is None:
             return {}
+        return dict(self.cached(("vocabulary", max_values), lambda: self._vocabulary(max_values)))
+
+    def _vocabulary(self, max_values: int) -> dict[str, list[str]]:
         frame = self.data.frame
         out: dict[str, list[str]] = {}
         for dim in self.data.dimensions:
