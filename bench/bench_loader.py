@@ -1,19 +1,17 @@
 """Loader benchmark: ``load_exports`` vs a plain ``pyarrow.csv.read_csv`` of the same 1M-row files.
 
-Run: ``.venv/bin/python bench/bench_loader.py [--rows 1000000] [--repeat 3]``
+Run: ``.venv/bin/python bench/bench_loader.py [--rows 1000000] [--repeat 3]`` (about a minute)
 
 Writes a canonical CSV (ISO dates) and a Salesforce-style lead report (``Lead ID``, US
 ``mm/dd/yyyy hh:mm AM`` dates, ``$12,000.00`` amounts, status values) into a temp folder, then times
 each reader in its own subprocess (best of ``--repeat``; peak RSS from ``getrusage``) and prints
-rows/s and the loader / pyarrow ratio.
+rows, size, plain-read seconds, loader seconds and rows/s, load + diagnose seconds, both ratios to
+the plain read of the same run, and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import HEADER, machine, measure, row  # noqa: E402
 
 
 def _dates(rng: np.random.Generator, base: np.ndarray, share: float, lag: int, fmt: str) -> pa.Array:
@@ -83,48 +82,21 @@ def make_files(rows: int, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def measure(kind: str, path: Path, repeat: int) -> dict[str, float]:
-    """Best-of-``repeat`` seconds and peak RSS for one reader (run inside a fresh subprocess)."""
-    sys.path.insert(0, str(ROOT))
-    from tools.loading import load_exports
-
-    best, rows = float("inf"), 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        rows = pacsv.read_csv(path).num_rows if kind == "pyarrow" else load_exports([path]).rows
-        best = min(best, time.perf_counter() - start)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": best, "rows": rows, "peak_mb": peak_mb}
-
-
-def run_measurement(kind: str, path: Path, repeat: int) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--measure", kind, str(path), "--repeat", str(repeat)],
-                         check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--measure", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.repeat)))
-        return
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         paths = make_files(args.rows, Path(folder))
-        print(f"wrote {args.rows:,} rows x 2 files in {time.perf_counter() - start:.1f}s")
-        print(f"{'file':<12} {'MB':>6} {'reader':<8} {'seconds':>8} {'rows/s':>12} {'peak MB':>8} {'ratio':>6}")
+        print(f"wrote {args.rows:,} rows x 2 files in {time.perf_counter() - start:.1f}s; {machine()}")
+        print(HEADER)
         for name, path in paths.items():
             size = path.stat().st_size / 1e6
-            base = run_measurement("pyarrow", path, args.repeat)
-            ours = run_measurement("loader", path, args.repeat)
-            for label, result in (("pyarrow", base), ("loader", ours)):
-                ratio = result["seconds"] / base["seconds"]
-                print(f"{name:<12} {size:>6.0f} {label:<8} {result['seconds']:>8.2f} "
-                      f"{result['rows'] / result['seconds']:>12,.0f} {result['peak_mb']:>8.0f} {ratio:>5.1f}x")
+            plain = measure("pyarrow", path, args.repeat)
+            ours = measure("revops", path, args.repeat)
+            print(row(name, size, plain, ours), flush=True)
 
 
 if __name__ == "__main__":
