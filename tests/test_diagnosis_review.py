@@ -51,7 +51,7 @@ def test_a_genuinely_stalled_pipeline_is_a_medium_finding() -> None:
     assert len(found) == 1 and found[0].severity == "medium"
     assert found[0].evidence["stalled_deals"] == 15
     assert found[0].evidence["stalled_share"] == pytest.approx(0.5)
-    assert 0.5 >= STALLED_MEDIUM_SHARE
+    assert STALLED_MEDIUM_SHARE <= 0.5
 
 
 def test_a_few_old_deals_are_only_low() -> None:
