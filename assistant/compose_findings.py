@@ -100,7 +100,8 @@ def _en_sentence(finding: dict[str, Any]) -> str:
     """The engine's English summary, with code names (``lead_source = x``, ``sql to opportunity``) in words."""
     text = str(finding.get("summary") or "").strip()
     for dim, label in L.DIMENSION["en"].items():
-        text = re.sub(rf"\b{dim} = ([^,;()]+?)(?=[,;()]| which| whose|$)", rf"{label} \"\1\"", text)
+        pattern = re.compile(rf"\b{dim} = ([^,;()]+?)(?=\s*[,;()]| which| whose|$)")
+        text = pattern.sub(lambda m: label + ' "' + m.group(1) + '"', text)  # noqa: B023 - used at once
     for code, label in L.TRANSITION["en"].items():
         text = text.replace(code.replace("_", " "), label.split(" (")[0])
     if text and text[-1] not in ".!?":

@@ -141,6 +141,17 @@ def _offline_agent(conversation: Conversation, settings: Settings) -> tuple[Offl
     return ctx.offline[0], ctx.offline[1]
 
 
+def _in_call_order(records: list[Any], run: AgentRun) -> list[Any]:
+    """Tool records in the order the model asked for them (parallel calls finish in any order)."""
+    calls = [(c["name"], {k: v for k, v in dict(c["args"]).items() if v is not None})
+             for m in run.messages for c in (getattr(m, "tool_calls", None) or [])]
+
+    def position(record: Any) -> int:
+        return next((i for i, call in enumerate(calls) if call == (record.name, record.args)), len(calls))
+
+    return sorted(records, key=position)  # stable: unmatched records keep their order at the end
+
+
 def _localised_note(reason: str, lang: str) -> str:
     if lang == "ja":
         reason = next((ja for key, ja in REASONS_JA.items() if key in reason), reason)
@@ -166,7 +177,7 @@ def _finish(
     run: AgentRun, conversation: Conversation, question: str, plan: Plan, mode: str, fallback: str | None
 ) -> Answer:
     ctx = conversation.context
-    records = list(ctx.log)
+    records = _in_call_order(list(ctx.log), run)
     text = run.answer.strip()
     note = _localised_note(fallback, plan.lang) if fallback else None
     if note:
