@@ -11,8 +11,12 @@ only?") is a follow-up: it repeats the previous plan for that segment.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -119,11 +123,34 @@ class Plan:
 
 @lru_cache(maxsize=1)
 def _example_matrix() -> tuple[list[str], np.ndarray]:
-    from knowledge.embeddings import embed_texts
+    """Embeddings of the example questions, cached on disk per model (a CLI call is a new process)."""
+    from knowledge.embeddings import MODEL_NAME, embed_texts, model_version
 
     labels = [intent for intent, texts in EXAMPLES.items() for _ in texts]
-    vectors = embed_texts([t for texts in EXAMPLES.values() for t in texts])
+    texts = [t for texts in EXAMPLES.values() for t in texts]
+    digest = hashlib.sha256(json.dumps([MODEL_NAME, model_version(), texts]).encode()).hexdigest()[:16]
+    path = _cache_dir() / f"intent-examples-{digest}.npy"
+    try:
+        vectors = np.load(path)
+        if vectors.shape[0] == len(texts):
+            return labels, vectors
+    except (OSError, ValueError):
+        pass
+    vectors = embed_texts(texts)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home only costs the embedding next time
+        pass
     return labels, vectors
+
+
+def _cache_dir() -> Path:
+    from assistant.settings import get_settings
+
+    return Path(get_settings().home) / "cache"
 
 
 def warm_up() -> None:

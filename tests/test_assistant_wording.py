@@ -98,3 +98,22 @@ def test_segment_metric_question_on_demo_data_has_context_and_reuses_work(monkey
     assert f"失注 {seg['n']['lost']:,} 件" in answer.answer and "読み方:" in answer.answer
     assert "比較期間（" in answer.answer  # the baseline window the engine compares against
     assert builds == [1]  # tools (and the offline agent) are built once per conversation
+
+
+def test_intent_example_vectors_are_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+    import knowledge.embeddings as emb
+    from assistant import intents
+
+    monkeypatch.setenv("REVOPS_HOME", str(tmp_path))
+    calls: list[int] = []
+    real = emb.embed_texts
+    monkeypatch.setattr(emb, "embed_texts", lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw))
+    intents._example_matrix.cache_clear()
+    try:
+        first = intents._example_matrix()[1]
+        intents._example_matrix.cache_clear()  # a new process: only the file is left
+        second = intents._example_matrix()[1]
+    finally:
+        intents._example_matrix.cache_clear()
+    assert len(calls) == 1 and list((tmp_path / "cache").glob("intent-examples-*.npy"))
+    assert (first == second).all()
