@@ -11,6 +11,7 @@ temp dir) so later runs skip the generation (~1 min for 5M rows) and take a few 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,12 +52,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "revops-bench",
                         help="folder the generated CSVs are kept in")
+    parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.keep.mkdir(parents=True, exist_ok=True)
+    if args.generate:
+        write_csv(args.rows[0], args.keep)
+        return
     paths = []
     for rows in args.rows:
         started = time.perf_counter()
-        paths.append(write_csv(rows, args.keep))
+        # generated in a child: a big parent's peak RSS would be inherited by every measured child
+        subprocess.run([sys.executable, __file__, "--generate", "--rows", str(rows), "--keep", str(args.keep)],
+                       check=True)
+        paths.append(args.keep / f"pipeline_{rows}.csv")
         print(f"{paths[-1]} ready in {time.perf_counter() - started:.0f}s")
     print(machine())
     print(HEADER)
