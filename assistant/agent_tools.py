@@ -246,12 +246,7 @@ def _search(ctx: ToolContext, query: str, k: int, lang: str | None) -> list[dict
     """Up to ``k`` topics for ``query``, memoised per conversation (same query, same passages)."""
 
     def run() -> list[dict[str, Any]]:
-        kb = ctx.knowledge
-        retriever: Any = getattr(kb, "_retriever", None)  # KnowledgeBase.search has no per_topic argument (yet)
-        try:
-            results = retriever.search(query, k=k * PER_TOPIC, lang=lang, per_topic=PER_TOPIC)
-        except (AttributeError, TypeError):
-            results = kb.search(query, k=k, lang=lang)
+        results = ctx.knowledge.search(query, k=k * PER_TOPIC, lang=lang, per_topic=PER_TOPIC)
         return explanatory([_passage(r) for r in results])[:k]
 
     return list(ctx.cached(("search", query, k, lang), run))

@@ -299,6 +299,7 @@ class KnowledgeBase:
         *,
         mode: Mode = "hybrid",
         only_lang: str | None = None,
+        per_topic: int = 1,
         exclude: Collection[tuple[str, str]] = (),
     ) -> list[SearchResult]:
         """Search the playbook; see :meth:`knowledge.retrieval.Retriever.search`.
@@ -309,9 +310,12 @@ class KnowledgeBase:
             lang: Preferred answer language; default: the question's language.
             mode: ``hybrid`` (default), ``dense`` or ``lexical``.
             only_lang: Only documents in this language.
+            per_topic: Passages per topic (more than one lets a caller pick the best section).
             exclude: ``(topic, lang)`` documents to leave out (evaluation).
         """
-        return self._retriever.search(query, k=k, lang=lang, mode=mode, only_lang=only_lang, exclude=exclude)
+        return self._retriever.search(
+            query, k=k, lang=lang, mode=mode, only_lang=only_lang, per_topic=per_topic, exclude=exclude
+        )
 
     def list_documents(self) -> list[DocumentInfo]:
         """Every indexed document, built-ins first, then by language and topic."""
