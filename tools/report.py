@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
@@ -182,6 +183,25 @@ def ja_summary(finding: dict[str, Any]) -> str:
     return str(finding.get("summary", ""))
 
 
+GRAIN_NAMES: dict[str, dict[str, str]] = {
+    "en": {"month": "month", "quarter": "quarter"},
+    "ja": {"month": "月次", "quarter": "四半期"},
+}
+
+
+def _width(text: str) -> int:
+    """Terminal cells: full-width (East Asian wide) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _ljust(text: str, cells: int) -> str:
+    return text + " " * max(cells - _width(text), 0)
+
+
+def _rjust(text: str, cells: int) -> str:
+    return " " * max(cells - _width(text), 0) + text
+
+
 def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     """The ``revops diagnose`` text report."""
     lang = lang if lang in LABELS else "en"
@@ -189,18 +209,19 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     d = diagnosis.to_dict()
     lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({d['rows']:,} {t['rows']})"]
     periods = d["periods"]
-    lines.append(f"{t['windows']}: {periods['current']} {t['vs']} {periods['baseline']} ({periods['grain']})")
+    lines.append(f"{t['windows']}: {periods['current']} {t['vs']} {periods['baseline']} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
-    lines.append(f"  {t['stage']:<14}{t['count']:>12}{t['amount']:>20}")
+    lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
     for s in d["funnel"]["stages"]:
-        lines.append(f"  {STAGE_NAMES[lang][s['stage']]:<14}{s['count']:>12,}{_money(s['amount']):>20}")
+        stage = STAGE_NAMES[lang][s["stage"]]
+        lines.append(f"  {_ljust(stage, 14)}{s['count']:>12,}{_money(s['amount']):>20}")
     lines.append("")
-    lines.append(f"  {t['transition']:<22}{t['rate']:>10}{t['baseline']:>10}{t['current']:>10}")
+    header = [_rjust(t[k], 10) for k in ("rate", "baseline", "current")]
+    lines.append(f"  {_ljust(t['transition'], 22)}{''.join(header)}")
     for c in d["funnel"]["conversions"]:
         name = TRANSITION_NAMES[lang][c["transition"]]
-        lines.append(
-            f"  {name:<22}{_pct(c['rate']):>10}{_pct(c['baseline_rate']):>10}{_pct(c['current_rate']):>10}"
-        )
+        rates = "".join(_rjust(_pct(c[k]), 10) for k in ("rate", "baseline_rate", "current_rate"))
+        lines.append(f"  {_ljust(name, 22)}{rates}")
     lines += ["", t["metrics"]]
     m = d["metrics"]
     for key in ("win_rate", "churn_rate"):
