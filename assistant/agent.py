@@ -64,23 +64,6 @@ def _final_text(messages: list[BaseMessage]) -> str:
     return ""
 
 
-def run_agent(
-    model: BaseChatModel,
-    tools: list[BaseTool],
-    question: str,
-    *,
-    system_prompt: str | None = None,
-    history: Sequence[tuple[str, str]] = (),
-    max_tool_calls: int = 8,
-) -> AgentRun:
-    """Run the agent on one question; exceptions from the model propagate to the caller."""
-    agent = build_agent(model, tools, system_prompt, max_tool_calls)
-    inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
-    state = agent.invoke(inputs, config=_config(max_tool_calls))
-    messages = list(state["messages"])
-    return AgentRun(answer=_final_text(messages), messages=messages)
-
-
 def stream_agent(
     model: BaseChatModel,
     tools: list[BaseTool],
@@ -91,7 +74,7 @@ def stream_agent(
     max_tool_calls: int = 8,
     agent: Any = None,
 ) -> Iterator[str | AgentRun]:
-    """Like ``run_agent`` but yields the name of each tool as it is called, then the ``AgentRun``.
+    """Run the agent on one question: yields the name of each tool as it is called, then the ``AgentRun``.
 
     ``agent`` is a graph from ``build_agent`` over the same model and tools, to reuse across turns.
     """
