@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from tools.labels import STAGE_NAMES
+
 LANGS: tuple[str, ...] = ("en", "ja")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -175,11 +177,6 @@ LABELS: dict[str, dict[str, str]] = {
         "topics_cited": "参照トピック",
         "bn_method_text": "診断エンジンは、期間あたりの売上を「リード数×リード→MQL転換率×MQL→SQL転換率×SQL→商談化率×受注率×平均受注単価」とし、営業サイクルの長期化や解約で失われる分を差し引いてモデル化しています。各指標は、転換に必要な期間が経過した成熟コホート同士で基準期間と当期を比較し、統計的検定を行っています。影響額は、その指標だけを基準期間の水準に戻し、他は当期の水準のままとした場合に増える期間あたりの売上です。有意かつ一定以上悪化した指標のうち、影響額が最大のものをボトルネックとしています。",
     },
-}
-
-STAGE_NAMES: dict[str, dict[str, str]] = {
-    "en": {"lead": "Lead", "mql": "MQL", "sql": "SQL", "opportunity": "Opportunity", "won": "Won"},
-    "ja": {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"},
 }
 
 LEVER_NAMES: dict[str, dict[str, str]] = {

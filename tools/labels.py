@@ -1,4 +1,4 @@
-"""Human labels for transitions, levers and dimensions, in English and Japanese.
+"""Human labels for stages, transitions, levers and dimensions, in English and Japanese.
 
 Finding summaries, the bottleneck explanation and the text report say "SQL → Opportunity" and
 "lead source 'Giveaway Campaign'", never the raw ids; evidence keys keep the ids.
@@ -6,6 +6,10 @@ Finding summaries, the bottleneck explanation and the text report say "SQL → O
 
 from __future__ import annotations
 
+STAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {"lead": "Lead", "mql": "MQL", "sql": "SQL", "opportunity": "Opportunity", "won": "Won"},
+    "ja": {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"},
+}
 TRANSITION_NAMES: dict[str, dict[str, str]] = {
     "en": {
         "lead_to_mql": "Lead → MQL",

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
-from tools.labels import LEVER_NAMES, TRANSITION_NAMES, segment_label
+from tools.labels import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, segment_label
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
 
@@ -75,10 +75,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-STAGE_NAMES = {
-    "en": {"lead": "Lead", "mql": "MQL", "sql": "SQL", "opportunity": "Opportunity", "won": "Won"},
-    "ja": {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"},
-}
 FINDING_NAMES = {
     "en": {
         "kpi_green_revenue_flat": "KPIs green, revenue flat",

@@ -13,15 +13,9 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from tools.labels import STAGE_NAMES
 from ui.labels import label
 
-STAGE_NAMES: dict[str, dict[str, str]] = {
-    "lead": {"en": "Lead", "ja": "リード"},
-    "mql": {"en": "MQL", "ja": "MQL"},
-    "sql": {"en": "SQL", "ja": "SQL"},
-    "opportunity": {"en": "Opportunity", "ja": "商談"},
-    "won": {"en": "Won", "ja": "受注"},
-}
 WINDOW_NAMES = {"baseline": {"en": "baseline", "ja": "比較期間"}, "current": {"en": "current", "ja": "直近期間"}}
 EVIDENCE_NAMES: dict[str, dict[str, str]] = {
     "overall": {"en": "overall rate", "ja": "全体の転換率"},
@@ -54,7 +48,7 @@ def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
 
 
 def _stage_name(stage: str, lang: str) -> str:
-    return STAGE_NAMES.get(stage, {}).get(lang, stage)
+    return STAGE_NAMES.get(lang, {}).get(stage, stage)
 
 
 def transition_name(transition: str | None, lang: str) -> str:
