@@ -16,14 +16,10 @@ from assistant.knowledge_access import clear_cache, open_knowledge
 from assistant.settings import get_settings
 from knowledge.base import KnowledgeBase
 from knowledge.store import StoreConfigError, make_store
+from tests.net import free_port
 
 FIXTURES = Path(__file__).parent / "data" / "knowledge"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _chroma_cli() -> list[str]:
@@ -37,7 +33,7 @@ def _chroma_cli() -> list[str]:
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A Chroma server on 127.0.0.1 with its own data directory; stopped after the module."""
     data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = (data / "server.log").open("w")
     process = subprocess.Popen(
         [*_chroma_cli(), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
@@ -106,6 +102,6 @@ def test_settings_select_server_mode(
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(StoreConfigError, match=f"cannot reach the Chroma server at 127.0.0.1:{port}"):
         make_store(host="127.0.0.1", port=port)

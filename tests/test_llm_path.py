@@ -6,13 +6,12 @@ owner names, e-mails) ever reaches the endpoint, and every failure falls back to
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from assistant.service import answer_question
 from assistant.settings import Settings
 from tests.fake_openai_server import FakeOpenAI, Reply, tool_results
+from tests.net import free_port
 from tools.dataset import from_canonical
 from tools.scenarios import generate_scenario
 
@@ -92,11 +91,6 @@ def test_no_raw_cell_value_is_sent(canary_data) -> None:  # noqa: ANN001
     assert any(name in answer.answer for name in CANARY_OWNERS)  # revealed for the local user only
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.mark.parametrize(("status", "delay", "expected"), [
     (401, 0.0, "401"), (429, 0.0, "429"), (200, 3.0, "timed out"), (None, 0.0, "could not be reached"),
@@ -104,7 +98,7 @@ def _closed_port() -> int:
 def test_remote_failures_fall_back_to_offline(canary_data, status, delay, expected) -> None:  # noqa: ANN001
     question = "What is our win rate?"
     if status is None:
-        settings = _settings(f"http://127.0.0.1:{_closed_port()}/v1")
+        settings = _settings(f"http://127.0.0.1:{free_port()}/v1")
         answer = answer_question(question, canary_data[0], settings=settings)
     else:
         with FakeOpenAI([Reply(content="late")], status=status, delay=delay) as server:

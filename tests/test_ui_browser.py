@@ -8,7 +8,6 @@ isolated ``REVOPS_HOME``; no test reaches beyond loopback. Screenshots of each m
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.net import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +43,6 @@ LOAD_TIMEOUT = 90_000
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def _wait_until_served(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
@@ -65,7 +61,7 @@ def _wait_until_served(url: str, proc: subprocess.Popen[bytes], log: Path, timeo
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app, launched like ``revops ui`` (demo on), on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     tmp = tmp_path_factory.mktemp("ui-app")
     log = tmp / "app.log"
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", GRADIO_TEMP_DIR=str(tmp / "gradio"),
