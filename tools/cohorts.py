@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tools.columns import NAT, FrameArrays, elapsed
 from tools.periods import (
-    ONE_DAY,
     Grain,
     Window,
     latest_mature_windows,
@@ -24,8 +24,6 @@ from tools.periods import (
 )
 from tools.schema import (
     CREATED_COLUMN,
-    LOST_FLAG,
-    REACHED_COLUMNS,
     STAGE_DATE_COLUMNS,
     STAGES,
     TRANSITION_STAGES,
@@ -117,39 +115,34 @@ class TransitionCohorts:
 
 
 def transition_cohorts(
-    frame: pd.DataFrame, transition: str, as_of: pd.Timestamp, grain: Grain
+    arrays: FrameArrays, transition: str, as_of: pd.Timestamp, grain: Grain
 ) -> TransitionCohorts:
     """Build the cohort view of ``transition`` (see module docstring)."""
     a, b = TRANSITION_STAGES[transition]
-    first = frame[CREATED_COLUMN].min()
-    reached_from = frame[REACHED_COLUMNS[a]].to_numpy(dtype=bool)
+    first = arrays.frame[CREATED_COLUMN].min()
+    reached_from = arrays.reached(a)
     if transition == WIN_TRANSITION:
         # win rate is measured on deals *closed* in the window: closing is the event, no cohort
         # has to mature, and a slower cycle does not read as a lower win rate
-        entered = close_date(frame)
-        is_won = frame[REACHED_COLUMNS["won"]].to_numpy(dtype=bool)
-        eligible = reached_from & (is_won | frame[LOST_FLAG].to_numpy(dtype=bool))
+        entered = arrays.closed()
+        is_won = arrays.reached("won")
+        eligible = reached_from & (is_won | arrays.lost())
         success = is_won
         lag = 0.0
         definition = "win rate: won / (won + lost) of deals closed in the window"
     else:
-        entered = stage_date(frame, a)
-        arrived = stage_date(frame, b, fallback="later")
+        entered = arrays.stage(a)
+        arrived = arrays.stage(b, fallback="later")
         lag = maturity_lag_days(entered[reached_from], arrived[reached_from])
-        reached_to = frame[REACHED_COLUMNS[b]].to_numpy(dtype=bool)
         # a record that reached the stage without any date counts as converted in time
-        in_time = _within(entered, arrived, lag) | arrived.isna().to_numpy()
+        delta = elapsed(entered, arrived)
+        in_time = (delta <= lag) | (arrived == NAT)  # NaN (no entry date) is not in time
         eligible = reached_from
-        success = reached_to & in_time
+        success = arrays.reached(b) & in_time
         definition = f"reached {b} within {lag:.0f} days of entering {a} (mature cohorts)"
     current, baseline = latest_mature_windows(as_of, grain, lag, first, wide_baseline=True)
-    window = np.full(len(frame), -1, dtype=np.int8)
-    window[current.contains(entered).to_numpy(dtype=bool)] = 1
+    window = np.full(len(arrays), -1, dtype=np.int8)
+    window[current.mask(entered)] = 1
     if baseline is not None:
-        window[baseline.contains(entered).to_numpy(dtype=bool)] = 0
+        window[baseline.mask(entered)] = 0
     return TransitionCohorts(transition, lag, current, baseline, definition, eligible, success, window)
-
-
-def _within(start: pd.Series, end: pd.Series, lag: float) -> np.ndarray:
-    delta = ((end - start) / ONE_DAY).to_numpy(dtype="float64", na_value=np.nan)
-    return np.nan_to_num(delta, nan=np.inf) <= lag

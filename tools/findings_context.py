@@ -13,11 +13,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from tools.cohorts import TransitionCohorts, close_date, stage_date, transition_cohorts
+from tools.cohorts import TransitionCohorts, transition_cohorts
+from tools.columns import DAY_NS, HOUR_NS, NAT, FrameArrays, elapsed
 from tools.dataset import LoadedData
 from tools.metrics import amount_stats, churn_in_window
 from tools.periods import (
-    ONE_DAY,
     Grain,
     Periods,
     Window,
@@ -25,7 +25,7 @@ from tools.periods import (
     latest_mature_windows,
     maturity_lag_days,
 )
-from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, REACHED_COLUMNS, TRANSITIONS
+from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, TRANSITIONS
 from tools.stats import (
     Comparison,
     compare_counts,
@@ -72,6 +72,10 @@ class AnalysisContext:
     _cohorts: dict[str, TransitionCohorts] = field(default_factory=dict)
     deal_size_adjusted_ratio: float | None = None
     _codes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+    # measures several detectors ask for, memoised (a 1-tuple so a None result is cached too)
+    _deal_size: tuple[Comparison | None] | None = None
+    _cycle: tuple[tuple[Comparison, float, float, float] | None] | None = None
+    _churn: tuple[tuple[Comparison, float] | None] | None = None
 
     @classmethod
     def build(
@@ -112,19 +116,25 @@ class AnalysisContext:
         """There is a baseline window to compare with."""
         return self.periods.current is not None and self.periods.baseline is not None
 
+    @cached_property
+    def arrays(self) -> FrameArrays:
+        """Numpy views of the frame (dates as int64 ns, flags, amounts), computed once."""
+        return FrameArrays(self.frame)
+
     def cohorts(self, transition: str) -> TransitionCohorts:
         """Cohort view of one transition (cached)."""
         if transition not in self._cohorts:
-            self._cohorts[transition] = transition_cohorts(self.frame, transition, self.as_of, self.grain)
+            self._cohorts[transition] = transition_cohorts(self.arrays, transition, self.as_of, self.grain)
         return self._cohorts[transition]
 
     def dimension_codes(self, dimension: str) -> tuple[np.ndarray, list[str]]:
-        """Factorised dimension (integer codes, labels), computed once per run."""
-        if dimension not in self._codes:
-            from tools.funnel import dimension_key
+        """Factorised dimension (integer codes, labels), computed once per run.
 
-            codes, uniques = pd.factorize(dimension_key(self.frame, dimension))
-            self._codes[dimension] = (np.asarray(codes), [str(u) for u in uniques])
+        The same codes and label order as ``pd.factorize(dimension_key(...))`` (first appearance,
+        missing values labelled ``(missing)``), without copying the column to fill its gaps.
+        """
+        if dimension not in self._codes:
+            self._codes[dimension] = _factorise_dimension(self.frame, dimension)
         return self._codes[dimension]
 
     def dimension_mask(self, dimension: str, value: str) -> np.ndarray:
@@ -140,6 +150,11 @@ class AnalysisContext:
     def has_amounts(self) -> bool:
         return AMOUNT_COLUMN in self.frame and bool(self.frame[AMOUNT_COLUMN].notna().any())
 
+    @cached_property
+    def first_date(self) -> pd.Timestamp:
+        """The earliest creation date (where the data's history starts)."""
+        return self.frame[CREATED_COLUMN].min()
+
     # --- windowed volume and value measures --------------------------------------------------
 
     def windows(self) -> tuple[Window, Window] | None:
@@ -147,76 +162,85 @@ class AnalysisContext:
             return None
         return self.periods.baseline, self.periods.current
 
-    def in_windows(self, dates: pd.Series) -> tuple[pd.Series, pd.Series] | None:
-        """(baseline mask, current mask) for ``dates``."""
+    def in_windows(self, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(baseline mask, current mask) for int64-ns ``dates`` (see ``tools.columns``)."""
         wins = self.windows()
         if wins is None:
             return None
-        return wins[0].contains(dates), wins[1].contains(dates)
+        return wins[0].mask(dates), wins[1].mask(dates)
 
-    def stage_volume(self, stage: str, mask: pd.Series | None = None) -> Comparison | None:
+    def stage_volume(self, stage: str, mask: np.ndarray | None = None) -> Comparison | None:
         """Records entering ``stage`` in current vs baseline (Poisson test)."""
-        dates = stage_date(self.frame, stage) if stage != "lead" else self.frame[CREATED_COLUMN]
+        dates = self.arrays.stage(stage) if stage != "lead" else self.arrays.dates(CREATED_COLUMN)
         masks = self.in_windows(dates)
         if masks is None:
             return None
-        reached = self.frame[REACHED_COLUMNS[stage]].astype(bool)
+        reached = self.arrays.reached(stage)
         if mask is not None:
-            reached &= mask
+            reached = reached & mask
         return compare_counts(int((masks[0] & reached).sum()), int((masks[1] & reached).sum()))
 
     @cached_property
-    def won_in_windows(self) -> tuple[pd.Series, pd.Series] | None:
+    def won_in_windows(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Masks of deals won in the baseline / current window."""
         if "won_date" not in self.frame:
             return None
-        return self.in_windows(self.frame["won_date"])
+        return self.in_windows(self.arrays.dates("won_date"))
 
     @cached_property
-    def won_in_rate_windows(self) -> tuple[pd.Series, pd.Series] | None:
-        """Deals won in the baseline year / current window (per-deal measures need the samples)."""
+    def rate_windows(self) -> tuple[Window, Window] | None:
+        """(baseline year, current window) for per-deal measures, which need the samples."""
         current = self.periods.current
-        if "won_date" not in self.frame or current is None:
+        if current is None:
             return None
-        _, baseline = latest_mature_windows(
-            self.as_of, self.grain, 0.0, self.frame[CREATED_COLUMN].min(), wide_baseline=True
-        )
-        if baseline is None:
+        _, baseline = latest_mature_windows(self.as_of, self.grain, 0.0, self.first_date, wide_baseline=True)
+        return None if baseline is None else (baseline, current)
+
+    @cached_property
+    def won_in_rate_windows(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Deals won in the baseline year / current window (per-deal measures need the samples)."""
+        if "won_date" not in self.frame or self.rate_windows is None:
             return None
-        won = self.frame["won_date"]
-        return baseline.contains(won), current.contains(won)
+        won = self.arrays.dates("won_date")
+        baseline, current = self.rate_windows
+        return baseline.mask(won), current.mask(won)
 
     def won_revenue(self) -> tuple[float, float] | None:
         """Won revenue in (baseline, current) windows."""
         masks = self.won_in_windows
         if masks is None or not self.has_amounts:
             return None
-        amount = self.frame[AMOUNT_COLUMN].fillna(0.0)
+        amount = self.arrays.amount_or_zero()
         return float(amount[masks[0]].sum()), float(amount[masks[1]].sum())
 
-    def deal_size(self, mask: pd.Series | None = None) -> Comparison | None:
+    def deal_size(self, mask: np.ndarray | None = None) -> Comparison | None:
         """Average won amount, deals won in current vs baseline.
 
         Means are the plain averages; the p-value comes from a log-amount comparison stratified by
         the dimension that explains most of the amount variance (segment, usually), so a shift of
         mix towards small customers is not read as smaller deals.
         """
+        if mask is None and self._deal_size is not None:
+            return self._deal_size[0]
         masks = self.won_in_rate_windows
         if masks is None or not self.has_amounts:
             return None
         base, cur = masks
         if mask is not None:
             base, cur = base & mask, cur & mask
-        amount = self.frame[AMOUNT_COLUMN]
+        amount = self.arrays.amount()
         m0, v0, n0 = amount_stats(amount[base])
         m1, v1, n1 = amount_stats(amount[cur])
         plain = compare_means(m0, v0, n0, m1, v1, n1)
-        stratified = stratified_log_test(self.frame, base, cur, self.data.dimensions)
-        if stratified is None:
-            return plain
-        p_value, ratio = stratified
-        self.deal_size_adjusted_ratio = ratio
-        return replace(plain, p_value=p_value, test="stratified log-amount z")
+        stratified = stratified_log_test(self, base, cur)
+        result = plain
+        if stratified is not None:
+            p_value, ratio = stratified
+            self.deal_size_adjusted_ratio = ratio
+            result = replace(plain, p_value=p_value, test="stratified log-amount z")
+        if mask is None:
+            self._deal_size = (result,)
+        return result
 
     def revenue_share(self, dimension: str, value: str) -> float:
         """Share of won revenue (current and baseline windows) coming from one dimension value."""
@@ -224,7 +248,7 @@ class AnalysisContext:
         if masks is None or not self.has_amounts or dimension not in self.frame:
             return 0.0
         won = masks[0] | masks[1]
-        amount = self.frame[AMOUNT_COLUMN].fillna(0.0)
+        amount = self.arrays.amount_or_zero()
         total = float(amount[won].sum())
         in_slice = won & self.dimension_mask(dimension, value)
         return float(amount[in_slice].sum()) / total if total else 0.0
@@ -236,21 +260,26 @@ class AnalysisContext:
         days, lag days). The current median is estimated by rescaling the baseline lag distribution
         so it reproduces the current share closed in time (young cohorts cannot show it directly).
         """
-        reached = self.frame[REACHED_COLUMNS["opportunity"]].to_numpy(dtype=bool)
-        opened = stage_date(self.frame, "opportunity")
-        closed_lag = ((close_date(self.frame) - opened) / ONE_DAY).to_numpy(dtype="float64", na_value=np.nan)
+        if self._cycle is None:
+            self._cycle = (self._measure_cycle(),)
+        return self._cycle[0]
+
+    def _measure_cycle(self) -> tuple[Comparison, float, float, float] | None:
+        reached = self.arrays.reached("opportunity")
+        opened = self.arrays.stage("opportunity")
+        closed_lag = elapsed(opened, self.arrays.closed())
         lags = np.where(np.isnan(closed_lag), np.inf, closed_lag)[reached]
         finite = lags[np.isfinite(lags)]
         if len(finite) < 10:
             return None
         horizon = float(np.ceil(np.median(finite)))
         current, baseline = latest_mature_windows(
-            self.as_of, self.grain, horizon, self.frame[CREATED_COLUMN].min(), wide_baseline=True
+            self.as_of, self.grain, horizon, self.first_date, wide_baseline=True
         )
         if baseline is None:
             return None
-        in_cur = current.contains(opened).to_numpy(dtype=bool)[reached]
-        in_base = baseline.contains(opened).to_numpy(dtype=bool)[reached]
+        in_cur = current.mask(opened)[reached]
+        in_base = baseline.mask(opened)[reached]
         ok = lags <= horizon
         comp = compare_proportions(
             int((ok & in_base).sum()), int(in_base.sum()), int((ok & in_cur).sum()), int(in_cur.sum())
@@ -276,30 +305,31 @@ class AnalysisContext:
         expressed per window length. Also returns the amount of customers active at the current
         window start.
         """
+        if self._churn is None:
+            self._churn = (self._measure_churn(),)
+        return self._churn[0]
+
+    def _measure_churn(self) -> tuple[Comparison, float] | None:
         if (
             "churn_date" not in self.frame
-            or self.frame["churn_date"].isna().all()
             or "won_date" not in self.frame
+            or bool((self.arrays.dates("churn_date") == NAT).all())
+            or self.rate_windows is None
         ):
             return None
-        current = self.periods.current
-        if current is None:
-            return None
-        _, baseline = latest_mature_windows(
-            self.as_of, self.grain, 0.0, self.frame[CREATED_COLUMN].min(), wide_baseline=True
-        )
-        if baseline is None:
-            return None
-        won = self.frame[REACHED_COLUMNS["won"]].to_numpy(dtype=bool)
-        start = self.frame["won_date"].to_numpy()[won]
-        end = self.frame["churn_date"].to_numpy()[won]
+        baseline, current = self.rate_windows
+        won = self.arrays.reached("won")
+        start = self.arrays.dates("won_date")[won]
+        end = self.arrays.dates("churn_date")[won]
+        missing_end = end == NAT
         stats = []
         for w in (baseline, current):
-            ws, we = np.datetime64(w.start), np.datetime64(w.end)
+            ws, we = w.start.value, w.end.value
             lo = np.maximum(start, ws)
-            hi = np.where(np.isnat(end), we, np.minimum(end, we))
-            exposure = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
-            events = int(((end >= ws) & (end < we) & ~np.isnat(end)).sum())
+            hi = np.where(missing_end, we, np.minimum(end, we))
+            # a won deal without a won date has no exposure
+            exposure = np.where(start == NAT, np.nan, np.clip((hi - lo) / DAY_NS, 0, None))
+            events = int(w.mask(end).sum())
             stats.append((events, float(np.nansum(exposure))))
         (e0, x0), (e1, x1) = stats
         comp = compare_rates(e0, x0, e1, x1, scale=current.days)
@@ -308,29 +338,33 @@ class AnalysisContext:
             comp, n_baseline=int(x0 / baseline.days), n_current=int(x1 / current.days)
         ), active.active_amount
 
+    @cached_property
     def follow_up_windows(self) -> tuple[Window, Window | None] | None:
         """MQL windows old enough for their first touches to have happened."""
         if "first_touch_date" not in self.frame or "mql_date" not in self.frame:
             return None
-        lag = maturity_lag_days(self.frame["mql_date"], self.frame["first_touch_date"])
-        return latest_mature_windows(
-            self.as_of, self.grain, lag, self.frame[CREATED_COLUMN].min(), wide_baseline=True
-        )
+        lag = maturity_lag_days(self.arrays.dates("mql_date"), self.arrays.dates("first_touch_date"))
+        return latest_mature_windows(self.as_of, self.grain, lag, self.first_date, wide_baseline=True)
+
+    @cached_property
+    def follow_up_hours(self) -> np.ndarray:
+        """Hours from MQL to first touch per record (NaN where either date is missing)."""
+        return elapsed(self.arrays.dates("mql_date"), self.arrays.dates("first_touch_date"), HOUR_NS)
 
     def follow_up_sla(self) -> Comparison | None:
         """Share of MQLs touched within the SLA, by MQL date, current vs baseline (mature windows)."""
         from tools.metrics import FOLLOW_UP_SLA_HOURS
 
-        wins = self.follow_up_windows()
+        wins = self.follow_up_windows
         if wins is None or wins[1] is None:
             return None
-        mql = self.frame["mql_date"]
-        hours = (self.frame["first_touch_date"] - mql) / pd.Timedelta(hours=1)
+        mql = self.arrays.dates("mql_date")
+        hours = self.follow_up_hours
         # untouched MQLs count as outside the SLA: a dropped ball is the slowest follow-up
-        is_mql = mql.notna()
-        ok = hours.notna() & (hours >= 0) & (hours <= FOLLOW_UP_SLA_HOURS)
-        base, cur = wins[1].contains(mql) & is_mql, wins[0].contains(mql) & is_mql
-        if not (base.any() and hours.notna().any()):
+        is_mql = mql != NAT
+        ok = (hours >= 0) & (hours <= FOLLOW_UP_SLA_HOURS)  # NaN compares False
+        base, cur = wins[1].mask(mql) & is_mql, wins[0].mask(mql) & is_mql
+        if not (base.any() and (~np.isnan(hours)).any()):
             return None
         return compare_proportions(
             int((ok & base).sum()), int(base.sum()), int((ok & cur).sum()), int(cur.sum())
@@ -338,35 +372,61 @@ class AnalysisContext:
 
     def follow_up_medians(self) -> tuple[float | None, float | None]:
         """Median follow-up hours for MQLs of the baseline and current (mature) windows."""
-        wins = self.follow_up_windows()
+        wins = self.follow_up_windows
         if wins is None or wins[1] is None:
             return None, None
-        hours = (self.frame["first_touch_date"] - self.frame["mql_date"]) / pd.Timedelta(hours=1)
+        hours = self.follow_up_hours
+        mql = self.arrays.dates("mql_date")
         out = []
         for w in (wins[1], wins[0]):
-            h = hours[w.contains(self.frame["mql_date"]) & hours.notna() & (hours >= 0)]
-            out.append(float(h.median()) if len(h) else None)
+            h = hours[w.mask(mql) & (hours >= 0)]
+            out.append(float(np.median(h)) if len(h) else None)
         return out[0], out[1]
 
 
-def stratified_log_test(
-    frame: pd.DataFrame, base: pd.Series, cur: pd.Series, dims: list[str]
-) -> tuple[float, float] | None:
+def _factorise_dimension(frame: pd.DataFrame, dimension: str) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(dimension_key(frame, dimension))`` as (codes, labels), cheaply for text columns."""
+    from tools.funnel import MISSING_LABEL, dimension_key
+
+    column = frame[dimension]
+    if dimension == "employee_count" or not isinstance(column.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(dimension_key(frame, dimension))
+        return np.asarray(codes), [str(u) for u in uniques]
+    codes, uniques = pd.factorize(column)
+    codes = np.asarray(codes)
+    labels = [str(u) for u in uniques]
+    missing = codes < 0
+    if not missing.any():
+        return codes, labels
+    if MISSING_LABEL in labels:  # a literal "(missing)" value merges with the gaps: the slow way
+        codes, uniques = pd.factorize(dimension_key(frame, dimension))
+        return np.asarray(codes), [str(u) for u in uniques]
+    # the gaps get the code their first appearance would have had
+    first = int(np.argmax(missing))
+    k = int(codes[:first].max()) + 1 if first else 0
+    codes = np.where(codes >= k, codes + 1, codes)
+    codes[missing] = k
+    labels.insert(k, MISSING_LABEL)
+    return codes, labels
+
+
+def stratified_log_test(ctx: AnalysisContext, base: np.ndarray, cur: np.ndarray) -> tuple[float, float] | None:
     """(p-value, adjusted ratio) of log won amounts, current vs baseline, within strata.
 
     The stratifying dimension is the one (with at most 12 values) whose groups explain most of
     the variance of log amounts; per-stratum mean differences are combined by inverse variance.
     """
-    amount = frame[AMOUNT_COLUMN]
-    sample = (base | cur) & amount.gt(0)
+    amount = ctx.arrays.amount()
+    sample = (base | cur) & (amount > 0)  # NaN compares False
     if sample.sum() < 10:
         return None
-    logs = np.log(amount[sample].to_numpy(dtype="float64"))
+    logs = np.log(amount[sample])
+    rows = np.flatnonzero(sample)
     best, best_r2 = None, 0.05
-    for dim in dims:
-        if dim == "employee_count" or dim not in frame:
+    for dim in ctx.data.dimensions:
+        if dim == "employee_count" or dim not in ctx.frame:
             continue
-        key = frame.loc[sample, dim].astype("string").fillna("(missing)")
+        key = ctx.frame[dim].iloc[rows].astype("string").fillna("(missing)")
         if key.nunique() > 12:
             continue
         means = pd.Series(logs, index=key.index).groupby(key).transform("mean").to_numpy()
@@ -374,11 +434,11 @@ def stratified_log_test(
         if r2 > best_r2:
             best, best_r2 = dim, r2
     keys = (
-        frame.loc[sample, best].astype("string").fillna("(missing)")
+        ctx.frame[best].iloc[rows].astype("string").fillna("(missing)").to_numpy()
         if best
-        else pd.Series("all", index=logs_index(sample))
+        else np.full(len(rows), "all", dtype=object)
     )
-    table = pd.DataFrame({"key": keys.to_numpy(), "cur": cur[sample].to_numpy(), "log": logs})
+    table = pd.DataFrame({"key": keys, "cur": cur[sample], "log": logs})
     cell_mean = table.groupby(["key", "cur"])["log"].transform("mean")
     dof = len(table) - table.groupby(["key", "cur"]).ngroups
     if dof < 2:
@@ -399,11 +459,6 @@ def stratified_log_test(
         return None
     diff = num / den
     return two_sided_p(diff * math.sqrt(den)), math.exp(diff)
-
-
-def logs_index(mask: pd.Series) -> pd.Index:
-    """Index of the rows selected by ``mask``."""
-    return mask.index[mask.to_numpy(dtype=bool)]
 
 
 def all_transitions() -> tuple[str, ...]:

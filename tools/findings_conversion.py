@@ -241,8 +241,8 @@ def _mix_finding(
         # outnumber any the rest lost: month-to-month noise in the rest is not a replacement);
         # a mix shift replaces the rest
         in_slice = ctx.dimension_mask(split.dimension, split.driver)
-        others = ctx.stage_volume("lead", mask=pd.Series(~in_slice, index=ctx.frame.index))
-        driver = ctx.stage_volume("lead", mask=pd.Series(in_slice, index=ctx.frame.index))
+        others = ctx.stage_volume("lead", mask=~in_slice)
+        driver = ctx.stage_volume("lead", mask=in_slice)
         added = 0.0 if driver is None else (driver.current or 0.0) - (driver.baseline or 0.0)
         lost = 0.0 if others is None else (others.baseline or 0.0) - (others.current or 0.0)
         grew = others is not None and added > 0 and lost < ADDED_ON_TOP_SHARE * added

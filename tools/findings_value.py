@@ -44,11 +44,11 @@ def lead_volume_finding(ctx: AnalysisContext) -> list[Finding]:
     segment = None
     evidence: dict[str, object] = {"leads": comp.to_dict()}
     if "lead_source" in ctx.data.dimensions:
-        masks = ctx.in_windows(ctx.frame[CREATED_COLUMN])
+        masks = ctx.in_windows(ctx.arrays.dates(CREATED_COLUMN))
         assert masks is not None
         codes, labels = ctx.dimension_codes("lead_source")
-        base = np.bincount(codes[masks[0].to_numpy(dtype=bool) & (codes >= 0)], minlength=len(labels))
-        cur = np.bincount(codes[masks[1].to_numpy(dtype=bool) & (codes >= 0)], minlength=len(labels))
+        base = np.bincount(codes[masks[0] & (codes >= 0)], minlength=len(labels))
+        cur = np.bincount(codes[masks[1] & (codes >= 0)], minlength=len(labels))
         change = pd.Series(cur - base, index=labels, dtype="float64")
         total_drop = float(comp.baseline or 0) - float(comp.current or 0)
         worst = str(change.idxmin())

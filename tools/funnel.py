@@ -148,12 +148,16 @@ def check_dimension(frame: pd.DataFrame, by: str) -> None:
         )
 
 
+#: Label of records without a value in a dimension.
+MISSING_LABEL = "(missing)"
+
+
 def dimension_key(frame: pd.DataFrame, by: str) -> pd.Series:
     """The dimension as a string key with missing values labelled ``(missing)``."""
     col = frame[by]
     if by == "employee_count":
         col = employee_band(col)
-    return col.astype("string").fillna("(missing)").rename(by)
+    return col.astype("string").fillna(MISSING_LABEL).rename(by)
 
 
 def employee_band(counts: pd.Series) -> pd.Series:

@@ -286,9 +286,10 @@ def close_dates(frame: pd.DataFrame) -> pd.Series:
     return close_date(frame)
 
 
-def amount_stats(values: pd.Series) -> tuple[float, float, int]:
+def amount_stats(values: pd.Series | np.ndarray) -> tuple[float, float, int]:
     """(mean, sample variance, n) of non-missing values."""
-    clean = values.dropna().to_numpy(dtype="float64")
+    raw = values.to_numpy(dtype="float64", na_value=np.nan) if isinstance(values, pd.Series) else values
+    clean = raw[~np.isnan(raw)]
     if len(clean) == 0:
         return (float("nan"), float("nan"), 0)
     var = float(np.var(clean, ddof=1)) if len(clean) > 1 else 0.0

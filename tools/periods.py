@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from tools.columns import elapsed, to_ns
 from tools.schema import CREATED_COLUMN, DATE_COLUMNS
 
 Grain = Literal["month", "quarter"]
@@ -37,7 +38,11 @@ class Window:
 
     def contains(self, dates: pd.Series) -> pd.Series:
         """Boolean mask of ``dates`` inside the window (NaT is outside)."""
-        return (dates >= self.start) & (dates < self.end)
+        return pd.Series(self.mask(to_ns(dates)), index=dates.index)
+
+    def mask(self, ns: np.ndarray) -> np.ndarray:
+        """Boolean array of int64-ns dates (``tools.columns``) inside the window (NaT is outside)."""
+        return (ns >= self.start.value) & (ns < self.end.value)
 
     @property
     def days(self) -> int:
@@ -189,13 +194,15 @@ def code_window(code: int, grain: Grain) -> Window:
 
 def lag_days(from_dates: pd.Series, to_dates: pd.Series) -> pd.Series:
     """Days from ``from_dates`` to ``to_dates`` where both exist and the order is sane."""
-    lag = (to_dates - from_dates) / ONE_DAY
-    return lag[lag.notna() & (lag >= 0)]
+    lag = elapsed(to_ns(from_dates), to_ns(to_dates))
+    keep = lag >= 0  # NaN (a missing date) compares False
+    return pd.Series(lag[keep], index=from_dates.index[keep])
 
 
-def maturity_lag_days(from_dates: pd.Series, to_dates: pd.Series) -> float:
+def maturity_lag_days(from_dates: pd.Series | np.ndarray, to_dates: pd.Series | np.ndarray) -> float:
     """The ``MATURITY_QUANTILE`` of observed lags (0 when nothing converted with both dates)."""
-    lags = lag_days(from_dates, to_dates)
-    if lags.empty:
+    lag = elapsed(to_ns(from_dates), to_ns(to_dates))
+    lags = lag[lag >= 0]
+    if not len(lags):
         return 0.0
-    return float(np.ceil(lags.quantile(MATURITY_QUANTILE)))
+    return float(np.ceil(np.quantile(lags, MATURITY_QUANTILE)))

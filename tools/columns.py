@@ -1,0 +1,119 @@
+"""Numpy views of a canonical frame for the diagnosis hot paths, computed once per run.
+
+A diagnosis asks the same questions of a million-row frame dozens of times ("when did each
+record enter the opportunity stage?", "which rows are won?"). ``FrameArrays`` answers each once
+and keeps the answer as a plain numpy array, so the detectors do integer arithmetic instead of
+repeated pandas datetime operations.
+
+Dates are ``int64`` nanoseconds since the epoch with ``NAT`` (the smallest int64, numpy's own
+encoding of NaT) for missing values: a missing date compares below every window start, so window
+masks need no separate null check, and lags are exact integer differences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tools.schema import (
+    AMOUNT_COLUMN,
+    CREATED_COLUMN,
+    LOST_FLAG,
+    REACHED_COLUMNS,
+    STAGE_DATE_COLUMNS,
+    STAGES,
+)
+
+#: Missing date (numpy's NaT as int64).
+NAT = np.iinfo(np.int64).min
+DAY_NS = 86_400 * 10**9
+HOUR_NS = 3_600 * 10**9
+
+
+def to_ns(dates: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates as int64 nanoseconds (``NAT`` where missing); zero-copy for ``datetime64[ns]``."""
+    if isinstance(dates, np.ndarray) and dates.dtype == np.int64:
+        return dates
+    if isinstance(dates, pd.Series):
+        return dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return np.asarray(dates, dtype="datetime64[ns]").view(np.int64)
+
+
+def fill_missing(dates: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """``dates`` with missing values taken from ``fallback``."""
+    return np.where(dates == NAT, fallback, dates)
+
+
+def elapsed(start: np.ndarray, end: np.ndarray, unit_ns: int = DAY_NS) -> np.ndarray:
+    """``end - start`` in ``unit_ns`` units as float64; NaN where either date is missing."""
+    with np.errstate(over="ignore"):
+        delta = (end - start) / unit_ns
+    return np.where((start == NAT) | (end == NAT), np.nan, delta)
+
+
+class FrameArrays:
+    """Cached numpy columns of one canonical frame (the frame must not change afterwards)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[tuple[str, ...], np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def _cached(self, key: tuple[str, ...], make: object) -> np.ndarray:
+        if key not in self._cache:
+            array = make()  # type: ignore[operator]
+            array.flags.writeable = False  # shared by every detector: nobody may change it in place
+            self._cache[key] = array
+        return self._cache[key]
+
+    def dates(self, column: str) -> np.ndarray:
+        """A date column as int64 ns (all ``NAT`` when the column is absent)."""
+        def make() -> np.ndarray:
+            if column not in self.frame:
+                return np.full(len(self.frame), NAT, dtype=np.int64)
+            return to_ns(self.frame[column])
+
+        return self._cached(("dates", column), make)
+
+    def has(self, column: str) -> bool:
+        return column in self.frame
+
+    def stage(self, stage: str, fallback: str = "earlier") -> np.ndarray:
+        """The date a record reached ``stage`` (see ``tools.cohorts.stage_date`` for the fallbacks)."""
+        def make() -> np.ndarray:
+            dates = self.dates(STAGE_DATE_COLUMNS[stage])
+            if fallback == "earlier":
+                return fill_missing(dates, self.dates(CREATED_COLUMN))
+            for later in STAGES[STAGES.index(stage) + 1 :]:
+                if STAGE_DATE_COLUMNS[later] in self.frame:
+                    dates = fill_missing(dates, self.dates(STAGE_DATE_COLUMNS[later]))
+            return dates
+
+        return self._cached(("stage", stage, fallback), make)
+
+    def closed(self) -> np.ndarray:
+        """Won date, else lost date."""
+        return self._cached(("closed",), lambda: fill_missing(self.dates("won_date"), self.dates("lost_date")))
+
+    def reached(self, stage: str) -> np.ndarray:
+        """Records that reached ``stage`` (bool)."""
+        return self._cached(("reached", stage), lambda: self.frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool))
+
+    def lost(self) -> np.ndarray:
+        """Closed-lost deals (bool)."""
+        return self._cached(("lost",), lambda: self.frame[LOST_FLAG].to_numpy(dtype=bool))
+
+    def amount(self) -> np.ndarray:
+        """Deal amount as float64 (NaN where missing or absent)."""
+        def make() -> np.ndarray:
+            if AMOUNT_COLUMN not in self.frame:
+                return np.full(len(self.frame), np.nan)
+            return self.frame[AMOUNT_COLUMN].to_numpy(dtype="float64", na_value=np.nan)
+
+        return self._cached(("amount",), make)
+
+    def amount_or_zero(self) -> np.ndarray:
+        """Deal amount with missing amounts as 0 (for sums)."""
+        return self._cached(("amount0",), lambda: np.where(np.isnan(self.amount()), 0.0, self.amount()))
