@@ -11,6 +11,7 @@ mistaken for a lower win rate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from tools.periods import (
     Grain,
     Window,
     latest_mature_windows,
-    maturity_lag_days,
+    maturity_lag,
 )
 from tools.schema import (
     CREATED_COLUMN,
@@ -71,17 +72,19 @@ class TransitionCohorts:
     success: np.ndarray
     window: np.ndarray  # 0 baseline, 1 current, -1 neither
 
+    @cached_property
+    def _members(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows eligible and in either window, and each one's cell: 2 x window + success (0-3)."""
+        rows = np.flatnonzero(self.eligible & (self.window >= 0))
+        return rows, self.window[rows].astype(np.int64) * 2 + self.success[rows]
+
     def counts(self, mask: np.ndarray | None = None) -> tuple[int, int, int, int]:
         """(successes, n) in baseline then current, optionally within ``mask``."""
-        keep = self.eligible if mask is None else self.eligible & mask
-        base = keep & (self.window == 0)
-        cur = keep & (self.window == 1)
-        return (
-            int((self.success & base).sum()),
-            int(base.sum()),
-            int((self.success & cur).sum()),
-            int(cur.sum()),
-        )
+        rows, cell = self._members
+        if mask is not None:
+            cell = cell[mask[rows]]
+        x0, f0, x1, f1 = _cell_counts(cell)
+        return x0, x0 + f0, x1, x1 + f1
 
     def comparison(self, mask: np.ndarray | None = None) -> Comparison:
         """Two-proportion test of current vs baseline (optionally within ``mask``)."""
@@ -90,16 +93,13 @@ class TransitionCohorts:
     def counts_by(self, codes: np.ndarray, labels: list[str]) -> pd.DataFrame:
         """``x0, n0, x1, n1`` per value of a factorised key (``codes`` index into ``labels``)."""
         k = len(labels)
-        keep = self.eligible & (codes >= 0)
-        base = keep & (self.window == 0)
-        cur = keep & (self.window == 1)
+        rows, cell = self._members
+        key = codes[rows]
+        known = key >= 0
+        # one pass: (value, cell) pairs counted together, then read out as a k x 4 table
+        grid = np.bincount(key[known] * 4 + cell[known], minlength=4 * k).reshape(k, 4)
         table = pd.DataFrame(
-            {
-                "x0": np.bincount(codes[base & self.success], minlength=k),
-                "n0": np.bincount(codes[base], minlength=k),
-                "x1": np.bincount(codes[cur & self.success], minlength=k),
-                "n1": np.bincount(codes[cur], minlength=k),
-            },
+            {"x0": grid[:, 1], "n0": grid[:, 0] + grid[:, 1], "x1": grid[:, 3], "n1": grid[:, 2] + grid[:, 3]},
             index=pd.Index(labels, name="key"),
         ).astype("int64")
         return table[(table["n0"] + table["n1"]) > 0]
@@ -112,6 +112,12 @@ class TransitionCohorts:
             "current_window": self.current.label,
             "baseline_window": self.baseline.label if self.baseline else None,
         }
+
+
+def _cell_counts(cell: np.ndarray) -> tuple[int, int, int, int]:
+    """(baseline successes, baseline failures, current successes, current failures)."""
+    f0, x0, f1, x1 = (int(c) for c in np.bincount(cell, minlength=4))
+    return x0, f0, x1, f1
 
 
 def transition_cohorts(
@@ -133,9 +139,9 @@ def transition_cohorts(
     else:
         entered = arrays.stage(a)
         arrived = arrays.stage(b, fallback="later")
-        lag = maturity_lag_days(entered[reached_from], arrived[reached_from])
-        # a record that reached the stage without any date counts as converted in time
         delta = elapsed(entered, arrived)
+        lag = maturity_lag(delta[reached_from])
+        # a record that reached the stage without any date counts as converted in time
         in_time = (delta <= lag) | (arrived == NAT)  # NaN (no entry date) is not in time
         eligible = reached_from
         success = arrays.reached(b) & in_time

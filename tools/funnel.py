@@ -76,8 +76,8 @@ def amount_stages(frame: pd.DataFrame) -> tuple[str, ...]:
         reached = frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool)
         if i + 1 < len(STAGES):
             reached = reached & ~frame[REACHED_COLUMNS[STAGES[i + 1]]].to_numpy(dtype=bool)
-        n = int(reached.sum())
-        if n and int(carries[reached].sum()) >= AMOUNT_DEFINED_SHARE * n:
+        n = int(np.count_nonzero(reached))
+        if n and int(np.count_nonzero(carries & reached)) >= AMOUNT_DEFINED_SHARE * n:
             return STAGES[i:]
     return ()
 
@@ -87,17 +87,23 @@ def stage_table(frame: pd.DataFrame, keys: list[pd.Series] | None = None) -> pd.
 
     Amount columns exist only for the stages of ``amount_stages``.
     """
-    data: dict[str, np.ndarray] = {}
     with_amount = amount_stages(frame)
     amount = frame[AMOUNT_COLUMN].fillna(0.0).to_numpy() if with_amount else None
-    for stage in STAGES:
-        reached = frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool)
-        data[stage] = reached.astype(np.int64)
-        if amount is not None and stage in with_amount:
-            data[f"{stage}_amount"] = np.where(reached, amount, 0.0)
-    table = pd.DataFrame(data, index=frame.index)
+    reached = {stage: frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool) for stage in STAGES}
     if not keys:
-        return table.sum().to_frame().T
+        # one row of totals straight from numpy (no million-row frame to build and sum)
+        totals: dict[str, float | int] = {}
+        for stage in STAGES:
+            totals[stage] = int(np.count_nonzero(reached[stage]))
+            if amount is not None and stage in with_amount:
+                totals[f"{stage}_amount"] = float(np.where(reached[stage], amount, 0.0).sum())
+        return pd.DataFrame([totals])
+    data: dict[str, np.ndarray] = {}
+    for stage in STAGES:
+        data[stage] = reached[stage].astype(np.int64)
+        if amount is not None and stage in with_amount:
+            data[f"{stage}_amount"] = np.where(reached[stage], amount, 0.0)
+    table = pd.DataFrame(data, index=frame.index)
     return table.groupby([k.rename(k.name or f"key{i}") for i, k in enumerate(keys)], observed=True).sum()
 
 

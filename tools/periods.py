@@ -201,8 +201,12 @@ def lag_days(from_dates: pd.Series, to_dates: pd.Series) -> pd.Series:
 
 def maturity_lag_days(from_dates: pd.Series | np.ndarray, to_dates: pd.Series | np.ndarray) -> float:
     """The ``MATURITY_QUANTILE`` of observed lags (0 when nothing converted with both dates)."""
-    lag = elapsed(to_ns(from_dates), to_ns(to_dates))
-    lags = lag[lag >= 0]
+    return maturity_lag(elapsed(to_ns(from_dates), to_ns(to_dates)))
+
+
+def maturity_lag(lags: np.ndarray) -> float:
+    """``maturity_lag_days`` from already measured lags in days (NaN and negative ones ignored)."""
+    lags = lags[lags >= 0]
     if not len(lags):
         return 0.0
     return float(np.ceil(np.quantile(lags, MATURITY_QUANTILE)))
