@@ -12,6 +12,8 @@ masks need no separate null check, and lags are exact integer differences.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -61,9 +63,10 @@ class FrameArrays:
     def __len__(self) -> int:
         return len(self.frame)
 
-    def _cached(self, key: tuple[str, ...], make: object) -> np.ndarray:
+    def memo(self, key: tuple[str, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
+        """The array ``make()`` returns, computed on the first call for ``key`` (read-only)."""
         if key not in self._cache:
-            array = make()  # type: ignore[operator]
+            array = make()
             array.flags.writeable = False  # shared by every detector: nobody may change it in place
             self._cache[key] = array
         return self._cache[key]
@@ -75,7 +78,7 @@ class FrameArrays:
                 return np.full(len(self.frame), NAT, dtype=np.int64)
             return to_ns(self.frame[column])
 
-        return self._cached(("dates", column), make)
+        return self.memo(("dates", column), make)
 
     def has(self, column: str) -> bool:
         return column in self.frame
@@ -91,19 +94,19 @@ class FrameArrays:
                     dates = fill_missing(dates, self.dates(STAGE_DATE_COLUMNS[later]))
             return dates
 
-        return self._cached(("stage", stage, fallback), make)
+        return self.memo(("stage", stage, fallback), make)
 
     def closed(self) -> np.ndarray:
         """Won date, else lost date."""
-        return self._cached(("closed",), lambda: fill_missing(self.dates("won_date"), self.dates("lost_date")))
+        return self.memo(("closed",), lambda: fill_missing(self.dates("won_date"), self.dates("lost_date")))
 
     def reached(self, stage: str) -> np.ndarray:
         """Records that reached ``stage`` (bool)."""
-        return self._cached(("reached", stage), lambda: self.frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool))
+        return self.memo(("reached", stage), lambda: self.frame[REACHED_COLUMNS[stage]].to_numpy(dtype=bool))
 
     def lost(self) -> np.ndarray:
         """Closed-lost deals (bool)."""
-        return self._cached(("lost",), lambda: self.frame[LOST_FLAG].to_numpy(dtype=bool))
+        return self.memo(("lost",), lambda: self.frame[LOST_FLAG].to_numpy(dtype=bool))
 
     def amount(self) -> np.ndarray:
         """Deal amount as float64 (NaN where missing or absent)."""
@@ -112,8 +115,8 @@ class FrameArrays:
                 return np.full(len(self.frame), np.nan)
             return self.frame[AMOUNT_COLUMN].to_numpy(dtype="float64", na_value=np.nan)
 
-        return self._cached(("amount",), make)
+        return self.memo(("amount",), make)
 
     def amount_or_zero(self) -> np.ndarray:
         """Deal amount with missing amounts as 0 (for sums)."""
-        return self._cached(("amount0",), lambda: np.where(np.isnan(self.amount()), 0.0, self.amount()))
+        return self.memo(("amount0",), lambda: np.where(np.isnan(self.amount()), 0.0, self.amount()))

@@ -27,7 +27,6 @@ from tools.metrics import (
     follow_up_summary,
     median_cycle_days,
     simple_ltv,
-    stage_aging,
     stage_days,
     weighted_pipeline,
     win_rate,
@@ -127,19 +126,19 @@ def _clean(value: Any) -> Any:
 
 def headline_metrics(ctx: AnalysisContext) -> dict[str, Any]:
     """The ``metrics`` block: whole-data metrics plus current/baseline window values."""
-    frame = ctx.frame
-    follow = follow_up_summary(frame)
-    aging = stage_aging(frame, ctx.as_of)
-    weighted = weighted_pipeline(frame)
-    deal_size = average_deal_size(frame)
+    arrays = ctx.arrays  # numpy views shared with the detectors
+    follow = follow_up_summary(arrays)
+    aging = ctx.aging
+    weighted = weighted_pipeline(arrays)
+    deal_size = average_deal_size(arrays)
     out: dict[str, Any] = {
-        "win_rate": win_rate(frame),
+        "win_rate": win_rate(arrays),
         "average_deal_size": deal_size,
-        "median_cycle_days": median_cycle_days(frame),
+        "median_cycle_days": median_cycle_days(arrays),
         "median_follow_up_hours": follow["median_hours"],
         "follow_up_within_sla": follow["within_sla"],
-        "stage_days": stage_days(frame),
-        "won_revenue": won_revenue(frame),
+        "stage_days": stage_days(arrays),
+        "won_revenue": won_revenue(arrays),
         "open_deals": aging.open_deals,
         "open_pipeline": aging.open_amount,
         "stalled_deals": aging.stalled_deals,
@@ -149,15 +148,15 @@ def headline_metrics(ctx: AnalysisContext) -> dict[str, Any]:
         "ltv": None,
     }
     if ctx.periods.current is not None:
-        out["won_revenue_current"] = won_revenue(frame, ctx.periods.current)
-        if "churn_date" in frame and frame["churn_date"].notna().any():
-            churn = churn_in_window(frame, ctx.periods.current)
+        out["won_revenue_current"] = won_revenue(arrays, ctx.periods.current)
+        if ctx.has_churn:
+            churn = churn_in_window(arrays, ctx.periods.current)
             out["churn_rate"] = churn.churn_rate
             out["retention_rate"] = churn.retention_rate
             out["active_customers"] = churn.active_customers
             out["ltv"] = simple_ltv(deal_size, churn.churn_rate, ctx.periods_per_year)
     if ctx.periods.baseline is not None:
-        out["won_revenue_baseline"] = won_revenue(frame, ctx.periods.baseline)
+        out["won_revenue_baseline"] = won_revenue(arrays, ctx.periods.baseline)
     return out
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from tools.cohorts import TransitionCohorts, transition_cohorts
 from tools.columns import DAY_NS, HOUR_NS, NAT, FrameArrays, elapsed
 from tools.dataset import LoadedData
-from tools.metrics import amount_stats, churn_in_window
+from tools.metrics import AgingSummary, amount_stats, churn_in_window, stage_aging
 from tools.periods import (
     Grain,
     Periods,
@@ -149,6 +149,16 @@ class AnalysisContext:
     @cached_property
     def has_amounts(self) -> bool:
         return AMOUNT_COLUMN in self.frame and bool(self.frame[AMOUNT_COLUMN].notna().any())
+
+    @cached_property
+    def has_churn(self) -> bool:
+        """At least one churn date is known."""
+        return bool((self.arrays.dates("churn_date") != NAT).any())
+
+    @cached_property
+    def aging(self) -> AgingSummary:
+        """Open deals and how long they have been open, at the analysis date."""
+        return stage_aging(self.arrays, self.as_of)
 
     @cached_property
     def first_date(self) -> pd.Timestamp:
@@ -313,7 +323,7 @@ class AnalysisContext:
         if (
             "churn_date" not in self.frame
             or "won_date" not in self.frame
-            or bool((self.arrays.dates("churn_date") == NAT).all())
+            or not self.has_churn
             or self.rate_windows is None
         ):
             return None
@@ -333,7 +343,7 @@ class AnalysisContext:
             stats.append((events, float(np.nansum(exposure))))
         (e0, x0), (e1, x1) = stats
         comp = compare_rates(e0, x0, e1, x1, scale=current.days)
-        active = churn_in_window(self.frame, current)
+        active = churn_in_window(self.arrays, current)
         return replace(
             comp, n_baseline=int(x0 / baseline.days), n_current=int(x1 / current.days)
         ), active.active_amount

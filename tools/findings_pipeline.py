@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from tools.columns import DAY_NS, NAT
 from tools.findings import Finding
 from tools.findings_context import AnalysisContext
-from tools.metrics import stage_aging
-from tools.schema import AMOUNT_COLUMN, LOST_FLAG, REACHED_COLUMNS
+from tools.schema import CREATED_COLUMN
 
 #: Share of open pipeline (by amount, else count) stalled beyond which the finding is "medium".
 STALLED_MEDIUM_SHARE = 0.3
@@ -15,7 +17,7 @@ RECYCLE_MIN_AGE_DAYS = 90
 
 def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
     """Open deals older than the 90th-percentile won cycle (of their segment when it has enough wins)."""
-    aging = stage_aging(ctx.frame, ctx.as_of)
+    aging = ctx.aging
     if aging.stalled_deals == 0 or aging.stall_threshold_days is None:
         return []
     share = (
@@ -47,19 +49,16 @@ def _thresholds(overall: float, by_segment: dict[str, float]) -> str:
 
 def recycle_finding(ctx: AnalysisContext) -> list[Finding]:
     """Lost deals and old unconverted MQLs: the pool to re-nurture."""
-    frame = ctx.frame
-    lost = frame[LOST_FLAG].astype(bool)
-    mql_date = frame["mql_date"] if "mql_date" in frame else frame["created_date"]
-    age = (ctx.as_of - mql_date).dt.days
-    stuck_mql = (
-        frame[REACHED_COLUMNS["mql"]].astype(bool)
-        & ~frame[REACHED_COLUMNS["sql"]].astype(bool)
-        & (age >= RECYCLE_MIN_AGE_DAYS)
-    )
-    n_lost, n_mql = int(lost.sum()), int(stuck_mql.sum())
+    arrays = ctx.arrays
+    lost = arrays.lost()
+    mql_date = arrays.dates("mql_date" if arrays.has("mql_date") else CREATED_COLUMN)
+    # whole days since the MQL date, floored like ``Timedelta.days``
+    old = (mql_date != NAT) & ((ctx.as_of.value - mql_date) // DAY_NS >= RECYCLE_MIN_AGE_DAYS)
+    stuck_mql = arrays.reached("mql") & ~arrays.reached("sql") & old
+    n_lost, n_mql = int(np.count_nonzero(lost)), int(np.count_nonzero(stuck_mql))
     if n_lost + n_mql == 0:
         return []
-    lost_amount = float(frame.loc[lost, AMOUNT_COLUMN].fillna(0.0).sum()) if ctx.has_amounts else None
+    lost_amount = float(arrays.amount_or_zero()[lost].sum()) if ctx.has_amounts else None
     evidence = {
         "lost_deals": n_lost,
         "lost_amount": lost_amount,

@@ -6,13 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.cohorts import stage_date
 from tools.findings import Finding, severity_for
 from tools.findings_context import AnalysisContext
 from tools.labels import segment_label, transition_label
 from tools.metrics import pipeline_coverage
 from tools.periods import ONE_DAY, Window, month_start
-from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, REACHED_COLUMNS, TARGET_METRIC_STAGE
+from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
 from tools.stats import Comparison
 
 MATERIAL = {"lead_volume": 0.10, "deal_size": 0.10, "cycle_time": 0.15, "churn": 0.25}
@@ -176,11 +175,12 @@ def _period_span(period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 
 def _actual_in_window(ctx: AnalysisContext, metric: str, window: Window) -> float:
     stage = TARGET_METRIC_STAGE[metric]
-    dates = ctx.frame[CREATED_COLUMN] if stage == "lead" else stage_date(ctx.frame, stage, fallback="later")
-    mask = window.contains(dates) & ctx.frame[REACHED_COLUMNS[stage]].astype(bool)
+    arrays = ctx.arrays
+    dates = arrays.dates(CREATED_COLUMN) if stage == "lead" else arrays.stage(stage, fallback="later")
+    mask = window.mask(dates) & arrays.reached(stage)
     if metric == "revenue":
-        return float(ctx.frame.loc[mask, AMOUNT_COLUMN].fillna(0.0).sum()) if ctx.has_amounts else 0.0
-    return float(mask.sum())
+        return float(arrays.amount_or_zero()[mask].sum()) if ctx.has_amounts else 0.0
+    return float(np.count_nonzero(mask))
 
 
 def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Finding]:
@@ -267,7 +267,7 @@ def coverage_finding(ctx: AnalysisContext) -> list[Finding]:
         target = _target_window(ctx.targets, "revenue", window)
         if not target:
             return []
-    coverage = pipeline_coverage(ctx.frame, target)
+    coverage = pipeline_coverage(ctx.arrays, target)
     ratio = coverage["coverage"]
     if ratio is None or ratio >= COVERAGE_FLOOR:
         return []

@@ -7,19 +7,18 @@ variants take a ``Window`` (see ``tools.periods``). All vectorised.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal, get_args
+from typing import Literal, TypeAlias, get_args
 
 import numpy as np
 import pandas as pd
 
-from tools.cohorts import close_date, stage_date
-from tools.periods import ONE_DAY, Window, infer_as_of, lag_days
+from tools.cohorts import close_date
+from tools.columns import HOUR_NS, NAT, FrameArrays, elapsed
+from tools.periods import Window, infer_as_of
 from tools.schema import (
     AMOUNT_COLUMN,
-    LOST_FLAG,
     PHASE_COLUMN,
     PHASE_PROBABILITIES,
-    REACHED_COLUMNS,
     STAGE_DATE_COLUMNS,
     TRANSITION_STAGES,
     TRANSITIONS,
@@ -49,87 +48,110 @@ MetricName = Literal[
 METRIC_NAMES: tuple[str, ...] = get_args(MetricName)
 
 
-def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame:
-        return frame[name]
-    return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+#: A canonical frame, or its numpy views (``tools.columns``) to share one cache across metrics.
+Frame: TypeAlias = pd.DataFrame | FrameArrays
 
 
-def _won(frame: pd.DataFrame) -> pd.Series:
-    return frame[REACHED_COLUMNS["won"]].astype(bool)
+def _arrays(data: Frame) -> FrameArrays:
+    """Numpy views of ``data`` (pass the diagnosis's ``FrameArrays`` to share its cache)."""
+    return data if isinstance(data, FrameArrays) else FrameArrays(data)
 
 
-def _open_deals(frame: pd.DataFrame) -> pd.Series:
-    return frame[REACHED_COLUMNS["opportunity"]].astype(bool) & ~_won(frame) & ~frame[LOST_FLAG].astype(bool)
+def _won(arrays: FrameArrays) -> np.ndarray:
+    return arrays.reached("won")
 
 
-def win_rate(frame: pd.DataFrame) -> float | None:
+def _open_deals(arrays: FrameArrays) -> np.ndarray:
+    return arrays.memo(("open",), lambda: arrays.reached("opportunity") & ~_won(arrays) & ~arrays.lost())
+
+
+def win_rate(data: Frame) -> float | None:
     """``won / (won + lost)`` over closed deals."""
-    won = int(_won(frame).sum())
-    lost = int(frame[LOST_FLAG].sum())
+    arrays = _arrays(data)
+    won = int(np.count_nonzero(_won(arrays)))
+    lost = int(np.count_nonzero(arrays.lost()))
     return won / (won + lost) if won + lost else None
 
 
-def average_deal_size(frame: pd.DataFrame) -> float | None:
+def average_deal_size(data: Frame) -> float | None:
     """Mean amount of won deals that carry an amount."""
-    if AMOUNT_COLUMN not in frame:
+    arrays = _arrays(data)
+    if not arrays.has(AMOUNT_COLUMN):
         return None
-    amounts = frame.loc[_won(frame), AMOUNT_COLUMN].dropna()
+    amounts = arrays.amount()[_won(arrays)]
+    amounts = amounts[~np.isnan(amounts)]
     return float(amounts.mean()) if len(amounts) else None
 
 
-def won_revenue(frame: pd.DataFrame, window: Window | None = None) -> float:
+def won_revenue(data: Frame, window: Window | None = None) -> float:
     """Sum of won amounts (optionally for deals won inside ``window``)."""
-    if AMOUNT_COLUMN not in frame:
+    arrays = _arrays(data)
+    if not arrays.has(AMOUNT_COLUMN):
         return 0.0
-    mask = _won(frame)
+    mask = _won(arrays)
     if window is not None:
-        mask &= window.contains(_col(frame, "won_date"))
-    return float(frame.loc[mask, AMOUNT_COLUMN].fillna(0.0).sum())
+        mask = mask & window.mask(arrays.dates("won_date"))
+    return float(arrays.amount_or_zero()[mask].sum())
 
 
-def cycle_days(frame: pd.DataFrame) -> pd.Series:
+def _cycle_lags(arrays: FrameArrays) -> np.ndarray:
+    """Opportunity-to-won days per row (NaN where not won or a date is missing)."""
+    def make() -> np.ndarray:
+        lag = elapsed(arrays.stage("opportunity"), arrays.dates("won_date"))
+        return np.where(_won(arrays), lag, np.nan)
+
+    return arrays.memo(("cycle_days",), make)
+
+
+def cycle_days(data: Frame) -> pd.Series:
     """Days from opportunity to won, per won deal with both dates."""
-    won = frame[_won(frame)]
-    return lag_days(stage_date(won, "opportunity"), _col(won, "won_date"))
+    arrays = _arrays(data)
+    lag = _cycle_lags(arrays)
+    keep = lag >= 0  # NaN compares False
+    return pd.Series(lag[keep], index=arrays.frame.index[keep])
 
 
-def median_cycle_days(frame: pd.DataFrame) -> float | None:
+def median_cycle_days(data: Frame) -> float | None:
     """Median opportunity-to-won days."""
-    days = cycle_days(frame)
-    return float(days.median()) if len(days) else None
+    lag = _cycle_lags(_arrays(data))
+    days = lag[lag >= 0]
+    return float(np.median(days)) if len(days) else None
 
 
-def stage_days(frame: pd.DataFrame) -> dict[str, float | None]:
+def stage_days(data: Frame) -> dict[str, float | None]:
     """Median days spent between consecutive stages, per transition, among records that moved."""
+    arrays = _arrays(data)
     out: dict[str, float | None] = {}
     for t in TRANSITIONS:
         a, b = TRANSITION_STAGES[t]
-        if STAGE_DATE_COLUMNS[a] not in frame or STAGE_DATE_COLUMNS[b] not in frame:
+        if not arrays.has(STAGE_DATE_COLUMNS[a]) or not arrays.has(STAGE_DATE_COLUMNS[b]):
             out[t] = None
             continue
-        days = lag_days(frame[STAGE_DATE_COLUMNS[a]], frame[STAGE_DATE_COLUMNS[b]])
-        out[t] = float(days.median()) if len(days) else None
+        lag = elapsed(arrays.dates(STAGE_DATE_COLUMNS[a]), arrays.dates(STAGE_DATE_COLUMNS[b]))
+        days = lag[lag >= 0]
+        out[t] = float(np.median(days)) if len(days) else None
     return out
 
 
-def follow_up_hours(frame: pd.DataFrame) -> pd.Series:
+def follow_up_hours(data: Frame) -> pd.Series:
     """Hours from MQL to first inside-sales touch, per record with both dates."""
-    if "first_touch_date" not in frame or "mql_date" not in frame:
+    arrays = _arrays(data)
+    if not arrays.has("first_touch_date") or not arrays.has("mql_date"):
         return pd.Series(dtype="float64")
-    hours = (frame["first_touch_date"] - frame["mql_date"]) / pd.Timedelta(hours=1)
-    return hours[hours.notna() & (hours >= 0)]
+    hours = elapsed(arrays.dates("mql_date"), arrays.dates("first_touch_date"), HOUR_NS)
+    keep = hours >= 0
+    return pd.Series(hours[keep], index=arrays.frame.index[keep])
 
 
-def follow_up_summary(frame: pd.DataFrame) -> dict[str, float | int | None]:
+def follow_up_summary(data: Frame) -> dict[str, float | int | None]:
     """Median and 90th-percentile follow-up hours and the share within the SLA."""
-    hours = follow_up_hours(frame)
-    if hours.empty:
+    hours = follow_up_hours(data).to_numpy()
+    if not len(hours):
         return {"n": 0, "median_hours": None, "p90_hours": None, "within_sla": None}
     return {
         "n": int(len(hours)),
-        "median_hours": float(hours.median()),
-        "p90_hours": float(hours.quantile(0.9)),
+        "median_hours": float(np.median(hours)),
+        "p90_hours": float(np.quantile(hours, 0.9)),
         "within_sla": float((hours <= FOLLOW_UP_SLA_HOURS).mean()),
         "sla_hours": FOLLOW_UP_SLA_HOURS,
     }
@@ -153,29 +175,33 @@ class AgingSummary:
         return asdict(self)
 
 
-def stage_aging(frame: pd.DataFrame, as_of: pd.Timestamp | None = None) -> AgingSummary:
+def stage_aging(data: Frame, as_of: pd.Timestamp | None = None) -> AgingSummary:
     """Age of open deals; deals older than the 90th percentile won cycle are stalled."""
+    arrays = _arrays(data)
+    frame = arrays.frame
     as_of = infer_as_of(frame) if as_of is None else as_of
-    open_mask = _open_deals(frame)
-    deals = frame[open_mask]
-    age = (as_of - stage_date(deals, "opportunity")) / ONE_DAY
-    cycles = cycle_days(frame)
-    threshold = float(cycles.quantile(STALL_QUANTILE)) if len(cycles) else None
-    amount = deals[AMOUNT_COLUMN].fillna(0.0) if AMOUNT_COLUMN in deals else pd.Series(0.0, index=deals.index)
-    limit = pd.Series(np.inf if threshold is None else threshold, index=deals.index, dtype="float64")
+    open_mask = _open_deals(arrays)
+    rows = np.flatnonzero(open_mask)
+    age = elapsed(arrays.stage("opportunity")[rows], np.full(len(rows), pd.Timestamp(as_of).value))
+    cycles = cycle_days(arrays)
+    threshold = float(np.quantile(cycles.to_numpy(), STALL_QUANTILE)) if len(cycles) else None
+    amount = arrays.amount_or_zero()[rows]
+    limit = np.full(len(rows), np.inf if threshold is None else threshold)
     by_segment = _segment_stall_thresholds(frame, cycles)
     if by_segment:
         # an enterprise deal at day 110 is on schedule when enterprise deals take 105 days to win
-        limit = deals[SEGMENT_STALL_DIMENSION].astype("string").map(by_segment).astype("float64").fillna(limit)
-    stalled = age > limit
+        segment = frame[SEGMENT_STALL_DIMENSION].iloc[rows].astype("string")
+        limit = segment.map(by_segment).astype("float64").fillna(pd.Series(limit, index=segment.index)).to_numpy()
+    stalled = age > limit  # NaN (no opportunity date) is not stalled
     by_phase: dict[str, int] = {}
-    if PHASE_COLUMN in deals:
-        counts = deals[PHASE_COLUMN].astype("string").fillna("(none)").value_counts()
+    if PHASE_COLUMN in frame:
+        counts = frame[PHASE_COLUMN].iloc[rows].astype("string").fillna("(none)").value_counts()
         by_phase = {str(k): int(v) for k, v in counts.items()}
+    known_age = age[~np.isnan(age)]
     return AgingSummary(
-        open_deals=int(open_mask.sum()),
+        open_deals=len(rows),
         open_amount=float(amount.sum()),
-        median_age_days=float(age.median()) if len(age.dropna()) else None,
+        median_age_days=float(np.median(known_age)) if len(known_age) else None,
         stall_threshold_days=threshold,
         stall_threshold_by_segment=by_segment,
         stalled_deals=int(stalled.sum()),
@@ -195,11 +221,13 @@ def _segment_stall_thresholds(frame: pd.DataFrame, cycles: pd.Series) -> dict[st
     return {str(k): float(v) for k, v in quantiles.items() if sizes[k] >= STALL_MIN_WON}
 
 
-def weighted_pipeline(frame: pd.DataFrame) -> dict[str, object] | None:
+def weighted_pipeline(data: Frame) -> dict[str, object] | None:
     """Open amount weighted by the five-phase probabilities; ``None`` without phases/amounts."""
+    arrays = _arrays(data)
+    frame = arrays.frame
     if PHASE_COLUMN not in frame or AMOUNT_COLUMN not in frame:
         return None
-    deals = frame[_open_deals(frame)]
+    deals = frame[[PHASE_COLUMN, AMOUNT_COLUMN]].iloc[np.flatnonzero(_open_deals(arrays))]
     phase = deals[PHASE_COLUMN].astype("string")
     known = phase.isin(list(PHASE_PROBABILITIES))
     if not known.any():
@@ -234,19 +262,22 @@ class ChurnSummary:
         return {**asdict(self), "retention_rate": self.retention_rate}
 
 
-def churn_in_window(frame: pd.DataFrame, window: Window) -> ChurnSummary:
+def churn_in_window(data: Frame, window: Window) -> ChurnSummary:
     """Customers active at the window start (won before it, not churned) and those who churned in it."""
-    won_at = _col(frame, "won_date")
-    churn_at = _col(frame, "churn_date")
-    active = _won(frame) & (won_at < window.start) & (churn_at.isna() | (churn_at >= window.start))
-    churned = active & window.contains(churn_at)
-    amount = frame[AMOUNT_COLUMN].fillna(0.0) if AMOUNT_COLUMN in frame else pd.Series(0.0, index=frame.index)
-    n_active = int(active.sum())
+    arrays = _arrays(data)
+    won_at = arrays.dates("won_date")
+    churn_at = arrays.dates("churn_date")
+    start = window.start.value
+    active = _won(arrays) & (won_at != NAT) & (won_at < start) & ((churn_at == NAT) | (churn_at >= start))
+    churned = active & window.mask(churn_at)
+    amount = arrays.amount_or_zero()
+    n_active = int(np.count_nonzero(active))
+    n_churned = int(np.count_nonzero(churned))
     return ChurnSummary(
         window=window.label,
         active_customers=n_active,
-        churned=int(churned.sum()),
-        churn_rate=int(churned.sum()) / n_active if n_active else None,
+        churned=n_churned,
+        churn_rate=n_churned / n_active if n_active else None,
         active_amount=float(amount[active].sum()),
         churned_amount=float(amount[churned].sum()),
     )
@@ -261,11 +292,11 @@ def simple_ltv(deal_size: float | None, churn_rate: float | None, periods_per_ye
 
 
 def pipeline_coverage(
-    frame: pd.DataFrame, revenue_target: float | None, won_so_far: float = 0.0
+    data: Frame, revenue_target: float | None, won_so_far: float = 0.0
 ) -> dict[str, float | None]:
     """Open pipeline over the revenue still to win (target minus won so far)."""
-    aging = stage_aging(frame)
-    weighted = weighted_pipeline(frame)
+    aging = stage_aging(data)
+    weighted = weighted_pipeline(data)
     gap = None if revenue_target is None else max(revenue_target - won_so_far, 0.0)
     coverage = aging.open_amount / gap if gap else None
     weighted_coverage = None

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tools.columns import elapsed, to_ns
+from tools.columns import NAT, elapsed, to_ns
 from tools.schema import CREATED_COLUMN, DATE_COLUMNS
 
 Grain = Literal["month", "quarter"]
@@ -77,11 +77,11 @@ class Periods:
 
 def infer_as_of(frame: pd.DataFrame) -> pd.Timestamp:
     """The latest date anywhere in the data (the export date, as far as we can tell)."""
-    latest = [frame[c].max() for c in DATE_COLUMNS if c in frame]
-    latest = [d for d in latest if pd.notna(d)]
-    if not latest:
+    # int64 ns: a missing date (NaT) is the smallest value, so a plain max skips it
+    latest = max((int(to_ns(frame[c]).max()) for c in DATE_COLUMNS if c in frame and len(frame)), default=NAT)
+    if latest == NAT:
         return pd.Timestamp.today().normalize()
-    return pd.Timestamp(max(latest)).normalize()
+    return pd.Timestamp(latest).normalize()
 
 
 def choose_grain(frame: pd.DataFrame, as_of: pd.Timestamp) -> Grain:
