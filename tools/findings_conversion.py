@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from tools.findings import Finding, severity_for
@@ -79,47 +80,58 @@ def split_counts(ctx: AnalysisContext, transition: str, dimension: str) -> pd.Da
 
 def mix_split(table: pd.DataFrame, dimension: str) -> MixSplit | None:
     """Shift-share split of the overall change into mix and rate effects."""
-    n0, n1 = table["n0"].sum(), table["n1"].sum()
+    x0_v, n0_v, x1_v, n1_v = _columns(table)
+    n0, n1 = n0_v.sum(), n1_v.sum()
     if n0 == 0 or n1 == 0:
         return None
-    w0, w1 = table["n0"] / n0, table["n1"] / n1
-    p1_v = (table["x1"] / table["n1"]).where(table["n1"] > 0)
+    w0, w1 = n0_v / n0, n1_v / n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1_v = np.where(n1_v > 0, x1_v / n1_v, np.nan)
+        p0_v = np.where(n0_v > 0, x0_v / n0_v, np.nan)
     # a value new in the current window has no baseline rate: its arrival is pure mix
-    p0_v = (table["x0"] / table["n0"]).where(table["n0"] > 0).fillna(p1_v).fillna(0.0)
-    p0 = float(table["x0"].sum() / n0)
-    p1 = float(table["x1"].sum() / n1)
+    p0_v = np.where(np.isnan(p0_v), p1_v, p0_v)
+    p0_v = np.where(np.isnan(p0_v), 0.0, p0_v)
+    p0 = float(x0_v.sum() / n0)
+    p1 = float(x1_v.sum() / n1)
     p_mix = float((w1 * p0_v).sum())
     pull = (w1 - w0) * (p0_v - p0)  # how much each value's share change moved the rate
-    driver = str(pull.idxmin())
-    rest = table.drop(index=driver)
-    others = float(rest["x0"].sum() + rest["x1"].sum()) / max(float(rest["n0"].sum() + rest["n1"].sum()), 1.0)
+    d = int(np.argmin(pull))
+    rest = np.arange(len(pull)) != d
+    others = float(x0_v[rest].sum() + x1_v[rest].sum()) / max(float(n0_v[rest].sum() + n1_v[rest].sum()), 1.0)
     return MixSplit(
         dimension=dimension,
         mix_effect=p_mix - p0,
         rate_effect=p1 - p_mix,
-        driver=driver,
-        driver_share=(float(w0[driver]), float(w1[driver])),
-        driver_rate=float(p0_v[driver]),
+        driver=str(table.index[d]),
+        driver_share=(float(w0[d]), float(w1[d])),
+        driver_rate=float(p0_v[d]),
         others_rate=others,
     )
 
 
+def _columns(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ``x0, n0, x1, n1`` columns of a ``split_counts`` table as int64 arrays."""
+    return tuple(table[c].to_numpy(dtype=np.int64) for c in ("x0", "n0", "x1", "n1"))  # type: ignore[return-value]
+
+
 def cells(table: pd.DataFrame, dimension: str) -> list[Cell]:
     """Per-value comparisons with enough data, and the pooled rest of the dimension."""
-    total = table.sum()
+    counts = np.column_stack(_columns(table))
+    total = counts.sum(axis=0)
     out = []
-    for value, row in table.iterrows():
-        if min(row["n0"], row["n1"]) < MIN_CELL_N:
+    for value, row in zip(table.index, counts, strict=True):
+        x0, n0, x1, n1 = (int(v) for v in row)
+        if min(n0, n1) < MIN_CELL_N:
             continue
-        rest = total - row
+        r0, rn0, r1, rn1 = (int(v) for v in total - row)
         out.append(
             Cell(
                 dimension,
                 str(value),
-                compare_proportions(int(row["x0"]), int(row["n0"]), int(row["x1"]), int(row["n1"])),
-                compare_proportions(int(rest["x0"]), int(rest["n0"]), int(rest["x1"]), int(rest["n1"])),
-                float(row["n0"] / total["n0"]) if total["n0"] else 0.0,
-                float(row["n1"] / total["n1"]) if total["n1"] else 0.0,
+                compare_proportions(x0, n0, x1, n1),
+                compare_proportions(r0, rn0, r1, rn1),
+                n0 / int(total[1]) if total[1] else 0.0,
+                n1 / int(total[3]) if total[3] else 0.0,
             )
         )
     return out
