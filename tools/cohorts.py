@@ -11,7 +11,6 @@ mistaken for a lower win rate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -68,19 +67,14 @@ class TransitionCohorts:
     current: Window
     baseline: Window | None
     definition: str
-    eligible: np.ndarray
-    success: np.ndarray
-    window: np.ndarray  # 0 baseline, 1 current, -1 neither
-
-    @cached_property
-    def _members(self) -> tuple[np.ndarray, np.ndarray]:
-        """Rows eligible and in either window, and each one's cell: 2 x window + success (0-3)."""
-        rows = np.flatnonzero(self.eligible & (self.window >= 0))
-        return rows, self.window[rows].astype(np.int64) * 2 + self.success[rows]
+    #: eligible records inside either window (row positions), and each one's cell:
+    #: 2 x window (0 baseline, 1 current) + success (0 or 1)
+    rows: np.ndarray
+    cell: np.ndarray
 
     def counts(self, mask: np.ndarray | None = None) -> tuple[int, int, int, int]:
         """(successes, n) in baseline then current, optionally within ``mask``."""
-        rows, cell = self._members
+        rows, cell = self.rows, self.cell
         if mask is not None:
             cell = cell[mask[rows]]
         x0, f0, x1, f1 = _cell_counts(cell)
@@ -93,8 +87,7 @@ class TransitionCohorts:
     def counts_by(self, codes: np.ndarray, labels: list[str]) -> pd.DataFrame:
         """``x0, n0, x1, n1`` per value of a factorised key (``codes`` index into ``labels``)."""
         k = len(labels)
-        rows, cell = self._members
-        key = codes[rows]
+        key, cell = codes[self.rows], self.cell
         known = key >= 0
         # one pass: (value, cell) pairs counted together, then read out as a k x 4 table
         grid = np.bincount(key[known] * 4 + cell[known], minlength=4 * k).reshape(k, 4)
@@ -126,29 +119,33 @@ def transition_cohorts(
     """Build the cohort view of ``transition`` (see module docstring)."""
     a, b = TRANSITION_STAGES[transition]
     first = arrays.frame[CREATED_COLUMN].min()
-    reached_from = arrays.reached(a)
     if transition == WIN_TRANSITION:
         # win rate is measured on deals *closed* in the window: closing is the event, no cohort
         # has to mature, and a slower cycle does not read as a lower win rate
-        entered = arrays.closed()
         is_won = arrays.reached("won")
-        eligible = reached_from & (is_won | arrays.lost())
-        success = is_won
+        rows = np.flatnonzero(arrays.reached(a) & (is_won | arrays.lost()))
+        entered = arrays.closed()[rows]
+        success = is_won[rows]
         lag = 0.0
         definition = "win rate: won / (won + lost) of deals closed in the window"
     else:
-        entered = arrays.stage(a)
-        arrived = arrays.stage(b, fallback="later")
+        # only records that reached the from-stage are measured: work on those rows alone
+        rows = np.flatnonzero(arrays.reached(a))
+        subset = None if len(rows) == len(arrays) else rows  # every lead reached the lead stage
+        entered = arrays.stage(a, rows=subset)
+        arrived = arrays.stage(b, fallback="later", rows=subset)
         delta = elapsed(entered, arrived)
-        lag = maturity_lag(delta[reached_from])
+        lag = maturity_lag(delta)
         # a record that reached the stage without any date counts as converted in time
         in_time = (delta <= lag) | (arrived == NAT)  # NaN (no entry date) is not in time
-        eligible = reached_from
-        success = arrays.reached(b) & in_time
+        reached_to = arrays.reached(b)
+        success = (reached_to if subset is None else reached_to[rows]) & in_time
         definition = f"reached {b} within {lag:.0f} days of entering {a} (mature cohorts)"
     current, baseline = latest_mature_windows(as_of, grain, lag, first, wide_baseline=True)
-    window = np.full(len(arrays), -1, dtype=np.int8)
+    window = np.full(len(rows), -1, dtype=np.int64)
     window[current.mask(entered)] = 1
     if baseline is not None:
         window[baseline.mask(entered)] = 0
-    return TransitionCohorts(transition, lag, current, baseline, definition, eligible, success, window)
+    member = window >= 0
+    cell = window[member] * 2 + success[member]
+    return TransitionCohorts(transition, lag, current, baseline, definition, rows[member], cell)

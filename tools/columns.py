@@ -83,17 +83,26 @@ class FrameArrays:
     def has(self, column: str) -> bool:
         return column in self.frame
 
-    def stage(self, stage: str, fallback: str = "earlier") -> np.ndarray:
-        """The date a record reached ``stage`` (see ``tools.cohorts.stage_date`` for the fallbacks)."""
+    def stage(self, stage: str, fallback: str = "earlier", rows: np.ndarray | None = None) -> np.ndarray:
+        """The date a record reached ``stage`` (see ``tools.cohorts.stage_date`` for the fallbacks).
+
+        With ``rows`` (positions), only those records, computed afresh (not cached).
+        """
         def make() -> np.ndarray:
-            dates = self.dates(STAGE_DATE_COLUMNS[stage])
+            def column(name: str) -> np.ndarray:
+                dates = self.dates(name)
+                return dates if rows is None else dates[rows]
+
+            dates = column(STAGE_DATE_COLUMNS[stage])
             if fallback == "earlier":
-                return fill_missing(dates, self.dates(CREATED_COLUMN))
+                return fill_missing(dates, column(CREATED_COLUMN))
             for later in STAGES[STAGES.index(stage) + 1 :]:
                 if STAGE_DATE_COLUMNS[later] in self.frame:
-                    dates = fill_missing(dates, self.dates(STAGE_DATE_COLUMNS[later]))
+                    dates = fill_missing(dates, column(STAGE_DATE_COLUMNS[later]))
             return dates
 
+        if rows is not None:
+            return make()
         return self.memo(("stage", stage, fallback), make)
 
     def closed(self) -> np.ndarray:
