@@ -105,6 +105,12 @@ class FrameArrays:
             return make()
         return self.memo(("stage", stage, fallback), make)
 
+    def between(self, start: str, end: str, unit_ns: int = DAY_NS) -> np.ndarray:
+        """Time from date column ``start`` to ``end`` in ``unit_ns`` units (NaN where either is missing)."""
+        return self.memo(
+            ("between", start, end, str(unit_ns)), lambda: elapsed(self.dates(start), self.dates(end), unit_ns)
+        )
+
     def closed(self) -> np.ndarray:
         """Won date, else lost date."""
         return self.memo(("closed",), lambda: fill_missing(self.dates("won_date"), self.dates("lost_date")))

@@ -23,7 +23,7 @@ from tools.periods import (
     Window,
     choose_periods,
     latest_mature_windows,
-    maturity_lag_days,
+    maturity_lag,
 )
 from tools.schema import AMOUNT_COLUMN, CREATED_COLUMN, TRANSITIONS
 from tools.stats import (
@@ -353,13 +353,13 @@ class AnalysisContext:
         """MQL windows old enough for their first touches to have happened."""
         if "first_touch_date" not in self.frame or "mql_date" not in self.frame:
             return None
-        lag = maturity_lag_days(self.arrays.dates("mql_date"), self.arrays.dates("first_touch_date"))
+        lag = maturity_lag(self.arrays.between("mql_date", "first_touch_date"))
         return latest_mature_windows(self.as_of, self.grain, lag, self.first_date, wide_baseline=True)
 
     @cached_property
     def follow_up_hours(self) -> np.ndarray:
         """Hours from MQL to first touch per record (NaN where either date is missing)."""
-        return elapsed(self.arrays.dates("mql_date"), self.arrays.dates("first_touch_date"), HOUR_NS)
+        return self.arrays.between("mql_date", "first_touch_date", HOUR_NS)
 
     def follow_up_sla(self) -> Comparison | None:
         """Share of MQLs touched within the SLA, by MQL date, current vs baseline (mature windows)."""

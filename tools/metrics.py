@@ -127,7 +127,7 @@ def stage_days(data: Frame) -> dict[str, float | None]:
         if not arrays.has(STAGE_DATE_COLUMNS[a]) or not arrays.has(STAGE_DATE_COLUMNS[b]):
             out[t] = None
             continue
-        lag = elapsed(arrays.dates(STAGE_DATE_COLUMNS[a]), arrays.dates(STAGE_DATE_COLUMNS[b]))
+        lag = arrays.between(STAGE_DATE_COLUMNS[a], STAGE_DATE_COLUMNS[b])
         days = lag[lag >= 0]
         out[t] = float(np.median(days)) if len(days) else None
     return out
@@ -138,7 +138,7 @@ def follow_up_hours(data: Frame) -> pd.Series:
     arrays = _arrays(data)
     if not arrays.has("first_touch_date") or not arrays.has("mql_date"):
         return pd.Series(dtype="float64")
-    hours = elapsed(arrays.dates("mql_date"), arrays.dates("first_touch_date"), HOUR_NS)
+    hours = arrays.between("mql_date", "first_touch_date", HOUR_NS)
     keep = hours >= 0
     return pd.Series(hours[keep], index=arrays.frame.index[keep])
 
