@@ -133,13 +133,15 @@ def transition_cohorts(
         rows = np.flatnonzero(arrays.reached(a))
         subset = None if len(rows) == len(arrays) else rows  # every lead reached the lead stage
         entered = arrays.stage(a, rows=subset)
-        arrived = arrays.stage(b, fallback="later", rows=subset)
-        delta = elapsed(entered, arrived)
+        # only records that reached the to-stage can have converted (a to-stage date or a later
+        # one implies reaching it), so arrival is looked up for those alone
+        converted = arrays.reached(b) if subset is None else arrays.reached(b)[rows]
+        arrived = arrays.stage(b, fallback="later", rows=rows[converted])
+        delta = elapsed(entered[converted], arrived)
         lag = maturity_lag(delta)
         # a record that reached the stage without any date counts as converted in time
-        in_time = (delta <= lag) | (arrived == NAT)  # NaN (no entry date) is not in time
-        reached_to = arrays.reached(b)
-        success = (reached_to if subset is None else reached_to[rows]) & in_time
+        success = np.zeros(len(rows), dtype=bool)
+        success[converted] = (delta <= lag) | (arrived == NAT)  # NaN (no entry date) is not in time
         definition = f"reached {b} within {lag:.0f} days of entering {a} (mature cohorts)"
     current, baseline = latest_mature_windows(as_of, grain, lag, first, wide_baseline=True)
     window = np.full(len(rows), -1, dtype=np.int64)

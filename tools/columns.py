@@ -95,6 +95,8 @@ class FrameArrays:
 
             dates = column(STAGE_DATE_COLUMNS[stage])
             if fallback == "earlier":
+                if STAGE_DATE_COLUMNS[stage] == CREATED_COLUMN:
+                    return dates  # the lead stage's date is the creation date itself
                 return fill_missing(dates, column(CREATED_COLUMN))
             for later in STAGES[STAGES.index(stage) + 1 :]:
                 if STAGE_DATE_COLUMNS[later] in self.frame:
