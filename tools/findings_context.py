@@ -275,10 +275,10 @@ class AnalysisContext:
         return self._cycle[0]
 
     def _measure_cycle(self) -> tuple[Comparison, float, float, float] | None:
-        reached = self.arrays.reached("opportunity")
-        opened = self.arrays.stage("opportunity")
-        closed_lag = elapsed(opened, self.arrays.closed())
-        lags = np.where(np.isnan(closed_lag), np.inf, closed_lag)[reached]
+        rows = np.flatnonzero(self.arrays.reached("opportunity"))
+        opened = self.arrays.stage("opportunity", rows=rows)
+        closed_lag = elapsed(opened, self.arrays.closed()[rows])
+        lags = np.where(np.isnan(closed_lag), np.inf, closed_lag)
         finite = lags[np.isfinite(lags)]
         if len(finite) < 10:
             return None
@@ -288,8 +288,8 @@ class AnalysisContext:
         )
         if baseline is None:
             return None
-        in_cur = current.mask(opened)[reached]
-        in_base = baseline.mask(opened)[reached]
+        in_cur = current.mask(opened)
+        in_base = baseline.mask(opened)
         ok = lags <= horizon
         comp = compare_proportions(
             int((ok & in_base).sum()), int(in_base.sum()), int((ok & in_cur).sum()), int(in_cur.sum())

@@ -94,11 +94,15 @@ def won_revenue(data: Frame, window: Window | None = None) -> float:
     return float(arrays.amount_or_zero()[mask].sum())
 
 
+def _won_rows(arrays: FrameArrays) -> np.ndarray:
+    return arrays.memo(("won_rows",), lambda: np.flatnonzero(_won(arrays)))
+
+
 def _cycle_lags(arrays: FrameArrays) -> np.ndarray:
-    """Opportunity-to-won days per row (NaN where not won or a date is missing)."""
+    """Opportunity-to-won days per won deal, in ``_won_rows`` order (NaN where a date is missing)."""
     def make() -> np.ndarray:
-        lag = elapsed(arrays.stage("opportunity"), arrays.dates("won_date"))
-        return np.where(_won(arrays), lag, np.nan)
+        rows = _won_rows(arrays)
+        return elapsed(arrays.stage("opportunity", rows=rows), arrays.dates("won_date")[rows])
 
     return arrays.memo(("cycle_days",), make)
 
@@ -108,7 +112,7 @@ def cycle_days(data: Frame) -> pd.Series:
     arrays = _arrays(data)
     lag = _cycle_lags(arrays)
     keep = lag >= 0  # NaN compares False
-    return pd.Series(lag[keep], index=arrays.frame.index[keep])
+    return pd.Series(lag[keep], index=arrays.frame.index[_won_rows(arrays)[keep]])
 
 
 def median_cycle_days(data: Frame) -> float | None:
@@ -127,7 +131,9 @@ def stage_days(data: Frame) -> dict[str, float | None]:
         if not arrays.has(STAGE_DATE_COLUMNS[a]) or not arrays.has(STAGE_DATE_COLUMNS[b]):
             out[t] = None
             continue
-        lag = arrays.between(STAGE_DATE_COLUMNS[a], STAGE_DATE_COLUMNS[b])
+        # a to-stage date implies reaching that stage: only those records can have a lag
+        rows = np.flatnonzero(arrays.reached(b))
+        lag = elapsed(arrays.dates(STAGE_DATE_COLUMNS[a])[rows], arrays.dates(STAGE_DATE_COLUMNS[b])[rows])
         days = lag[lag >= 0]
         out[t] = float(np.median(days)) if len(days) else None
     return out
