@@ -144,10 +144,8 @@ def transition_cohorts(
         success[converted] = (delta <= lag) | (arrived == NAT)  # NaN (no entry date) is not in time
         definition = f"reached {b} within {lag:.0f} days of entering {a} (mature cohorts)"
     current, baseline = latest_mature_windows(as_of, grain, lag, first, wide_baseline=True)
-    window = np.full(len(rows), -1, dtype=np.int64)
-    window[current.mask(entered)] = 1
-    if baseline is not None:
-        window[baseline.mask(entered)] = 0
-    member = window >= 0
-    cell = window[member] * 2 + success[member]
+    in_current = current.mask(entered)
+    in_baseline = baseline.mask(entered) if baseline is not None else np.zeros(len(rows), dtype=bool)
+    member = in_current | in_baseline
+    cell = (in_current[member] & ~in_baseline[member]).astype(np.int8) * np.int8(2) + success[member]
     return TransitionCohorts(transition, lag, current, baseline, definition, rows[member], cell)

@@ -89,19 +89,15 @@ class FrameArrays:
         With ``rows`` (positions), only those records, computed afresh (not cached).
         """
         def make() -> np.ndarray:
-            def column(name: str) -> np.ndarray:
-                dates = self.dates(name)
-                return dates if rows is None else dates[rows]
-
-            dates = column(STAGE_DATE_COLUMNS[stage])
+            own = STAGE_DATE_COLUMNS[stage]
+            dates = self.dates(own) if rows is None else self.dates(own)[rows]
             if fallback == "earlier":
-                if STAGE_DATE_COLUMNS[stage] == CREATED_COLUMN:
+                if own == CREATED_COLUMN:
                     return dates  # the lead stage's date is the creation date itself
-                return fill_missing(dates, column(CREATED_COLUMN))
-            for later in STAGES[STAGES.index(stage) + 1 :]:
-                if STAGE_DATE_COLUMNS[later] in self.frame:
-                    dates = fill_missing(dates, column(STAGE_DATE_COLUMNS[later]))
-            return dates
+                sources = [CREATED_COLUMN]
+            else:
+                sources = [STAGE_DATE_COLUMNS[s] for s in STAGES[STAGES.index(stage) + 1 :]]
+            return self._fill_gaps(dates, [s for s in sources if s in self.frame], rows)
 
         if rows is not None:
             return make()
@@ -113,9 +109,34 @@ class FrameArrays:
             ("between", start, end, str(unit_ns)), lambda: elapsed(self.dates(start), self.dates(end), unit_ns)
         )
 
+    def _fill_gaps(self, dates: np.ndarray, sources: list[str], rows: np.ndarray | None) -> np.ndarray:
+        """``dates`` with each missing value taken from the first of ``sources`` that has one.
+
+        Gaps are usually few: they are found once and only they are looked up in the sources
+        (when most values are gaps, whole columns are merged instead).
+        """
+        missing = dates == NAT
+        if len(dates) and np.count_nonzero(missing) > len(dates) // 4:
+            for source in sources:
+                column = self.dates(source)
+                dates = fill_missing(dates, column if rows is None else column[rows])
+            return dates
+        gaps = np.flatnonzero(missing)
+        if not len(gaps) or not sources:
+            return dates
+        dates = dates.copy()
+        for source in sources:
+            values = self.dates(source)[gaps if rows is None else rows[gaps]]
+            found = values != NAT
+            dates[gaps[found]] = values[found]
+            gaps = gaps[~found]
+            if not len(gaps):
+                break
+        return dates
+
     def closed(self) -> np.ndarray:
         """Won date, else lost date."""
-        return self.memo(("closed",), lambda: fill_missing(self.dates("won_date"), self.dates("lost_date")))
+        return self.memo(("closed",), lambda: self._fill_gaps(self.dates("won_date"), ["lost_date"], None))
 
     def reached(self, stage: str) -> np.ndarray:
         """Records that reached ``stage`` (bool)."""
