@@ -104,12 +104,13 @@ def severity_for(
 
 def detect_findings(ctx: AnalysisContext) -> list[Finding]:
     """Run every detector; findings come back in detector order (sort by severity to present)."""
-    from tools.findings_conversion import conversion_findings
+    from tools.findings_conversion import DIMENSION_PRIORITY, conversion_findings
     from tools.findings_pipeline import pipeline_findings
     from tools.findings_value import value_findings
 
     findings: list[Finding] = []
     if ctx.comparable:
+        ctx.prefetch_dimension_codes(DIMENSION_PRIORITY)
         findings += conversion_findings(ctx)
         findings += value_findings(ctx, findings)
     findings += pipeline_findings(ctx)

@@ -7,6 +7,8 @@ computed in one place and the detectors stay small.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -71,7 +73,7 @@ class AnalysisContext:
     targets: pd.DataFrame | None = None
     _cohorts: dict[str, TransitionCohorts] = field(default_factory=dict)
     deal_size_adjusted_ratio: float | None = None
-    _codes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+    _codes: dict[str, Future[tuple[np.ndarray, list[str]]]] = field(default_factory=dict)
     # measures several detectors ask for, memoised (a 1-tuple so a None result is cached too)
     _deal_size: tuple[Comparison | None] | None = None
     _cycle: tuple[tuple[Comparison, float, float, float] | None] | None = None
@@ -134,8 +136,24 @@ class AnalysisContext:
         missing values labelled ``(missing)``), without copying the column to fill its gaps.
         """
         if dimension not in self._codes:
-            self._codes[dimension] = _factorise_dimension(self.frame, dimension)
-        return self._codes[dimension]
+            done: Future[tuple[np.ndarray, list[str]]] = Future()
+            done.set_result(_factorise_dimension(self.frame, dimension))
+            self._codes[dimension] = done
+        return self._codes[dimension].result()
+
+    def prefetch_dimension_codes(self, dimensions: Iterable[str]) -> None:
+        """Start factorising ``dimensions`` on worker threads while the caller goes on.
+
+        Hashing a million strings takes tens of milliseconds per dimension and pyarrow does it
+        without holding the GIL, so the codes are ready by the time the detectors split by them.
+        """
+        todo = [d for d in dimensions if d in self.frame and d not in self._codes]
+        if not todo:
+            return
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="factorise")
+        for dim in todo:
+            self._codes[dim] = pool.submit(_factorise_dimension, self.frame, dim)
+        pool.shutdown(wait=False)  # the submitted jobs still run; dimension_codes waits for each
 
     def dimension_mask(self, dimension: str, value: str) -> np.ndarray:
         """Rows whose ``dimension`` equals ``value``."""
