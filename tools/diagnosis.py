@@ -19,7 +19,7 @@ from tools.dataset import LoadedData
 from tools.errors import DataQualityIssue, RevOpsInputError
 from tools.findings import Finding, detect_findings
 from tools.findings_context import AnalysisContext
-from tools.funnel import StageConversion, StageCount, stage_conversions, stage_counts
+from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
 from tools.metrics import (
     METRIC_NAMES,
     average_deal_size,
@@ -160,10 +160,14 @@ def headline_metrics(ctx: AnalysisContext) -> dict[str, Any]:
     return out
 
 
-def conversion_rows(ctx: AnalysisContext) -> list[ConversionRow]:
-    """Whole-data conversions with mature-cohort current and baseline rates."""
+def conversion_rows(ctx: AnalysisContext, totals: pd.Series | None = None) -> list[ConversionRow]:
+    """Whole-data conversions with mature-cohort current and baseline rates.
+
+    ``totals`` is a row of ``stage_table`` already computed for the same frame.
+    """
     rows = []
-    for overall in stage_conversions(ctx.frame):
+    totals = stage_table(ctx.frame).iloc[0] if totals is None else totals
+    for overall in conversions_from_row(totals):
         cohorts = ctx.cohorts(overall.transition)
         comp = cohorts.comparison()
         rows.append(
@@ -199,11 +203,12 @@ def diagnose(
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
     findings = detect_findings(ctx)
+    totals = stage_table(ctx.frame).iloc[0]
     return Diagnosis(
         as_of=ctx.as_of,
         periods=ctx.periods,
-        stages=stage_counts(ctx.frame),
-        conversions=conversion_rows(ctx),
+        stages=counts_from_row(totals),
+        conversions=conversion_rows(ctx, totals),
         metrics=headline_metrics(ctx),
         bottleneck=find_bottleneck(ctx, findings),
         findings=findings,

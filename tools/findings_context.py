@@ -451,14 +451,17 @@ def stratified_log_test(ctx: AnalysisContext, base: np.ndarray, cur: np.ndarray)
     logs = np.log(amount[sample])
     rows = np.flatnonzero(sample)
     best, best_r2 = None, 0.05
+    total_var = max(float(np.var(logs)), 1e-12)
     for dim in ctx.data.dimensions:
         if dim == "employee_count" or dim not in ctx.frame:
             continue
-        key = ctx.frame[dim].iloc[rows].astype("string").fillna("(missing)")
-        if key.nunique() > 12:
+        codes, uniques = pd.factorize(ctx.frame[dim].iloc[rows])
+        codes = np.where(codes < 0, len(uniques), codes)  # missing values form a group of their own
+        groups = np.bincount(codes)
+        if np.count_nonzero(groups) > 12:
             continue
-        means = pd.Series(logs, index=key.index).groupby(key).transform("mean").to_numpy()
-        r2 = 1.0 - float(np.var(logs - means)) / max(float(np.var(logs)), 1e-12)
+        means = np.bincount(codes, weights=logs) / np.maximum(groups, 1)
+        r2 = 1.0 - float(np.var(logs - means[codes])) / total_var
         if r2 > best_r2:
             best, best_r2 = dim, r2
     keys = (

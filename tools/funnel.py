@@ -117,7 +117,11 @@ def stage_counts(frame: pd.DataFrame) -> list[StageCount]:
 
     ``amount`` is ``None`` for stages before amounts are defined (see ``amount_stages``).
     """
-    row = stage_table(frame).iloc[0]
+    return counts_from_row(stage_table(frame).iloc[0])
+
+
+def counts_from_row(row: pd.Series) -> list[StageCount]:
+    """Stage counts from one row of ``stage_table``."""
     return [StageCount(s, int(row[s]), _stage_amount(row, s)) for s in STAGES]
 
 
