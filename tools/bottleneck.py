@@ -49,6 +49,7 @@ class LeverChange:
     revenue_impact: float  # revenue per period restoring the lever to baseline would add (<0: it improved)
     contribution: float | None = None  # LMDI share of the modelled revenue change
     segment: tuple[str, str] | None = None  # set when the deterioration is confined to one segment
+    adjusted_ratio: float | None = None  # deal size: current / baseline like for like (same segment mix)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +61,7 @@ class LeverChange:
             "contribution": _r(self.contribution, 2),
             "test": self.comparison.to_dict() if self.comparison else None,
             "segment": {"dimension": self.segment[0], "value": self.segment[1]} if self.segment else None,
+            "adjusted_ratio": _r(self.adjusted_ratio),
         }
 
 
@@ -96,11 +98,19 @@ def _r(value: float | None, digits: int = 4) -> float | None:
     return round(float(value), digits)
 
 
-def _material(kind: str, comp: Comparison | None, worse_when_higher: bool = False) -> bool:
+def _material(
+    kind: str, comp: Comparison | None, worse_when_higher: bool = False, relative_change: float | None = None
+) -> bool:
+    """Significant (Bonferroni over the levers) and at least ``MATERIAL_CHANGE``.
+
+    ``relative_change`` overrides the comparison's own change when the test is about another
+    estimate of it (deal size: the like-for-like ratio).
+    """
     # every lever is searched, so each one is tested at ALPHA / number of levers (Bonferroni)
-    if comp is None or comp.relative_change is None or not comp.significant(ALPHA / len(LEVERS)):
+    rel = comp.relative_change if comp is not None and relative_change is None else relative_change
+    if comp is None or rel is None or not comp.significant(ALPHA / len(LEVERS)):
         return False
-    change = comp.relative_change if worse_when_higher else -comp.relative_change
+    change = rel if worse_when_higher else -rel
     return change >= MATERIAL_CHANGE[kind]
 
 
@@ -119,8 +129,16 @@ def lever_changes(ctx: AnalysisContext) -> tuple[list[LeverChange], float | None
         comp = measures[lever]
         kind = "conversion" if lever in TRANSITIONS else lever
         ratio = _ratio(comp)
+        adjusted = ctx.deal_size_adjusted_ratio if lever == "deal_size" else None
+        if adjusted:
+            # deal size is tested like for like (within segments; see AnalysisContext.deal_size):
+            # judge and size it on that ratio, not on the plain average that swings with the mix
+            ratio = adjusted
         impact = reference * (1.0 / ratio - 1.0) if reference and ratio else 0.0
-        changes.append(LeverChange(lever, _base(comp), _cur(comp), comp, _material(kind, comp), impact))
+        significant = _material(kind, comp, relative_change=None if adjusted is None else adjusted - 1.0)
+        change = LeverChange(lever, _base(comp), _cur(comp), comp, significant, impact)
+        change.adjusted_ratio = adjusted
+        changes.append(change)
     changes.append(_cycle_change(ctx, reference))
     changes.append(_retention_change(ctx))
     _decompose(changes, reference)
@@ -275,6 +293,11 @@ def explain(change: LeverChange, lang: str = "en") -> str:
         what = f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%}{p}"
     elif change.lever == "lead_volume":
         what = f"new leads fell from {b:,.0f} to {c:,.0f} per period{p}"
+    elif change.lever == "deal_size" and change.adjusted_ratio is not None:
+        what = (
+            f"won deals got {1 - change.adjusted_ratio:.0%} smaller like for like (same segment mix; "
+            f"plain average {b:,.0f} → {c:,.0f}){p}"
+        )
     elif change.lever == "deal_size":
         what = f"average won deal size fell from {b:,.0f} to {c:,.0f}{p}"
     elif change.lever == "cycle_time":
@@ -293,6 +316,11 @@ def explain_ja(change: LeverChange) -> str:
         what = f"{where}{transition_label(change.lever, 'ja')}の転換率が{b:.1%}から{c:.1%}に低下しました"
     elif change.lever == "lead_volume":
         what = f"期間あたりの新規リード数が{b:,.0f}件から{c:,.0f}件に減少しました"
+    elif change.lever == "deal_size" and change.adjusted_ratio is not None:
+        what = (
+            f"同じセグメント構成で比べた受注金額が{1 - change.adjusted_ratio:.0%}小さくなりました"
+            f"（平均受注金額は{b:,.0f}から{c:,.0f}）"
+        )
     elif change.lever == "deal_size":
         what = f"平均受注金額が{b:,.0f}から{c:,.0f}に低下しました"
     elif change.lever == "cycle_time":
