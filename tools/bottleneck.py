@@ -50,6 +50,7 @@ class LeverChange:
     contribution: float | None = None  # LMDI share of the modelled revenue change
     segment: tuple[str, str] | None = None  # set when the deterioration is confined to one segment
     adjusted_ratio: float | None = None  # deal size: current / baseline like for like (same segment mix)
+    mix_driver: tuple[str, str] | None = None  # set when the fall is the mix moving towards this slice
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class LeverChange:
             "test": self.comparison.to_dict() if self.comparison else None,
             "segment": {"dimension": self.segment[0], "value": self.segment[1]} if self.segment else None,
             "adjusted_ratio": _r(self.adjusted_ratio),
+            "mix_driver": {"dimension": self.mix_driver[0], "value": self.mix_driver[1]} if self.mix_driver else None,
         }
 
 
@@ -216,6 +218,7 @@ def find_bottleneck(ctx: AnalysisContext, findings: list[Any] | None = None) -> 
         return Bottleneck(None, None, "Not enough history to compare a current and a baseline period.")
     changes, reference = lever_changes(ctx)
     _add_localised(ctx, changes, findings or [], reference)
+    _add_mix(changes, findings or [], reference)
     candidates = [lc for lc in changes if lc.significant and lc.revenue_impact > 0]
     if not candidates:
         return Bottleneck(
@@ -276,6 +279,34 @@ def _add_localised(
             lever.segment = f.segment
 
 
+def _add_mix(changes: list[LeverChange], findings: list[Any], reference: float | None) -> None:
+    """Let a mix-driven fall (``mix_shift`` / ``lead_quality_decline``) count for its transition.
+
+    The overall rate of a young window is noisy; the mix effect's own test (today's composition at
+    the baseline per-value rates) is not. Held to the same bar as a localised drop: significant
+    after Bonferroni over every lever plus every dimension's mix test of every transition, at the
+    family-wise ``ALPHA``; sized by restoring the rate the old mix would give.
+    """
+    if not reference:
+        return
+    by_lever = {lc.lever: lc for lc in changes}
+    for f in findings:
+        if f.code not in ("mix_shift", "lead_quality_decline") or f.transition not in by_lever:
+            continue
+        lever = by_lever[f.transition]
+        test = f.evidence.get("mix_test") or {}
+        p0, at_mix, p_value = test.get("baseline"), test.get("current"), test.get("p_value")
+        if lever.significant or f.severity == "low" or not p0 or not at_mix or p_value is None:
+            continue
+        family = len(LEVERS) + int(f.evidence.get("mix_tests", 1)) * len(TRANSITIONS)
+        if p_value * family >= ALPHA or at_mix / p0 - 1.0 > -MATERIAL_CHANGE["conversion"]:
+            continue
+        lever.significant = True
+        lever.revenue_impact = reference * (p0 / at_mix - 1.0)
+        lever.baseline, lever.current = p0, at_mix
+        lever.mix_driver = f.segment
+
+
 def explain(change: LeverChange, lang: str = "en") -> str:
     """A plain-language sentence for the chosen lever (``lang``: en or ja)."""
     if lang == "ja":
@@ -284,7 +315,12 @@ def explain(change: LeverChange, lang: str = "en") -> str:
     impact = f"{change.revenue_impact:,.0f}"
     comp = change.comparison
     p = f" (p={comp.p_value:.3g}, n={comp.n_baseline}→{comp.n_current})" if comp else ""
-    if change.lever in TRANSITIONS and change.segment is not None:
+    if change.lever in TRANSITIONS and change.mix_driver is not None:
+        what = (
+            f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%} at today's mix because "
+            f"the mix moved towards {segment_label(*change.mix_driver)}, which converts worse"
+        )
+    elif change.lever in TRANSITIONS and change.segment is not None:
         what = (
             f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%} in "
             f"{segment_label(*change.segment)}"
@@ -311,7 +347,12 @@ def explain_ja(change: LeverChange) -> str:
     """The bottleneck sentence in Japanese."""
     b, c = change.baseline, change.current
     impact = f"{change.revenue_impact:,.0f}"
-    if change.lever in TRANSITIONS:
+    if change.lever in TRANSITIONS and change.mix_driver is not None:
+        what = (
+            f"転換率の低い{segment_label(*change.mix_driver, lang='ja')}の構成比が増えたため、"
+            f"{transition_label(change.lever, 'ja')}の転換率が（現在の構成比で）{b:.1%}から{c:.1%}に低下しました"
+        )
+    elif change.lever in TRANSITIONS:
         where = f"{segment_label(*change.segment, lang='ja')}で" if change.segment is not None else ""
         what = f"{where}{transition_label(change.lever, 'ja')}の転換率が{b:.1%}から{c:.1%}に低下しました"
     elif change.lever == "lead_volume":
