@@ -16,7 +16,7 @@ from tools.scenarios import generate_scenario
 from tools.stats import compare_mix
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _diagnosis(cause: str, seed: int) -> Diagnosis:
     sc = generate_scenario(cause, seed)  # type: ignore[arg-type]
     return diagnose(sc.to_loaded_data(), sc.targets, as_of=sc.as_of)
@@ -108,3 +108,24 @@ def test_healthy_funnel_has_no_material_mix_effect() -> None:
     assert not [f for f in result.findings if f.code in ("mix_shift", "lead_quality_decline")]
     assert all(lc.mix_driver is None for lc in result.bottleneck.levers)
 
+
+
+def test_medium_and_high_are_family_wise_over_the_primary_tests() -> None:
+    from tools.findings import MEDIUM_ALPHA, PRIMARY_TESTS, severity_for
+    from tools.stats import Comparison
+
+    def comp(p: float) -> Comparison:
+        return Comparison(0.30, 0.20, 500, 500, p, "two-proportion z")
+
+    # one comparison at p=0.005 was "medium" on its own; among PRIMARY_TESTS it is only "low"
+    assert severity_for(comp(0.005), 0.33, 0.10) == "low"
+    assert severity_for(comp(0.5 * MEDIUM_ALPHA / PRIMARY_TESTS), 0.33, 0.10) == "medium"
+    # a search of 10 cells inside one comparison is corrected on top
+    assert severity_for(comp(0.5 * MEDIUM_ALPHA / PRIMARY_TESTS), 0.33, 0.10, tests=10) == "low"
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_healthy_funnel_has_no_medium_finding_and_no_lever(seed: int) -> None:
+    result = _diagnosis("healthy", seed)
+    assert result.bottleneck.lever is None
+    assert not [f.code for f in result.findings if f.severity in ("high", "medium")]

@@ -22,7 +22,7 @@ from typing import Any
 from tools.findings_context import AnalysisContext
 from tools.labels import segment_label, transition_label
 from tools.schema import LEVERS, TRANSITIONS
-from tools.stats import ALPHA, Comparison
+from tools.stats import ALPHA, MIN_N, Comparison
 
 #: Smallest relative deterioration worth calling a bottleneck, per lever kind.
 MATERIAL_CHANGE = {
@@ -247,7 +247,11 @@ def _add_localised(
       at the family-wise ``ALPHA``, so a healthy funnel names a false lever at most ``ALPHA`` of
       the time however many segments it has;
     * material in revenue terms: restoring the segment is worth at least ``MATERIAL_REVENUE`` of
-      the modelled revenue per period (a noise-sized dip in a small source is not a bottleneck).
+      the modelled revenue per period (a noise-sized dip in a small source is not a bottleneck);
+    * at least ``MIN_N`` observations in each window (never a handful of deals).
+
+    The finding's own severity is not the bar: "medium" is family-wise over every detector of
+    the diagnosis (``tools.findings.PRIMARY_TESTS``), a different family from this search.
     """
     if not reference:
         return
@@ -257,12 +261,11 @@ def _add_localised(
             f.code != "conversion_drop"
             or f.segment is None
             or f.transition not in by_lever
-            or f.severity == "low"
         ):
             continue
         seg = f.evidence.get("segment", {})
         p0, p1, p_value = seg.get("baseline"), seg.get("current"), seg.get("p_value")
-        if not p0 or not p1 or p_value is None:
+        if not p0 or not p1 or p_value is None or min(seg.get("n_baseline", 0), seg.get("n_current", 0)) < MIN_N:
             continue
         family = len(LEVERS) + int(f.evidence.get("bonferroni_tests", 1)) * len(TRANSITIONS)
         if p_value * family >= ALPHA:
@@ -296,7 +299,9 @@ def _add_mix(changes: list[LeverChange], findings: list[Any], reference: float |
         lever = by_lever[f.transition]
         test = f.evidence.get("mix_test") or {}
         p0, at_mix, p_value = test.get("baseline"), test.get("current"), test.get("p_value")
-        if lever.significant or f.severity == "low" or not p0 or not at_mix or p_value is None:
+        if lever.significant or not p0 or not at_mix or p_value is None:
+            continue
+        if min(test.get("n_baseline", 0), test.get("n_current", 0)) < MIN_N:
             continue
         family = len(LEVERS) + int(f.evidence.get("mix_tests", 1)) * len(TRANSITIONS)
         if p_value * family >= ALPHA or at_mix / p0 - 1.0 > -MATERIAL_CHANGE["conversion"]:
