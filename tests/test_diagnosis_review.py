@@ -100,9 +100,9 @@ def test_japanese_report_explains_the_bottleneck() -> None:
     assert "リードソース「Giveaway Campaign」" in ja
 
 
-def _localised(p_value: float, tests: int, p0: float = 0.30, p1: float = 0.20) -> Finding:
+def _localised(p_value: float, tests: int, p0: float = 0.30, p1: float = 0.20, n: int = 500) -> Finding:
     evidence = {
-        "segment": {"baseline": p0, "current": p1, "p_value": p_value},
+        "segment": {"baseline": p0, "current": p1, "p_value": p_value, "n_baseline": n, "n_current": n},
         "bonferroni_tests": tests,
     }
     return Finding(
@@ -132,3 +132,8 @@ def test_localised_drop_needs_family_wise_significance() -> None:
 def test_localised_drop_needs_material_revenue() -> None:
     tiny_share = 0.5 * MATERIAL_REVENUE  # restore value = share x 50% < MATERIAL_REVENUE of revenue
     assert not _pick(_localised(1e-9, 11), share=tiny_share).significant
+
+
+def test_localised_drop_needs_enough_deals() -> None:
+    assert _pick(_localised(1e-9, 11), share=0.5).significant
+    assert not _pick(_localised(1e-9, 11, n=20), share=0.5).significant

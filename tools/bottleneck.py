@@ -22,7 +22,7 @@ from typing import Any
 from tools.findings_context import AnalysisContext
 from tools.labels import segment_label, transition_label
 from tools.schema import LEVERS, TRANSITIONS
-from tools.stats import ALPHA, Comparison
+from tools.stats import ALPHA, MIN_N, Comparison
 
 #: Smallest relative deterioration worth calling a bottleneck, per lever kind.
 MATERIAL_CHANGE = {
@@ -49,6 +49,8 @@ class LeverChange:
     revenue_impact: float  # revenue per period restoring the lever to baseline would add (<0: it improved)
     contribution: float | None = None  # LMDI share of the modelled revenue change
     segment: tuple[str, str] | None = None  # set when the deterioration is confined to one segment
+    adjusted_ratio: float | None = None  # deal size: current / baseline like for like (same segment mix)
+    mix_driver: tuple[str, str] | None = None  # set when the fall is the mix moving towards this slice
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,8 @@ class LeverChange:
             "contribution": _r(self.contribution, 2),
             "test": self.comparison.to_dict() if self.comparison else None,
             "segment": {"dimension": self.segment[0], "value": self.segment[1]} if self.segment else None,
+            "adjusted_ratio": _r(self.adjusted_ratio),
+            "mix_driver": {"dimension": self.mix_driver[0], "value": self.mix_driver[1]} if self.mix_driver else None,
         }
 
 
@@ -96,11 +100,19 @@ def _r(value: float | None, digits: int = 4) -> float | None:
     return round(float(value), digits)
 
 
-def _material(kind: str, comp: Comparison | None, worse_when_higher: bool = False) -> bool:
+def _material(
+    kind: str, comp: Comparison | None, worse_when_higher: bool = False, relative_change: float | None = None
+) -> bool:
+    """Significant (Bonferroni over the levers) and at least ``MATERIAL_CHANGE``.
+
+    ``relative_change`` overrides the comparison's own change when the test is about another
+    estimate of it (deal size: the like-for-like ratio).
+    """
     # every lever is searched, so each one is tested at ALPHA / number of levers (Bonferroni)
-    if comp is None or comp.relative_change is None or not comp.significant(ALPHA / len(LEVERS)):
+    rel = comp.relative_change if comp is not None and relative_change is None else relative_change
+    if comp is None or rel is None or not comp.significant(ALPHA / len(LEVERS)):
         return False
-    change = comp.relative_change if worse_when_higher else -comp.relative_change
+    change = rel if worse_when_higher else -rel
     return change >= MATERIAL_CHANGE[kind]
 
 
@@ -119,8 +131,16 @@ def lever_changes(ctx: AnalysisContext) -> tuple[list[LeverChange], float | None
         comp = measures[lever]
         kind = "conversion" if lever in TRANSITIONS else lever
         ratio = _ratio(comp)
+        adjusted = ctx.deal_size_adjusted_ratio if lever == "deal_size" else None
+        if adjusted:
+            # deal size is tested like for like (within segments; see AnalysisContext.deal_size):
+            # judge and size it on that ratio, not on the plain average that swings with the mix
+            ratio = adjusted
         impact = reference * (1.0 / ratio - 1.0) if reference and ratio else 0.0
-        changes.append(LeverChange(lever, _base(comp), _cur(comp), comp, _material(kind, comp), impact))
+        significant = _material(kind, comp, relative_change=None if adjusted is None else adjusted - 1.0)
+        change = LeverChange(lever, _base(comp), _cur(comp), comp, significant, impact)
+        change.adjusted_ratio = adjusted
+        changes.append(change)
     changes.append(_cycle_change(ctx, reference))
     changes.append(_retention_change(ctx))
     _decompose(changes, reference)
@@ -198,6 +218,7 @@ def find_bottleneck(ctx: AnalysisContext, findings: list[Any] | None = None) -> 
         return Bottleneck(None, None, "Not enough history to compare a current and a baseline period.")
     changes, reference = lever_changes(ctx)
     _add_localised(ctx, changes, findings or [], reference)
+    _add_mix(changes, findings or [], reference)
     candidates = [lc for lc in changes if lc.significant and lc.revenue_impact > 0]
     if not candidates:
         return Bottleneck(
@@ -226,7 +247,11 @@ def _add_localised(
       at the family-wise ``ALPHA``, so a healthy funnel names a false lever at most ``ALPHA`` of
       the time however many segments it has;
     * material in revenue terms: restoring the segment is worth at least ``MATERIAL_REVENUE`` of
-      the modelled revenue per period (a noise-sized dip in a small source is not a bottleneck).
+      the modelled revenue per period (a noise-sized dip in a small source is not a bottleneck);
+    * at least ``MIN_N`` observations in each window (never a handful of deals).
+
+    The finding's own severity is not the bar: "medium" is family-wise over every detector of
+    the diagnosis (``tools.findings.PRIMARY_TESTS``), a different family from this search.
     """
     if not reference:
         return
@@ -236,12 +261,11 @@ def _add_localised(
             f.code != "conversion_drop"
             or f.segment is None
             or f.transition not in by_lever
-            or f.severity == "low"
         ):
             continue
         seg = f.evidence.get("segment", {})
         p0, p1, p_value = seg.get("baseline"), seg.get("current"), seg.get("p_value")
-        if not p0 or not p1 or p_value is None:
+        if not p0 or not p1 or p_value is None or min(seg.get("n_baseline", 0), seg.get("n_current", 0)) < MIN_N:
             continue
         family = len(LEVERS) + int(f.evidence.get("bonferroni_tests", 1)) * len(TRANSITIONS)
         if p_value * family >= ALPHA:
@@ -258,6 +282,36 @@ def _add_localised(
             lever.segment = f.segment
 
 
+def _add_mix(changes: list[LeverChange], findings: list[Any], reference: float | None) -> None:
+    """Let a mix-driven fall (``mix_shift`` / ``lead_quality_decline``) count for its transition.
+
+    The overall rate of a young window is noisy; the mix effect's own test (today's composition at
+    the baseline per-value rates) is not. Held to the same bar as a localised drop: significant
+    after Bonferroni over every lever plus every dimension's mix test of every transition, at the
+    family-wise ``ALPHA``; sized by restoring the rate the old mix would give.
+    """
+    if not reference:
+        return
+    by_lever = {lc.lever: lc for lc in changes}
+    for f in findings:
+        if f.code not in ("mix_shift", "lead_quality_decline") or f.transition not in by_lever:
+            continue
+        lever = by_lever[f.transition]
+        test = f.evidence.get("mix_test") or {}
+        p0, at_mix, p_value = test.get("baseline"), test.get("current"), test.get("p_value")
+        if lever.significant or not p0 or not at_mix or p_value is None:
+            continue
+        if min(test.get("n_baseline", 0), test.get("n_current", 0)) < MIN_N:
+            continue
+        family = len(LEVERS) + int(f.evidence.get("mix_tests", 1)) * len(TRANSITIONS)
+        if p_value * family >= ALPHA or at_mix / p0 - 1.0 > -MATERIAL_CHANGE["conversion"]:
+            continue
+        lever.significant = True
+        lever.revenue_impact = reference * (p0 / at_mix - 1.0)
+        lever.baseline, lever.current = p0, at_mix
+        lever.mix_driver = f.segment
+
+
 def explain(change: LeverChange, lang: str = "en") -> str:
     """A plain-language sentence for the chosen lever (``lang``: en or ja)."""
     if lang == "ja":
@@ -266,7 +320,12 @@ def explain(change: LeverChange, lang: str = "en") -> str:
     impact = f"{change.revenue_impact:,.0f}"
     comp = change.comparison
     p = f" (p={comp.p_value:.3g}, n={comp.n_baseline}→{comp.n_current})" if comp else ""
-    if change.lever in TRANSITIONS and change.segment is not None:
+    if change.lever in TRANSITIONS and change.mix_driver is not None:
+        what = (
+            f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%} at today's mix because "
+            f"the mix moved towards {segment_label(*change.mix_driver)}, which converts worse"
+        )
+    elif change.lever in TRANSITIONS and change.segment is not None:
         what = (
             f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%} in "
             f"{segment_label(*change.segment)}"
@@ -275,6 +334,11 @@ def explain(change: LeverChange, lang: str = "en") -> str:
         what = f"{transition_label(change.lever)} conversion fell from {b:.1%} to {c:.1%}{p}"
     elif change.lever == "lead_volume":
         what = f"new leads fell from {b:,.0f} to {c:,.0f} per period{p}"
+    elif change.lever == "deal_size" and change.adjusted_ratio is not None:
+        what = (
+            f"won deals got {1 - change.adjusted_ratio:.0%} smaller like for like (same segment mix; "
+            f"plain average {b:,.0f} → {c:,.0f}){p}"
+        )
     elif change.lever == "deal_size":
         what = f"average won deal size fell from {b:,.0f} to {c:,.0f}{p}"
     elif change.lever == "cycle_time":
@@ -288,11 +352,21 @@ def explain_ja(change: LeverChange) -> str:
     """The bottleneck sentence in Japanese."""
     b, c = change.baseline, change.current
     impact = f"{change.revenue_impact:,.0f}"
-    if change.lever in TRANSITIONS:
+    if change.lever in TRANSITIONS and change.mix_driver is not None:
+        what = (
+            f"転換率の低い{segment_label(*change.mix_driver, lang='ja')}の構成比が増えたため、"
+            f"{transition_label(change.lever, 'ja')}の転換率が（現在の構成比で）{b:.1%}から{c:.1%}に低下しました"
+        )
+    elif change.lever in TRANSITIONS:
         where = f"{segment_label(*change.segment, lang='ja')}で" if change.segment is not None else ""
         what = f"{where}{transition_label(change.lever, 'ja')}の転換率が{b:.1%}から{c:.1%}に低下しました"
     elif change.lever == "lead_volume":
         what = f"期間あたりの新規リード数が{b:,.0f}件から{c:,.0f}件に減少しました"
+    elif change.lever == "deal_size" and change.adjusted_ratio is not None:
+        what = (
+            f"同じセグメント構成で比べた受注金額が{1 - change.adjusted_ratio:.0%}小さくなりました"
+            f"（平均受注金額は{b:,.0f}から{c:,.0f}）"
+        )
     elif change.lever == "deal_size":
         what = f"平均受注金額が{b:,.0f}から{c:,.0f}に低下しました"
     elif change.lever == "cycle_time":

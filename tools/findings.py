@@ -16,9 +16,14 @@ from tools.findings_context import AnalysisContext
 from tools.schema import FINDING_CODES, FINDING_OWNERS, FINDING_TOPICS, SEVERITIES, TRANSITIONS
 from tools.stats import MIN_N, Comparison
 
+#: The primary comparisons every diagnosis makes, current vs baseline: one per transition, then
+#: follow-up SLA, lead volume, deal size, cycle time and churn. "medium" and "high" are
+#: family-wise over them (Bonferroni), so a healthy funnel shows a medium finding at most
+#: ~MEDIUM_ALPHA of the time rather than ~PRIMARY_TESTS times that; "low" stays per comparison.
+PRIMARY_TESTS = len(TRANSITIONS) + 5
 #: A "high" finding needs at least this many observations in each window ...
 HIGH_MIN_N = 50
-#: ... a p-value below this (after any multiple-comparison correction) ...
+#: ... a p-value below this (after the multiple-comparison corrections) ...
 HIGH_ALPHA = 0.001
 #: ... and an effect at least this many times the materiality threshold.
 HIGH_EFFECT_MULTIPLE = 1.5
@@ -87,15 +92,18 @@ def severity_for(
     """Severity of a change of size ``effect`` (positive = worse) tested by ``comp``.
 
     ``None`` when the change is not material or not significant at ``LOW_ALPHA``. ``tests`` is
-    the number of comparisons searched (Bonferroni). Small samples are at most "low".
+    the number of comparisons searched within this one (Bonferroni); "medium" and "high" are
+    also corrected for the ``PRIMARY_TESTS`` of the whole diagnosis. Small samples are at most
+    "low".
     """
     if effect < material or comp.baseline is None or comp.current is None:
         return None
     p = min(1.0, comp.p_value * tests)
+    family = min(1.0, p * PRIMARY_TESTS)
     n = min(comp.n_baseline, comp.n_current)
-    if p < HIGH_ALPHA and n >= HIGH_MIN_N and effect >= HIGH_EFFECT_MULTIPLE * material:
+    if family < HIGH_ALPHA and n >= HIGH_MIN_N and effect >= HIGH_EFFECT_MULTIPLE * material:
         return "high"
-    if p < MEDIUM_ALPHA and n >= MIN_N:
+    if family < MEDIUM_ALPHA and n >= MIN_N:
         return "medium"
     if p < LOW_ALPHA and n >= 10:
         return "low"

@@ -5,9 +5,10 @@ For each transition the current and baseline cohort rates are split by every dim
 
 * the *mix effect* is how far the overall rate moved because the share of each dimension value
   moved (baseline per-value rates at today's mix); the *rate effect* is the rest. When the mix
-  explains most of a drop and no value's own rate fell, the finding is ``mix_shift`` (or
-  ``lead_quality_decline`` when the growing slice brought the lead growth) and no per-segment
-  drop is blamed (Simpson's paradox);
+  effect is a significant, material fall on its own test (``tools.stats.compare_mix``), explains
+  most of the drop and no value's own rate fell (at medium severity), the finding is
+  ``mix_shift`` (or ``lead_quality_decline`` when the growing slice brought the lead growth) and
+  no per-segment drop is blamed (Simpson's paradox);
 * a value whose own rate fell significantly (Bonferroni over every cell searched) while the rest
   of its dimension did not is a localised ``conversion_drop``.
 """
@@ -22,8 +23,8 @@ import pandas as pd
 from tools.findings import Finding, severity_for
 from tools.findings_context import AnalysisContext
 from tools.labels import dimension_label, segment_label, transition_label
-from tools.schema import TRANSITIONS
-from tools.stats import Comparison, compare_proportions
+from tools.schema import SEVERITIES, TRANSITIONS
+from tools.stats import Comparison, compare_mix, compare_proportions
 
 MATERIAL_DROP = 0.10
 #: Mix must explain at least this share of the overall change to call it a mix shift.
@@ -63,6 +64,7 @@ class MixSplit:
     driver_share: tuple[float, float]
     driver_rate: float
     others_rate: float
+    test: Comparison  # the mix effect's own test (``tools.stats.compare_mix``)
 
 
 def dimensions(ctx: AnalysisContext) -> list[str]:
@@ -106,6 +108,7 @@ def mix_split(table: pd.DataFrame, dimension: str) -> MixSplit | None:
         driver_share=(float(w0[d]), float(w1[d])),
         driver_rate=float(p0_v[d]),
         others_rate=others,
+        test=compare_mix(table["x0"], table["n0"], table["x1"], table["n1"]),
     )
 
 
@@ -165,19 +168,28 @@ def transition_findings(
     evidence = {"overall": overall.to_dict(), **cohorts.evidence()}
 
     overall_severity = severity_for(overall, _drop(overall), MATERIAL_DROP)
-    if overall_severity is not None:
-        change = (overall.current or 0.0) - (overall.baseline or 0.0)
-        mixes = [s for s in splits if change < 0 and s.mix_effect / change >= MIX_SHARE]
-        if mixes:
-            split = min(mixes, key=lambda s: s.mix_effect)
-            own_drops = [
-                c
-                for c in all_cells
-                if c.dimension == split.dimension
-                and severity_for(c.comparison, _drop(c.comparison), MATERIAL_DROP, tests=tests)
-            ]
-            if not own_drops:
-                return [_mix_finding(ctx, transition, overall_severity, split, evidence, lead_growth)]
+    change = (overall.current or 0.0) - (overall.baseline or 0.0)
+    # A mix shift is judged on its own test: the rate expected at today's mix (baseline per-value
+    # rates) rests on composition counts, so it is far more precise than the current window's
+    # overall rate, whose noise can hide or fake a mix-driven fall. Bonferroni over the dimensions.
+    mixes = []
+    for s in splits:
+        mix_severity = severity_for(s.test, _drop(s.test), MATERIAL_DROP, tests=len(splits))
+        if mix_severity is not None and change < 0 and s.mix_effect / change >= MIX_SHARE:
+            mixes.append((s, _stronger(mix_severity, overall_severity)))
+    if mixes:
+        split, mix_severity = min(mixes, key=lambda m: m[0].mix_effect)
+        # a value's own rate fell if that drop would be a finding of its own (medium or more):
+        # a "low" cell (p < 0.05 after Bonferroni) is a hint, not enough to overturn the mix test
+        own_drops = [
+            c
+            for c in all_cells
+            if c.dimension == split.dimension
+            and severity_for(c.comparison, _drop(c.comparison), MATERIAL_DROP, tests=tests) not in (None, "low")
+        ]
+        if not own_drops:
+            evidence.update({"mix_test": split.test.to_dict(), "mix_tests": len(splits)})
+            return [_mix_finding(ctx, transition, mix_severity, split, evidence, lead_growth)]
 
     localised = []
     for c in all_cells:
@@ -220,6 +232,11 @@ def transition_findings(
             )
         ]
     return []
+
+
+def _stronger(a: str, b: str | None) -> str:
+    """The more severe of two severities."""
+    return a if b is None or SEVERITIES.index(a) <= SEVERITIES.index(b) else b
 
 
 def _mix_finding(

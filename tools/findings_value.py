@@ -78,7 +78,10 @@ def deal_size_finding(ctx: AnalysisContext) -> list[Finding]:
     if comp is None:
         return []
     adjusted = ctx.deal_size_adjusted_ratio
-    effect = -_rel(comp) if adjusted is None else min(-_rel(comp), 1.0 - adjusted)
+    # the effect is the estimate the test is about: the like-for-like (within-stratum) ratio. The
+    # plain average of a window's few dozen won deals swings by +-30% with which segments happened
+    # to close, so it neither vetoes nor makes a deal-size finding.
+    effect = -_rel(comp) if adjusted is None else 1.0 - adjusted
     severity = severity_for(comp, effect, MATERIAL["deal_size"])
     if severity is None:
         return []
@@ -86,8 +89,9 @@ def deal_size_finding(ctx: AnalysisContext) -> list[Finding]:
         Finding(
             "deal_size_drop",
             severity,
-            f"Average won deal fell from {comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}) "
-            f"between {_labels(ctx)}; within-segment sizes changed by {((adjusted or 1.0) - 1):+.0%}.",
+            f"Won deals got smaller: {-effect:+.0%} like for like (same segment mix) between {_labels(ctx)} "
+            f"(n={comp.n_baseline}→{comp.n_current}, p={comp.p_value:.2g}); the plain average moved from "
+            f"{comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}).",
             {"deal_size": comp.to_dict(), "adjusted_ratio": adjusted},
             transition="opportunity_to_won",
         )

@@ -150,7 +150,12 @@ def ja_summary(finding: dict[str, Any]) -> str:
         return f"新規リード数が{_money(leads.get('baseline'))}件から{_money(leads.get('current'))}件に減少しました{where}。"
     if code == "deal_size_drop":
         d = ev.get("deal_size", {})
-        return f"平均受注金額が{_money(d.get('baseline'))}から{_money(d.get('current'))}に低下しました。"
+        ratio = ev.get("adjusted_ratio")
+        like = f"同じセグメント構成で比べると{(ratio - 1) * 100:+.0f}%です（" if isinstance(ratio, float) else "（"
+        return (
+            f"受注金額が小さくなっています。{like}平均受注金額は{_money(d.get('baseline'))}から"
+            f"{_money(d.get('current'))}）。"
+        )
     if code == "cycle_time_increase":
         return (
             f"商談のクローズまでの期間の中央値が約{_money(ev.get('median_days_baseline'))}日から"

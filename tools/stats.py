@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 #: Below this many observations in either window a comparison is reported but never "high".
 MIN_N = 30
 #: Two-sided significance level for a single comparison.
@@ -116,6 +118,41 @@ def compare_proportions(x_base: int, n_base: int, x_cur: int, n_cur: int) -> Com
         ci_baseline=wilson_interval(int(x_base), int(n_base)),
         ci_current=wilson_interval(int(x_cur), int(n_cur)),
     )
+
+
+def compare_mix(
+    x_base: np.ndarray, n_base: np.ndarray, x_cur: np.ndarray, n_cur: np.ndarray
+) -> Comparison:
+    """Shift-share mix effect of a rate split by one dimension, with a z-test.
+
+    Arrays hold per-value successes and trials, baseline and current. The mix effect is how far
+    the overall rate moves when today's composition is weighted with the baseline per-value
+    rates, ``sum((w1 - w0) * p0_v)``; ``current`` is that rate at today's mix and ``baseline`` the
+    overall baseline rate. Its variance (delta method) adds the multinomial sampling of both
+    compositions and the binomial sampling of the per-value baseline rates. It rests on
+    composition counts, not on the current window's outcomes, so it is far more precise than
+    the overall rate change. A value new in the current window has no baseline rate: its current
+    rate stands in (its arrival is pure mix).
+    """
+    x0, n0 = np.asarray(x_base, dtype="float64"), np.asarray(n_base, dtype="float64")
+    x1, n1 = np.asarray(x_cur, dtype="float64"), np.asarray(n_cur, dtype="float64")
+    total0, total1 = float(n0.sum()), float(n1.sum())
+    if total0 <= 0 or total1 <= 0:
+        return Comparison(None, None, int(total0), int(total1), 1.0, "shift-share mix z")
+    w0, w1 = n0 / total0, n1 / total1
+    has_base = n0 > 0
+    trials = np.where(has_base, n0, n1)
+    rate = np.where(trials > 0, np.where(has_base, x0, x1) / np.maximum(trials, 1.0), 0.0)
+    p0 = float(x0.sum()) / total0
+    at_mix = float((w1 * rate).sum())
+    var = (
+        (float((w1 * rate**2).sum()) - at_mix**2) / total1
+        + (float((w0 * rate**2).sum()) - float((w0 * rate).sum()) ** 2) / total0
+        + float(((w1 - w0) ** 2 * rate * (1.0 - rate) / np.maximum(trials, 1.0)).sum())
+    )
+    effect = at_mix - p0
+    p_value = two_sided_p(effect / math.sqrt(var)) if var > 0 else (1.0 if effect == 0 else 0.0)
+    return Comparison(p0, at_mix, int(total0), int(total1), p_value, "shift-share mix z")
 
 
 def compare_means(
