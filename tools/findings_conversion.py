@@ -108,7 +108,7 @@ def mix_split(table: pd.DataFrame, dimension: str) -> MixSplit | None:
         driver_share=(float(w0[d]), float(w1[d])),
         driver_rate=float(p0_v[d]),
         others_rate=others,
-        test=compare_mix(table["x0"], table["n0"], table["x1"], table["n1"]),
+        test=compare_mix(x0_v, n0_v, x1_v, n1_v),
     )
 
 
