@@ -198,13 +198,19 @@ YES_NO_VALUES: dict[str, str] = {
 
 
 def map_values(array: pa.ChunkedArray | pa.Array, convert: Callable[[str], str | None]) -> pa.Array:
-    """Apply ``convert`` to each *distinct* value only (vectorised for large columns)."""
+    """Apply ``convert`` to each *distinct* value only (vectorised for large columns).
+
+    When ``convert`` leaves every distinct value as it is (an export already in canonical
+    spelling), the column itself is returned instead of a copy rebuilt row by row.
+    """
     encoded = pc.dictionary_encode(array)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
     dictionary = encoded.dictionary.to_pylist()
-    mapped = pa.array([convert(v) for v in dictionary], pa.string())
-    return pc.take(mapped, encoded.indices)
+    converted = [convert(v) for v in dictionary]
+    if converted == dictionary and isinstance(array, pa.Array) and pa.types.is_string(array.type):
+        return array
+    return pc.take(pa.array(converted, pa.string()), encoded.indices)
 
 
 def phase_of(value: str) -> str | None:

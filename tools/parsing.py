@@ -47,15 +47,46 @@ def _as_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return column
 
 
+def _offsets_and_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's value offsets and data bytes as numpy views (no copy)."""
+    _, offsets, data = text.buffers()
+    width = 8 if pa.types.is_large_string(text.type) else 4
+    offsets_view = np.frombuffer(offsets, np.int64 if width == 8 else np.int32, len(text) + 1, text.offset * width)
+    return offsets_view, np.frombuffer(data, np.uint8) if data is not None else np.empty(0, np.uint8)
+
+
+def _all_ascii(text: pa.Array) -> bool:
+    """No byte >= 0x80 in the values (null slots included, so False is only ever conservative)."""
+    if not len(text):
+        return True
+    offsets, data = _offsets_and_bytes(text)
+    return int(data[offsets[0]:offsets[-1]].max(initial=0)) < 0x80
+
+
+def _already_clean(text: pa.Array) -> bool:
+    """ASCII values none of which starts or ends with whitespace: trimming and NFKC would change nothing.
+
+    A vectorised look at each value's first and last byte; any byte <= 0x20 (a superset of what
+    ``utf8_trim_whitespace`` strips from ASCII text) sends the column through the full cleaning.
+    """
+    if not _all_ascii(text):
+        return False
+    offsets, data = _offsets_and_bytes(text)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    return not ((data[starts[filled]] <= 0x20).any() or (data[ends[filled] - 1] <= 0x20).any())
+
+
 def clean_text(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Strings trimmed, NFKC-normalised when not ASCII (full-width digits), empty -> null."""
     text = _as_array(column)
     if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
         text = pc.cast(text, pa.string())
-    text = pc.utf8_trim_whitespace(text)
-    if len(text) and not pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
-        text = pc.utf8_normalize(text, form="NFKC")
+    if not _already_clean(text):
         text = pc.utf8_trim_whitespace(text)
+        if not _all_ascii(text):
+            text = pc.utf8_normalize(text, form="NFKC")
+            text = pc.utf8_trim_whitespace(text)
     blank = pc.equal(text, "")
     if pc.any(blank).as_py():  # if_else over strings is slow: only when there is something to blank
         text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
@@ -94,7 +125,7 @@ def parse_dates(column: pa.ChunkedArray | pa.Array) -> Parsed:
 
 def _date_text(text: pa.Array) -> pa.Array:
     """Japanese date marks (2024年1月5日 10時30分) to separators."""
-    if not pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
+    if not _all_ascii(text):
         for mark, repl in (("年", "/"), ("月", "/"), ("日", " "), ("時", ":"), ("分", "")):
             text = pc.replace_substring(text, mark, repl)
         text = pc.utf8_trim_whitespace(text)
