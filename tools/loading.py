@@ -32,7 +32,7 @@ from tools.dialects import (
 )
 from tools.errors import MappingError, RevOpsInputError
 from tools.joining import combine
-from tools.parsing import clean_text, parse_dates, parse_numbers
+from tools.parsing import clean_text, datetime64_ns, parse_dates, parse_numbers
 from tools.reading import Sniffed, read_table, sniff
 from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN
 from tools.validation import (
@@ -181,7 +181,7 @@ def _parse_column(data: dict[str, object], key: str, header: str, column: pa.Chu
                   problems: Problems) -> bool:
     if key in _DATE_KEYS:
         parsed = parse_dates(column)
-        data[key] = parsed.values.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        data[key] = datetime64_ns(parsed.values)
         if key == CREATED_COLUMN and parsed.failed:
             text = clean_text(column)
             data[_UNREADABLE_CREATED] = pc.is_valid(text).to_numpy(zero_copy_only=False) & pd.isna(data[key])
@@ -189,7 +189,7 @@ def _parse_column(data: dict[str, object], key: str, header: str, column: pa.Chu
     if key in _NUMBER_KEYS:
         parsed = parse_numbers(column)
         values = parsed.values.to_numpy(zero_copy_only=False)
-        negative = np.nan_to_num(values, nan=0.0) < 0
+        negative = values < 0  # NaN (empty) compares False
         negatives = int(negative.sum())
         examples = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in values[negative][:3]]
         data[key] = np.where(negative, np.nan, values)

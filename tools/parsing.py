@@ -123,6 +123,16 @@ def parse_dates(column: pa.ChunkedArray | pa.Array) -> Parsed:
     return Parsed(values, failed, examples, non_empty, note)
 
 
+def datetime64_ns(values: pa.Array) -> np.ndarray:
+    """``timestamp[s]`` -> numpy ``datetime64[ns]``, NaT where null.
+
+    Integer arithmetic, twice as fast as ``to_numpy().astype``; like numpy's unit cast it does not
+    check for overflow (dates after 2262 wrap around).
+    """
+    nanos = pc.multiply(values.view(pa.int64()), 1_000_000_000)
+    return pc.fill_null(nanos, np.iinfo(np.int64).min).to_numpy().view("datetime64[ns]")
+
+
 def _date_text(text: pa.Array) -> pa.Array:
     """Japanese date marks (2024年1月5日 10時30分) to separators."""
     if not _all_ascii(text):
