@@ -215,15 +215,15 @@ def _is_unique(ids: pd.Series) -> bool:
     return bool(pd.Index(ids).is_unique)
 
 
-def _calendar_days(dates: pd.Series) -> np.ndarray:
-    """Whole days since 1970 (floored, as ``datetime64[D]``); NaN where there is no date.
+def _calendar_days(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Whole days since 1970 (floored, as ``datetime64[D]`` would be) and which rows have a date.
 
-    NaN compares False with everything, as NaT does, and float comparisons are cheaper.
+    NaT is the smallest int64, so it floors to the smallest day of all: "later < earlier" is
+    already False when the earlier date is missing; the mask rules out a missing later one.
     """
     stamps = dates.to_numpy(dtype="datetime64[ns]")
-    days = np.floor_divide(stamps.view(np.int64), 86_400 * 10**9).astype(np.float64)
-    days[np.isnat(stamps)] = np.nan
-    return days
+    days = (stamps.view(np.int64) // (86_400 * 10**9)).astype(np.int32)  # +-106,752 days fit
+    return days, ~np.isnat(stamps)
 
 
 def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
@@ -237,7 +237,8 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
     # compare calendar days: a date-only stage on the same day as a timestamped one is in order
     days = {c: _calendar_days(frame[c]) for c in set(sum(pairs, ()))}
     for earlier, later in pairs:
-        bad = days[later] < days[earlier]
+        (later_day, dated), (earlier_day, _) = days[later], days[earlier]
+        bad = (later_day < earlier_day) & dated
         n = int(bad.sum())
         if n:
             details.append(f"{later} before {earlier}: {n}")
