@@ -9,7 +9,7 @@ share an id (Salesforce leads + opportunities, HubSpot contacts + deals) and end
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from tools.dataset import LoadedData, SourceFile, from_canonical
 from tools.dialects import (
     MAPPABLE_KEYS,
     FileMapping,
-    map_values,
+    map_categories,
     match_headers,
     normalise_name,
     overall_dialect,
@@ -51,6 +51,15 @@ from tools.validation import (
 
 _DATE_KEYS = set(DATE_COLUMNS) | {"close_date"}
 _NUMBER_KEYS = {"amount", "employee_count"}
+#: Categorical keys: how each value is normalised, and the warning for values it does not recognise.
+_CATEGORY_KEYS: dict[str, tuple[Callable[[str], str | None], str | None, str]] = {
+    "stage": (phase_of, "unknown_stage", "a stage or status"),
+    "status": (phase_of, "unknown_stage", "a stage or status"),
+    "icp_fit": (yes_no_of, "unknown_yes_no", "a yes/no value"),
+    "segment": (segment_of, None, ""),
+}
+# categorical columns are read as dictionaries: cleaning and mapping then run once per distinct value
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 _UNREADABLE_CREATED = "_unreadable_created"
 
 
@@ -157,7 +166,7 @@ def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems)
         problems.add(missing_column(sniffed.name, key, sniffed.headers))
     if missing:
         return None
-    wanted = {h: (None if k in _DATE_KEYS | _NUMBER_KEYS else pa.string()) for k, h in columns.items()}
+    wanted = {h: _read_type(k) for k, h in columns.items()}
     table, bad, lines = read_table(sniffed, wanted)
     check_malformed(problems, sniffed.name, bad, lines, table.num_rows)
     if table.num_rows == 0:
@@ -194,28 +203,22 @@ def _parse_column(data: dict[str, object], key: str, header: str, column: pa.Chu
         examples = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in values[negative][:3]]
         data[key] = np.where(negative, np.nan, values)
         return check_numbers(problems, file, header, key, parsed, negatives, examples)
-    text = clean_text(column)
-    if key in ("stage", "status"):
-        values = map_values(text, phase_of)
-        _count_unrecognised(problems, file, header, "unknown_stage", "a stage or status", text, values)
-    elif key == "icp_fit":
-        values = map_values(text, yes_no_of)
-        _count_unrecognised(problems, file, header, "unknown_yes_no", "a yes/no value", text, values)
-    elif key == "segment":
-        values = map_values(text, segment_of)
-    else:
-        values = text
-    data[key] = values.to_pandas()
+    if key in _CATEGORY_KEYS:
+        convert, code, what = _CATEGORY_KEYS[key]
+        mapped = map_categories(column, convert)
+        if code is not None:
+            check_unrecognised(problems, file, header, code, what, mapped.unrecognised, mapped.examples)
+        data[key] = mapped.values.to_pandas()
+        return True
+    data[key] = clean_text(column).to_pandas()
     return True
 
 
-def _count_unrecognised(problems: Problems, file: str, header: str, code: str, what: str,
-                        text: pa.Array, values: pa.Array) -> None:
-    bad = pc.and_(pc.is_valid(text), pc.is_null(values))
-    count = pc.sum(bad).as_py() or 0
-    if count:
-        examples = pc.unique(pc.filter(text, bad)).slice(0, 3).to_pylist()
-        check_unrecognised(problems, file, header, code, what, count, [str(e) for e in examples])
+def _read_type(key: str) -> pa.DataType | None:
+    """The type the CSV reader gives a column: inferred (dates, numbers), dictionary or string."""
+    if key in _DATE_KEYS or key in _NUMBER_KEYS:
+        return None
+    return _DICTIONARY if key in _CATEGORY_KEYS else pa.string()
 
 
 def _assemble(data: dict[str, object], mapping: FileMapping, rows: int) -> pd.DataFrame:
