@@ -66,15 +66,18 @@ def _all_ascii(text: pa.Array) -> bool:
 def _already_clean(text: pa.Array) -> bool:
     """ASCII values none of which starts or ends with whitespace: trimming and NFKC would change nothing.
 
-    A vectorised look at each value's first and last byte; any byte <= 0x20 (a superset of what
-    ``utf8_trim_whitespace`` strips from ASCII text) sends the column through the full cleaning.
+    A vectorised look at the byte at each value's start and end offset. Any byte <= 0x20 (a
+    superset of what ``utf8_trim_whitespace`` strips from ASCII) sends the column through the full
+    cleaning; so does an empty value's neighbour, which is only ever a false alarm.
     """
     if not _all_ascii(text):
         return False
     offsets, data = _offsets_and_bytes(text)
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
-    return not ((data[starts[filled]] <= 0x20).any() or (data[ends[filled] - 1] <= 0x20).any())
+    if offsets[-1] == offsets[0]:
+        return True  # no characters at all
+    first = np.take(data, offsets[:-1], mode="clip")
+    last = np.take(data, offsets[1:] - 1, mode="clip")
+    return not ((first <= 0x20).any() or (last <= 0x20).any())
 
 
 def clean_text(column: pa.ChunkedArray | pa.Array) -> pa.Array:
