@@ -105,18 +105,21 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
     stage_rank = {value: STAGES.index(stage) for value, stage in PHASE_STAGE.items()}
     codes, uniques = pd.factorize(phase)
     # code -1 (missing) picks the trailing -1
-    ranks = np.array([stage_rank.get(v, -1) for v in uniques] + [-1], dtype=np.int64)
+    ranks = np.array([stage_rank.get(v, -1) for v in uniques] + [-1], dtype=np.int8)
     phase_rank = ranks[codes]
-    date_rank = np.full(n, -1, dtype=np.int64)
+    # the furthest stage with a date; arithmetic, not writes through a mask (many times slower)
+    date_rank = np.full(n, -1, dtype=np.int8)
     for rank, stage in enumerate(STAGES):
         col = STAGE_DATE_COLUMNS[stage]
         if col in out:
-            date_rank[out[col].notna().to_numpy()] = rank
+            np.maximum(date_rank, out[col].notna().to_numpy() * np.int8(rank + 1) - 1, out=date_rank)
     lost_date = out["lost_date"] if "lost_date" in out else pd.Series(pd.NaT, index=out.index)
     is_lost = lost_date.notna() | (phase == "lost")
-    # a lost deal was an opportunity, even if the export has no opportunity date
-    loss_rank = pd.Series(-1, index=out.index).where(~is_lost, STAGES.index("opportunity"))
-    furthest = np.maximum(np.maximum(phase_rank, date_rank), loss_rank.to_numpy())
+    # a lost deal was an opportunity, even if the export has no opportunity date (an unknown
+    # is_lost, possible with a nullable phase, counts as lost here, as Series.where did)
+    lost = is_lost.to_numpy(dtype=bool, na_value=True)
+    loss_rank = lost * np.int8(STAGES.index("opportunity") + 1) - 1
+    furthest = np.maximum(np.maximum(phase_rank, date_rank), loss_rank)
     for rank, stage in enumerate(STAGES):
         out[REACHED_COLUMNS[stage]] = furthest >= rank
     won = out[REACHED_COLUMNS["won"]]
