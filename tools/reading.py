@@ -47,8 +47,8 @@ class Sniffed:
     def hash_in_background(self) -> None:
         """Start hashing the file's bytes on a worker thread (hashlib releases the GIL on large buffers).
 
-        ``read_table`` calls this once pyarrow's parallel parse is done, so the hash overlaps the
-        single-threaded column work instead of competing with the reader threads.
+        The loader calls this once the parallel work (pyarrow's reader threads, the column
+        parsing) is done, so the hash overlaps the single-threaded rest instead of competing.
         """
         if self._digest is None:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
@@ -197,7 +197,6 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
     """
     names = unique_headers(sniffed.headers)
     if sniffed.xlsx_rows is not None:
-        sniffed.hash_in_background()
         return _xlsx_table(sniffed, names, wanted), 0, []
     bad_rows: list[str] = []
 
@@ -238,7 +237,6 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
         except pa.ArrowException as err:
             raise UnreadableFileError(f"this is not a readable CSV file ({str(err).splitlines()[0]})",
                                       file=sniffed.name, hint=_EXPORT_HINT) from None
-    sniffed.hash_in_background()  # now: the reader threads are done and the column work is single-threaded
     return table, len(bad_rows), [r[:60] for r in bad_rows[:3]]
 
 

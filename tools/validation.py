@@ -59,6 +59,11 @@ class Problems:
         """Record a survivable problem."""
         self.issues.append(DataQualityIssue(code, message, int(rows), [str(e) for e in examples][:3]))
 
+    def merge(self, other: Problems) -> None:
+        """Append another collector's problems (e.g. one column's, parsed on another thread)."""
+        self.fatal.extend(other.fatal)
+        self.issues.extend(other.issues)
+
     def raise_if_fatal(self) -> None:
         """Raise the one fatal problem, or ``ValidationFailed`` with all of them."""
         if len(self.fatal) == 1:
