@@ -213,7 +213,10 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
                                              newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(
                 column_types=column_types, include_columns=list(wanted), null_values=[""],
-                strings_can_be_null=True, quoted_strings_can_be_null=True),
+                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                # sniff already proved the bytes UTF-8 (ASCII, decoded, or transcoded by Python), and
+                # a field boundary never splits a multi-byte character: no second check per value
+                check_utf8=False),
         )
 
     types = {k: v for k, v in wanted.items() if v is not None}
