@@ -245,7 +245,8 @@ def _read_type(key: str) -> pa.DataType | None:
 
 def _assemble(data: dict[str, object], mapping: FileMapping, rows: int) -> pd.DataFrame:
     """Build the file's frame: phase from stage/status, won/lost dates from stage + close date."""
-    frame = pd.DataFrame(data, index=pd.RangeIndex(rows))
+    # the arrays are the loader's own (writable, unshared): no copy into consolidated blocks
+    frame = pd.DataFrame(data, index=pd.RangeIndex(rows), copy=False)
     if "stage" in frame or "status" in frame:
         stage = frame.pop("stage") if "stage" in frame else None
         status = frame.pop("status") if "status" in frame else None
