@@ -244,12 +244,12 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
     for earlier, later in pairs:
         (later_day, dated), (earlier_day, _) = days[later], days[earlier]
         bad = (later_day < earlier_day) & dated
-        n = np.count_nonzero(bad)
+        n = int(np.count_nonzero(bad))
         if n:
             details.append(f"{later} before {earlier}: {n}")
             bad_any |= bad
     if details:
-        n = np.count_nonzero(bad_any)
+        n = int(np.count_nonzero(bad_any))
         problems.warn("stage_dates_out_of_order", f"{_plural(n, 'row')} {'has' if n == 1 else 'have'} stage dates "
                       f"out of order ({'; '.join(details)}); {'it was' if n == 1 else 'they were'} kept as "
                       "exported", n)
