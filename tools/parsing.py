@@ -50,6 +50,8 @@ def _as_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 def _offsets_and_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """A string array's value offsets and data bytes as numpy views (no copy)."""
     _, offsets, data = text.buffers()
+    if offsets is None:  # an empty array may come without buffers
+        return np.zeros(1, np.int64), np.empty(0, np.uint8)
     width = 8 if pa.types.is_large_string(text.type) else 4
     offsets_view = np.frombuffer(offsets, np.int64 if width == 8 else np.int32, len(text) + 1, text.offset * width)
     return offsets_view, np.frombuffer(data, np.uint8) if data is not None else np.empty(0, np.uint8)
@@ -57,8 +59,6 @@ def _offsets_and_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _all_ascii(text: pa.Array) -> bool:
     """No byte >= 0x80 in the values (null slots included, so False is only ever conservative)."""
-    if not len(text):
-        return True
     offsets, data = _offsets_and_bytes(text)
     return int(data[offsets[0]:offsets[-1]].max(initial=0)) < 0x80
 
