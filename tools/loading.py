@@ -180,9 +180,9 @@ def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems)
         data.update(parsed)
         problems.merge(found)
         ok &= column_ok
-    sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
     if not ok:
         return None
+    sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
     frame = _assemble(data, mapping, table.num_rows)
     unreadable = frame.pop(_UNREADABLE_CREATED) if _UNREADABLE_CREATED in frame else None
     id_label = "opportunity id" if mapping.role == "opportunities" else "record id"
