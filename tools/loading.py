@@ -136,14 +136,15 @@ def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None =
     if frame.empty:
         raise no_usable_rows(names)
     check_stage_order(problems, frame)
-    mapping = _report_mapping(parsed)
-    sources = [
+    dialect = overall_dialect([p.mapping.dialect for p in parsed], [p.mapping.role for p in parsed])
+    loaded = from_canonical(frame, data_quality=problems.issues, mapping=_report_mapping(parsed), dialect=dialect)
+    # the files last: their hashes run on worker threads while the stage flags above are derived
+    loaded.files = [
         SourceFile(p.sniffed.name, p.mapping.dialect, p.sniffed.encoding, p.rows, p.sniffed.sha256,
                    dict(p.mapping.columns))
         for p in parsed
     ]
-    dialect = overall_dialect([p.mapping.dialect for p in parsed], [p.mapping.role for p in parsed])
-    return from_canonical(frame, data_quality=problems.issues, mapping=mapping, files=sources, dialect=dialect)
+    return loaded
 
 
 def _check_overrides_used(overrides: dict[str, str], headers: list[str], problems: Problems,
