@@ -1,6 +1,7 @@
 """Loader benchmark: ``load_exports`` vs a plain ``pyarrow.csv.read_csv`` of the same 1M-row files.
 
-Run: ``.venv/bin/python bench/bench_loader.py [--rows 1000000] [--repeat 3]`` (about a minute)
+Run: ``.venv/bin/python bench/bench_loader.py [--rows 1000000] [--repeat 3]`` (about a minute), or
+``... --file PATH [--file PATH]`` to time existing exports instead of generated ones.
 
 Writes a canonical CSV (ISO dates) and a Salesforce-style lead report (``Lead ID``, US
 ``mm/dd/yyyy hh:mm AM`` dates, ``$12,000.00`` amounts, status values) into a temp folder, then times
@@ -87,10 +88,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--file", type=Path, action="append", help="time this export (repeatable)")
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
         make_files(args.rows, args.generate)
+        return
+    if args.file:
+        print(machine())
+        _measure_files({path.name: path for path in args.file}, args.repeat)
         return
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
@@ -98,12 +104,17 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--generate", folder], check=True)
         paths = {"canonical": Path(folder) / "canonical.csv", "salesforce": Path(folder) / "salesforce_leads.csv"}
         print(f"wrote {args.rows:,} rows x 2 files in {time.perf_counter() - start:.1f}s; {machine()}")
-        print(HEADER)
-        for name, path in paths.items():
-            size = path.stat().st_size / 1e6
-            plain = measure("pyarrow", path, args.repeat)
-            ours = measure("revops", path, args.repeat)
-            print(row(name, size, plain, ours), flush=True)
+        _measure_files(paths, args.repeat)
+
+
+def _measure_files(paths: dict[str, Path], repeat: int) -> None:
+    """One table line per file: plain read vs load and load + diagnose."""
+    print(HEADER)
+    for name, path in paths.items():
+        size = path.stat().st_size / 1e6
+        plain = measure("pyarrow", path, repeat)
+        ours = measure("revops", path, repeat)
+        print(row(name[:22], size, plain, ours), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tools.parsing import clean_text
 from tools.schema import CANONICAL_COLUMNS, PHASE_COLUMN
 
 #: Non-canonical keys a file may map: join keys and raw stage/close columns.
@@ -199,12 +200,47 @@ YES_NO_VALUES: dict[str, str] = {
 
 def map_values(array: pa.ChunkedArray | pa.Array, convert: Callable[[str], str | None]) -> pa.Array:
     """Apply ``convert`` to each *distinct* value only (vectorised for large columns)."""
-    encoded = pc.dictionary_encode(array)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
-    dictionary = encoded.dictionary.to_pylist()
-    mapped = pa.array([convert(v) for v in dictionary], pa.string())
+    encoded = _dictionary_encoded(array)
+    mapped = pa.array([convert(v) for v in encoded.dictionary.to_pylist()], pa.string())
     return pc.take(mapped, encoded.indices)
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    """A categorical column after ``map_categories``."""
+
+    values: pa.Array
+    unrecognised: int  # rows with a value ``convert`` did not recognise (left empty)
+    examples: list[str]  # the first three distinct unrecognised values, in row order
+
+
+def map_categories(column: pa.ChunkedArray | pa.Array, convert: Callable[[str], str | None]) -> MappedColumn:
+    """Clean (``clean_text``) and convert each *distinct* value once; every row takes its own by index.
+
+    A dictionary column (the loader reads categorical columns that way) is not hashed again, so a
+    million-row column costs one ``take``. Values ``convert`` returns None for are unrecognised.
+    """
+    encoded = _dictionary_encoded(column)
+    text = clean_text(encoded.dictionary)
+    mapped = map_values(text, convert)
+    values = mapped.take(encoded.indices)
+    unknown = pc.and_(pc.is_valid(text), pc.is_null(mapped))
+    if not pc.any(unknown).as_py():
+        return MappedColumn(values, 0, [])
+    rows = pc.filter(encoded.indices, pc.take(unknown, encoded.indices))  # row order, nulls dropped
+    examples = pc.unique(text.take(rows)).slice(0, 3).to_pylist()
+    return MappedColumn(values, len(rows), [str(e) for e in examples])
+
+
+def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """The column as one dictionary array (a dictionary column is not hashed again)."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    if isinstance(column, pa.ChunkedArray):
+        if not column.num_chunks:
+            return pa.array([], pa.dictionary(pa.int32(), column.type.value_type))
+        column = column.unify_dictionaries().combine_chunks()
+    return column
 
 
 def phase_of(value: str) -> str | None:

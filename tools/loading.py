@@ -9,7 +9,8 @@ share an id (Salesforce leads + opportunities, HubSpot contacts + deals) and end
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from tools.dataset import LoadedData, SourceFile, from_canonical
 from tools.dialects import (
     MAPPABLE_KEYS,
     FileMapping,
-    map_values,
+    map_categories,
     match_headers,
     normalise_name,
     overall_dialect,
@@ -32,7 +33,7 @@ from tools.dialects import (
 )
 from tools.errors import MappingError, RevOpsInputError
 from tools.joining import combine
-from tools.parsing import clean_text, parse_dates, parse_numbers
+from tools.parsing import clean_text, datetime64_ns, parse_dates, parse_numbers
 from tools.reading import Sniffed, read_table, sniff
 from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN
 from tools.validation import (
@@ -51,6 +52,15 @@ from tools.validation import (
 
 _DATE_KEYS = set(DATE_COLUMNS) | {"close_date"}
 _NUMBER_KEYS = {"amount", "employee_count"}
+#: Categorical keys: how each value is normalised, and the warning for values it does not recognise.
+_CATEGORY_KEYS: dict[str, tuple[Callable[[str], str | None], str | None, str]] = {
+    "stage": (phase_of, "unknown_stage", "a stage or status"),
+    "status": (phase_of, "unknown_stage", "a stage or status"),
+    "icp_fit": (yes_no_of, "unknown_yes_no", "a yes/no value"),
+    "segment": (segment_of, None, ""),
+}
+# categorical columns are read as dictionaries: cleaning and mapping then run once per distinct value
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 _UNREADABLE_CREATED = "_unreadable_created"
 
 
@@ -126,14 +136,15 @@ def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None =
     if frame.empty:
         raise no_usable_rows(names)
     check_stage_order(problems, frame)
-    mapping = _report_mapping(parsed)
-    sources = [
+    dialect = overall_dialect([p.mapping.dialect for p in parsed], [p.mapping.role for p in parsed])
+    loaded = from_canonical(frame, data_quality=problems.issues, mapping=_report_mapping(parsed), dialect=dialect)
+    # the files last: their hashes run on worker threads while the stage flags above are derived
+    loaded.files = [
         SourceFile(p.sniffed.name, p.mapping.dialect, p.sniffed.encoding, p.rows, p.sniffed.sha256,
                    dict(p.mapping.columns))
         for p in parsed
     ]
-    dialect = overall_dialect([p.mapping.dialect for p in parsed], [p.mapping.role for p in parsed])
-    return from_canonical(frame, data_quality=problems.issues, mapping=mapping, files=sources, dialect=dialect)
+    return loaded
 
 
 def _check_overrides_used(overrides: dict[str, str], headers: list[str], problems: Problems,
@@ -157,7 +168,7 @@ def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems)
         problems.add(missing_column(sniffed.name, key, sniffed.headers))
     if missing:
         return None
-    wanted = {h: (None if k in _DATE_KEYS | _NUMBER_KEYS else pa.string()) for k, h in columns.items()}
+    wanted = {h: _read_type(k) for k, h in columns.items()}
     table, bad, lines = read_table(sniffed, wanted)
     check_malformed(problems, sniffed.name, bad, lines, table.num_rows)
     if table.num_rows == 0:
@@ -166,10 +177,13 @@ def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems)
         return None
     data: dict[str, object] = {}
     ok = True
-    for key, header in columns.items():
-        ok &= _parse_column(data, key, header, table.column(header), sniffed.name, problems)
+    for parsed, found, column_ok in _parse_columns(columns, table, sniffed.name):
+        data.update(parsed)
+        problems.merge(found)
+        ok &= column_ok
     if not ok:
         return None
+    sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
     frame = _assemble(data, mapping, table.num_rows)
     unreadable = frame.pop(_UNREADABLE_CREATED) if _UNREADABLE_CREATED in frame else None
     id_label = "opportunity id" if mapping.role == "opportunities" else "record id"
@@ -177,11 +191,29 @@ def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems)
     return ParsedFile(sniffed, mapping, frame, table.num_rows)
 
 
+def _parse_columns(columns: dict[str, str], table: pa.Table,
+                   file: str) -> list[tuple[dict[str, object], Problems, bool]]:
+    """Parse every mapped column, two at a time, each with its own problems; results in column order.
+
+    The kernels (pyarrow compute, numpy) release the GIL, so the second core, idle once the
+    reader's threads are done, takes half the columns.
+    """
+    def parse(item: tuple[str, str]) -> tuple[dict[str, object], Problems, bool]:
+        key, header = item
+        data: dict[str, object] = {}
+        found = Problems()
+        ok = _parse_column(data, key, header, table.column(header), file, found)
+        return data, found, ok
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="columns") as pool:
+        return list(pool.map(parse, columns.items()))
+
+
 def _parse_column(data: dict[str, object], key: str, header: str, column: pa.ChunkedArray, file: str,
                   problems: Problems) -> bool:
     if key in _DATE_KEYS:
         parsed = parse_dates(column)
-        data[key] = parsed.values.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        data[key] = datetime64_ns(parsed.values)
         if key == CREATED_COLUMN and parsed.failed:
             text = clean_text(column)
             data[_UNREADABLE_CREATED] = pc.is_valid(text).to_numpy(zero_copy_only=False) & pd.isna(data[key])
@@ -189,38 +221,33 @@ def _parse_column(data: dict[str, object], key: str, header: str, column: pa.Chu
     if key in _NUMBER_KEYS:
         parsed = parse_numbers(column)
         values = parsed.values.to_numpy(zero_copy_only=False)
-        negative = np.nan_to_num(values, nan=0.0) < 0
+        negative = values < 0  # NaN (empty) compares False
         negatives = int(negative.sum())
         examples = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in values[negative][:3]]
         data[key] = np.where(negative, np.nan, values)
         return check_numbers(problems, file, header, key, parsed, negatives, examples)
-    text = clean_text(column)
-    if key in ("stage", "status"):
-        values = map_values(text, phase_of)
-        _count_unrecognised(problems, file, header, "unknown_stage", "a stage or status", text, values)
-    elif key == "icp_fit":
-        values = map_values(text, yes_no_of)
-        _count_unrecognised(problems, file, header, "unknown_yes_no", "a yes/no value", text, values)
-    elif key == "segment":
-        values = map_values(text, segment_of)
-    else:
-        values = text
-    data[key] = values.to_pandas()
+    if key in _CATEGORY_KEYS:
+        convert, code, what = _CATEGORY_KEYS[key]
+        mapped = map_categories(column, convert)
+        if code is not None:
+            check_unrecognised(problems, file, header, code, what, mapped.unrecognised, mapped.examples)
+        data[key] = mapped.values.to_pandas()
+        return True
+    data[key] = clean_text(column).to_pandas()
     return True
 
 
-def _count_unrecognised(problems: Problems, file: str, header: str, code: str, what: str,
-                        text: pa.Array, values: pa.Array) -> None:
-    bad = pc.and_(pc.is_valid(text), pc.is_null(values))
-    count = pc.sum(bad).as_py() or 0
-    if count:
-        examples = pc.unique(pc.filter(text, bad)).slice(0, 3).to_pylist()
-        check_unrecognised(problems, file, header, code, what, count, [str(e) for e in examples])
+def _read_type(key: str) -> pa.DataType | None:
+    """The type the CSV reader gives a column: inferred (dates, numbers), dictionary or string."""
+    if key in _DATE_KEYS or key in _NUMBER_KEYS:
+        return None
+    return _DICTIONARY if key in _CATEGORY_KEYS else pa.string()
 
 
 def _assemble(data: dict[str, object], mapping: FileMapping, rows: int) -> pd.DataFrame:
     """Build the file's frame: phase from stage/status, won/lost dates from stage + close date."""
-    frame = pd.DataFrame(data, index=pd.RangeIndex(rows))
+    # the arrays are the loader's own (writable, unshared): no copy into consolidated blocks
+    frame = pd.DataFrame(data, index=pd.RangeIndex(rows), copy=False)
     if "stage" in frame or "status" in frame:
         stage = frame.pop("stage") if "stage" in frame else None
         status = frame.pop("status") if "status" in frame else None

@@ -1,7 +1,7 @@
 """Read one uploaded file (CSV or XLSX) into a pyarrow table, with encoding and delimiter detection.
 
 Reading happens in two steps so the loader can choose column types from the header mapping:
-``sniff`` reads the bytes, detects format/encoding/delimiter and the header row; ``read_table``
+``sniff`` maps the file's bytes, detects format/encoding/delimiter and the header row; ``read_table``
 parses the data with pyarrow's multi-threaded CSV reader (ids and dimensions as strings, the rest
 type-inferred so ISO dates and plain numbers arrive already parsed).
 """
@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import mmap
+import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -22,6 +25,10 @@ from tools.errors import EmptyFileError, UnreadableFileError
 
 _HEAD_BYTES = 65536
 _EXPORT_HINT = "Export the report again as CSV (UTF-8 or Shift-JIS) or XLSX and upload that file"
+_BOM = b"\xef\xbb\xbf"
+
+#: A file's bytes: memory-mapped (no copy of a big export), or ``bytes`` (empty/special files, transcoded text).
+FileBytes = bytes | mmap.mmap
 
 
 @dataclass
@@ -29,48 +36,78 @@ class Sniffed:
     """What the first look at a file found."""
 
     name: str
-    data: bytes  # UTF-8 CSV bytes (transcoded when needed); empty for XLSX
+    data: FileBytes  # UTF-8 CSV bytes (transcoded when needed); empty for XLSX
     encoding: str
-    digest: Future[str] | str = field(repr=False)
+    raw: FileBytes = field(repr=False)  # the file's bytes as uploaded (what ``sha256`` hashes)
     headers: list[str] = field(default_factory=list)
     delimiter: str = ","
     xlsx_rows: list[list[str | None]] | None = None
+    _digest: Future[str] | None = field(default=None, repr=False)
+
+    def hash_in_background(self) -> None:
+        """Start hashing the file's bytes on a worker thread (hashlib releases the GIL on large buffers).
+
+        The loader calls this once the parallel work (pyarrow's reader threads, the column
+        parsing) is done, so the hash overlaps the single-threaded rest instead of competing.
+        """
+        if self._digest is None:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+            self._digest = pool.submit(lambda: hashlib.sha256(self.raw).hexdigest())
+            pool.shutdown(wait=False)  # the submitted hash still runs to the end
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of the file's bytes (hashed in the background while the CSV is parsed)."""
-        return self.digest if isinstance(self.digest, str) else self.digest.result()
+        """SHA-256 of the file's bytes (started on first use unless already running)."""
+        self.hash_in_background()
+        assert self._digest is not None
+        return self._digest.result()
 
 
-def _hash_in_background(raw: bytes) -> Future[str]:
-    """hashlib releases the GIL on large buffers: hash on a worker thread, overlapping the parse."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-    future = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
-    pool.shutdown(wait=False)  # the submitted hash still runs to the end
-    return future
+def _map_file(path: Path) -> FileBytes:
+    """The file's bytes, memory-mapped: the page cache is read in place instead of copied."""
+    with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            return file.read()  # empty, or a special file whose size is unknown
+        try:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system without mmap support
+            return file.read()
+
+
+def _is_ascii(raw: FileBytes) -> bool:
+    """Every byte < 0x80 (one vectorised pass, no copy of a mapped file)."""
+    return len(raw) == 0 or int(np.frombuffer(raw, np.uint8).max()) < 0x80
+
+
+def _is_blank(raw: FileBytes, head: bytes) -> bool:
+    """Nothing but whitespace (``bytes.isspace``) or nothing at all; ``head`` is the start of ``raw``."""
+    if not raw:
+        return True
+    if not head.isspace():
+        return False
+    return len(head) == len(raw) or bytes(raw).isspace()
 
 
 def sniff(path: Path) -> Sniffed:
     """Read ``path``, detect XLSX / encoding / delimiter and return the header row."""
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = _map_file(path)
     except FileNotFoundError:
         raise UnreadableFileError("file not found", file=str(path), hint="Check the path") from None
     except OSError as err:
         raise UnreadableFileError(f"the file cannot be read ({err.strerror})", file=str(path)) from None
-    # isspace stops at the first non-blank byte; strip() would copy the whole file
-    if not raw or raw.isspace():
+    start = raw[:_HEAD_BYTES]
+    if _is_blank(raw, start):
         raise EmptyFileError("the file is empty", file=name, hint="Export the report again with its header row and data")
-    if raw.startswith(b"PK\x03\x04"):
-        return _sniff_xlsx(name, raw, hashlib.sha256(raw).hexdigest())
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+    if start.startswith(b"PK\x03\x04"):
+        return _sniff_xlsx(name, raw)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFileError("this is a legacy Excel .xls file, which is not supported", file=name,
                                   hint="Save it as .xlsx or CSV and upload that file")
-    text, encoding = _decode(name, raw)
-    data = raw if encoding == "utf-8" else text.encode("utf-8")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    text, encoding = _decode(name, raw, start)
+    # the raw bytes never start with a BOM here (that file's label is utf-8-sig, and it is transcoded)
+    data = raw if encoding == "utf-8" else text.encode("utf-8").removeprefix(_BOM)
     head = text.lstrip("\ufeff")[:_HEAD_BYTES]
     first_line = head.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
@@ -81,35 +118,38 @@ def sniff(path: Path) -> Sniffed:
     headers = [h.strip() for h in headers]
     if not any(headers):
         raise EmptyFileError("the first row is blank, so there is no header row", file=name, hint=_EXPORT_HINT)
-    return Sniffed(name, data, encoding, _hash_in_background(raw), headers, delimiter)
+    return Sniffed(name, data, encoding, raw, headers, delimiter)
 
 
-def _decode(name: str, raw: bytes) -> tuple[str, str]:
-    """Text and encoding label: UTF-8, UTF-8 with BOM, UTF-16 with BOM or CP932."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _decode(name: str, raw: FileBytes, start: bytes) -> tuple[str, str]:
+    """Text and encoding label: UTF-8, UTF-8 with BOM, UTF-16 with BOM or CP932.
+
+    ``start`` is the head of ``raw``. An ASCII file is not decoded: only its head is returned as text
+    (the header row); the bytes themselves are the CSV data.
+    """
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), "utf-16"
+            return str(raw, "utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in start[:8192]:
         raise UnreadableFileError("this is not a CSV or XLSX file (it contains binary data)", file=name,
                                   hint=_EXPORT_HINT)
-    if raw.isascii():
-        # only the head is read as text (the header row); the bytes themselves are the CSV data
-        return raw[:_HEAD_BYTES].decode("ascii"), "utf-8"
+    if _is_ascii(raw):
+        return start.decode("ascii"), "utf-8"
     for encoding, label in (("utf-8-sig", "utf-8-sig"), ("cp932", "cp932")):
         try:
-            text = raw.decode(encoding)
+            text = str(raw, encoding)
         except UnicodeDecodeError:
             continue
-        if label == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
+        if label == "utf-8-sig" and not start.startswith(_BOM):
             label = "utf-8"
         return text, label
     raise UnreadableFileError("the file is not UTF-8, UTF-8 with BOM or CP932 (Shift-JIS) text", file=name,
                               hint="Save it again as CSV UTF-8 from Excel or your CRM")
 
 
-def _sniff_xlsx(name: str, raw: bytes, digest: str) -> Sniffed:
+def _sniff_xlsx(name: str, raw: FileBytes) -> Sniffed:
     from openpyxl import load_workbook
 
     try:
@@ -123,7 +163,7 @@ def _sniff_xlsx(name: str, raw: bytes, digest: str) -> Sniffed:
     if not rows:
         raise EmptyFileError("the first sheet of the workbook is empty", file=name, hint=_EXPORT_HINT)
     headers = [(h or "").strip() for h in rows[0]]
-    return Sniffed(name, b"", "xlsx", digest, headers, xlsx_rows=rows[1:])
+    return Sniffed(name, b"", "xlsx", raw, headers, xlsx_rows=rows[1:])
 
 
 def _cell_text(value: object) -> str | None:
@@ -173,7 +213,10 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
                                              newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(
                 column_types=column_types, include_columns=list(wanted), null_values=[""],
-                strings_can_be_null=True, quoted_strings_can_be_null=True),
+                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                # sniff already proved the bytes UTF-8 (ASCII, decoded, or transcoded by Python), and
+                # a field boundary never splits a multi-byte character: no second check per value
+                check_utf8=False),
         )
 
     types = {k: v for k, v in wanted.items() if v is not None}
@@ -182,7 +225,7 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
     def read_retrying(column_types: dict[str, pa.DataType]) -> pa.Table:
         nonlocal newlines
         table = read(column_types, newlines)
-        if bad_rows and not newlines and b'"' in sniffed.data:
+        if bad_rows and not newlines and sniffed.data.find(b'"') >= 0:
             # quoted values with line breaks (notes fields) break the fast parallel split
             newlines = True
             table = read(column_types, newlines)
