@@ -9,6 +9,7 @@ agent's tools wrap.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,14 +203,19 @@ def diagnose(
     if grain is not None and grain not in ("month", "quarter"):
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
-    findings = detect_findings(ctx)
-    totals = stage_table(ctx.frame).iloc[0]
+    # the headline metrics only read the data: they run on a second core (numpy releases the
+    # GIL on whole-column work) while the detectors run here
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics") as pool:
+        metrics = pool.submit(headline_metrics, ctx)
+        findings = detect_findings(ctx)
+        totals = stage_table(ctx.frame).iloc[0]
+        headline = metrics.result()
     return Diagnosis(
         as_of=ctx.as_of,
         periods=ctx.periods,
         stages=counts_from_row(totals),
         conversions=conversion_rows(ctx, totals),
-        metrics=headline_metrics(ctx),
+        metrics=headline,
         bottleneck=find_bottleneck(ctx, findings),
         findings=findings,
         data_quality=list(data.data_quality),
