@@ -161,6 +161,16 @@ def headline_metrics(ctx: AnalysisContext) -> dict[str, Any]:
     return out
 
 
+def _metrics_then_measures(ctx: AnalysisContext) -> dict[str, Any]:
+    """Headline metrics, then the deal-size, cycle and churn measures the value detectors read."""
+    metrics = headline_metrics(ctx)
+    if ctx.comparable:
+        ctx.deal_size()
+        ctx.cycle()
+        ctx.churn()
+    return metrics
+
+
 def conversion_rows(ctx: AnalysisContext, totals: pd.Series | None = None) -> list[ConversionRow]:
     """Whole-data conversions with mature-cohort current and baseline rates.
 
@@ -203,10 +213,10 @@ def diagnose(
     if grain is not None and grain not in ("month", "quarter"):
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
-    # the headline metrics only read the data: they run on a second core (numpy releases the
-    # GIL on whole-column work) while the detectors run here
+    # the headline metrics and the memoised per-deal measures only read the data: they run on a
+    # second core (numpy releases the GIL on whole-column work) while the detectors run here
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics") as pool:
-        metrics = pool.submit(headline_metrics, ctx)
+        metrics = pool.submit(_metrics_then_measures, ctx)
         findings = detect_findings(ctx)
         totals = stage_table(ctx.frame).iloc[0]
         headline = metrics.result()
