@@ -24,38 +24,11 @@ from tools.periods import (
 )
 from tools.schema import (
     CREATED_COLUMN,
-    STAGE_DATE_COLUMNS,
-    STAGES,
     TRANSITION_STAGES,
 )
 from tools.stats import Comparison, compare_proportions
 
 WIN_TRANSITION = "opportunity_to_won"
-
-
-def stage_date(frame: pd.DataFrame, stage: str, *, fallback: str = "earlier") -> pd.Series:
-    """The date a record reached ``stage``.
-
-    When the stage has no date, ``fallback="earlier"`` uses the creation date (conservative for
-    cohort entry) and ``fallback="later"`` the first later stage date (for conversion timing).
-    """
-    col = STAGE_DATE_COLUMNS[stage]
-    dates = frame[col] if col in frame else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    if fallback == "earlier":
-        return dates.fillna(frame[CREATED_COLUMN])
-    for later in STAGES[STAGES.index(stage) + 1 :]:
-        later_col = STAGE_DATE_COLUMNS[later]
-        if later_col in frame:
-            dates = dates.fillna(frame[later_col])
-    return dates
-
-
-def close_date(frame: pd.DataFrame) -> pd.Series:
-    """Won date, else lost date."""
-    won = frame["won_date"] if "won_date" in frame else pd.Series(pd.NaT, index=frame.index)
-    if "lost_date" in frame:
-        won = won.fillna(frame["lost_date"])
-    return won
 
 
 @dataclass

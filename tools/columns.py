@@ -84,8 +84,10 @@ class FrameArrays:
         return column in self.frame
 
     def stage(self, stage: str, fallback: str = "earlier", rows: np.ndarray | None = None) -> np.ndarray:
-        """The date a record reached ``stage`` (see ``tools.cohorts.stage_date`` for the fallbacks).
+        """The date a record reached ``stage``.
 
+        When the stage has no date, ``fallback="earlier"`` uses the creation date (conservative for
+        cohort entry) and ``fallback="later"`` the first later stage date (for conversion timing).
         With ``rows`` (positions), only those records, computed afresh (not cached).
         """
         def make() -> np.ndarray:

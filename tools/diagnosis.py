@@ -171,13 +171,10 @@ def _metrics_then_measures(ctx: AnalysisContext) -> dict[str, Any]:
     return metrics
 
 
-def conversion_rows(ctx: AnalysisContext, totals: pd.Series | None = None) -> list[ConversionRow]:
-    """Whole-data conversions with mature-cohort current and baseline rates.
-
-    ``totals`` is a row of ``stage_table`` already computed for the same frame.
-    """
+def conversion_rows(ctx: AnalysisContext, totals: pd.Series) -> list[ConversionRow]:
+    """Whole-data conversions (from ``totals``, a row of ``stage_table`` of the same frame) with
+    mature-cohort current and baseline rates."""
     rows = []
-    totals = stage_table(ctx.frame).iloc[0] if totals is None else totals
     for overall in conversions_from_row(totals):
         cohorts = ctx.cohorts(overall.transition)
         comp = cohorts.comparison()

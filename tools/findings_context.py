@@ -18,6 +18,7 @@ import pandas as pd
 from tools.cohorts import TransitionCohorts, transition_cohorts
 from tools.columns import DAY_NS, HOUR_NS, NAT, FrameArrays, elapsed
 from tools.dataset import LoadedData
+from tools.funnel import MISSING_LABEL, dimension_key
 from tools.metrics import AgingSummary, amount_stats, churn_in_window, stage_aging
 from tools.periods import (
     Grain,
@@ -414,8 +415,6 @@ class AnalysisContext:
 
 def _factorise_dimension(frame: pd.DataFrame, dimension: str) -> tuple[np.ndarray, list[str]]:
     """``pd.factorize(dimension_key(frame, dimension))`` as (codes, labels), cheaply for text columns."""
-    from tools.funnel import MISSING_LABEL, dimension_key
-
     column = frame[dimension]
     if dimension == "employee_count" or not isinstance(column.dtype, pd.StringDtype):
         codes, uniques = pd.factorize(dimension_key(frame, dimension))
@@ -465,7 +464,7 @@ def stratified_log_test(ctx: AnalysisContext, base: np.ndarray, cur: np.ndarray)
         if r2 > best_r2:
             best, best_r2 = dim, r2
     keys = (
-        ctx.frame[best].iloc[rows].astype("string").fillna("(missing)").to_numpy()
+        ctx.frame[best].iloc[rows].astype("string").fillna(MISSING_LABEL).to_numpy()
         if best
         else np.full(len(rows), "all", dtype=object)
     )

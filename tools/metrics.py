@@ -12,7 +12,6 @@ from typing import Literal, TypeAlias, get_args
 import numpy as np
 import pandas as pd
 
-from tools.cohorts import close_date
 from tools.columns import HOUR_NS, NAT, FrameArrays, elapsed
 from tools.periods import Window, infer_as_of
 from tools.schema import (
@@ -316,11 +315,6 @@ def pipeline_coverage(
         "coverage": coverage,
         "weighted_coverage": weighted_coverage,
     }
-
-
-def close_dates(frame: pd.DataFrame) -> pd.Series:
-    """Re-export of the close date (won, else lost) for callers of this module."""
-    return close_date(frame)
 
 
 def amount_stats(values: pd.Series | np.ndarray) -> tuple[float, float, int]:

@@ -36,10 +36,6 @@ class Window:
     start: pd.Timestamp
     end: pd.Timestamp
 
-    def contains(self, dates: pd.Series) -> pd.Series:
-        """Boolean mask of ``dates`` inside the window (NaT is outside)."""
-        return pd.Series(self.mask(to_ns(dates)), index=dates.index)
-
     def mask(self, ns: np.ndarray) -> np.ndarray:
         """Boolean array of int64-ns dates (``tools.columns``) inside the window (NaT is outside)."""
         return (ns >= self.start.value) & (ns < self.end.value)
@@ -190,13 +186,6 @@ def code_window(code: int, grain: Grain) -> Window:
         return Window(code_label(code, grain), start, start + pd.DateOffset(months=1))
     start = pd.Timestamp(year=code // 4, month=3 * (code % 4) + 1, day=1)
     return Window(code_label(code, grain), start, start + pd.DateOffset(months=3))
-
-
-def lag_days(from_dates: pd.Series, to_dates: pd.Series) -> pd.Series:
-    """Days from ``from_dates`` to ``to_dates`` where both exist and the order is sane."""
-    lag = elapsed(to_ns(from_dates), to_ns(to_dates))
-    keep = lag >= 0  # NaN (a missing date) compares False
-    return pd.Series(lag[keep], index=from_dates.index[keep])
 
 
 def maturity_lag_days(from_dates: pd.Series | np.ndarray, to_dates: pd.Series | np.ndarray) -> float:
