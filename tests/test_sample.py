@@ -116,3 +116,15 @@ def test_outdir_that_is_a_file_is_a_clear_input_error(tmp_path: Path) -> None:
         str(err.value)
         == f"{target}: exists and is not a folder. Give the name of a new or existing folder for the demo files."
     )
+
+
+@pytest.mark.parametrize("write", [write_sample, write_demo])
+def test_folder_that_cannot_be_created_is_a_clear_input_error(tmp_path: Path, write: object) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a parent folder should be")
+    target = blocker / "demo"
+    with pytest.raises(RevOpsInputError) as err:
+        write(target)  # type: ignore[operator]
+    assert str(err.value) == (
+        f"{target}: cannot write the demo files (Not a directory). Choose a folder you can write to."
+    )

@@ -9,6 +9,8 @@ dialect (what the UI loads), ``demo_dataset`` returns the scenario in memory (UI
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,6 +88,20 @@ def _folder(outdir: Path | str) -> Path:
     return folder
 
 
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """Create ``folder``; any OS error while writing the demo inside becomes a clear input error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as err:
+        raise RevOpsInputError(
+            f"cannot write the demo files ({err.strerror or err})",
+            file=str(folder),
+            hint="Choose a folder you can write to",
+        ) from err
+
+
 def _write_targets(scenario: Scenario, folder: Path) -> Path:
     path = folder / TARGETS_FILE
     scenario.targets.to_csv(path, index=False, encoding="utf-8")
@@ -109,15 +125,8 @@ def write_demo(outdir: Path | str, dialect: str = "canonical") -> list[Path]:
         )
     folder = _folder(outdir)
     scenario = demo_dataset()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
+    with _writing(folder):
         return [*write_export(scenario.frame, dialect, folder), _write_targets(scenario, folder)]
-    except OSError as err:
-        raise RevOpsInputError(
-            f"cannot write the demo files ({err.strerror or err})",
-            file=str(folder),
-            hint="Choose a folder you can write to",
-        ) from err
 
 
 def write_sample(outdir: Path | str) -> list[Path]:
@@ -133,8 +142,7 @@ def write_sample(outdir: Path | str) -> list[Path]:
     folder = _folder(outdir)
     scenario = demo_dataset()
     paths: list[Path] = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
+    with _writing(folder):
         paths.extend(write_export(scenario.frame, "canonical", folder))
         paths.append(_write_targets(scenario, folder))
         for dialect in EXPORT_DIALECTS:
@@ -153,10 +161,4 @@ def write_sample(outdir: Path | str) -> list[Path]:
             ),
             encoding="utf-8",
         )
-    except OSError as err:
-        raise RevOpsInputError(
-            f"cannot write the demo files ({err.strerror or err})",
-            file=str(folder),
-            hint="Choose a folder you can write to",
-        ) from err
     return [*paths, readme]
