@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from knowledge.base import KnowledgeBase
+    from knowledge.playbook import KnowledgeBase
 
 _cache: dict[tuple[str, str, int, str], KnowledgeBase] = {}
 _indexed: set[tuple[str, str, int, str]] = set()
@@ -38,7 +38,7 @@ def open_knowledge(settings: Settings | None = None, auto_index: bool = True) ->
     Raises:
         StoreConfigError: The collection name is invalid or the Chroma server cannot be reached.
     """
-    from knowledge.base import KnowledgeBase
+    from knowledge.playbook import KnowledgeBase
     from knowledge.store import make_store
 
     settings = settings or get_settings()

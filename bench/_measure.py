@@ -30,7 +30,7 @@ def _child(kind: str, path: Path, repeat: int) -> dict[str, float]:
 
     if kind == "revops":
         from tools.diagnosis import diagnose
-        from tools.loading import load_exports
+        from tools.ingest.loading import load_exports
     best: dict[str, float] = {}
     rows = 0
     for _ in range(repeat):

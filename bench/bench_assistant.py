@@ -18,10 +18,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from assistant.chat.conversation import Conversation
 from assistant.language import detect_language
-from assistant.session import Conversation
 from tools.dataset import from_canonical
-from tools.scenarios import generate_scenario
+from tools.demo.scenarios import generate_scenario
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "assistant" / "eval" / "questions.jsonl"
 

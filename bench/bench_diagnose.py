@@ -30,7 +30,7 @@ def write_csv(rows: int, folder: Path) -> Path:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from tools.scenarios import generate_scenario
+    from tools.demo.scenarios import generate_scenario
 
     path = folder / f"pipeline_{rows}.csv"
     if path.exists():

@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.memo import write_memo
+from assistant.memo.build import write_memo
 from tools.dataset import from_canonical
-from tools.sample import demo_dataset
+from tools.demo.sample import demo_dataset
 
 
 def main() -> None:

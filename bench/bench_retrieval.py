@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from knowledge.base import KnowledgeBase  # noqa: E402
 from knowledge.evalset import EvalQuestion, EvalScore, evaluate, load_evalset  # noqa: E402
+from knowledge.playbook import KnowledgeBase  # noqa: E402
 from knowledge.retrieval import MODES, Mode  # noqa: E402
 from knowledge.store import make_store  # noqa: E402
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tools.demo.scenarios import PLANTED_CAUSES, generate_scenario  # noqa: E402
 from tools.diagnosis import diagnose  # noqa: E402
-from tools.scenarios import PLANTED_CAUSES, generate_scenario  # noqa: E402
 
 DEFAULT = ("default", 600, 6)
 LARGE = ("large", 3000, 9)

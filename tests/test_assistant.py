@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import answer_question
-from assistant.session import Conversation
+from assistant.chat.conversation import Conversation, answer_question
 from tools.dataset import from_canonical
+from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import diagnose
-from tools.scenarios import generate_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -109,10 +108,10 @@ def test_injection_in_cell_text_changes_nothing(demo) -> None:  # noqa: ANN001
 
 
 def test_bad_tool_arguments_return_actionable_errors(demo) -> None:  # noqa: ANN001
-    from assistant.agent_tools import build_tools
-    from assistant.tool_context import ToolContext
+    from assistant.chat.tools.catalog import build_tools
+    from assistant.chat.tools.runtime import ToolRuntime
 
-    tools = {t.name: t for t in build_tools(ToolContext(demo[0], demo[1]))}
+    tools = {t.name: t for t in build_tools(ToolRuntime(demo[0], demo[1]))}
     out = tools["funnel_summary"].invoke({"segment_dimension": "segment", "segment_value": "Galactic"})
     assert "unknown segment 'Galactic'" in out and "Enterprise" in out
     out = tools["search_playbook"].invoke({"query": "sla", "topics": ["nope"]})

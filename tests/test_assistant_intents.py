@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.intent_params import find_lever, find_money, find_percent
-from assistant.intents import route
+from assistant.chat.question_params import find_lever, find_money, find_percent
+from assistant.chat.routing import route
 from assistant.language import detect_language
 
 VOCAB = {"segment": ["Enterprise", "Mid-Market", "SMB"], "lead_source": ["Webinar", "Giveaway Campaign"]}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.agent_tools import explanatory
-from assistant.compose_findings import finding_line
-from assistant.compose_metrics import metric_lines
-from assistant.grounding import check_grounding
+from assistant.chat.grounding import check_grounding
+from assistant.chat.tools.catalog import explanatory
+from assistant.offline.compose_findings import finding_line
+from assistant.offline.compose_metrics import metric_lines
 
 STALLED = {
     "code": "stalled_pipeline", "severity": "medium", "transition": "opportunity_to_won", "segment": None,
@@ -79,10 +79,10 @@ def test_metric_answer_has_n_comparison_trend_and_reading(lang: str) -> None:
 
 @pytest.mark.slow
 def test_segment_metric_question_on_demo_data_has_context_and_reuses_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.service as service
-    from assistant.session import Conversation
+    import assistant.chat.answering as service
+    from assistant.chat.conversation import Conversation
     from tools.dataset import from_canonical
-    from tools.scenarios import generate_scenario
+    from tools.demo.scenarios import generate_scenario
 
     builds: list[int] = []
     real_build = service.build_tools
@@ -102,7 +102,7 @@ def test_segment_metric_question_on_demo_data_has_context_and_reuses_work(monkey
 
 def test_intent_example_vectors_are_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
     import knowledge.embeddings as emb
-    from assistant import intents
+    from assistant.chat import routing as intents
 
     monkeypatch.setenv("REVOPS_HOME", str(tmp_path))
     calls: list[int] = []

@@ -7,11 +7,12 @@ from functools import lru_cache
 
 import pytest
 
-from tools.bottleneck import find_bottleneck, lever_changes, what_if
+from tools.analysis_context import AnalysisContext
+from tools.bottleneck import find_bottleneck, lever_changes
 from tools.dataset import LoadedData
+from tools.demo.scenarios import generate_scenario
 from tools.errors import RevOpsInputError
-from tools.findings_context import AnalysisContext
-from tools.scenarios import generate_scenario
+from tools.planning import what_if
 
 
 @lru_cache(maxsize=2)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tools.scenarios import generate_scenario
+from tools.demo.scenarios import generate_scenario
 from ui.cli import app
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from tools.columns import DAY_NS, HOUR_NS, NAT, FrameArrays, elapsed, to_ns
 from tools.dataset import from_canonical
+from tools.demo.scenarios import generate_scenario
 from tools.periods import Window, maturity_lag_days
-from tools.scenarios import generate_scenario
 from tools.schema import CREATED_COLUMN, STAGE_DATE_COLUMNS, STAGES
 
 

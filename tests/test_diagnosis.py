@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from tests.engine_fixture import fixture_data
+from tools.analysis_context import AnalysisContext
+from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose, metric_lookup
 from tools.errors import RevOpsInputError
-from tools.findings_context import AnalysisContext
 from tools.report import render_diagnosis_text
-from tools.scenarios import generate_scenario
 from tools.schema import FINDING_CODES, LEVERS, SEVERITIES, STAGES, TRANSITIONS
 
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from tools.dataset import from_canonical
+from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose
-from tools.scenarios import generate_scenario
 from tools.stats import compare_mix
 
 
@@ -111,7 +111,7 @@ def test_healthy_funnel_has_no_material_mix_effect() -> None:
 
 
 def test_medium_and_high_are_family_wise_over_the_primary_tests() -> None:
-    from tools.findings import MEDIUM_ALPHA, PRIMARY_TESTS, severity_for
+    from tools.findings.model import MEDIUM_ALPHA, PRIMARY_TESTS, severity_for
     from tools.stats import Comparison
 
     def comp(p: float) -> Comparison:

@@ -8,14 +8,14 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from tools.analysis_context import AnalysisContext
 from tools.bottleneck import ALPHA, MATERIAL_REVENUE, LeverChange, _add_localised
 from tools.dataset import from_canonical
+from tools.demo.sample import demo_dataset
 from tools.diagnosis import Diagnosis, diagnose
-from tools.findings import Finding
-from tools.findings_context import AnalysisContext
-from tools.findings_pipeline import STALLED_MEDIUM_SHARE, stalled_finding
+from tools.findings.model import Finding
+from tools.findings.pipeline import STALLED_MEDIUM_SHARE, stalled_finding
 from tools.report import render_diagnosis_text
-from tools.sample import demo_dataset
 from tools.schema import LEVERS, TRANSITIONS
 
 AS_OF = pd.Timestamp("2025-12-31")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from tools.dialects import map_values, match_headers, normalise_name, phase_of, segment_of, yes_no_of
+from tools.ingest.dialects import map_values, match_headers, normalise_name, phase_of, segment_of, yes_no_of
 
 
 def test_normalise_name_folds_case_spaces_punctuation_and_full_width() -> None:

@@ -1,6 +1,6 @@
 """Grounding: numbers in an answer must come from the turn's tool results."""
 
-from assistant.grounding import check_grounding, extract_numbers, mark_ungrounded
+from assistant.chat.grounding import check_grounding, extract_numbers, mark_ungrounded
 
 TOOL = {"win_rate": 0.2318, "revenue": 144880000.0, "leads": 2705, "label": "2026-Q3", "delta": -0.26}
 

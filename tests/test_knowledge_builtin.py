@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.knowledge_access import clear_cache, open_knowledge
-from knowledge.base import KnowledgeBase
 from knowledge.evalset import EvalQuestion, evaluate, load_evalset
+from knowledge.playbook import KnowledgeBase
 from ui.cli import app
 
 FIXTURES = Path(__file__).parent / "data" / "knowledge"

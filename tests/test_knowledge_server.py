@@ -14,7 +14,7 @@ import pytest
 
 from assistant.knowledge_access import clear_cache, open_knowledge
 from assistant.settings import get_settings
-from knowledge.base import KnowledgeBase
+from knowledge.playbook import KnowledgeBase
 from knowledge.store import StoreConfigError, make_store
 from tests.net import free_port
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.base import KnowledgeBase
+from knowledge.playbook import KnowledgeBase
 from knowledge.store import StoreConfigError, make_store
 from tools.errors import RevOpsInputError
 
@@ -203,7 +203,7 @@ def test_store_survives_a_process_restart(kb: KnowledgeBase, user_docs: Path, tm
         f"""
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from knowledge.base import KnowledgeBase
+        from knowledge.playbook import KnowledgeBase
         from knowledge.store import make_store
         kb = KnowledgeBase(make_store({str(tmp_path / "chroma")!r}))
         hits = kb.search("ウェビナー参加者へのフォロー", k=3)

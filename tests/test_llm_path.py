@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import answer_question
+from assistant.chat.conversation import answer_question
 from assistant.settings import Settings
 from tests.fake_openai_server import FakeOpenAI, Reply, tool_results
 from tests.net import free_port
 from tools.dataset import from_canonical
-from tools.scenarios import generate_scenario
+from tools.demo.scenarios import generate_scenario
 
 pytestmark = pytest.mark.slow
 

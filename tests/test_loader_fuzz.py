@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tools.dataset import LoadedData
-from tools.dialects import SYNONYMS
 from tools.errors import RevOpsInputError
-from tools.loading import load_exports
+from tools.ingest.dialects import SYNONYMS
+from tools.ingest.loading import load_exports
 from tools.schema import REACHED_COLUMNS
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

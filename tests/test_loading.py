@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tools.loading import load_exports, parse_mapping_overrides
+from tools.ingest.loading import load_exports, parse_mapping_overrides
 from tools.schema import STAGES
 
 DATA = Path(__file__).parent / "data" / "exports"

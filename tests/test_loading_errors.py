@@ -14,7 +14,7 @@ from tools.errors import (
     UnreadableFileError,
     ValidationFailed,
 )
-from tools.loading import load_exports, parse_mapping_overrides
+from tools.ingest.loading import load_exports, parse_mapping_overrides
 
 ID_HINT = ("Accepted names include Record ID, Contact ID, Lead ID, ID, Id, Lead Id, リードID, レコードID. "
            'If one of your columns holds the id, run again with --map record_id="Your Column".')

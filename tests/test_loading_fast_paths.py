@@ -19,11 +19,11 @@ import pyarrow.compute as pc
 import pytest
 
 from tools.dataset import coerce_canonical, from_canonical
-from tools.dialects import map_categories, segment_of
 from tools.errors import EmptyFileError
-from tools.loading import load_exports
-from tools.parsing import clean_text, datetime64_ns
-from tools.validation import Problems, check_stage_order, drop_duplicates
+from tools.ingest.dialects import map_categories, segment_of
+from tools.ingest.loading import load_exports
+from tools.ingest.parsing import clean_text, datetime64_ns
+from tools.ingest.validation import Problems, check_stage_order, drop_duplicates
 
 BIG = 12_000  # above the loader's 10,000-row threshold for per-value parsing
 
@@ -77,7 +77,7 @@ def test_map_categories_reads_a_dictionary_column_like_a_string_column() -> None
     raw = ["Closed Won", " closed won", None, "Nope", "", "Closed Lost", "Nope "]
     chunked = pa.chunked_array([pa.array(raw[:3]), pa.array(raw[3:])])
     as_dictionary = pa.chunked_array([c.dictionary_encode() for c in chunked.chunks])
-    from tools.dialects import phase_of
+    from tools.ingest.dialects import phase_of
 
     for column in (pa.array(raw), chunked, as_dictionary):
         mapped = map_categories(column, phase_of)

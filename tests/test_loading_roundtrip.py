@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools.exports import EXPORT_DIALECTS, expected_reach, write_export
-from tools.loading import load_exports
+from tools.demo.exports import EXPORT_DIALECTS, expected_reach, write_export
+from tools.ingest.loading import load_exports
 from tools.schema import STAGES
 
 FULL_DIALECTS = ("canonical", "hubspot", "salesforce", "japanese")
@@ -104,7 +104,7 @@ def test_unknown_dialect(tmp_path: Path) -> None:
         write_export(hand_made(), "pipedrive", tmp_path)
 
 
-scenarios = pytest.importorskip("tools.scenarios")
+scenarios = pytest.importorskip("tools.demo.scenarios")
 
 
 @pytest.mark.parametrize("cause", ["kpi_green_revenue_flat", "healthy"])

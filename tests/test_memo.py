@@ -8,12 +8,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assistant.grounding import check_grounding
-from assistant.memo import build_memo, software_version, write_memo
-from assistant.memo_actions import POLICY_NUMBERS
-from assistant.memo_model import Memo
-from assistant.memo_render_md import render_markdown, write_markdown
-from assistant.memo_text import FINDING_TITLES, OWNER_NAMES
+from assistant.chat.grounding import check_grounding
+from assistant.memo.actions import POLICY_NUMBERS
+from assistant.memo.build import build_memo, write_memo
+from assistant.memo.context import software_version
+from assistant.memo.model import Memo
+from assistant.memo.render.markdown import render_markdown, write_markdown
+from assistant.memo.text import FINDING_TITLES, OWNER_NAMES
 from tools.dataset import LoadedData, from_canonical
 from tools.errors import RevOpsInputError
 
@@ -209,7 +210,7 @@ def test_unknown_format_and_language_are_clear_errors(data: LoadedData, tmp_path
 
 
 def test_japanese_pdf_lines_fit_and_keep_numbers_whole() -> None:
-    from assistant.memo_render_pdf import FAMILY, MemoPDF
+    from assistant.memo.render.pdf import FAMILY, MemoPDF
 
     memo = Memo(lang="ja", title="t", date="d", header=[], summary=[], sections=[])
     pdf = MemoPDF(memo)

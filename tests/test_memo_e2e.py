@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from assistant.grounding import check_grounding
-from assistant.memo import build_memo, write_memo
-from assistant.memo_sections import finding_owner
-from assistant.memo_text import FINDING_TITLES, LEVER_NAMES, OWNER_NAMES, fmt_money
+from assistant.chat.grounding import check_grounding
+from assistant.memo.build import build_memo, write_memo
+from assistant.memo.sections import finding_owner
+from assistant.memo.text import FINDING_TITLES, LEVER_NAMES, OWNER_NAMES, fmt_money
 from tests.test_memo import grounding_sources
 from tools.dataset import LoadedData, from_canonical
+from tools.demo.sample import demo_dataset
+from tools.demo.scenarios import PLANTED_CAUSES, generate_scenario
 from tools.diagnosis import diagnose
-from tools.sample import demo_dataset
-from tools.scenarios import PLANTED_CAUSES, generate_scenario
 
 pytestmark = pytest.mark.slow
 

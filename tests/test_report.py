@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import diagnose
 from tools.report import _width, render_diagnosis_text
-from tools.scenarios import generate_scenario
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tools.demo.sample import DEMO_CAUSE, demo_dataset, write_demo, write_sample
 from tools.errors import RevOpsInputError
-from tools.loading import load_exports
-from tools.sample import DEMO_CAUSE, demo_dataset, write_demo, write_sample
+from tools.ingest.loading import load_exports
+from tools.ingest.targets import load_targets
 from tools.schema import REACHED_COLUMNS, STAGES, TARGET_METRICS
-from tools.targets import load_targets
 
 EXPECTED_FILES = [
     "canonical.csv",

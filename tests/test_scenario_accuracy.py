@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tools.demo.scenarios import PLANTED_CAUSES, generate_scenario
 from tools.diagnosis import diagnose
-from tools.scenarios import PLANTED_CAUSES, generate_scenario
 
 SEEDS = (0, 1, 2)
 SIZE = {"leads_per_month": 3000, "recent_months": 9}

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tools.dataset import from_canonical
-from tools.scenarios import PLANTED_CAUSES, TRUTHS, Scenario, Truth, generate_scenario, profile
+from tools.demo.scenarios import PLANTED_CAUSES, TRUTHS, Scenario, Truth, generate_scenario, profile
 from tools.schema import (
     CANONICAL_COLUMNS,
     DATE_COLUMNS,

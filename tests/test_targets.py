@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tools.errors import TargetsError
-from tools.targets import load_targets, period_bounds
+from tools.ingest.targets import load_targets, period_bounds
 
 HINT = ("Use a long file with columns period,metric,target or a wide one with period,leads,mql,sql,opportunities,"
         "won,revenue; periods look like 2025-04, 2025-Q2 or 2025.")

@@ -141,8 +141,8 @@ def upload(page: Page, paths: list[Path]) -> None:
 
 def japanese_export(outdir: Path, seed: int = 3) -> list[Path]:
     """A CP932 export with Japanese headers and values (small, so the test stays quick)."""
-    from tools.exports import write_export
-    from tools.scenarios import generate_scenario
+    from tools.demo.exports import write_export
+    from tools.demo.scenarios import generate_scenario
 
     frame = generate_scenario("kpi_green_revenue_flat", seed, leads_per_month=150).frame
     return write_export(frame, "japanese", outdir)
@@ -209,7 +209,7 @@ def test_broken_upload_shows_the_loader_error_and_app_stays_usable(
     context: BrowserContext, app_url: str, tmp_path: Path
 ) -> None:
     from tools.errors import RevOpsInputError
-    from tools.loading import load_exports
+    from tools.ingest.loading import load_exports
 
     broken = tmp_path / "broken_export.csv"
     broken.write_text("Name,Email\nAlice,a@example.com\nBob,b@example.com\n", encoding="utf-8")
@@ -254,8 +254,8 @@ def test_memo_download(context: BrowserContext, app_url: str, tmp_path: Path, fm
 
 
 def test_two_sessions_do_not_see_each_other(browser: Browser, app_url: str, tmp_path: Path) -> None:
-    from tools.exports import write_export
-    from tools.scenarios import generate_scenario
+    from tools.demo.exports import write_export
+    from tools.demo.scenarios import generate_scenario
 
     ja_files = japanese_export(tmp_path / "a")
     other = generate_scenario("slow_follow_up", 5, leads_per_month=120).frame

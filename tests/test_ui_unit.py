@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assistant.answer import Answer, Citation, ToolCall
+from assistant.chat.answer import Answer, Citation, ToolCall
 from tools.dataset import from_canonical
 from tools.errors import MappingError
 from ui import charts, handlers, views
 from ui.labels import EXAMPLES, LABELS, label
-from ui.state import Session, parse_override_text, split_targets
+from ui.state import TabState, parse_override_text, split_targets
 
 DIAGNOSIS: dict[str, Any] = {
     "funnel": {
@@ -147,7 +147,7 @@ def test_answer_messages_have_collapsible_tool_calls_and_sources() -> None:
 
 
 class ScriptedConversation:
-    """Stands in for ``assistant.session.Conversation``: progress lines, then the answer."""
+    """Stands in for ``assistant.chat.conversation.Conversation``: progress lines, then the answer."""
 
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
@@ -160,7 +160,7 @@ class ScriptedConversation:
 
 
 def test_stream_answer_shows_progress_then_grows_the_text() -> None:
-    session = Session()
+    session = TabState()
     conversation = ScriptedConversation(_answer())
     session.conversation = conversation  # type: ignore[assignment]
     updates = [messages for messages, _ in handlers.stream_answer("Why?", [], session, None, "en")]
@@ -175,7 +175,7 @@ def test_stream_answer_shows_progress_then_grows_the_text() -> None:
 
 
 def test_stream_answer_ignores_empty_questions() -> None:
-    session = Session()
+    session = TabState()
     assert list(handlers.stream_answer("  ", [], session, None, "en")) == [([], session)]
 
 
@@ -207,7 +207,7 @@ def test_mapping_override_reloads_with_the_users_column(tmp_path: Path) -> None:
 
 
 def test_session_close_removes_its_files() -> None:
-    session = Session()
+    session = TabState()
     memo_dir = session.workdir
     (memo_dir / "memo.md").write_text("x")
     session.close()

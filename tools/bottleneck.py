@@ -19,10 +19,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.findings_context import AnalysisContext
-from tools.labels import segment_label, transition_label
+from tools.analysis_context import AnalysisContext
 from tools.schema import LEVERS, TRANSITIONS
 from tools.stats import ALPHA, MIN_N, Comparison
+from tools.wording import segment_label, transition_label
 
 #: Smallest relative deterioration worth calling a bottleneck, per lever kind.
 MATERIAL_CHANGE = {
@@ -55,14 +55,14 @@ class LeverChange:
     def to_dict(self) -> dict[str, Any]:
         return {
             "lever": self.lever,
-            "baseline": _r(self.baseline),
-            "current": _r(self.current),
+            "baseline": round_or_none(self.baseline),
+            "current": round_or_none(self.current),
             "significant": self.significant,
-            "revenue_impact": _r(self.revenue_impact, 2),
-            "contribution": _r(self.contribution, 2),
+            "revenue_impact": round_or_none(self.revenue_impact, 2),
+            "contribution": round_or_none(self.contribution, 2),
             "test": self.comparison.to_dict() if self.comparison else None,
             "segment": {"dimension": self.segment[0], "value": self.segment[1]} if self.segment else None,
-            "adjusted_ratio": _r(self.adjusted_ratio),
+            "adjusted_ratio": round_or_none(self.adjusted_ratio),
             "mix_driver": {"dimension": self.mix_driver[0], "value": self.mix_driver[1]} if self.mix_driver else None,
         }
 
@@ -87,14 +87,14 @@ class Bottleneck:
     def to_dict(self) -> dict[str, Any]:
         return {
             "lever": self.lever,
-            "revenue_impact": _r(self.revenue_impact, 2),
+            "revenue_impact": round_or_none(self.revenue_impact, 2),
             "explanation": self.explanation,
-            "reference_revenue": _r(self.reference_revenue, 2),
+            "reference_revenue": round_or_none(self.reference_revenue, 2),
             "levers": [lc.to_dict() for lc in self.levers],
         }
 
 
-def _r(value: float | None, digits: int = 4) -> float | None:
+def round_or_none(value: float | None, digits: int = 4) -> float | None:
     if value is None or math.isnan(value) or math.isinf(value):
         return None
     return round(float(value), digits)
@@ -251,7 +251,7 @@ def _add_localised(
     * at least ``MIN_N`` observations in each window (never a handful of deals).
 
     The finding's own severity is not the bar: "medium" is family-wise over every detector of
-    the diagnosis (``tools.findings.PRIMARY_TESTS``), a different family from this search.
+    the diagnosis (``tools.findings.detect.PRIMARY_TESTS``), a different family from this search.
     """
     if not reference:
         return
@@ -374,47 +374,3 @@ def explain_ja(change: LeverChange) -> str:
     else:
         what = f"期間あたりの継続率が{b:.1%}から{c:.1%}に低下しました"
     return f"{what}。比較期間の水準に戻せば、期間あたり約{impact}の売上に相当します。"
-
-
-def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> dict[str, Any]:
-    """Revenue per period if ``lever`` changed by ``change`` (relative, e.g. 0.1 = +10%).
-
-    Args:
-        data: the loaded dataset.
-        lever: one of the SPEC levers (lead_volume, lead_to_mql, ..., cycle_time, retention).
-        change: relative change of the lever, e.g. 0.1 for +10% or -0.2 for -20%.
-        as_of: optional analysis date.
-
-    Returns:
-        ``{"lever", "change", "current_value", "new_value", "revenue", "new_revenue", "revenue_change"}``.
-    """
-    from tools.errors import RevOpsInputError
-
-    if lever not in LEVERS:
-        raise RevOpsInputError(f"unknown lever '{lever}'", hint="Valid levers: " + ", ".join(LEVERS))
-    ctx = AnalysisContext.build(data, as_of=as_of)
-    changes, reference = lever_changes(ctx)
-    by_lever = {lc.lever: lc for lc in changes}
-    current = by_lever[lever].current
-    revenue = reference or 0.0
-    if lever in MULTIPLICATIVE:
-        if lever in TRANSITIONS and current is not None and current * (1 + change) > 1:
-            change = 1.0 / current - 1.0  # a conversion rate cannot exceed 100%
-        delta = revenue * change
-    elif lever == "cycle_time":
-        days = current or 0.0
-        delta = -revenue * min(max(days * change / ctx.period_days, -1.0), 1.0)
-    else:  # retention: a change of the retention rate moves churned amount on the active base
-        churn = ctx.churn()
-        active = churn[1] if churn else 0.0
-        retention = current if current is not None else 1.0
-        delta = active * min(retention * change, 1.0 - retention)
-    return {
-        "lever": lever,
-        "change": change,
-        "current_value": _r(current),
-        "new_value": _r(None if current is None else current * (1 + change)),
-        "revenue": _r(revenue, 2),
-        "new_revenue": _r(revenue + delta, 2),
-        "revenue_change": _r(delta, 2),
-    }

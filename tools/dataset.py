@@ -1,6 +1,6 @@
 """The loaded, canonical dataset every analysis takes, and stage-reach derivation.
 
-``LoadedData`` is what ``tools.loading.load_exports`` returns and what ``tools.diagnosis``,
+``LoadedData`` is what ``tools.ingest.loading.load_exports`` returns and what ``tools.diagnosis``,
 the agent tools, the memo and the UI consume. ``from_canonical`` builds one from an in-memory
 canonical frame (the scenario generator and tests use it; the loader ends with it).
 """

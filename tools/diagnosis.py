@@ -15,11 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from tools.analysis_context import AnalysisContext
 from tools.bottleneck import Bottleneck, find_bottleneck
 from tools.dataset import LoadedData
 from tools.errors import DataQualityIssue, RevOpsInputError
-from tools.findings import Finding, detect_findings
-from tools.findings_context import AnalysisContext
+from tools.findings.detect import detect_findings
+from tools.findings.model import Finding
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
 from tools.metrics import (
     METRIC_NAMES,

@@ -233,3 +233,27 @@ def transition_lags(frame: pd.DataFrame) -> dict[str, float]:
         col = STAGE_DATE_COLUMNS[b]
         out[t] = maturity_lag_days(frame[CREATED_COLUMN], frame[col]) if col in frame else 0.0
     return out
+
+
+def factorise_dimension(frame: pd.DataFrame, dimension: str) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(dimension_key(frame, dimension))`` as (codes, labels), cheaply for text columns."""
+    column = frame[dimension]
+    if dimension == "employee_count" or not isinstance(column.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(dimension_key(frame, dimension))
+        return np.asarray(codes), [str(u) for u in uniques]
+    codes, uniques = pd.factorize(column)
+    codes = np.asarray(codes)
+    labels = [str(u) for u in uniques]
+    missing = codes < 0
+    if not missing.any():
+        return codes, labels
+    if MISSING_LABEL in labels:  # a literal "(missing)" value merges with the gaps: the slow way
+        codes, uniques = pd.factorize(dimension_key(frame, dimension))
+        return np.asarray(codes), [str(u) for u in uniques]
+    # the gaps get the code their first appearance would have had
+    first = int(np.argmax(missing))
+    k = int(codes[:first].max()) + 1 if first else 0
+    codes = np.where(codes >= k, codes + 1, codes)
+    codes[missing] = k
+    labels.insert(k, MISSING_LABEL)
+    return codes, labels

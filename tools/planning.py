@@ -32,9 +32,12 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
+from tools.analysis_context import AnalysisContext
+from tools.bottleneck import MULTIPLICATIVE, lever_changes, round_or_none
 from tools.errors import RevOpsInputError
-from tools.schema import STAGES, TRANSITIONS
+from tools.schema import LEVERS, STAGES, TRANSITIONS
 
 #: Tolerance so that float noise (e.g. 100.00000000001) does not round up to an extra record.
 _EPSILON = 1e-9
@@ -263,3 +266,45 @@ def capacity_plan(
             else None,
         }
     )
+
+
+def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> dict[str, Any]:
+    """Revenue per period if ``lever`` changed by ``change`` (relative, e.g. 0.1 = +10%).
+
+    Args:
+        data: the loaded dataset.
+        lever: one of the SPEC levers (lead_volume, lead_to_mql, ..., cycle_time, retention).
+        change: relative change of the lever, e.g. 0.1 for +10% or -0.2 for -20%.
+        as_of: optional analysis date.
+
+    Returns:
+        ``{"lever", "change", "current_value", "new_value", "revenue", "new_revenue", "revenue_change"}``.
+    """
+    if lever not in LEVERS:
+        raise RevOpsInputError(f"unknown lever '{lever}'", hint="Valid levers: " + ", ".join(LEVERS))
+    ctx = AnalysisContext.build(data, as_of=as_of)
+    changes, reference = lever_changes(ctx)
+    by_lever = {lc.lever: lc for lc in changes}
+    current = by_lever[lever].current
+    revenue = reference or 0.0
+    if lever in MULTIPLICATIVE:
+        if lever in TRANSITIONS and current is not None and current * (1 + change) > 1:
+            change = 1.0 / current - 1.0  # a conversion rate cannot exceed 100%
+        delta = revenue * change
+    elif lever == "cycle_time":
+        days = current or 0.0
+        delta = -revenue * min(max(days * change / ctx.period_days, -1.0), 1.0)
+    else:  # retention: a change of the retention rate moves churned amount on the active base
+        churn = ctx.churn()
+        active = churn[1] if churn else 0.0
+        retention = current if current is not None else 1.0
+        delta = active * min(retention * change, 1.0 - retention)
+    return {
+        "lever": lever,
+        "change": change,
+        "current_value": round_or_none(current),
+        "new_value": round_or_none(None if current is None else current * (1 + change)),
+        "revenue": round_or_none(revenue, 2),
+        "new_revenue": round_or_none(revenue + delta, 2),
+        "revenue_change": round_or_none(delta, 2),
+    }

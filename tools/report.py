@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
-from tools.labels import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, segment_label
+from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, segment_label
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
 

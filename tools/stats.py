@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 #: Below this many observations in either window a comparison is reported but never "high".
 MIN_N = 30
@@ -213,3 +214,58 @@ def compare_rates(
     else:
         p_value = 1.0
     return Comparison(r0, r1, int(events_base), int(events_cur), p_value, "poisson rate z (log ratio)")
+
+
+def stratified_log_test(
+    amount: np.ndarray, frame: pd.DataFrame, dimensions: list[str], base: np.ndarray, cur: np.ndarray
+) -> tuple[float, float] | None:
+    """(p-value, adjusted ratio) of log won amounts, current vs baseline, within strata.
+
+    The stratifying dimension is the one (with at most 12 values) whose groups explain most of
+    the variance of log amounts; per-stratum mean differences are combined by inverse variance.
+    """
+    sample = (base | cur) & (amount > 0)  # NaN compares False
+    if sample.sum() < 10:
+        return None
+    logs = np.log(amount[sample])
+    rows = np.flatnonzero(sample)
+    best, best_r2 = None, 0.05
+    total_var = max(float(np.var(logs)), 1e-12)
+    for dim in dimensions:
+        if dim == "employee_count" or dim not in frame:
+            continue
+        codes, uniques = pd.factorize(frame[dim].iloc[rows])
+        codes = np.where(codes < 0, len(uniques), codes)  # missing values form a group of their own
+        groups = np.bincount(codes)
+        if np.count_nonzero(groups) > 12:
+            continue
+        means = np.bincount(codes, weights=logs) / np.maximum(groups, 1)
+        r2 = 1.0 - float(np.var(logs - means[codes])) / total_var
+        if r2 > best_r2:
+            best, best_r2 = dim, r2
+    keys = (
+        frame[best].iloc[rows].astype("string").fillna("(missing)").to_numpy()
+        if best
+        else np.full(len(rows), "all", dtype=object)
+    )
+    table = pd.DataFrame({"key": keys, "cur": cur[sample], "log": logs})
+    cell_mean = table.groupby(["key", "cur"])["log"].transform("mean")
+    dof = len(table) - table.groupby(["key", "cur"]).ngroups
+    if dof < 2:
+        return None
+    # one pooled within-cell variance: tiny strata cannot claim a tiny variance of their own
+    pooled_var = float(((table["log"] - cell_mean) ** 2).sum()) / dof
+    num, den = 0.0, 0.0
+    for _, group in table.groupby("key"):
+        g0, g1 = group.loc[~group["cur"], "log"], group.loc[group["cur"], "log"]
+        if len(g0) < 2 or len(g1) < 2:
+            continue
+        var = pooled_var * (1.0 / len(g0) + 1.0 / len(g1))
+        if var <= 0:
+            continue
+        num += (float(g1.mean()) - float(g0.mean())) / var
+        den += 1.0 / var
+    if den == 0:
+        return None
+    diff = num / den
+    return two_sided_p(diff * math.sqrt(den)), math.exp(diff)

@@ -2,7 +2,7 @@
 
 ``build_app(settings)`` assembles the Blocks (tests use it); ``launch(host, port, demo)`` serves
 it (``revops ui``). The app is a thin shell: loading, diagnosis, answers and memos all come from
-``tools/`` and ``assistant/`` through ``ui.handlers``. Each browser tab has its own ``Session``
+``tools/`` and ``assistant/`` through ``ui.handlers``. Each browser tab has its own ``TabState``
 in a ``gr.State``; uploads are size-limited (``REVOPS_UPLOAD_MAX_MB``) and Gradio's cache is
 swept (``delete_cache``); ``REVOPS_UI_PASSWORD`` turns on a login.
 """
@@ -19,7 +19,7 @@ import gradio as gr  # noqa: E402 - the analytics switch must be set before the 
 
 from ui import handlers  # noqa: E402
 from ui.labels import LANGUAGE_CHOICES, all_examples, label  # noqa: E402
-from ui.state import Report, Session, close_session  # noqa: E402
+from ui.state import Report, TabState, close_session  # noqa: E402
 from ui.views import mode_markdown  # noqa: E402
 
 if TYPE_CHECKING:
@@ -124,34 +124,34 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
 
         panel_outputs = [session, status, data, diagnosis, funnel, finding]
 
-        def unpack(result: tuple[Session, handlers.Panels]) -> tuple[Any, ...]:
+        def unpack(result: tuple[TabState, handlers.Panels]) -> tuple[Any, ...]:
             new_session, shown = result
             return (new_session, *shown.as_tuple())
 
         def on_load(lang: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             return unpack(handlers.start(settings, demo, lang, _reporter(progress, lang)))
 
-        def on_demo(state: Session | None, lang: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        def on_demo(state: TabState | None, lang: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             return unpack(handlers.on_demo(state, settings, lang, _reporter(progress, lang)))
 
-        def on_upload(state: Session | None, files: Any, target: Any, text: str, lang: str,
+        def on_upload(state: TabState | None, files: Any, target: Any, text: str, lang: str,
                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             return unpack(handlers.on_upload(state, settings, files, target, text, lang, _reporter(progress, lang)))
 
-        def on_remap(state: Session | None, text: str, lang: str,
+        def on_remap(state: TabState | None, text: str, lang: str,
                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             return unpack(handlers.on_remap(state, settings, text, lang, _reporter(progress, lang)))
 
-        def on_ask(text: str, history: handlers.Messages, state: Session | None, lang: str) -> Any:
+        def on_ask(text: str, history: handlers.Messages, state: TabState | None, lang: str) -> Any:
             yield from handlers.stream_answer(text, history, state, settings, lang)
 
-        def on_memo(state: Session | None, fmt: str, lang: str,
+        def on_memo(state: TabState | None, fmt: str, lang: str,
                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang))
             return gr.DownloadButton(value=path, visible=path is not None), note, new_session
 
-        def on_language(lang: str, state: Session | None, shown_status: str) -> tuple[Any, ...]:
-            shown = handlers.panels(state or Session(settings=settings), lang)
+        def on_language(lang: str, state: TabState | None, shown_status: str) -> tuple[Any, ...]:
+            shown = handlers.panels(state or TabState(settings=settings), lang)
             if state is not None and state.data is not None and "revops-error" not in (shown_status or ""):
                 shown_status = handlers.ok_status(state, lang)  # an error stays as the loader wrote it
             return (
@@ -212,7 +212,7 @@ def warm_up(settings: Settings) -> None:
             from assistant.knowledge_access import open_knowledge
 
             open_knowledge(settings)
-            from assistant.intents import warm_up as warm_intents
+            from assistant.chat.routing import warm_up as warm_intents
 
             warm_intents()
         except Exception:  # noqa: BLE001 - warming is best-effort; the first question retries

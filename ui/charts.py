@@ -13,7 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tools.labels import STAGE_NAMES
+from tools.wording import STAGE_NAMES
 from ui.labels import label
 
 WINDOW_NAMES = {"baseline": {"en": "baseline", "ja": "比較期間"}, "current": {"en": "current", "ja": "直近期間"}}
@@ -146,8 +146,8 @@ def _conversions_figure(diagnosis: dict[str, Any], highlight: str | None, title:
 
 
 def finding_name(code: str, lang: str) -> str:
-    """The finding's name in the UI language (``assistant.labels``), else its code."""
-    from assistant.labels import FINDING
+    """The finding's name in the UI language (``assistant.wording``), else its code."""
+    from assistant.wording import FINDING
 
     return FINDING.get(lang, FINDING["en"]).get(code, code)
 

@@ -46,7 +46,7 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def edge(func: F) -> F:
+def user_errors(func: F) -> F:
     """Translate project errors to exit 2 and anything unexpected to exit 1, without a traceback."""
 
     @functools.wraps(func)
@@ -59,7 +59,7 @@ def edge(func: F) -> F:
             _fail(str(err), 2)
         except KeyboardInterrupt:
             _fail("interrupted", 1)
-        except Exception as err:  # the edge: never show a traceback unless asked to
+        except Exception as err:  # the user_errors edge: never show a traceback unless asked to
             if os.environ.get("REVOPS_DEBUG"):
                 raise
             _fail(f"internal error: {type(err).__name__}: {err}. Set REVOPS_DEBUG=1 for a traceback.", 1)
@@ -78,7 +78,7 @@ def _print_json(payload: object) -> None:
 
 
 def _load(files: list[Path], mapping: list[str] | None, mapping_file: Path | None):  # noqa: ANN202
-    from tools.loading import load_exports, parse_mapping_overrides
+    from tools.ingest.loading import load_exports, parse_mapping_overrides
 
     overrides = parse_mapping_overrides(mapping or [], mapping_file)
     return load_exports(files, overrides=overrides)
@@ -87,13 +87,13 @@ def _load(files: list[Path], mapping: list[str] | None, mapping_file: Path | Non
 def _targets(path: Path | None):  # noqa: ANN202
     if path is None:
         return None
-    from tools.targets import load_targets
+    from tools.ingest.targets import load_targets
 
     return load_targets(path)
 
 
 @app.command()
-@edge
+@user_errors
 def diagnose(
     files: FilesArg,
     targets: TargetsOpt = None,
@@ -116,7 +116,7 @@ def diagnose(
 
 
 @app.command()
-@edge
+@user_errors
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in English or Japanese.")],
     data: Annotated[list[Path], typer.Option("--data", help="CSV/XLSX exports (repeatable).")],
@@ -125,7 +125,7 @@ def ask(
     json_out: JsonOpt = False,
 ) -> None:
     """Ask a question about the uploaded data; answers cite the playbook."""
-    from assistant.service import answer_question
+    from assistant.chat.conversation import answer_question
     from assistant.settings import get_settings
 
     loaded = _load(data, map, None)
@@ -137,7 +137,7 @@ def ask(
 
 
 @app.command()
-@edge
+@user_errors
 def search(
     question: Annotated[str, typer.Argument(help="What to look up in the playbook.")],
     k: Annotated[int, typer.Option("--k", help="How many passages.")] = 5,
@@ -158,7 +158,7 @@ def search(
 
 
 @app.command()
-@edge
+@user_errors
 def memo(
     files: FilesArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="memo.md, memo.docx or memo.pdf")],
@@ -168,7 +168,7 @@ def memo(
     lang: LangOpt = "en",
 ) -> None:
     """Write an improvement memo (format from the extension: .md, .docx, .pdf)."""
-    from assistant.memo import write_memo
+    from assistant.memo.build import write_memo
 
     language = _check_lang(lang)
     if output.suffix.lower() not in (".md", ".docx", ".pdf"):
@@ -181,7 +181,7 @@ def memo(
 
 
 @app.command()
-@edge
+@user_errors
 def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop and rebuild the store.")] = False,
     add: Annotated[
@@ -204,7 +204,7 @@ def index(
 
 
 @app.command()
-@edge
+@user_errors
 def ui(
     host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7860,
@@ -217,12 +217,12 @@ def ui(
 
 
 @app.command()
-@edge
+@user_errors
 def sample(
     outdir: Annotated[Path, typer.Argument(help="Folder to write the demo exports into.")],
 ) -> None:
     """Write the bundled demo exports (several CRM dialects) and a targets file."""
-    from tools.sample import write_sample
+    from tools.demo.sample import write_sample
 
     for path in write_sample(outdir):
         typer.echo(str(path))

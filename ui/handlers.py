@@ -1,6 +1,6 @@
 """The app's event handlers: plain functions of (inputs, session) -> outputs.
 
-Each handler takes the per-tab ``Session`` from ``gr.State`` and returns the new panel values
+Each handler takes the per-tab ``TabState`` from ``gr.State`` and returns the new panel values
 plus the session, so the same functions are unit-tested without a browser. Bad input is
 translated here, once: ``RevOpsInputError`` becomes the visible error box and the session keeps
 its previous data, so the app stays usable.
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from tools.errors import RevOpsInputError
 from ui import charts, views
 from ui.labels import label
-from ui.state import Report, Session, load_demo, load_files, parse_override_text, split_targets
+from ui.state import Report, TabState, load_demo, load_files, parse_override_text, split_targets
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from assistant.answer import Answer
+    from assistant.chat.answer import Answer
     from assistant.settings import Settings
 
 Messages = list[dict[str, Any]]
@@ -57,7 +57,7 @@ def internal_error(err: BaseException) -> str:
     return f"internal error: {type(err).__name__}: {err}"
 
 
-def panels(session: Session, lang: str, status: str = "") -> Panels:
+def panels(session: TabState, lang: str, status: str = "") -> Panels:
     """Render every data panel from the session."""
     return Panels(
         status=status,
@@ -68,7 +68,7 @@ def panels(session: Session, lang: str, status: str = "") -> Panels:
     )
 
 
-def ok_status(session: Session, lang: str) -> str:
+def ok_status(session: TabState, lang: str) -> str:
     """The one-line 'loaded' status for the session's data."""
     rows = session.data.rows if session.data is not None else 0
     if session.is_demo:
@@ -77,7 +77,7 @@ def ok_status(session: Session, lang: str) -> str:
     return OK_MARK + label(lang, "loaded", rows=f"{rows:,}", files=names)
 
 
-def _guard(session: Session, lang: str, action: Callable[[], Session]) -> tuple[Session, Panels]:
+def _guard(session: TabState, lang: str, action: Callable[[], TabState]) -> tuple[TabState, Panels]:
     """Run a load; on bad input keep the previous data and show the loader's message."""
     try:
         session = action()
@@ -88,12 +88,12 @@ def _guard(session: Session, lang: str, action: Callable[[], Session]) -> tuple[
     return session, panels(session, lang, ok_status(session, lang))
 
 
-def new_session(settings: Settings | None) -> Session:
+def new_session(settings: Settings | None) -> TabState:
     """A fresh, empty session."""
-    return Session(settings=settings)
+    return TabState(settings=settings)
 
 
-def start(settings: Settings | None, demo: bool, lang: str, report: Report) -> tuple[Session, Panels]:
+def start(settings: Settings | None, demo: bool, lang: str, report: Report) -> tuple[TabState, Panels]:
     """Page load: a new session, with the demo loaded when ``demo`` is on."""
     session = new_session(settings)
     if not demo:
@@ -101,7 +101,7 @@ def start(settings: Settings | None, demo: bool, lang: str, report: Report) -> t
     return _guard(session, lang, lambda: load_demo(session, report=report))
 
 
-def on_demo(session: Session | None, settings: Settings | None, lang: str, report: Report) -> tuple[Session, Panels]:
+def on_demo(session: TabState | None, settings: Settings | None, lang: str, report: Report) -> tuple[TabState, Panels]:
     """The demo button."""
     session = session or new_session(settings)
     return _guard(session, lang, lambda: load_demo(session, report=report))
@@ -115,14 +115,14 @@ def _paths(files: Sequence[Any] | Any | None) -> list[Path]:
 
 
 def on_upload(
-    session: Session | None,
+    session: TabState | None,
     settings: Settings | None,
     files: Sequence[Any] | None,
     targets_file: Any,
     overrides_text: str,
     lang: str,
     report: Report,
-) -> tuple[Session, Panels]:
+) -> tuple[TabState, Panels]:
     """The load button: exports (+ optional targets file) with the mapping overrides."""
     session = session or new_session(settings)
     paths = _paths(files)
@@ -135,7 +135,7 @@ def on_upload(
         if not paths:
             return session, panels(session, lang, error_box(label(lang, "no_files"), lang))
 
-    def action() -> Session:
+    def action() -> TabState:
         overrides = parse_override_text(overrides_text)
         return load_files(session, paths, targets[0] if targets else None, overrides, report=report)
 
@@ -143,14 +143,14 @@ def on_upload(
 
 
 def on_remap(
-    session: Session | None, settings: Settings | None, overrides_text: str, lang: str, report: Report
-) -> tuple[Session, Panels]:
+    session: TabState | None, settings: Settings | None, overrides_text: str, lang: str, report: Report
+) -> tuple[TabState, Panels]:
     """Re-run the loader over the session's current files with the edited mapping."""
     session = session or new_session(settings)
     if not session.paths:
         return session, panels(session, lang, error_box(label(lang, "no_files"), lang))
 
-    def action() -> Session:
+    def action() -> TabState:
         overrides = parse_override_text(overrides_text)
         return load_files(session, session.paths, session.targets_path, overrides,
                           report=report, is_demo=session.is_demo)
@@ -178,8 +178,8 @@ def _chunks(text: str, pieces: int = STREAM_CHUNKS) -> list[str]:
 
 
 def stream_answer(
-    question: str, history: Messages | None, session: Session | None, settings: Settings | None, lang: str
-) -> Iterator[tuple[Messages, Session]]:
+    question: str, history: Messages | None, session: TabState | None, settings: Settings | None, lang: str
+) -> Iterator[tuple[Messages, TabState]]:
     """Answer ``question`` in the session's conversation, yielding the chat as it grows.
 
     First the question and a pending 'working' note with the tools as they run, then the answer
@@ -219,7 +219,7 @@ def stream_answer(
     yield history + final, session
 
 
-def on_clear(session: Session | None, settings: Settings | None) -> tuple[Messages, Session]:
+def on_clear(session: TabState | None, settings: Settings | None) -> tuple[Messages, TabState]:
     """Start a new conversation over the same data."""
     session = session or new_session(settings)
     session.reset_chat()
@@ -231,10 +231,10 @@ def on_clear(session: Session | None, settings: Settings | None) -> tuple[Messag
 MEMO_FORMATS = {"Markdown": ".md", "DOCX": ".docx", "PDF": ".pdf"}
 
 
-def on_memo(session: Session | None, settings: Settings | None, fmt: str, lang: str,
-            report: Report) -> tuple[str | None, str, Session]:
+def on_memo(session: TabState | None, settings: Settings | None, fmt: str, lang: str,
+            report: Report) -> tuple[str | None, str, TabState]:
     """Write the memo for the session's data; returns (file path or None, status, session)."""
-    from assistant.memo import write_memo
+    from assistant.memo.build import write_memo
 
     session = session or new_session(settings)
     if session.data is None:

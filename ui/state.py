@@ -1,8 +1,8 @@
 """Per-browser-session state and the loading steps behind the upload and demo buttons.
 
-One ``Session`` lives in a ``gr.State`` per browser tab: its data, targets, diagnosis and
+One ``TabState`` lives in a ``gr.State`` per browser tab: its data, targets, diagnosis and
 conversation never reach another tab. Loading calls the real loader and engine
-(``tools.loading``, ``tools.targets``, ``tools.diagnosis``); the UI computes no numbers itself.
+(``tools.ingest.loading``, ``tools.ingest.targets``, ``tools.diagnosis``); the UI computes no numbers itself.
 A failed load raises ``RevOpsInputError`` and leaves the session as it was.
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tools.errors import RevOpsInputError
 
 if TYPE_CHECKING:
-    from assistant.session import Conversation
+    from assistant.chat.conversation import Conversation
     from assistant.settings import Settings
     from tools.dataset import LoadedData
 
@@ -34,7 +34,7 @@ def _no_report(fraction: float, message: str) -> None:  # noqa: ARG001 - matches
 
 
 @dataclass
-class Session:
+class TabState:
     """Everything one browser tab has loaded and said."""
 
     settings: Settings | None = None
@@ -58,7 +58,7 @@ class Session:
     def chat(self) -> Conversation:
         """The conversation over the current data (created on first use)."""
         if self.conversation is None:
-            from assistant.session import Conversation
+            from assistant.chat.conversation import Conversation
 
             self.conversation = Conversation(data=self.data, targets=self.targets, settings=self.settings)
         return self.conversation
@@ -74,9 +74,9 @@ class Session:
             self._workdir = None
 
 
-def close_session(session: Session | None) -> None:
+def close_session(session: TabState | None) -> None:
     """``gr.State`` delete callback: clean up a session's files."""
-    if isinstance(session, Session):
+    if isinstance(session, TabState):
         session.close()
 
 
@@ -94,26 +94,26 @@ def split_targets(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
 
 def parse_override_text(text: str) -> dict[str, str]:
     """The mapping textbox (``canonical=Column`` per line, ``#`` comments) -> overrides."""
-    from tools.loading import parse_mapping_overrides
+    from tools.ingest.loading import parse_mapping_overrides
 
     items = [line.strip() for line in (text or "").splitlines()]
     return parse_mapping_overrides([i for i in items if i and not i.startswith("#")], None)
 
 
 def load_files(
-    session: Session,
+    session: TabState,
     paths: Sequence[Path | str],
     targets_path: Path | str | None = None,
     overrides: dict[str, str] | None = None,
     *,
     report: Report = _no_report,
     is_demo: bool = False,
-) -> Session:
+) -> TabState:
     """Load exports (+ targets) into ``session``, diagnose, and start a fresh conversation.
 
     Raises ``RevOpsInputError`` (the loader's message) and leaves ``session`` unchanged on bad input.
     """
-    from tools.loading import load_exports
+    from tools.ingest.loading import load_exports
 
     files = [Path(p) for p in paths]
     if not files:
@@ -122,7 +122,7 @@ def load_files(
     data = load_exports(files, overrides=overrides or None)
     targets = None
     if targets_path is not None:
-        from tools.targets import load_targets
+        from tools.ingest.targets import load_targets
 
         targets = load_targets(Path(targets_path))
     report(0.6, "diagnosing")
@@ -165,8 +165,8 @@ DEMO_DIALECT = "hubspot"
 
 
 def _write_demo(outdir: Path) -> list[Path]:
-    """The bundled demo (``tools.sample.write_demo``): the exports, then ``targets.csv``."""
-    from tools.sample import write_demo
+    """The bundled demo (``tools.demo.sample.write_demo``): the exports, then ``targets.csv``."""
+    from tools.demo.sample import write_demo
 
     return [Path(p) for p in write_demo(outdir, DEMO_DIALECT)]
 
@@ -174,7 +174,7 @@ def _write_demo(outdir: Path) -> list[Path]:
 _demo_cache: tuple[LoadedData, Any, dict[str, Any]] | None = None
 
 
-def load_demo(session: Session, *, report: Report = _no_report) -> Session:
+def load_demo(session: TabState, *, report: Report = _no_report) -> TabState:
     """Load the bundled demo exports (and their targets file) into ``session``.
 
     The loaded demo is computed once per process and shared read-only between sessions; each

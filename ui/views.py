@@ -1,7 +1,7 @@
 """Markdown and chat-message views of loaded data, diagnoses and answers.
 
 Pure functions from plain dicts / dataclasses to strings and Gradio message dicts, so they can be
-unit-tested without a browser. Names and number formats come from ``assistant.labels``; the
+unit-tested without a browser. Names and number formats come from ``assistant.wording``; the
 numbers themselves come from ``tools.diagnosis`` and ``assistant`` answers.
 """
 
@@ -11,14 +11,14 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from assistant import labels as words
-from assistant.compose import bottleneck_lines
+from assistant import wording as words
+from assistant.offline.compose import bottleneck_lines
 from tools.report import ja_summary
 from ui.charts import transition_name
 from ui.labels import label
 
 if TYPE_CHECKING:
-    from assistant.answer import Answer
+    from assistant.chat.answer import Answer
     from assistant.settings import Settings
     from tools.dataset import LoadedData
 
@@ -39,7 +39,7 @@ def _cell(text: object) -> str:
 
 def mode_markdown(settings: Settings | None, lang: str) -> str:
     """The mode indicator: offline, or LLM with the model name (and endpoint host)."""
-    from assistant.models import resolve_mode
+    from assistant.chat.models import resolve_mode
 
     if settings is None:
         return label(lang, "mode_offline")

@@ -1,0 +1,52 @@
+"""A chat about one upload: ``Conversation(data).ask("Where is the funnel leaking?")``.
+
+``Conversation.ask`` answers one question and remembers the turn, so "and for enterprise only?"
+reuses the previous question's intent with a new segment. ``answer_question`` is the one-shot
+form the CLI uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from assistant.chat.answer import Answer
+from assistant.chat.answering import answer_in_conversation, stream_in_conversation
+from assistant.chat.routing import route
+from assistant.chat.state import ChatState
+from assistant.settings import Settings
+
+
+class Conversation(ChatState):
+    """A chat about one upload: its state plus ``ask`` / ``ask_stream``."""
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question in this conversation and remember the turn."""
+        with self._lock:
+            return answer_in_conversation(self, question)
+
+    def ask_stream(self, question: str) -> Iterator[str | Answer]:
+        """Yield progress lines ("running diagnose_funnel…") and finally the ``Answer``."""
+        with self._lock:
+            yield from stream_in_conversation(self, question)
+
+
+def answer_question(
+    question: str,
+    data: Any,
+    targets: Any = None,
+    settings: Settings | None = None,
+    history: Conversation | Sequence[tuple[str, str]] | None = None,
+) -> Answer:
+    """Answer one question about ``data`` (a ``LoadedData`` or ``None``)."""
+    if isinstance(history, Conversation):
+        conversation = history
+        if conversation.data is None and data is not None:
+            conversation.set_data(data, targets)
+        conversation.settings = conversation.settings or settings
+        return conversation.ask(question)
+    conversation = Conversation(data=data, targets=targets, settings=settings)
+    for previous_question, previous_answer in history or []:
+        routed = route(previous_question, conversation.context.vocabulary(), conversation.last_route)
+        conversation.remember(previous_question, Answer(previous_answer, routed.lang, "offline"), routed)
+    return conversation.ask(question)

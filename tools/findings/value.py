@@ -1,0 +1,295 @@
+"""Volume and value findings: lead volume, deal size, cycle time, churn, KPI-green-revenue-flat,
+pipeline coverage against targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tools.analysis_context import AnalysisContext
+from tools.findings.model import Finding, severity_for
+from tools.metrics import pipeline_coverage
+from tools.periods import ONE_DAY, Window, month_start
+from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
+from tools.stats import Comparison
+from tools.wording import segment_label, transition_label
+
+MATERIAL = {"lead_volume": 0.10, "deal_size": 0.10, "cycle_time": 0.15, "churn": 0.25}
+#: Revenue growth below this (relative) counts as "flat".
+FLAT_REVENUE = 0.05
+#: Coverage of the remaining revenue target below this is low (the usual 3x rule).
+COVERAGE_FLOOR = 3.0
+VOLUME_METRICS = ("leads", "mql", "sql")
+#: The downstream targets volume should turn into: missing any of them while volume is green is
+#: the story (revenue alone is noisy: a few large deals swing a window by tens of percent).
+DOWNSTREAM_METRICS = ("opportunities", "won", "revenue")
+#: Attainment below this counts as a miss.
+MISSED = 0.95
+_KPI_NAMES = {"opportunities": "opportunities", "won": "won deals", "revenue": "revenue"}
+
+
+def _rel(comp: Comparison | None) -> float:
+    return 0.0 if comp is None or comp.relative_change is None else comp.relative_change
+
+
+def lead_volume_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Fewer new leads than in the baseline window, localised to a source when one explains it."""
+    comp = ctx.stage_volume("lead")
+    if comp is None:
+        return []
+    severity = severity_for(comp, -_rel(comp), MATERIAL["lead_volume"])
+    if severity is None:
+        return []
+    segment = None
+    evidence: dict[str, object] = {"leads": comp.to_dict()}
+    if "lead_source" in ctx.data.dimensions:
+        masks = ctx.in_windows(ctx.arrays.dates(CREATED_COLUMN))
+        assert masks is not None
+        codes, labels = ctx.dimension_codes("lead_source")
+        base = np.bincount(codes[masks[0] & (codes >= 0)], minlength=len(labels))
+        cur = np.bincount(codes[masks[1] & (codes >= 0)], minlength=len(labels))
+        change = pd.Series(cur - base, index=labels, dtype="float64")
+        total_drop = float(comp.baseline or 0) - float(comp.current or 0)
+        worst = str(change.idxmin())
+        if total_drop > 0 and -float(change[worst]) >= 0.6 * total_drop:
+            segment = ("lead_source", worst)
+        evidence["by_lead_source"] = {str(k): float(v) for k, v in change.items()}
+    where = f", mostly from {segment[1]}" if segment else ""
+    return [
+        Finding(
+            "lead_volume_decline",
+            severity,
+            f"New leads fell from {comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}) between "
+            f"{_labels(ctx)}{where}.",
+            evidence,
+            segment=segment,
+        )
+    ]
+
+
+def _labels(ctx: AnalysisContext) -> str:
+    p = ctx.periods
+    return f"{p.baseline.label if p.baseline else '?'} and {p.current.label if p.current else '?'}"
+
+
+def deal_size_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Smaller won deals (segment-adjusted test)."""
+    comp = ctx.deal_size()
+    if comp is None:
+        return []
+    adjusted = ctx.deal_size_adjusted_ratio
+    # the effect is the estimate the test is about: the like-for-like (within-stratum) ratio. The
+    # plain average of a window's few dozen won deals swings by +-30% with which segments happened
+    # to close, so it neither vetoes nor makes a deal-size finding.
+    effect = -_rel(comp) if adjusted is None else 1.0 - adjusted
+    severity = severity_for(comp, effect, MATERIAL["deal_size"])
+    if severity is None:
+        return []
+    return [
+        Finding(
+            "deal_size_drop",
+            severity,
+            f"Won deals got smaller: {-effect:+.0%} like for like (same segment mix) between {_labels(ctx)} "
+            f"(n={comp.n_baseline}→{comp.n_current}, p={comp.p_value:.2g}); the plain average moved from "
+            f"{comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}).",
+            {"deal_size": comp.to_dict(), "adjusted_ratio": adjusted},
+            transition="opportunity_to_won",
+        )
+    ]
+
+
+def cycle_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Deals take longer to close (fewer opportunities closed within the usual time)."""
+    cycle = ctx.cycle()
+    if cycle is None:
+        return []
+    comp, med0, med1, horizon = cycle
+    severity = severity_for(comp, -_rel(comp), MATERIAL["cycle_time"])
+    if severity is None or med1 <= med0:
+        return []
+    return [
+        Finding(
+            "cycle_time_increase",
+            severity,
+            f"Opportunities closed within {horizon:.0f} days fell from {comp.baseline:.0%} to {comp.current:.0%}; "
+            f"the median time to close grew from about {med0:.0f} to about {med1:.0f} days.",
+            {
+                "closed_in_time": comp.to_dict(),
+                "horizon_days": horizon,
+                "median_days_baseline": med0,
+                "median_days_current_estimate": med1,
+            },
+            transition="opportunity_to_won",
+        )
+    ]
+
+
+def churn_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Churn on the active customer base rose."""
+    churn = ctx.churn()
+    if churn is None:
+        return []
+    comp, active_amount = churn
+    severity = severity_for(comp, _rel(comp), MATERIAL["churn"])
+    if severity is None:
+        return []
+    lost = ((comp.current or 0) - (comp.baseline or 0)) * active_amount
+    return [
+        Finding(
+            "churn_increase",
+            severity,
+            f"Churn on the active base rose from {comp.baseline:.1%} to {comp.current:.1%} per window "
+            f"({_labels(ctx)}), about {lost:,.0f} more contract value lost per window.",
+            {"churn": comp.to_dict(), "active_amount": active_amount},
+            revenue_impact=lost,
+        )
+    ]
+
+
+def _target_window(targets: pd.DataFrame, metric: str, window: Window) -> float | None:
+    """Target for ``metric`` over ``window``, prorating quarter/year targets by days."""
+    rows = targets[targets["metric"] == metric]
+    total, found = 0.0, False
+    for period, target in zip(rows["period"], rows["target"], strict=True):
+        span = _period_span(str(period))
+        if span is None:
+            continue
+        start, end = span
+        overlap = (min(end, window.end) - max(start, window.start)) / ONE_DAY
+        if overlap > 0:
+            total += float(target) * overlap / ((end - start) / ONE_DAY)
+            found = True
+    return total if found else None
+
+
+def _period_span(period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    try:
+        if "-Q" in period:
+            year, q = period.split("-Q")
+            start = pd.Timestamp(year=int(year), month=3 * (int(q) - 1) + 1, day=1)
+            return start, start + pd.DateOffset(months=3)
+        if len(period) == 4:
+            start = pd.Timestamp(year=int(period), month=1, day=1)
+            return start, start + pd.DateOffset(years=1)
+        start = month_start(pd.Timestamp(period + "-01"))
+        return start, start + pd.DateOffset(months=1)
+    except (ValueError, TypeError):
+        return None
+
+
+def _actual_in_window(ctx: AnalysisContext, metric: str, window: Window) -> float:
+    stage = TARGET_METRIC_STAGE[metric]
+    arrays = ctx.arrays
+    dates = arrays.dates(CREATED_COLUMN) if stage == "lead" else arrays.stage(stage, fallback="later")
+    mask = window.mask(dates) & arrays.reached(stage)
+    if metric == "revenue":
+        return float(arrays.amount_or_zero()[mask].sum()) if ctx.has_amounts else 0.0
+    return float(np.count_nonzero(mask))
+
+
+def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Finding]:
+    """Volume KPIs met (or grew) while revenue or win rate did not; names the low-quality slice."""
+    window = ctx.periods.current
+    if window is None:
+        return []
+    evidence: dict[str, object] = {}
+    volume_green = revenue_short = False
+    if ctx.targets is not None:
+        attainment = {}
+        for metric in (*VOLUME_METRICS, *DOWNSTREAM_METRICS):
+            target = _target_window(ctx.targets, metric, window)
+            if target:
+                attainment[metric] = _actual_in_window(ctx, metric, window) / target
+        evidence["attainment"] = attainment
+        volume = [attainment[m] for m in VOLUME_METRICS if m in attainment]
+        volume_green = bool(volume) and min(volume) >= 1.0
+        missed = [m for m in DOWNSTREAM_METRICS if m in attainment and attainment[m] < MISSED]
+        revenue_short = bool(missed)
+        evidence["missed"] = missed
+    leads = ctx.stage_volume("lead")
+    revenue = ctx.won_revenue()
+    grew = leads is not None and leads.significant() and _rel(leads) >= MATERIAL["lead_volume"]
+    flat = (
+        revenue is not None
+        and revenue[0] > 0
+        and revenue[1] / revenue[0] - 1 < min(FLAT_REVENUE, _rel(leads) / 3)
+    )
+    if revenue is not None:
+        evidence["won_revenue"] = {"baseline": revenue[0], "current": revenue[1]}
+    if leads is not None:
+        evidence["leads"] = leads.to_dict()
+    slice_ = next((f for f in earlier if f.code == "lead_quality_decline" and f.segment is not None), None)
+    if not ((volume_green and revenue_short) or (grew and flat and slice_ is not None)):
+        return []
+    drops = [
+        f for f in earlier if f.code in ("conversion_drop", "lead_quality_decline") and f.severity != "low"
+    ]
+    if not drops:
+        return []
+    why = ""
+    if slice_ is not None and slice_.segment is not None:
+        ev = slice_.evidence
+        why = (
+            f" The growth came from {segment_label(*slice_.segment)}, which converts at "
+            f"{ev.get('driver_rate', 0):.1%} on {transition_label(slice_.transition)}"
+            f" vs {ev.get('others_rate', 0):.1%} for the rest."
+        )
+    what = "volume KPIs met their targets" if volume_green else f"leads grew {_rel(leads):+.0%}"
+    rev = ""
+    if volume_green and revenue_short:
+        attained = evidence["attainment"]
+        assert isinstance(attained, dict)
+        rev = " but " + ", ".join(f"{_KPI_NAMES[m]} reached {attained[m]:.0%}" for m in missed) + " of target"
+    elif revenue is not None and revenue[0] > 0:
+        rev = f" while won revenue moved {revenue[1] / revenue[0] - 1:+.0%}"
+    severity = "high" if slice_ is not None and (volume_green or grew) else "medium"
+    return [
+        Finding(
+            "kpi_green_revenue_flat",
+            severity,
+            f"KPIs look green but revenue is not following: {what}{rev}.{why}",
+            evidence,
+            transition=slice_.transition if slice_ else drops[0].transition,
+            segment=slice_.segment if slice_ else None,
+        )
+    ]
+
+
+def coverage_finding(ctx: AnalysisContext) -> list[Finding]:
+    """Open pipeline below 3× the revenue still to win in the period after the current window."""
+    if ctx.targets is None or not ctx.has_amounts:
+        return []
+    start = month_start(ctx.as_of + ONE_DAY)
+    months = 1 if ctx.grain == "month" else 3
+    window = Window("next", start, start + pd.DateOffset(months=months))
+    target = _target_window(ctx.targets, "revenue", window)
+    if not target:
+        # no target ahead of the data: judge the current window's target instead
+        if ctx.periods.current is None:
+            return []
+        window = ctx.periods.current
+        target = _target_window(ctx.targets, "revenue", window)
+        if not target:
+            return []
+    coverage = pipeline_coverage(ctx.arrays, target)
+    ratio = coverage["coverage"]
+    if ratio is None or ratio >= COVERAGE_FLOOR:
+        return []
+    severity = "medium" if ratio < 2.0 else "low"
+    return [
+        Finding(
+            "pipeline_coverage_low",
+            severity,
+            f"Open pipeline covers {ratio:.1f}× the revenue target of {window.label if window.label != 'next' else 'the next period'} "
+            f"({coverage['open_pipeline']:,.0f} vs {target:,.0f}); 3× is the usual floor.",
+            {**coverage, "window": window.to_dict()},
+        )
+    ]
+
+
+def value_findings(ctx: AnalysisContext, earlier: list[Finding]) -> list[Finding]:
+    """Volume, value, churn, KPI-green and coverage findings."""
+    out = lead_volume_finding(ctx) + deal_size_finding(ctx) + cycle_finding(ctx) + churn_finding(ctx)
+    out += kpi_green_finding(ctx, earlier)
+    out += coverage_finding(ctx)
+    return out
