@@ -268,24 +268,42 @@ def capacity_plan(
     )
 
 
-def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> dict[str, Any]:
-    """Revenue per period if ``lever`` changed by ``change`` (relative, e.g. 0.1 = +10%).
+def what_if(
+    data: Any, lever: str, change: float, *, as_of: object = None, unit: str = "relative"
+) -> dict[str, Any]:
+    """Revenue per period if ``lever`` changed by ``change``, all else equal.
 
     Args:
         data: the loaded dataset.
         lever: one of the SPEC levers (lead_volume, lead_to_mql, ..., cycle_time, retention).
-        change: relative change of the lever, e.g. 0.1 for +10% or -0.2 for -20%.
+        change: the change: relative (0.1 = +10%) or, with ``unit="points"`` on a rate lever (a
+            conversion or retention), absolute (0.05 = +5 percentage points).
         as_of: optional analysis date.
+        unit: ``relative`` or ``points``; points on a lever that is not a rate are read as relative.
 
     Returns:
-        ``{"lever", "change", "current_value", "new_value", "revenue", "new_revenue", "revenue_change"}``.
+        ``{"lever", "unit", "change", "points", "current_value", "new_value", "revenue", "new_revenue",
+        "revenue_change"}``; ``change`` is always the relative change the model applied and
+        ``points`` the absolute one (rate levers only).
     """
     if lever not in LEVERS:
         raise RevOpsInputError(f"unknown lever '{lever}'", hint="Valid levers: " + ", ".join(LEVERS))
+    if unit not in ("relative", "points"):
+        raise RevOpsInputError(f"unknown unit '{unit}'", hint="Use relative or points")
     ctx = AnalysisContext.build(data, as_of=as_of)
     changes, reference = lever_changes(ctx)
     by_lever = {lc.lever: lc for lc in changes}
     current = by_lever[lever].current
+    is_rate = lever in TRANSITIONS or lever == "retention"
+    points = None
+    if unit == "points" and is_rate:
+        if not current:
+            raise RevOpsInputError(f"{lever} has no current value to move by points",
+                                   hint="Give the change in percent instead (e.g. 10%)")
+        points = change
+        change = points / current
+    else:
+        unit = "relative"
     revenue = reference or 0.0
     if lever in MULTIPLICATIVE:
         if lever in TRANSITIONS and current is not None and current * (1 + change) > 1:
@@ -299,9 +317,13 @@ def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> di
         active = churn[1] if churn else 0.0
         retention = current if current is not None else 1.0
         delta = active * min(retention * change, 1.0 - retention)
+    if is_rate and current is not None:
+        points = current * change
     return {
         "lever": lever,
+        "unit": unit,
         "change": change,
+        "points": round_or_none(points),
         "current_value": round_or_none(current),
         "new_value": round_or_none(None if current is None else current * (1 + change)),
         "revenue": round_or_none(revenue, 2),

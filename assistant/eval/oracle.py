@@ -270,14 +270,14 @@ def expected(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | 
     if "attainment" in spec:
         assert targets is not None
         period = spec["attainment"]
-        span = window(period, data_as_of, first)
-        value, _ = measure(rows, metric, span, data_as_of)
+        value, _ = measure(rows, metric, window(period, data_as_of, first), data_as_of)
         target_name = {"leads": "leads", "mqls": "mql", "sqls": "sql", "opportunities": "opportunities",
                        "won_deals": "won", "won_revenue": "revenue"}[metric]
         goal = targets[(targets["period"].astype(str) == period) & (targets["metric"] == target_name)]["target"]
         return [Figure(float(value or 0.0), kind_of(metric)), Figure(float(goal.iloc[0]), kind_of(metric)),
                 Figure(float(value or 0.0) / float(goal.iloc[0]), "percent")]
-    span = window(spec["period"], data_as_of, first) if spec.get("period") else None
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = (
+        window(spec["period"], data_as_of, first) if spec.get("period") else None)
     by = spec.get("by")
     if by is None:
         value, _ = measure(rows, metric, span, data_as_of)
