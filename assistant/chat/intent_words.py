@@ -85,7 +85,7 @@ STRONG_DOMAIN = (
     "the model", "分業", "部分最適", "sfa", "crm",
 )
 WHAT_IF = (
-    "what if", "what happens", "what would", "if we", "if our", "if the", "would it", "suppose", "supposing",
+    "what if", "what happens", "what would", "if ", "would it", "suppose", "supposing",
     "assuming", "assume", "imagine", "scenario", "impact of", "effect of", "how much more revenue",
     "how much would", "もし", "としたら", "たら", "れば", "場合", "仮に", "上がると", "増えると", "下がると",
     "改善すると", "シミュレーション",
@@ -110,7 +110,7 @@ REVERSE_ALONE = ("work backward", "reverse plan", "reverse-plan", "back into the
 #: definition and advice questions go to the playbook before any metric parsing
 DEFINITION = (
     "what is an ", "what is a ", "what's an ", "what's a ", "what are mql", "what are sql", "what does ",
-    " mean?", "meaning of", "define ", "definition", "how should", "best practice", "how do we improve",
+    " mean?", "meaning of", "define ", "definition", "explain ", "how should", "best practice", "how do we improve",
     "how can we improve", "how to improve", "what should we do about", "tips for", "advice on", "difference between",
     "とは", "意味", "定義", "どうすれば", "べきか", "べき？", "べきですか", "ベストプラクティス", "改善するには", "コツ",
     "どうしたら", "違いは",

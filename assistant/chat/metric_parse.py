@@ -197,8 +197,10 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
         return None
     compare = find_compare(text)
     period = periods[0] if periods else None
-    if len(periods) >= 2 and compare is None:
+    if len(periods) >= 2 and compare in (None, "baseline"):  # two named periods say what to compare
         period, compare = _two_periods(periods[0], periods[1])
+    if compare is not None and period is None:
+        compare = "baseline"  # "vs a year ago" with no period: the latest window against its baseline
     if by in ("month", "quarter", "year") and compare == "baseline":
         compare = None  # "how has it changed by quarter": the trend is the comparison
     if by is None and any(t in text for t, g in TREND_PHRASES.items() if g is None):

@@ -66,7 +66,9 @@ _RELATIVE: list[tuple[str, PeriodSpec]] = [
     ("直近", PeriodSpec("current")), ("最近", PeriodSpec("current")),
 ]
 #: relative phrases that are comparisons, not periods ("前年同期" is the year-ago window)
-_NOT_PERIODS = ("前年同期", "前年比", "昨年同期", "前期比", "前月比", "前四半期比", "last year's", "a year ago")
+_NOT_PERIODS = ("前年同期", "前年比", "昨年同期", "前期比", "前月比", "前四半期比", "last year's", "a year ago",
+                "versus last year", "vs last year", "than last year", "compared with last year",
+                "compared to last year", "over last year", "前年より", "去年より", "昨年より")
 
 
 def _latest(as_of: pd.Timestamp | None, month: int | None = None, quarter: int | None = None) -> str:

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.chat.metric_parse import find_metrics
+from assistant.chat.metric_parse import _hits
+from assistant.chat.metric_words import METRIC_PHRASES, STAGE_PHRASES
 
 #: metric id (or bundle) -> the what-if lever it names
 METRIC_LEVER = {
@@ -78,7 +79,8 @@ def find_change(question: str) -> Change | None:
 
 def find_lever(question: str) -> str | None:
     """The what-if lever a question names ("win rate" -> ``opportunity_to_won``; 「リード」 -> lead volume)."""
-    for name in find_metrics(normalise(question)):
+    text = normalise(question)
+    for _, _, name in _hits(text, {**STAGE_PHRASES, **METRIC_PHRASES}):
         if name in METRIC_LEVER:
             return METRIC_LEVER[name]
     return None

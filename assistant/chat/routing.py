@@ -142,8 +142,6 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     if _has(text, W.OFF_TOPIC) and not _has(text, W.STRONG_DOMAIN):
         return base
     request = parse_metric_request(question, vocabulary)
-    if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
-        return replace(base, intent="playbook")
     planned = _planning(base, question, text, request, previous)
     if planned is not None:
         return planned
@@ -159,12 +157,14 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return _why(base, text, request, previous)
     if _has(text, W.DIAGNOSE):
         return replace(base, intent="diagnose", segment=_segment(request))
+    if previous is not None and request is not None and request.filters and not request.metric_named and \
+            previous.intent in ("diagnose", "kpi_green_flat", "revenue_change"):
+        return replace(previous, lang=lang, question=question, segment=_segment(request), followup=True)
+    if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
+        return replace(base, intent="playbook")
     metric = _metric(base, text, request, previous)
     if metric is not None:
         return metric
-    if previous is not None and request is not None and request.filters and previous.intent in (
-            "diagnose", "kpi_green_flat", "revenue_change"):
-        return replace(previous, lang=lang, question=question, segment=_segment(request), followup=True)
     if _has(text, W.PLAYBOOK) or _has(text, W.STRONG_DOMAIN):
         return _open_intent(base, question, text)
     return base

@@ -182,11 +182,9 @@ def breakdown_lines(result: MetricResult, w: Words) -> list[str]:
         lines.append(f"- {v.group}: {shown}{' (' + n + ')' if n and not w.ja else '（' + n + '）' if n else ''}"
                      f"{_flags(v, w)}")
     if trend and len(result.values) > TREND_ROWS:
-        lines.append(w.t(f"(the latest {len(values)} of {len(result.values)} periods)",
-                         f"（全{len(result.values)}期間のうち直近{len(values)}期間）"))
+        lines.append(w.t("(the latest periods; the chart shows them all)", "（直近の期間のみ。全期間はグラフに表示）"))
     if not trend and len(result.values) > BREAKDOWN_ROWS:
-        lines.append(w.t(f"(first {BREAKDOWN_ROWS} of {len(result.values)} groups)",
-                         f"（全{len(result.values)}グループのうち上位{BREAKDOWN_ROWS}）"))
+        lines.append(w.t("(the first groups; the chart shows them all)", "（上位のみ。全グループはグラフに表示）"))
     if result.skipped:
         names = ", ".join(f"{v.group} ({w.count(v.n)})" for v in result.skipped[:8])
         min_n = query.min_n

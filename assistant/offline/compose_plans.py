@@ -123,5 +123,5 @@ def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
                 f"売上目標はアップロードされた{target['period']}の {w.money(target['revenue'])} を使います。") if target else ""
     return [w.t(f"What quota does one fully ramped rep carry for the same period as the target? For example "
                 f"\"a quota of {quota} per rep\".{known}",
-                f"目標と同じ期間の、1人あたりのクォータを教えてください。例えば「一人あたりクォータ{quota}」のように"
+                f"目標と同じ期間の、一人あたりのクォータはいくらですか？ 例えば「一人あたりクォータ{quota}」のように"
                 f"指定してください。{known}")]
