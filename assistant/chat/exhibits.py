@@ -48,6 +48,20 @@ def metric_exhibit(result: MetricResult, lang: Lang, currency: str | None) -> Ex
     return Exhibit(kind, title, [label, name, "n"], rows, x=label, y=[name], unit=unit, currency=money)
 
 
+def side_by_side_exhibit(results: list[MetricResult], lang: Lang, currency: str | None) -> Exhibit | None:
+    """One metric for several slices ("Webinar vs Referral") as a bar chart."""
+    singles = [r for r in results if not r.query.by and r.comparison is None and r.query.filters
+               and r.total.value is not None]
+    if len(singles) < 2 or len({r.info.id for r in singles}) != 1:
+        return None
+    info = singles[0].info
+    name = wording.metric_label(info.id, lang)
+    slice_ = _t(lang, "slice", "対象")
+    rows = [[" / ".join(v for _, v in r.query.filters), r.total.value, r.total.n] for r in singles]
+    return Exhibit("bar", name, [slice_, name, "n"], rows, x=slice_, y=[name], unit=UNIT[info.unit],
+                   currency=currency if info.unit == "money" else None)
+
+
 def funnel_exhibit(results: list[MetricResult], lang: Lang) -> Exhibit | None:
     """The stage counts of a whole-funnel answer as a funnel chart."""
     counts = {r.info.id: r.total.value for r in results if r.info.id in STAGE_COUNTS and not r.query.by}
@@ -94,9 +108,9 @@ def exhibits_for(records: list[ToolRecord], lang: Lang, currency: str | None, in
     """Every chart this turn's tool results call for, in call order (at most four)."""
     out: list[Exhibit] = []
     metric_results = [r.result for r in records if r.name == "query_metric" and r.ok]
-    funnel = funnel_exhibit(metric_results, lang)
-    if funnel is not None:
-        out.append(funnel)
+    for combined in (funnel_exhibit(metric_results, lang), side_by_side_exhibit(metric_results, lang, currency)):
+        if combined is not None:
+            out.append(combined)
     for record in records:
         if not record.ok:
             continue

@@ -72,16 +72,28 @@ def _hits(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
     """Non-overlapping phrase hits (start, end, id): earliest first, longest at the same place."""
     found = []
     for phrase, name in table.items():
-        for m in re.finditer(re.escape(phrase), text):
-            if phrase.isascii() and not _word_edges(text, m.start(), m.end()):
-                continue
-            found.append((m.start(), m.end(), name))
+        start = text.find(phrase)
+        while start >= 0:  # plain find: hundreds of phrases per question would thrash the regex cache
+            end = start + len(phrase)
+            if not phrase.isascii() or _word_edges(text, start, end):
+                found.append((start, end, name))
+            start = text.find(phrase, start + 1)
     found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     taken: list[tuple[int, int, str]] = []
     for hit in found:
         if all(hit[1] <= s or hit[0] >= e for s, e, _ in taken):
             taken.append(hit)
     return taken
+
+
+def contains(text: str, phrase: str) -> bool:
+    """``phrase`` occurs in ``text`` (as words, when it is English)."""
+    start = text.find(phrase)
+    while start >= 0:
+        if not phrase.isascii() or _word_edges(text, start, start + len(phrase)):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
 
 
 def _word_edges(text: str, start: int, end: int) -> bool:
@@ -103,9 +115,13 @@ def find_metrics(text: str) -> list[str]:
     if "follow_up" in names and specific & set(BUNDLES["follow_up"]):
         names = [n for n in names if n != "follow_up"]
     if not names:
-        names = [name for _, _, name in _hits(text, STAGE_PHRASES)]
-        if "won_deals" in names and len(names) > 1:  # "how many leads did we win" -> leads? keep the first
-            names = names[:1]
+        hits = _hits(text, STAGE_PHRASES)
+        names = [name for _, _, name in hits[:1]]
+        for (_, end, _), (start, _, name) in zip(hits, hits[1:], strict=False):
+            if re.search(r"\band\b|&|と|、|,|および|及び", text[end:start]):  # "leads and MQLs"
+                names.append(name)
+            else:
+                break  # "SQLs from Webinar leads" counts SQLs
     return list(dict.fromkeys(names))
 
 
@@ -114,6 +130,15 @@ def _without(text: str, table: dict[str, str]) -> str:
     for start, end, _ in _hits(text, table):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+def _bundle(name: str, text: str) -> tuple[str, ...]:
+    """The metrics a name stands for; "median time to first touch" is only the median of the follow-up bundle."""
+    if name == "follow_up" and any(w in text for w in ("median", "中央値", "how long", "hours", "時間")):
+        return ("median_follow_up_hours",)
+    if name == "follow_up" and any(w in text for w in ("share", "percent", "割合", "率")):
+        return ("follow_up_within_sla",)
+    return BUNDLES.get(name, (name,))
 
 
 def find_values(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
@@ -162,7 +187,7 @@ def find_rank(text: str) -> tuple[str | None, int | None]:
     """(``top``/``bottom``, how many) when the question asks for a ranking."""
     direction = None
     for phrase, way in sorted(RANK_PHRASES.items(), key=lambda kv: -len(kv[0])):
-        if (re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) if phrase.isascii() else phrase in text):
+        if contains(text, phrase):
             direction = way
             break
     if direction is not None and any(w in text for w in ("一番", "いちばん", "最も", "もっとも")):
@@ -178,7 +203,7 @@ def find_rank(text: str) -> tuple[str | None, int | None]:
 
 def find_compare(text: str) -> str | None:
     for phrase, mode in sorted(COMPARE_PHRASES.items(), key=lambda kv: -len(kv[0])):
-        if (re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) if phrase.isascii() else phrase in text):
+        if contains(text, phrase):
             return mode
     return None
 
@@ -215,7 +240,7 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
     by_values = {d for d, _ in values}
     if by is not None and by in by_values and len([v for v in values if v[0] == by]) == 1 and direction is None:
         by = None  # "win rate for SMB by segment" is the SMB win rate
-    ids = [m for name in names for m in BUNDLES.get(name, (name,))]
+    ids = list(dict.fromkeys(m for name in names for m in _bundle(name, text)))
     queries: list[MetricQuery] = []
     groups = _filter_sets(filters)
     for metric in ids:

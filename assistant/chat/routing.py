@@ -27,7 +27,14 @@ from typing import Literal
 import numpy as np
 
 from assistant.chat import intent_words as W
-from assistant.chat.metric_parse import MetricRequest, Vocabulary, follow_up, normalise, parse_metric_request
+from assistant.chat.metric_parse import (
+    MetricRequest,
+    Vocabulary,
+    contains,
+    follow_up,
+    normalise,
+    parse_metric_request,
+)
 from assistant.chat.question import Route, SegmentFilter
 from assistant.chat.question_params import (
     find_change,
@@ -106,12 +113,19 @@ def semantic_scores(question: str) -> dict[str, float]:
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:
-    return any((re.search(rf"(?<![a-z]){re.escape(p)}", text) if p.isascii() else p in text) for p in phrases)
+    """Any phrase occurs; an English one must start a word ("sla" is not inside "translate")."""
+    for phrase in phrases:
+        start = text.find(phrase)
+        while start >= 0:
+            if not phrase.isascii() or start == 0 or not text[start - 1].isalpha() or not phrase[0].isalpha():
+                return True
+            start = text.find(phrase, start + 1)
+    return False
 
 
 def _first(text: str, phrases: dict[str, tuple[str, tuple[str, ...]]]) -> str | None:
     for phrase in sorted(phrases, key=len, reverse=True):
-        if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) if phrase.isascii() else phrase in text:
+        if contains(text, phrase):
             return phrase
     return None
 

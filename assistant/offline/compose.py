@@ -122,8 +122,11 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
             if result.comparison is not None:
                 lines += [w.t("Latest period: ", "直近の比較: ") + comparison_lines(result, w, with_head=False)[0]]
             elif not result.query.filters and result.total.value is not None:
-                lines.append(w.t(f"Across the whole upload: {w.value(result.info, result.total.value)}.",
-                                 f"全体では {w.value(result.info, result.total.value)} です。"))
+                every = w.value(result.info, result.total.value)
+                if result.period_label:
+                    lines.append(w.t(f"Everyone in the same period: {every}.", f"同じ期間の全体では {every} です。"))
+                else:
+                    lines.append(w.t(f"Across the whole upload: {every}.", f"全体では {every} です。"))
     else:
         for result in main:
             shown = metric_lines(result, w, bundle=True)

@@ -8,7 +8,7 @@ is a value of a ``MetricResult``, formatted by ``Words``; differences are the la
 from __future__ import annotations
 
 from assistant.offline.words import Words
-from tools.metric_layer import MetricInfo, MetricResult, MetricValue
+from tools.metric_layer import MIN_N, MetricInfo, MetricResult, MetricValue
 
 #: how many periods of a trend are listed (the latest ones)
 TREND_ROWS = 8
@@ -96,7 +96,7 @@ def value_sentence(result: MetricResult, w: Words, value: MetricValue | None = N
         (f"{name[:1].upper() + name[1:]} ({inner})" if inner else name[:1].upper() + name[1:])
     if value.value is None:
         return head + w.t(": no records to measure.", ": 該当するデータがありません。")
-    figure = w.value(info, value.value)
+    figure = w.value(info, value.value) + ("件" if w.ja and info.unit == "count" else "")
     details = [d for d in (n_text(info, value, w), interval_text(info, value, w)) if d]
     if w.ja:
         extra = f"（{'、'.join(details)}）" if details else ""
@@ -111,9 +111,10 @@ def target_sentence(result: MetricResult, w: Words) -> str | None:
         return None
     target, share = w.value(result.info, total.target), w.pct(total.attainment)
     met = total.attainment >= 1.0
+    status = w.t("so far", "途中経過") if total.partial and not met else w.t("met" if met else "missed", "達成" if met else "未達")
     if w.ja:
-        return f"目標 {target} に対して達成率 {share}（{'達成' if met else '未達'}）です。"
-    return f"Target: {target}, so {share} of target ({'met' if met else 'missed'})."
+        return f"目標 {target} に対して達成率 {share}（{status}）です。"
+    return f"Target: {target}, so {share} of target ({status})."
 
 
 def comparison_lines(result: MetricResult, w: Words, *, with_head: bool = True) -> list[str]:
@@ -132,6 +133,12 @@ def comparison_lines(result: MetricResult, w: Words, *, with_head: bool = True) 
         p = f"p={w.number(c.p_value, 3)}" if c.p_value >= 0.001 else "p<0.001"
         noise = (("、" if w.ja else "; ") + (w.t(f"a real change, {p}", f"統計的に有意、{p}") if c.significant
                                            else w.t(f"within noise, {p}", f"誤差の範囲、{p}")))
+    if c.current.immature:
+        noise = w.t("; the latest cohort is still converting, so it is not comparable yet",
+                    "、直近のコホートはまだ転換途中のため、まだ比較できません")
+    elif min(c.current.n, c.baseline.n) < MIN_N and info.kind != "count":
+        noise = w.t(f"; n={w.count(c.baseline.n)}→{w.count(c.current.n)}, too few to read",
+                    f"、件数 {w.count(c.baseline.n)}→{w.count(c.current.n)} と少なく判断できません")
     name = metric_name(info, w)
     slice_ = where(result, w)
     if w.ja:
@@ -191,8 +198,7 @@ def breakdown_lines(result: MetricResult, w: Words) -> list[str]:
         lines.append(w.t(f"Not ranked, fewer than {min_n} records: {names}.",
                          f"件数が{min_n}件未満のため順位から除外: {names}。"))
     if result.total.value is not None and not trend:
-        lines.append(w.t(f"All {dimension}s together: {w.value(info, result.total.value)}.",
-                         f"全体: {w.value(info, result.total.value)}。"))
+        lines.append(w.t(f"Overall: {w.value(info, result.total.value)}.", f"全体: {w.value(info, result.total.value)}。"))
     if any(n.code == "immature" for n in result.notes):
         lines.append(w.t("Recent cohorts are still converting, so their rates will rise.",
                          "直近のコホートはまだ転換途中のため、率は今後上がります。"))

@@ -115,8 +115,8 @@ def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
                     f"アップロードされた{target['period']}のMQL目標は {w.count(target['mql'])}件です。") if target else ""
         return [w.t(f"How many MQLs can one inside-sales rep work per month? For example \"{per_rep} MQLs per rep "
                     f"per month\" — then headcount = MQLs to work ÷ that number.{known}",
-                    f"ISの人数を出すには、IS一人がひと月に対応できるMQL数が必要です。例えば「一人あたり月{per_rep}件」"
-                    f"のように教えてください（必要人数 = 対応すべきMQL数 ÷ その件数）。{known}")]
+                    f"IS一人がひと月に対応できるMQLは何件ですか？ 例えば「一人あたり月{per_rep}件」のように教えてください"
+                    f"（必要人数 = 対応すべきMQL数 ÷ その件数）。{known}")]
     quota = w.money(notes["capacity_example"]["quota_per_rep"])
     target = notes.get("revenue_target")
     known = w.t(f" I will use the uploaded revenue target for {target['period']} ({w.money(target['revenue'])}).",

@@ -37,7 +37,7 @@ PASSAGES: dict[str, tuple[str, dict[str, str]]] = {
     "churn": ("customer-success", {"en": "watches usage for early signs of churn", "ja": "解約"}),
     "leads": ("demand-generation", {"en": "Demand generation is", "ja": "デマンドジェネレーションとは"}),
     "stages": ("lead-stages", {"en": "", "ja": ""}),
-    "bottleneck": ("performance-management", {"en": "Find the bottleneck", "ja": "ボトルネックは一度に一つずつ"}),
+    "bottleneck": ("performance-management", {"en": "attack one bottleneck at a time", "ja": "ボトルネックは一度に一つずつ"}),
     "kpi": ("kpi-design", {"en": "", "ja": ""}),
     "partial": ("partial-optimization", {"en": "", "ja": ""}),
 }

@@ -183,7 +183,12 @@ def _compare(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarra
     if current is None or baseline is None:
         raise RevOpsInputError("the data is too short for a baseline period",
                                hint="Ask about two named periods (e.g. 2025-Q3 and 2026-Q3) instead")
-    now = _value(scope, info, rows, current.label, current, current.end > scope.as_of + ONE_DAY)
+    partial = current.end > scope.as_of + ONE_DAY
+    if partial and query.compare != "baseline":  # 2026 to date against 2025 to the same date
+        span = scope.as_of + ONE_DAY - current.start
+        cut = baseline.start + span
+        baseline = Window(f"{baseline.label}..{(cut - ONE_DAY).strftime('%m-%d')}", baseline.start, cut)
+    now = _value(scope, info, rows, current.label, current, partial)
     then = _value(scope, info, rows, baseline.label, baseline, False)
     change = relative = p_value = None
     if now.value is not None and then.value is not None:
