@@ -3,7 +3,7 @@
 Each finding code maps to a few actions (KPI redesign, MQL/SQL definitions and SLA, recycling,
 capacity, process). Actions carry a horizon (30/60/90 days) so the plan can be built from them.
 The only numbers in these texts are the playbook's policy constants listed in
-``POLICY_NUMBERS`` (the 24-hour SLA, the 30/60/90-day horizons, the p < 0.001 display floor and the
+``POLICY_NUMBERS`` (the 24-hour SLA, the 30/60/90-day horizons, the p-value bounds 0.001/0.01/0.05 put into words, the forecast's 80% interval and the
 95% confidence level of the engine's intervals); data numbers come from tools.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Fixed policy numbers that appear in template text (not data claims).
-POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90", "0.001", "95"})
+POLICY_NUMBERS: frozenset[str] = frozenset({"24", "30", "60", "90", "0.001", "0.01", "0.05", "95", "80"})
 
 CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "en": {
