@@ -81,7 +81,7 @@ def actions_table(ctx: MemoContext, actions: list[PlannedAction]) -> Table:
     w = ctx.words
     rows = [[w.owner(p.owner), p.text, p.kpi, p.effect.brief] for p in actions]
     return Table([w.label("owner"), w.label("action"), w.label("kpi"), w.label("expected_effect")], rows,
-                 widths=[0.75, 2.45, 1.3, 1.5])
+                 widths=[0.95, 2.35, 1.25, 1.45])
 
 
 def kpi_sla_changes(ctx: MemoContext, planned: list[PlannedAction], top: list[PlannedAction]) -> Bullets:

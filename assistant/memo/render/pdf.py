@@ -168,9 +168,16 @@ class MemoPDF(FPDF):
     def text_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
 
-    def heading(self, text: str, depth: int) -> None:
+    def figure_height(self, block: Figure) -> float:
+        """Height of a figure on the page (mm), caption included."""
+        width = min(block.width_cm * 10, self.text_width)
+        px_width, px_height = struct.unpack(">II", block.png[16:24])  # PNG IHDR
+        return (width * px_height / px_width if px_width else width * 0.5) + 10
+
+    def heading(self, text: str, depth: int, keep_with: float = 0.0) -> None:
+        """A heading kept on the same page as the first ``keep_with`` mm that follow it."""
         size = (14.0, 11.5, 10.5)[min(depth, 2)]
-        needed = 30 if depth == 0 else 20
+        needed = (30 if depth == 0 else 20) + keep_with
         if self.get_y() + needed > self.page_break_trigger:
             self.add_page()
         self.ln(4 if depth == 0 else 2.5)
@@ -297,7 +304,8 @@ def render_pdf(memo: Memo) -> bytes:
     for depth, section in memo.walk():
         if section.page_break:
             pdf.add_page()
-        pdf.heading(section.title, depth)
+        first = section.blocks[0] if section.blocks else None
+        pdf.heading(section.title, depth, pdf.figure_height(first) if isinstance(first, Figure) else 0.0)
         for i, block in enumerate(section.blocks):
             if section.key == "brief" and i == 0 and isinstance(block, Paragraph):
                 pdf.headline(block)
