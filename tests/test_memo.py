@@ -291,3 +291,28 @@ def test_japanese_pdf_lines_fit_and_keep_numbers_whole() -> None:
     assert all(pdf.get_string_width(line) <= 60 for line in lines)
     assert not any(line[0] in "、。）ー" for line in lines[1:])
     assert all(n in "\n".join(lines) for n in ("+15,193,518", "151,935,183", "167,128,702"))
+
+
+def test_a_revenue_bridge_drives_the_headline_and_the_mix_effect(giveaway: Case) -> None:
+    """When the diagnosis carries a revenue bridge (SPEC §9.1) the headline and the mix-driven
+    effect come from it: here a bridge built from the case's own windows with a known mix component."""
+    metrics = giveaway.diagnosis.metrics
+    before, after = metrics["won_revenue_baseline"], metrics["won_revenue_current"]
+    mix = -0.8 * (before - after)
+    volume = (after - before) - mix
+    bridge = {"baseline": {"label": "2025-08..2025-10", "revenue": before},
+              "current": {"label": "2026-08..2026-10", "revenue": after}, "change": after - before,
+              "components": [{"driver": "lead_volume", "dimension": None, "value": None, "amount": volume},
+                             {"driver": "mix", "dimension": "lead_source", "value": "Giveaway Campaign", "amount": mix}],
+              "residual": 0.0}
+    diagnosis = dataclasses.replace(giveaway.diagnosis)
+    diagnosis.revenue_bridge = bridge  # type: ignore[attr-defined]
+    case = Case(giveaway.data, giveaway.targets, diagnosis)
+    memo = case.memo()
+    assert "the largest driver was the lead source mix (" + format_money(mix, "en") + ")" in memo.brief_text()
+    table = memo.section("brief-actions").blocks[0]
+    assert isinstance(table, Table)
+    effect = next(row[3] for row in table.rows if "Giveaway Campaign" in row[1])
+    assert effect.startswith("About +" + format_money(-mix, "en"))
+    assert [s.key for s in memo.sections][2] == "bridge"
+    assert check_grounding(memo.plain_text(), [*grounding_sources(memo), bridge]).ungrounded == []

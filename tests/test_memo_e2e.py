@@ -7,7 +7,6 @@ read the diff. The rendered PDF's pages are checked as images (poppler) and as t
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
