@@ -23,9 +23,13 @@ JA_ALLOWED_TERMS = frozenset({
 })
 
 
-def body_text(memo: Memo) -> str:
-    """Everything a reader sees before the appendix."""
-    return memo.plain_text(include_appendix=False)
+def body_text(memo: Memo, data: LoadedData | None = None) -> str:
+    """Everything a reader sees before the appendix (less the upload's file names, which are the
+    reader's own)."""
+    text = memo.plain_text(include_appendix=False)
+    for source in data.files if data is not None else []:
+        text = text.replace(source.name, "")
+    return text
 
 
 def raw_keys(text: str) -> list[str]:

@@ -215,3 +215,20 @@ def test_cli_memo_writes_every_format(tmp_path: Path) -> None:
                                      str(tmp_path / "demo" / "targets.csv"), "--lang", "ja", "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("files", [["salesforce_leads.csv", "salesforce_opportunities.csv"],
+                                   ["japanese_leads_cp932.csv"], ["opportunities_only.csv"]])
+def test_memos_of_real_exports_read_cleanly(files: list[str]) -> None:
+    """Small exports in other dialects (joined, CP932, opportunity-only): the memo is written in
+    both languages with no raw keys, p-values or stray English in its body."""
+    from tools.ingest.loading import load_exports
+
+    data = load_exports([Path(__file__).parent / "data" / "exports" / f for f in files])
+    for lang in ("en", "ja"):
+        memo = build_memo(data, lang=lang, knowledge=None, charts=False, today=TODAY)
+        body = body_text(memo, data)
+        assert raw_keys(body) == [] and p_values(body) == []
+        if lang == "ja":
+            assert english_in_japanese(body, data_names(data)) == []
+        assert check_grounding(memo.plain_text(), grounding_sources(memo)).ungrounded == []
