@@ -259,14 +259,19 @@ def test_a_memo_from_the_conversation_lists_questions_answers_and_what_ifs(givea
     turns = [
         Turn("Why is revenue flat?", Reply("Because the Giveaway Campaign converts poorly. More below.", [])),
         Turn("What if MQL to SQL rose 20%?", Reply("Revenue would rise.", [Call("what_if", {"lever": "mql_to_sql",
-                                                                                          "change": 0.2})])),
+                                                                                          "change_pct": 20})])),
+        Turn("And deal size -5%?", Reply("Revenue would fall.", [Call("what_if", {"lever": "deal_size", "change": -0.05}),
+                                                                  Call("search_playbook", {"query": "x"})])),
     ]
     memo = giveaway.memo(conversation=turns)
     assert [s.key for s in memo.sections][:3] == ["brief", "plan", "conversation"]
     text = memo.section_text("conversation")
     assert "Why is revenue flat? → Because the Giveaway Campaign converts poorly." in text
-    what_if = next(c for c in memo.tool_calls if c.name == "what_if" and c.args == {"lever": "mql_to_sql", "change": 0.2})
-    assert format_money(what_if.result["revenue_change"], "en") in text
+    reruns = {c.args["lever"]: c for c in memo.tool_calls if c.name == "what_if" and c.args["lever"] != "sql_to_opportunity"}
+    assert reruns["mql_to_sql"].args["change"] == pytest.approx(0.2)  # the chat's percent, as a fraction
+    assert reruns["deal_size"].args["change"] == pytest.approx(-0.05)
+    assert "+20%" in text and "-5%" in text
+    assert format_money(reruns["mql_to_sql"].result["revenue_change"], "en") in text
     assert check_grounding(memo.plain_text(), grounding_sources(memo)).ungrounded == []
 
 

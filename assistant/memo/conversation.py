@@ -38,14 +38,27 @@ def key_answer(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return flat[: cut + 1] if cut > limit // 3 else flat[:limit].rstrip() + "…"
 
 
-def _what_ifs(turns: Sequence[Any]) -> list[dict[str, Any]]:
-    """Distinct what-if calls of the conversation, in the order they were run."""
-    calls: list[dict[str, Any]] = []
+def _relative_change(args: dict[str, Any]) -> float | None:
+    """The what-if's relative change: the chat's tool takes percent (``change_pct``: 20 = +20%),
+    ``tools.planning.what_if`` a fraction (``change``: 0.2)."""
+    for key, scale in (("change", 1.0), ("change_pct", 100.0)):
+        value = args.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value) / scale
+    return None
+
+
+def _what_ifs(turns: Sequence[Any]) -> list[tuple[str, float]]:
+    """Distinct (lever, relative change) what-ifs of the conversation, in the order they were run."""
+    calls: list[tuple[str, float]] = []
     for turn in turns:
         for call in getattr(turn.answer, "tool_calls", []) or []:
             args = dict(getattr(call, "args", {}) or {})
-            if getattr(call, "name", "") in WHAT_IF_TOOLS and args not in calls:
-                calls.append(args)
+            change = _relative_change(args)
+            if getattr(call, "name", "") in WHAT_IF_TOOLS and change is not None and args.get("lever"):
+                entry = (str(args["lever"]), change)
+                if entry not in calls:
+                    calls.append(entry)
     return calls
 
 
@@ -66,11 +79,11 @@ def conversation_section(ctx: MemoContext) -> Section | None:
         items.append(f"{turn.question} → {key_answer(turn.answer.answer)}{flag}")
     section.add(Bullets(items, numbered=True))
     rows = []
-    for args in _what_ifs(turns):
+    for lever, change in _what_ifs(turns):
         try:
             from tools.planning import what_if
 
-            result = ctx.call("what_if", what_if, lever=args.get("lever"), change=float(args.get("change", 0.0)))
+            result = ctx.call("what_if", what_if, lever=lever, change=change)
         except Exception:  # a what-if that no longer runs on this data is left out, not guessed
             continue
         rows.append([w.lever_measure(str(result["lever"])), f"{result['change'] * 100:+.0f}%",
