@@ -279,7 +279,8 @@ def what_if(
         change: the change: relative (0.1 = +10%) or, with ``unit="points"`` on a rate lever (a
             conversion or retention), absolute (0.05 = +5 percentage points).
         as_of: optional analysis date.
-        unit: ``relative`` or ``points``; points on a lever that is not a rate are read as relative.
+        unit: ``relative``, ``points`` (rate levers) or ``days`` (cycle time: +10 = ten days longer);
+            points on a lever that is not a rate are read as relative.
 
     Returns:
         ``{"lever", "unit", "change", "points", "current_value", "new_value", "revenue", "new_revenue",
@@ -288,21 +289,26 @@ def what_if(
     """
     if lever not in LEVERS:
         raise RevOpsInputError(f"unknown lever '{lever}'", hint="Valid levers: " + ", ".join(LEVERS))
-    if unit not in ("relative", "points"):
-        raise RevOpsInputError(f"unknown unit '{unit}'", hint="Use relative or points")
+    if unit not in ("relative", "points", "days"):
+        raise RevOpsInputError(f"unknown unit '{unit}'", hint="Use relative, points or days")
     ctx = AnalysisContext.build(data, as_of=as_of)
     changes, reference = lever_changes(ctx)
     by_lever = {lc.lever: lc for lc in changes}
     current = by_lever[lever].current
     is_rate = lever in TRANSITIONS or lever == "retention"
     points = None
-    if unit == "points" and is_rate:
+    days_change = change if unit == "days" else None
+    if unit == "days" and lever == "cycle_time" and current:
+        change = change / current  # ten days shorter on a 45-day cycle is -22% relative
+    elif unit == "days":
+        raise RevOpsInputError("a change in days applies to the sales cycle only", hint="Use percent for this lever")
+    elif unit == "points" and is_rate:
         if not current:
             raise RevOpsInputError(f"{lever} has no current value to move by points",
                                    hint="Give the change in percent instead (e.g. 10%)")
         points = change
         change = points / current
-    else:
+    elif unit != "days":
         unit = "relative"
     revenue = reference or 0.0
     if lever in MULTIPLICATIVE:
@@ -324,6 +330,7 @@ def what_if(
         "unit": unit,
         "change": change,
         "points": round_or_none(points),
+        "days": round_or_none(days_change),
         "current_value": round_or_none(current),
         "new_value": round_or_none(None if current is None else current * (1 + change)),
         "revenue": round_or_none(revenue, 2),

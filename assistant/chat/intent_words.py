@@ -18,7 +18,8 @@ INJECTION = (
     "個人情報", "全件表示", "全行",
 )
 HELP = (
-    "help", "what can you do", "what can i ask", "what questions", "what kinds of questions", "how do i use",
+    "help", "how do you calculate", "how is this calculated", "how are these calculated", "where do these numbers",
+    "can i trust", "accurate", "本当に正しい", "正しいの", "信頼でき", "どうやって計算", "計算方法", "根拠は", "what can you do", "what can i ask", "what questions", "what kinds of questions", "how do i use",
     "how does this work", "what do you do", "what are you", "who are you", "what can you tell me",
     "what can this", "capabilities", "getting started", "what should i ask", "example questions",
     "何ができ", "使い方", "ヘルプ", "何が分か", "何がわか", "どんな質問", "何を聞け", "できること", "あなたは誰",
@@ -170,3 +171,20 @@ PLAYBOOK = (
 FOLLOW_UP_WHY = ("why is that", "why?", "why so", "how come", "what's causing that", "what causes that",
                  "why is it", "why's that", "それはなぜ", "なぜ？", "なぜですか", "どうして？", "理由は？", "原因は？",
                  "なんで？")
+
+
+def _normalised() -> None:
+    """Write every phrase the way questions are normalised (NFKC, lower case: 「？」 becomes "?")."""
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).lower()
+
+    for name, value in list(globals().items()):
+        if name.isupper() and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            globals()[name] = tuple(norm(v) for v in value)
+        elif name.isupper() and isinstance(value, dict):
+            globals()[name] = {norm(k): v for k, v in value.items()}
+
+
+_normalised()

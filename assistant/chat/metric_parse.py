@@ -208,6 +208,11 @@ def find_compare(text: str) -> str | None:
     return None
 
 
+#: "how are webinar leads doing?": a slice's profile rather than one count
+PROFILE_WORDS = ("doing", "performing", "perform", "how are", "how is", "どうなって", "調子", "状況", "どんな感じ")
+PROFILE = ("leads", "lead_to_won", "won_deals", "won_revenue")
+
+
 def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest | None:
     """The metric-layer queries a question asks for (``None`` when it names no metric nor slice)."""
     text = normalise(question)
@@ -224,7 +229,10 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
     period = periods[0] if periods else None
     if len(periods) >= 2 and compare in (None, "baseline"):  # two named periods say what to compare
         period, compare = _two_periods(periods[0], periods[1])
-    if compare is not None and period is None:
+    if compare == "previous" and period is None:  # "quarter over quarter": the last whole quarter vs the one before
+        grain = "month" if any(w in text for w in ("month", "mom", "前月", "月次")) else "quarter"
+        period = PeriodSpec("previous", grain=grain)  # type: ignore[arg-type]
+    elif compare is not None and period is None:
         compare = "baseline"  # "vs a year ago" with no period: the latest window against its baseline
     if by in ("month", "quarter", "year") and compare == "baseline":
         compare = None  # "how has it changed by quarter": the trend is the comparison
@@ -235,6 +243,8 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
         names = [RANK_DEFAULT.get(by, "win_rate")]
     if not names and against_target:
         names = ["won_revenue"]
+    if values and any(w in text for w in PROFILE_WORDS) and set(names) <= {"leads", "won_deals"} and by is None:
+        names = list(PROFILE)
     metric_named = bool(names)
     filters = tuple(values)
     by_values = {d for d, _ in values}

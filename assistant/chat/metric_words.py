@@ -200,6 +200,7 @@ COMPARE_PHRASES: dict[str, str] = {
     "quarter over quarter": "previous", "qoq": "previous", "previous quarter": "previous",
     "the quarter before": "previous", "month over month": "previous", "mom": "previous", "previous month": "previous",
     "前期比": "previous", "前四半期比": "previous", "前月比": "previous", "前の四半期と": "previous",
+    "去年と比べ": "year_ago", "昨年と比べ": "year_ago", "前年と比べ": "year_ago", "去年比": "year_ago",
     "versus last year": "year_ago", "vs last year": "year_ago", "than last year": "year_ago",
     "compared with last year": "year_ago", "compared to last year": "year_ago", "over last year": "year_ago",
     "on a year ago": "year_ago", "year-on-year": "year_ago", "前年より": "year_ago", "去年より": "year_ago",
@@ -224,3 +225,15 @@ DOMAIN_WORDS: tuple[str, ...] = (
     "施策", "部門", "データ", "数値", "件数", "率", "四半期", "月", "メモ", "レポート", "報告", "採用", "人員",
     "is", "fs", "cs", "mql", "sql", "slaを", "課題", "漏れ", "ソース", "チャネル", "業種", "地域",
 )
+
+
+def _normalised() -> None:
+    """Write every phrase the way questions are normalised (NFKC, lower case)."""
+    import unicodedata
+
+    for name, value in list(globals().items()):
+        if name.isupper() and isinstance(value, dict):
+            globals()[name] = {unicodedata.normalize("NFKC", k).lower(): v for k, v in value.items()}
+
+
+_normalised()

@@ -68,7 +68,8 @@ _RELATIVE: list[tuple[str, PeriodSpec]] = [
 #: relative phrases that are comparisons, not periods ("前年同期" is the year-ago window)
 _NOT_PERIODS = ("前年同期", "前年比", "昨年同期", "前期比", "前月比", "前四半期比", "last year's", "a year ago",
                 "versus last year", "vs last year", "than last year", "compared with last year",
-                "compared to last year", "over last year", "前年より", "去年より", "昨年より")
+                "compared to last year", "over last year", "前年より", "去年より", "昨年より", "去年と比べ",
+                "昨年と比べ", "前年と比べ", "去年比")
 
 
 def _latest(as_of: pd.Timestamp | None, month: int | None = None, quarter: int | None = None) -> str:

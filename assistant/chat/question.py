@@ -54,7 +54,7 @@ class Route:
     segment: SegmentFilter | None = None
     lever: str | None = None
     change: float | None = None
-    change_unit: Literal["points", "relative"] | None = None
+    change_unit: Literal["points", "relative", "days"] | None = None
     revenue_target: float | None = None
     reps: int | None = None
     quota: float | None = None

@@ -27,6 +27,7 @@ RATE_LEVERS = frozenset({"lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opp
 _POINTS = re.compile(r"([-+−]?\d+(?:\.\d+)?)\s*(?:percentage[- ]points?|points?|pts?\b|pp\b|ポイント|ﾎﾟｲﾝﾄ)")
 _PERCENT = re.compile(r"([-+−]?\d+(?:\.\d+)?)\s*(?:%|percent|pct\b|パーセント)")
 _WARI = re.compile(r"(\d+(?:\.\d+)?)\s*割")
+_DAYS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:days?\b|日)")
 _TIMES = re.compile(r"(\d+(?:\.\d+)?)\s*倍")
 _MONEY = re.compile(
     r"([¥$€£])?\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(billion|million|thousand|bn|[bmk](?![a-z])|億|万|千)?"
@@ -36,7 +37,7 @@ _MONEY = re.compile(
 _SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
            "億": 1e8, "万": 1e4, "千": 1e3}
 _NEGATIVE = ("drop", "fall", "falls", "fell", "decline", "decrease", "lose", "worse", "down", "shrink", "cut",
-             "lower", "slip", "下が", "減", "悪化", "低下", "落ち")
+             "lower", "slip", "shorten", "reduce", "faster", "下が", "減", "悪化", "低下", "落ち", "短縮", "短く")
 _QUOTA_WORDS = ("quota", "per rep", "per ae", "per person", "per head", "each rep", "each ae", "each carries",
                 "each seller", "per seller", "1人あたり", "一人あたり", "1人当たり", "一人当たり", "クォータ", "ノルマ",
                 "1人", "一人")
@@ -51,7 +52,7 @@ class Change:
     """A change the user asked about: +0.05 ``points`` (absolute) or +0.10 ``relative``."""
 
     value: float
-    unit: Literal["points", "relative"]
+    unit: Literal["points", "relative", "days"]
 
 
 def find_change(question: str) -> Change | None:
@@ -66,6 +67,8 @@ def find_change(question: str) -> Change | None:
             if value > 0:
                 value *= sign
             return Change(value, unit)  # type: ignore[arg-type]
+    if m := _DAYS.search(t):
+        return Change(sign * float(m.group(1)), "days")
     if m := _WARI.search(t):
         return Change(sign * float(m.group(1)) / 10, "relative")
     if m := _TIMES.search(t):

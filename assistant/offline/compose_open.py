@@ -54,6 +54,10 @@ def help_lines(summary: UploadSummary | None, w: Words) -> list[str]:
                          f"{summary.last_date}, with these dimensions: {dims}.",
                          f"アップロードされたデータは {w.count(summary.rows)}件（{summary.first_date}〜{summary.last_date}）"
                          f"で、分析できる切り口は {dims} です。"))
+    lines.append(w.t("Every figure I give is computed by code from your upload (never by a language model); each "
+                     "answer lists the tool calls behind it, and a figure no tool returned would be flagged.",
+                     "回答の数値はすべて、アップロードされたデータからコードで計算したものです（言語モデルは数値を作りません）。"
+                     "各回答には根拠となったツール呼び出しが付き、ツールが返していない数値は指摘されます。"))
     lines.append(w.t("I can answer, in English or Japanese:", "英語・日本語で次のような質問に答えられます:"))
     examples = [
         ("counts and rates: \"How many MQLs did we get in Q3?\", \"What is our win rate?\"",

@@ -34,7 +34,11 @@ def what_if_lines(result: dict[str, Any], w: Words) -> list[str]:
     relative = f"{'+' if change >= 0 else ''}{w.pct(change)}"
     delta = result["revenue_change"] or 0.0
     moved = f"{'+' if delta >= 0 else '-'}{w.money(abs(delta))}"
-    if result.get("unit") == "points":
+    if result.get("unit") == "days":
+        days = result.get("days") or 0.0
+        how = w.t(f"by {'+' if days >= 0 else '-'}{w.days(abs(days))} ({cur} → {new}, {relative} relative)",
+                  f"{'+' if days >= 0 else '-'}{w.days(abs(days))}（{cur} → {new}、相対 {relative}）")
+    elif result.get("unit") == "points":
         how = w.t(f"by {w.points(result.get('points'))} (percentage points, absolute: {cur} → {new}, "
                   f"{relative} relative)",
                   f"{w.points(result.get('points'))}（絶対値のポイント: {cur} → {new}、相対 {relative}）")

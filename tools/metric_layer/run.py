@@ -64,7 +64,7 @@ def run_query(data: LoadedData | Scope, query: MetricQuery, targets: object = No
         notes.append(Note("min_age_days", str(RECYCLE_MIN_AGE_DAYS)))
     if info.id == "follow_up_within_sla":
         notes.append(Note("sla_hours", f"{FOLLOW_UP_SLA_HOURS:g}"))
-    if info.event == "window" and window is None and query.compare is None:
+    if info.event == "window" and window is None and query.compare is None and query.by not in TREND_GRAINS:
         window = scope.periods.current
         notes.append(Note("window_default", window.label if window else ""))
     if query.compare is not None:
@@ -178,8 +178,8 @@ def _compare(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarra
     else:
         if window is None:
             raise RevOpsInputError("a comparison needs a period", hint="e.g. 2025-Q3 vs the quarter before")
-        current = window
-        baseline = scope.periods.baseline if query.compare == "baseline" else shifted(window, query.compare or "")
+        current = window  # a named period against "before" is the same period a year earlier
+        baseline = shifted(window, "previous" if query.compare == "previous" else "year_ago")
     if current is None or baseline is None:
         raise RevOpsInputError("the data is too short for a baseline period",
                                hint="Ask about two named periods (e.g. 2025-Q3 and 2026-Q3) instead")

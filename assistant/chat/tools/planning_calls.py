@@ -34,7 +34,8 @@ def what_if(ctx: ToolRuntime, lever: str, change: float, unit: str = "relative")
     def compute() -> dict[str, Any]:
         from tools.planning import what_if as model
 
-        if not -1.0 < float(change) <= 10.0:
+        limit = (-3650.0, 3650.0) if unit == "days" else (-1.0, 10.0)
+        if not limit[0] < float(change) <= limit[1]:
             raise RevOpsInputError(f"change {change:g} is out of range", hint="Use e.g. 0.1 for +10% or 0.05 points")
         return model(ctx.require_data(), lever, float(change), unit=unit)
 
