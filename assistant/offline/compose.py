@@ -71,7 +71,8 @@ def passage_lines(records: list[ToolRecord], w: Words) -> list[str]:
 
 
 def _errors(records: list[ToolRecord], w: Words) -> list[str]:
-    return [open_.error_line(r.error, w) for r in records if r.error is not None and not r.name.endswith("playbook")]
+    lines = [open_.error_line(r.error, w) for r in records if r.error is not None and not r.name.endswith("playbook")]
+    return list(dict.fromkeys(lines))
 
 
 def compose_answer(route: Route, records: list[ToolRecord], w: Words, *, has_data: bool = True) -> Composed:

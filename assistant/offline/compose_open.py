@@ -9,7 +9,7 @@ from assistant.chat.tools.playbook import Passage
 from assistant.chat.tools.runtime import UploadSummary
 from assistant.offline.words import Words
 from tools.errors import RevOpsInputError
-from tools.metric_layer import MetricUnavailableError
+from tools.metric_layer import MetricUnavailableError, StageNotInUploadError
 
 #: what a missing metric would need, by kind (intent_words.MISSING_METRICS)
 NEEDS = {
@@ -118,6 +118,15 @@ def playbook_lines(passages: list[Passage], w: Words, limit: int = 3) -> list[st
 
 def error_line(err: RevOpsInputError, w: Words) -> str:
     """A tool error the user can act on, in the answer's language."""
+    if isinstance(err, StageNotInUploadError):
+        first, stage = w.stage(err.first), w.stage(err.stage)
+        counted = err.metric in ("leads", "mqls", "sqls")
+        what_en = f"no {stage} to count" if counted else f"no {stage} for the {w.metric(err.metric)}"
+        what_ja = f"数えられる{stage}がありません" if counted else f"{w.metric(err.metric)}に必要な{stage}がありません"
+        return w.t(f"This upload starts at the {err.first} stage (it holds {first} only), so there are {what_en}. "
+                   "Upload the lead export too.",
+                   f"このデータは{first}から始まっている（{first}のみの出力）ため、{what_ja}。"
+                   "リードのエクスポートも合わせてアップロードしてください。")
     if isinstance(err, MetricUnavailableError):
         needs = ", ".join(err.needs)
         return w.t(f"{w.metric(err.metric)[:1].upper() + w.metric(err.metric)[1:]} cannot be measured: the upload has "

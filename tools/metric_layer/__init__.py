@@ -7,7 +7,13 @@ comparison with a reference period, and attainment against uploaded targets. The
 (``METRICS``) lists every metric; ``measures`` holds the one definition of each.
 """
 
-from tools.metric_layer.catalog import METRICS, TOTALS, MetricUnavailableError, metric_info
+from tools.metric_layer.catalog import (
+    METRICS,
+    TOTALS,
+    MetricUnavailableError,
+    StageNotInUploadError,
+    metric_info,
+)
 from tools.metric_layer.model import (
     MIN_N,
     MetricComparison,
@@ -33,6 +39,7 @@ __all__ = [
     "MetricValue",
     "Note",
     "PeriodSpec",
+    "StageNotInUploadError",
     "make_scope",
     "metric_info",
     "named_window",

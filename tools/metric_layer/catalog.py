@@ -68,6 +68,24 @@ def metric_info(metric: str) -> MetricInfo:
     return METRICS[metric]
 
 
+#: the stage a metric counts from: an upload that starts later (an opportunity-only export) cannot give it
+FROM_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "lead_to_mql": "lead", "mql_to_sql": "mql",
+              "sql_to_opportunity": "sql", "lead_to_won": "lead", "days_lead_to_mql": "lead",
+              "days_mql_to_sql": "mql", "days_sql_to_opportunity": "sql", "never_contacted_mqls": "mql",
+              "recycle_mqls": "mql"}
+
+
+class StageNotInUploadError(RevOpsInputError):
+    """The upload starts at a later stage than the metric needs (e.g. opportunities only: no MQLs)."""
+
+    def __init__(self, metric: str, stage: str, first: str) -> None:
+        self.metric = metric
+        self.stage = stage
+        self.first = first
+        super().__init__(f"the upload starts at the {first} stage, so it has no {stage} records for {metric}",
+                         hint="Upload the lead or contact export too")
+
+
 class MetricUnavailableError(RevOpsInputError):
     """The upload lacks what a metric needs (no amounts, no touch dates, no churn dates...)."""
 

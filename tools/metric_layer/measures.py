@@ -36,7 +36,7 @@ from tools.metrics import (
 )
 from tools.periods import Periods, Window, maturity_lag
 from tools.recycle import RecyclePool, recycle_pool
-from tools.schema import CREATED_COLUMN, STAGE_DATE_COLUMNS, TRANSITION_STAGES, TRANSITIONS
+from tools.schema import CREATED_COLUMN, STAGE_DATE_COLUMNS, STAGES, TRANSITION_STAGES, TRANSITIONS
 from tools.stats import wilson_interval
 
 Z95 = 1.96
@@ -68,6 +68,24 @@ class Scope:
     @cached_property
     def recycle(self) -> RecyclePool:
         return recycle_pool(self.arrays, self.as_of)
+
+    @cached_property
+    def first_stage(self) -> str:
+        """The earliest stage the upload really holds: one with its own dates, or records that stopped there.
+
+        An opportunity-only export marks every record as having reached the lead, MQL and SQL stages
+        (a later stage implies the earlier ones), but it holds no leads, MQLs or SQLs of its own.
+        """
+        arrays = self.arrays
+        for stage, later in zip(STAGES, STAGES[1:], strict=False):
+            own = STAGE_DATE_COLUMNS[stage]
+            stopped = arrays.reached(stage) & ~arrays.reached(later)
+            if stage == "lead" and np.count_nonzero(stopped):
+                return stage
+            if stage != "lead" and ((self.has(own) and bool((arrays.dates(own) != NAT).any()))
+                                    or bool(np.count_nonzero(stopped))):
+                return stage
+        return STAGES[-1]
 
     def everything(self) -> np.ndarray:
         return np.ones(len(self.arrays), dtype=bool)

@@ -14,7 +14,13 @@ from tools.dataset import LoadedData
 from tools.errors import RevOpsInputError
 from tools.funnel import check_dimension, factorise_dimension
 from tools.ingest.targets import targets_frame, targets_from_frame
-from tools.metric_layer.catalog import TOTALS, MetricUnavailableError, metric_info
+from tools.metric_layer.catalog import (
+    FROM_STAGE,
+    TOTALS,
+    MetricUnavailableError,
+    StageNotInUploadError,
+    metric_info,
+)
 from tools.metric_layer.measures import Scope, measure
 from tools.metric_layer.model import (
     MetricComparison,
@@ -28,7 +34,7 @@ from tools.metric_layer.periods import key_window, period_keys, resolve, shifted
 from tools.metrics import FOLLOW_UP_SLA_HOURS
 from tools.periods import ONE_DAY, Periods, Window, choose_periods
 from tools.recycle import RECYCLE_MIN_AGE_DAYS
-from tools.schema import DIMENSION_COLUMNS, TRANSITIONS
+from tools.schema import DIMENSION_COLUMNS, STAGES, TRANSITIONS
 from tools.stats import compare_counts, compare_proportions
 
 TREND_GRAINS = ("month", "quarter", "year")
@@ -52,6 +58,9 @@ def run_query(data: LoadedData | Scope, query: MetricQuery, targets: object = No
     missing = tuple(c for c in info.needs if not scope.has(c))
     if missing:
         raise MetricUnavailableError(info.id, missing)
+    needed = FROM_STAGE.get(info.id)
+    if needed is not None and STAGES.index(needed) < STAGES.index(scope.first_stage):
+        raise StageNotInUploadError(info.id, needed, scope.first_stage)
     notes: list[Note] = []
     rows = filter_mask(scope, query.filters)
     window, partial = resolve(query.period, scope.as_of, scope.periods)
