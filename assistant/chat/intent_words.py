@@ -13,6 +13,7 @@ INJECTION = (
     "pretend to be", "pretend you", "raw row", "print the raw", "show me the raw", "every row", "all rows",
     "dump the", "print every", "export all", "email addresses", "e-mail addresses", "emails of",
     "phone numbers", "personal data", "reveal your", "reveal the", "forget everything", "new instructions",
+    "drop table", "select * from", "delete from", "<script", "rm -rf", "exec(", "eval(",
     "指示を無視", "指示をすべて無視", "命令を無視", "システムプロンプト", "プロンプトを表示", "プロンプトを教え",
     "制限のない", "制限を解除", "脱獄", "全部出力", "すべて出力", "生データ", "メールアドレス", "電話番号",
     "個人情報", "全件表示", "全行",

@@ -66,6 +66,7 @@ class MetricRequest:
     filters: tuple[tuple[str, str], ...]
     period: PeriodSpec | None
     pronoun: bool
+    unknown: tuple[tuple[str, str], ...] = ()
 
 
 def _hits(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -260,7 +261,34 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
                 compare=compare if by is None and len(groups) == 1 else None,  # type: ignore[arg-type]
                 rank=direction if by is not None and by not in ("month", "quarter", "year") else None,  # type: ignore[arg-type]
                 limit=limit, against_target=against_target and metric in _TARGETED))
-    return MetricRequest(tuple(queries), metric_named, by, filters, period, pronoun)
+    return MetricRequest(tuple(queries), metric_named, by, filters, period, pronoun,
+                         _unknown(question, text, by, filters))
+
+
+#: words after "by"/"for" that are not dimensions or values but ordinary English
+_PLAIN_WORDS = frozenset({"the", "a", "an", "our", "my", "us", "each", "every", "all", "how", "much", "many", "far",
+                          "count", "amount", "value", "number", "volume", "rate", "percent", "share", "now", "then",
+                          "date", "stage", "phase", "period", "comparison", "itself", "them", "that", "this",
+                          "those", "example", "instance", "me", "you", "it", "sure", "real"})
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _unknown(question: str, text: str, by: str | None, filters: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """"by territory" when the upload has no such dimension; "for Atlantis" when no value is called that."""
+    out: list[tuple[str, str]] = []
+    known = {w for phrase in (*DIMENSION_PHRASES, *TREND_PHRASES, *METRIC_PHRASES, *STAGE_PHRASES)
+             for w in phrase.split()}
+    m = re.search(r"\b(?:by|per)\s+([a-z][\w-]{3,})", text)
+    if by is None and m and m.group(1) not in known and m.group(1) not in _PLAIN_WORDS:
+        out.append(("dimension", m.group(1)))
+    for m in re.finditer(r"\b(?:for|in|from)\s+([A-Z][\w/-]{2,})", question):
+        word = m.group(1)
+        lower = word.lower()
+        if lower in known or lower in _PLAIN_WORDS or lower[:3] in _MONTH_WORDS or re.match(r"q[1-4]$|fy", lower):
+            continue
+        if not any(lower in v.lower() for _, v in filters):
+            out.append(("value", word))
+    return tuple(out)
 
 
 _TARGETED = frozenset({"leads", "mqls", "sqls", "opportunities", "won_deals", "won_revenue"})

@@ -34,7 +34,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bq([1-4])\b"), "q"),
     (re.compile(r"\b(?:in|during|for|of|since)\s+" + _MONTH_NAME + r"\b(?!\s+\d)"), "m"),
     (re.compile(r"(?<!\d)(\d{1,2})月(?!間)"), "m_num"),
-    (re.compile(r"(?:\bin\s+|\bfor\s+|\bduring\s+|\bof\s+|^|\s)(20\d{2})(?:年(?!\s*\d)|\b)(?![-/]\d)"), "y"),
+    (re.compile(r"(?:\bin\s+|\bfor\s+|\bduring\s+|\bof\s+|^|\s)((?:19|20)\d{2})(?:年(?!\s*\d)|\b)(?![-/]\d)"), "y"),
 ]
 _LAST_N = re.compile(
     r"(?:last|past|previous|trailing|prior)\s+(\d+|a|one|two|three|four|five|six|nine|twelve|eighteen|few|several|couple of)"

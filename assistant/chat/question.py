@@ -62,6 +62,8 @@ class Route:
     asked: str | None = None
     followup: bool = False
     subject: Route | None = None
+    #: what the question named that the upload does not have: ("dimension", "territory"), ("value", "Atlantis")
+    unknown: tuple[tuple[str, str], ...] = ()
     scores: dict[str, float] = field(default_factory=dict, compare=False)
 
     def segment_args(self) -> dict[str, Any]:

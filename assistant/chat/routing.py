@@ -249,11 +249,13 @@ def _metric(base: Route, text: str, request: MetricRequest | None, previous: Rou
         queries = _with_funnel(request.queries)
         if prior and _short(text) and _names_metric_only(request) and text.startswith(W.FOLLOW_UP_MARKERS):
             queries = tuple(replace(q, filters=prior[0].filters, period=prior[0].period) for q in queries)
-        return replace(base, intent="metric", queries=queries, followup=bool(prior) and _short(text))
-    if prior and (request is not None or _short(text)):
+        return replace(base, intent="metric", queries=queries, followup=bool(prior) and _short(text),
+                       unknown=request.unknown)
+    if prior and (request is not None or (_short(text) and text.startswith(W.FOLLOW_UP_MARKERS))):
         queries = follow_up(prior, request, text)
         if queries:
-            return replace(base, intent="metric", queries=queries, followup=True)
+            return replace(base, intent="metric", queries=queries, followup=True,
+                           unknown=request.unknown if request else ())
     if request is not None and request.filters and not request.metric_named:
         profile = ("won_revenue", "win_rate", "won_deals")
         return replace(base, intent="metric", queries=tuple(

@@ -116,7 +116,8 @@ def _key(query: MetricQuery) -> tuple[Any, ...]:
 
 def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     main, extra = _main_and_extra(route, records)
-    lines: list[str] = []
+    summary = next(iter(_results(records, "describe_upload")), None)
+    lines: list[str] = open_.unknown_lines(route.unknown, summary, w)
     if len(main) == 1:
         lines += metric_lines(main[0], w)
         for result in extra:

@@ -215,6 +215,12 @@ def metric_lines(result: MetricResult, w: Words, *, bundle: bool = False) -> lis
     if result.values or result.query.by:
         return breakdown_lines(result, w)
     lines = [value_sentence(result, w, scope=not bundle)]
+    outside = next((n for n in result.notes if n.code in ("after_data", "before_data")), None)
+    if outside is not None:
+        lines.append(w.t(f"The upload's data {'ends on' if outside.code == 'after_data' else 'starts on'} "
+                         f"{outside.detail}, so {result.period_label} is outside it.",
+                         f"データは{outside.detail}{'まで' if outside.code == 'after_data' else 'から'}のため、"
+                         f"{result.period_label}は範囲外です。"))
     target = target_sentence(result, w)
     if target:
         lines.append(target)

@@ -116,6 +116,21 @@ def playbook_lines(passages: list[Passage], w: Words, limit: int = 3) -> list[st
     return lines or [w.t("The playbook has nothing on this yet.", "プレイブックに該当する記述がありません。")]
 
 
+def unknown_lines(unknown: tuple[tuple[str, str], ...], summary: UploadSummary | None, w: Words) -> list[str]:
+    """What the question named that the upload does not have (so the figures below ignore it)."""
+    lines = []
+    sep = "、" if w.ja else ", "
+    dims = sep.join(w.dimension(d) for d in summary.dimensions) if summary else ""
+    for kind, word in unknown:
+        if kind == "dimension":
+            lines.append(w.t(f"The upload has no \"{word}\" to break down by (it has: {dims}).",
+                             f"データに「{word}」という切り口はありません（あるのは: {dims}）。"))
+        else:
+            lines.append(w.t(f"\"{word}\" is not a value in the upload, so the figures below are not filtered by it.",
+                             f"「{word}」はデータにない値のため、以下の数値はそれで絞り込んでいません。"))
+    return lines
+
+
 def error_line(err: RevOpsInputError, w: Words) -> str:
     """A tool error the user can act on, in the answer's language."""
     if isinstance(err, StageNotInUploadError):

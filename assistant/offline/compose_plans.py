@@ -48,6 +48,9 @@ def what_if_lines(result: dict[str, Any], w: Words) -> list[str]:
     else:
         how = w.t(f"by {relative} ({cur} → {new})", f"{relative}（{cur} → {new}）")
     revenue, after = w.money(result["revenue"]), w.money(result["new_revenue"])
+    capped = result.get("new_value") is not None and lever in RATE_LEVERS and result["new_value"] >= 0.9999
+    if capped:
+        how += w.t(" (capped: a rate cannot exceed 100%)", "（率は100%を超えられないため上限で計算）")
     return [w.t(f"Changing {name} {how} moves modelled revenue per period from {revenue} to {after} ({moved}), "
                 "all else equal.",
                 f"{name}を {how} 変えると、期間あたりの売上（モデル値）は {revenue} から {after} へ（{moved}）"

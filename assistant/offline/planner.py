@@ -114,6 +114,8 @@ def passage_key(queries: tuple[MetricQuery, ...]) -> str:
 
 
 def _metric(route: Route, ctx: ToolRuntime) -> None:
+    if route.unknown:
+        ctx.describe_upload()  # to say what the upload has instead
     for query in route.queries:
         ctx.query_metric(query)
     lone = route.queries[0] if len(route.queries) == 1 else None

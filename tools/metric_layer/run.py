@@ -64,6 +64,11 @@ def run_query(data: LoadedData | Scope, query: MetricQuery, targets: object = No
     notes: list[Note] = []
     rows = filter_mask(scope, query.filters)
     window, partial = resolve(query.period, scope.as_of, scope.periods)
+    if window is not None and window.start > scope.as_of:
+        notes.append(Note("after_data", scope.as_of.date().isoformat()))
+        partial = False  # not "to date": the period has not started in this data
+    elif window is not None and window.end <= scope.data.frame["created_date"].min():
+        notes.append(Note("before_data", str(scope.data.frame["created_date"].min().date())))
     if info.event is None and window is not None:
         notes.append(Note("snapshot", scope.as_of.date().isoformat()))
         window, partial = None, False
