@@ -131,3 +131,16 @@ def test_a_new_question_does_not_inherit_the_previous_slice() -> None:
 def test_generic_values_are_not_filters_without_their_dimension() -> None:
     (q,) = route("How many MQLs have no follow-up?", VOCAB).queries
     assert q.filters == ()
+
+
+def test_what_the_upload_lacks_is_noted_not_silently_dropped() -> None:
+    assert route("win rate by territory", VOCAB).unknown == (("dimension", "territory"),)
+    assert route("What is the win rate for Atlantis?", VOCAB).unknown == (("value", "Atlantis"),)
+    assert route("What is the win rate for Enterprise in March?", VOCAB).unknown == ()
+    assert route("'; DROP TABLE leads; --", VOCAB).intent == "refusal"
+
+
+def test_short_unrelated_text_after_a_metric_is_not_a_follow_up() -> None:
+    first = route("What is our win rate?", VOCAB)
+    for text in ("😀", "1234567", "What is 2+2?"):
+        assert route(text, VOCAB, previous=first).intent == "off_topic", text

@@ -174,3 +174,26 @@ def test_every_catalogue_metric_runs_or_names_the_missing_column(planted) -> Non
             assert all(c not in frame or frame[c].isna().all() for c in err.needs), metric
             continue
         assert result.total.value is None or np.isfinite(result.total.value), metric
+
+
+def test_an_upload_that_starts_at_opportunities_has_no_leads_or_mqls_to_count() -> None:
+    from tools.metric_layer import StageNotInUploadError
+
+    frame = _planted()
+    deals = frame[frame["opportunity_date"].notna()].drop(columns=["mql_date", "sql_date", "first_touch_date"])
+    deals = deals.assign(created_date=deals["opportunity_date"])
+    data = from_canonical(deals)
+    with pytest.raises(StageNotInUploadError, match="starts at the opportunity stage"):
+        run_query(data, MetricQuery("mqls"))
+    with pytest.raises(StageNotInUploadError):
+        run_query(data, MetricQuery("lead_to_mql"))
+    assert run_query(data, MetricQuery("opportunities")).total.value == len(deals)
+    assert run_query(data, MetricQuery("win_rate")).total.value == pytest.approx(35 / 65)
+
+
+def test_periods_outside_the_data_say_so(planted) -> None:  # noqa: ANN001
+    _, data = planted
+    after = run_query(data, MetricQuery("mqls", period=PeriodSpec("named", "2031")))
+    before = run_query(data, MetricQuery("mqls", period=PeriodSpec("named", "1999")))
+    assert after.total.value == 0 and [n.code for n in after.notes] == ["after_data"]
+    assert before.total.value == 0 and "before_data" in [n.code for n in before.notes]
