@@ -134,7 +134,8 @@ def test_generic_values_are_not_filters_without_their_dimension() -> None:
 
 
 def test_what_the_upload_lacks_is_noted_not_silently_dropped() -> None:
-    assert route("win rate by territory", VOCAB).unknown == (("dimension", "territory"),)
+    assert route("win rate by galaxy", VOCAB).unknown == (("dimension", "galaxy"),)
+    assert route("win rate by territory", VOCAB).queries[0].by == "region"  # a dimension this upload lacks: the layer says so
     assert route("What is the win rate for Atlantis?", VOCAB).unknown == (("value", "Atlantis"),)
     assert route("What is the win rate for Enterprise in March?", VOCAB).unknown == ()
     assert route("'; DROP TABLE leads; --", VOCAB).intent == "refusal"
