@@ -9,6 +9,7 @@ one-shot form the CLI uses.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from assistant.chat.answer import Answer
@@ -30,6 +31,19 @@ class Conversation(ChatState):
         """Yield progress lines ("running diagnose_funnel…") and finally the ``Answer``."""
         with self._lock:
             yield from stream_in_conversation(self, question)
+
+    def write_memo(self, output: Path, lang: str | None = None) -> Path:
+        """The improvement memo of this upload with this chat's questions and what-ifs (.md/.docx/.pdf).
+
+        Hands the turns to the memo builder with the diagnosis and currency the chat already has, so
+        nothing is computed twice; ``lang`` defaults to the language of the last question.
+        """
+        from assistant.memo.build import write_memo
+
+        data = self.context.require_data()
+        language = lang or (self.turns[-1].answer.language if self.turns else "en")
+        return write_memo(data, Path(output), self.targets, language, diagnosis=self.context.diagnosis(),
+                          conversation=list(self.turns), currency=self.context.currency)
 
 
 def answer_question(
