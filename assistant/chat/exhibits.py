@@ -17,7 +17,7 @@ from tools.wording import Lang
 
 STAGE_COUNTS = ("leads", "mqls", "sqls", "opportunities", "won_deals")
 UNIT: dict[str, ExhibitUnit] = {"count": "count", "percent": "percent", "money": "money", "days": "days",
-                                "hours": "hours"}
+                                "hours": "hours", "ratio": "number"}
 
 
 def _t(lang: Lang, en: str, ja: str) -> str:

@@ -160,7 +160,8 @@ DIAGNOSE = (
     "holding us back", "biggest problem", "biggest issue", "main problem", "where are we losing", "weak spot",
     "weakest", "health check", "how healthy", "how is our funnel", "how's our funnel", "overall picture",
     "ボトルネック", "漏れ", "詰まっ", "課題", "診断", "問題", "どこで失", "制約", "足を引っ張", "弱点", "健康診断",
-    "全体像", "ネック",
+    "全体像", "ネック", "fix first", "prioriti", "what should we fix", "focus on first", "何から", "優先順位",
+    "まず何を", "最優先",
 )
 PLAYBOOK = (
     "what is an", "what is a ", "what's an", "what's a ", "what does", "what do you mean", "explain", "define",

@@ -22,9 +22,11 @@ from assistant.chat.metric_words import (
     JA_DIRECTION,
     METRIC_PHRASES,
     RANK_PHRASES,
+    SHARE_WORDS,
     STAGE_PHRASES,
     TREND_PHRASES,
     VALUE_ALIASES,
+    VERSUS_EVERYONE,
 )
 from assistant.chat.period_parse import find_periods
 from tools.metric_layer import MetricQuery, PeriodSpec
@@ -210,7 +212,8 @@ def find_compare(text: str) -> str | None:
 
 
 #: "how are webinar leads doing?": a slice's profile rather than one count
-PROFILE_WORDS = ("doing", "performing", "perform", "how are", "how is", "どうなって", "調子", "状況", "どんな感じ")
+PROFILE_WORDS = ("doing", "performing", "perform", "how are", "how is", "worth", "pay off", "どうなって", "調子",
+                 "状況", "どんな感じ", "価値", "効果", "成果")
 PROFILE = ("leads", "lead_to_won", "won_deals", "won_revenue")
 
 
@@ -227,7 +230,12 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
     if not names and by is None and not values and not periods:
         return None
     compare = find_compare(text)
+    if any(w in text for w in VERSUS_EVERYONE):
+        compare = None  # a slice against everyone: the whole upload's value is shown next to it
     period = periods[0] if periods else None
+    reference = _reference_period(text, periods)
+    if reference is not None:  # "compared with last quarter": last quarter is the reference, not the subject
+        period, compare = PeriodSpec("this", grain=reference.grain or "quarter"), "previous"
     if len(periods) >= 2 and compare in (None, "baseline"):  # two named periods say what to compare
         period, compare = _two_periods(periods[0], periods[1])
     if compare == "previous" and period is None:  # "quarter over quarter": the last whole quarter vs the one before
@@ -260,7 +268,8 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
                 metric, by=by, filters=group, period=period,
                 compare=compare if by is None and len(groups) == 1 else None,  # type: ignore[arg-type]
                 rank=direction if by is not None and by not in ("month", "quarter", "year") else None,  # type: ignore[arg-type]
-                limit=limit, against_target=against_target and metric in _TARGETED))
+                limit=limit, against_target=against_target and metric in _TARGETED,
+                share=bool(group) and any(w in text for w in SHARE_WORDS)))
     return MetricRequest(tuple(queries), metric_named, by, filters, period, pronoun,
                          _unknown(question, text, by, filters))
 
@@ -292,6 +301,26 @@ def _unknown(question: str, text: str, by: str | None, filters: tuple[tuple[str,
 
 
 _TARGETED = frozenset({"leads", "mqls", "sqls", "opportunities", "won_deals", "won_revenue"})
+
+
+_REFERENCE_AFTER = ("と比べ", "と比較", "比", "より")
+_REFERENCE_BEFORE = ("than ", "vs ", "versus ", "compared to ", "compared with ", "from ")
+_PREVIOUS_WORDS = ("前四半期", "先四半期", "前の四半期", "前期", "先月", "前月", "昨年", "去年", "last quarter",
+                   "previous quarter", "last month", "previous month", "last year", "previous year")
+
+
+def _reference_period(text: str, periods: list[PeriodSpec]) -> PeriodSpec | None:
+    """A previous quarter/month/year the question compares against ("前四半期と比べて", "than last month")."""
+    if not any(spec.kind == "previous" for spec in periods):
+        return None
+    for phrase in _PREVIOUS_WORDS:
+        start = text.find(phrase)
+        if start < 0:
+            continue
+        after, before = text[start + len(phrase):start + len(phrase) + 4], text[max(0, start - 14):start]
+        if after.startswith(_REFERENCE_AFTER) or before.endswith(_REFERENCE_BEFORE):
+            return next(spec for spec in periods if spec.kind == "previous")
+    return None
 
 
 def _filter_sets(filters: tuple[tuple[str, str], ...]) -> list[tuple[tuple[str, str], ...]]:

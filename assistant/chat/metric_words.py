@@ -50,6 +50,8 @@ METRIC_PHRASES: dict[str, str] = {
     "pipeline created": "opportunity_amount", "pipeline generated": "opportunity_amount",
     "created pipeline": "opportunity_amount", "new pipeline": "opportunity_amount",
     "商談創出金額": "opportunity_amount", "創出パイプライン": "opportunity_amount",
+    "pipeline coverage": "pipeline_coverage", "coverage": "pipeline_coverage", "カバレッジ": "pipeline_coverage",
+    "パイプラインカバレッジ": "pipeline_coverage", "take to close": "median_cycle_days", "to close": "median_cycle_days",
     "open pipeline": "open_pipeline", "pipeline value": "open_pipeline", "pipeline": "open_pipeline",
     "パイプライン": "open_pipeline", "商談残": "open_pipeline", "進行中の商談金額": "open_pipeline",
     "lost revenue": "lost_amount", "lost amount": "lost_amount", "失注金額": "lost_amount", "失注額": "lost_amount",
@@ -204,12 +206,23 @@ COMPARE_PHRASES: dict[str, str] = {
     "versus last year": "year_ago", "vs last year": "year_ago", "than last year": "year_ago",
     "compared with last year": "year_ago", "compared to last year": "year_ago", "over last year": "year_ago",
     "on a year ago": "year_ago", "year-on-year": "year_ago", "前年より": "year_ago", "去年より": "year_ago",
-    "昨年より": "year_ago", "improved": "baseline", "better or worse": "baseline", "up or down": "baseline", "going up": "baseline", "going down": "baseline", "improving": "baseline",
+    "昨年より": "year_ago", "improved": "baseline", "better or worse": "baseline", "up or down": "baseline", "getting slower": "baseline",
+    "getting faster": "baseline", "slowing down": "baseline", "speeding up": "baseline", "遅くなって": "baseline",
+    "速くなって": "baseline", "早くなって": "baseline", "going up": "baseline", "going down": "baseline", "improving": "baseline",
     "getting worse": "baseline", "getting better": "baseline", "declining": "baseline", "changed": "baseline",
     "change since": "baseline", "compared to before": "baseline", "vs before": "baseline",
     "増えた": "baseline", "減った": "baseline", "伸びている": "baseline", "悪化": "baseline", "改善している": "baseline",
     "変化": "baseline", "比べて": "baseline", "比較すると": "baseline",
 }
+
+#: "compared with the company / the rest": a slice against everyone, not against an earlier period
+VERSUS_EVERYONE = ("全体と比べ", "全体比", "平均と比べ", "他と比べ", "ほかと比べ", "compared with the company",
+                   "compared to the company", "vs overall", "versus overall", "vs the average", "than average",
+                   "compared with the rest", "compared to the rest", "vs the rest", "than the rest", "than everyone",
+                   "compared with everyone", "compared to everyone", "vs everyone", "the company average")
+#: "what share of opportunities come from outbound?"
+SHARE_WORDS = ("percentage of", "percent of", "share of", "% of our", "% of all", "proportion of", "fraction of",
+               "how much of our", "割合", "比率", "構成比", "占める", "シェア")
 
 #: Words that mark a question as about this product's domain (off-topic questions have none).
 DOMAIN_WORDS: tuple[str, ...] = (

@@ -60,7 +60,7 @@ def n_text(info: MetricInfo, value: MetricValue, w: Words, *, short: bool = Fals
         return w.t(f"{n} MQLs with a first touch", f"初回接触のあったMQL {n}件")
     if info.id in ("average_deal_size", "median_cycle_days", "won_revenue"):
         return w.t(f"{n} won deals", f"受注{n}件")
-    if info.id in ("open_pipeline", "weighted_pipeline", "stalled_amount", "median_open_age_days"):
+    if info.id in ("open_pipeline", "weighted_pipeline", "stalled_amount", "median_open_age_days", "pipeline_coverage"):
         return w.t(f"{n} open deals", f"進行中の商談{n}件")
     if info.id in ("lost_amount", "recycle_lost_amount"):
         return w.t(f"{n} lost deals", f"失注{n}件")
@@ -215,6 +215,20 @@ def metric_lines(result: MetricResult, w: Words, *, bundle: bool = False) -> lis
     if result.values or result.query.by:
         return breakdown_lines(result, w)
     lines = [value_sentence(result, w, scope=not bundle)]
+    if result.total.share is not None:
+        name = metric_name(result.info, w)
+        lines.append(w.t(f"That is {w.pct(result.total.share)} of all {name}.",
+                         f"全体の{name}に占める割合は {w.pct(result.total.share)} です。"))
+    asked = next((n.detail for n in result.notes if n.code == "no_target_for"), None)
+    if asked:
+        lines.insert(0, w.t(f"No revenue target is uploaded for {asked}, so this uses the latest period that has one.",
+                            f"{asked}の売上目標がアップロードされていないため、目標のある直近の期間で計算しています。"))
+    floor = next((n.detail for n in result.notes if n.code == "coverage_floor"), None)
+    if result.info.id == "pipeline_coverage" and result.total.target is not None and floor:
+        lines.append(w.t(f"Open pipeline against the revenue target of {result.period_label} "
+                         f"({w.money(result.total.target)}); about {floor}× is the usual floor.",
+                         f"{result.period_label}の売上目標（{w.money(result.total.target)}）に対する進行中パイプラインの倍率です。"
+                         f"目安は{floor}倍程度です。"))
     outside = next((n for n in result.notes if n.code in ("after_data", "before_data")), None)
     if outside is not None:
         lines.append(w.t(f"The upload's data {'ends on' if outside.code == 'after_data' else 'starts on'} "

@@ -155,6 +155,9 @@ def error_line(err: RevOpsInputError, w: Words) -> str:
         column = problem.split("'")[1] if "'" in problem else ""
         return w.t(f"The upload has no {w.dimension(column)} column. {err.hint or ''}".strip(),
                    f"データに{w.dimension(column)}の列がありません。")
+    if "revenue target" in problem:
+        return w.t(f"{problem[:1].upper() + problem[1:]}: upload a targets file with revenue targets.",
+                   "売上目標がないため計算できません。売上目標を含む目標ファイルをアップロードしてください。")
     if "too short" in problem:
         return w.t("The data is too short for a baseline period to compare with.", "比較期間をとるにはデータの期間が短すぎます。")
     return w.t(f"I could not answer that from the data: {err}", f"データからはお答えできませんでした（{err}）。")

@@ -61,6 +61,8 @@ class Words:
             return self.days(value)
         if info.unit == "hours":
             return self.hours(value)
+        if info.unit == "ratio":
+            return f"{self.number(value)}×"
         return self.count(value)
 
     def change(self, info: MetricInfo, delta: Any) -> str:

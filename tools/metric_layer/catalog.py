@@ -48,6 +48,7 @@ _ALL: list[MetricInfo] = [
     MetricInfo("stalled_deals", "count", "count", None, (), False),
     MetricInfo("stalled_amount", "money", "sum", None, ("amount",), False),
     MetricInfo("median_open_age_days", "days", "median", None, (), False),
+    MetricInfo("pipeline_coverage", "ratio", "ratio", None, ("amount",)),
     MetricInfo("recycle_lost_deals", "count", "count", None),
     MetricInfo("recycle_lost_amount", "money", "sum", None, ("amount",)),
     MetricInfo("recycle_mqls", "count", "count", None),

@@ -15,11 +15,11 @@ MIN_N = 30
 #: The level of the intervals ``low``/``high`` (95%).
 CONFIDENCE = 0.95
 
-PeriodKind = Literal["named", "last", "this", "previous", "current", "baseline"]
+PeriodKind = Literal["named", "last", "this", "previous", "next", "current", "baseline"]
 PeriodGrain = Literal["month", "quarter", "year"]
 Compare = Literal["baseline", "previous", "year_ago"]
 Rank = Literal["top", "bottom"]
-Unit = Literal["count", "percent", "money", "days", "hours"]
+Unit = Literal["count", "percent", "money", "days", "hours", "ratio"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ class PeriodSpec:
 
     - ``named``: a calendar period by label (``2025-03``, ``2025-Q3``, ``2025``);
     - ``last``: the last ``count`` whole months/quarters/years up to the latest date in the data;
-    - ``this`` / ``previous``: the calendar month/quarter/year containing that date (to date) / before it;
+    - ``this`` / ``previous`` / ``next``: the calendar month/quarter/year containing that date (to
+      date) / before it / after it;
     - ``current`` / ``baseline``: the diagnosis's comparison windows.
     """
 
@@ -55,6 +56,8 @@ class MetricQuery:
         rank: ``top`` / ``bottom`` groups of the breakdown, skipping groups under ``min_n``.
         limit: how many groups a ranking keeps.
         against_target: also report the uploaded target of the period and the attainment.
+        share: also report the filtered value as a share of the unfiltered one ("what share of
+            opportunities come from outbound?"; counts and sums).
     """
 
     metric: str
@@ -66,12 +69,14 @@ class MetricQuery:
     limit: int | None = None
     min_n: int = MIN_N
     against_target: bool = False
+    share: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "metric": self.metric, "by": self.by, "filters": [list(f) for f in self.filters],
             "period": self.period.to_dict() if self.period else None, "compare": self.compare,
             "rank": self.rank, "limit": self.limit, "min_n": self.min_n, "against_target": self.against_target,
+            "share": self.share,
         }
 
 
@@ -86,7 +91,7 @@ class MetricInfo:
 
     id: str
     unit: Unit
-    kind: Literal["count", "sum", "rate", "mean", "median"]
+    kind: Literal["count", "sum", "rate", "mean", "median", "ratio"]
     event: str | None
     needs: tuple[str, ...] = ()
     higher_is_better: bool = True
@@ -111,10 +116,12 @@ class MetricValue:
     partial: bool = False
     target: float | None = None
     attainment: float | None = None
+    #: the value as a share of everyone's (``MetricQuery.share``)
+    share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"group": self.group, "value": _round(self.value), "n": self.n}
-        for key in ("successes", "low", "high", "target", "attainment"):
+        for key in ("successes", "low", "high", "target", "attainment", "share"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = _round(value) if isinstance(value, float) else value

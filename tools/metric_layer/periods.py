@@ -71,6 +71,8 @@ def resolve(spec: PeriodSpec | None, as_of: pd.Timestamp, periods: Periods) -> t
             start = _grain_start(as_of, grain)
             if spec.kind == "previous":
                 start = start - pd.DateOffset(months=months)
+            elif spec.kind == "next":
+                start = start + pd.DateOffset(months=months)
             window = make_window(start, months)
     return window, window.end > as_of + ONE_DAY
 
@@ -105,7 +107,7 @@ def key_window(code: int, grain: str) -> Window:
     return make_window(pd.Timestamp(year=code, month=1, day=1), 12)
 
 
-_CODE = re.compile(r"^(last|this|previous)_(?:(\d+)_)?(month|quarter|year)s?$")
+_CODE = re.compile(r"^(last|this|previous|next)_(?:(\d+)_)?(month|quarter|year)s?$")
 
 
 def parse_period_code(code: str | None) -> PeriodSpec | None:

@@ -29,6 +29,7 @@ from tools.metric_layer.model import (
     MetricResult,
     MetricValue,
     Note,
+    PeriodSpec,
 )
 from tools.metric_layer.periods import key_window, period_keys, resolve, shifted
 from tools.metrics import FOLLOW_UP_SLA_HOURS
@@ -85,7 +86,13 @@ def run_query(data: LoadedData | Scope, query: MetricQuery, targets: object = No
         if query.by is not None:
             raise RevOpsInputError("a comparison is of one value", hint="Ask for the breakdown or the comparison")
         return _compare(scope, info, query, rows, window, notes)
+    if info.id == "pipeline_coverage":
+        return _coverage(scope, info, query, rows, targets, notes)
     total = _value(scope, info, rows, None, window, partial)
+    if query.share and query.filters and info.kind in ("count", "sum") and total.value is not None:
+        everyone = _value(scope, info, scope.everything(), None, window, partial)
+        if everyone.value:
+            total = MetricValue(**{**total.__dict__, "share": total.value / everyone.value})
     if query.against_target:
         total = _with_target(scope, info, total, window, targets, notes)
     values: list[MetricValue] = []
@@ -201,7 +208,7 @@ def _compare(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarra
     if partial and query.compare != "baseline":  # 2026 to date against 2025 to the same date
         span = scope.as_of + ONE_DAY - current.start
         cut = baseline.start + span
-        baseline = Window(f"{baseline.label}..{(cut - ONE_DAY).strftime('%m-%d')}", baseline.start, cut)
+        baseline = Window(f"{baseline.start.date()}..{(cut - ONE_DAY).date()}", baseline.start, cut)
     now = _value(scope, info, rows, current.label, current, partial)
     then = _value(scope, info, rows, baseline.label, baseline, False)
     change = relative = p_value = None
@@ -212,8 +219,10 @@ def _compare(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarra
             p_value = compare_proportions(then.successes, then.n, now.successes, now.n).p_value
         elif info.kind == "count":
             p_value = compare_counts(int(then.value), int(now.value)).p_value
+    # a count is its own sample; a rate or an average needs enough records in both periods
+    enough = info.kind == "count" or min(now.n, then.n) >= 30
     comparison = MetricComparison(baseline.label, current.label, then, now, change, relative, p_value,
-                                  p_value is not None and p_value < 0.05 and min(now.n, then.n) >= 30)
+                                  p_value is not None and p_value < 0.05 and enough)
     if now.partial:
         notes.append(Note("partial", current.label))
     if now.immature:
@@ -235,3 +244,32 @@ def _with_target(scope: Scope, info: MetricInfo, total: MetricValue, window: Win
         return total
     attainment = (total.value or 0.0) / target
     return MetricValue(**{**total.__dict__, "target": target, "attainment": attainment})
+
+
+def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarray, targets: object,
+              notes: list[Note]) -> MetricResult:
+    """Open pipeline over the uploaded revenue target of a period (default: the next quarter, else the
+    current window), the definition of the ``pipeline_coverage_low`` finding."""
+    from tools.metrics import pipeline_coverage
+
+    frame = targets_frame(targets)
+    if frame is None:
+        raise RevOpsInputError("pipeline coverage needs revenue targets", hint="Upload a targets file")
+    asked = resolve(query.period or PeriodSpec("next", grain="quarter"), scope.as_of, scope.periods)[0]
+    candidates = [asked, scope.periods.current]
+    for window in [w for w in candidates if w is not None]:
+        target = targets_from_frame(frame).target_for("revenue", window.start.date(), (window.end - ONE_DAY).date())
+        if target:
+            break
+    else:
+        raise RevOpsInputError("no revenue target covers that period", hint="Upload targets for it")
+    coverage = pipeline_coverage(scope.sub(rows), target)
+    open_deals = int(np.count_nonzero(rows & scope.open_mask))
+    value = MetricValue(None, coverage["coverage"], open_deals, target=target)
+    from tools.findings.value import COVERAGE_FLOOR
+
+    notes[:] = [n for n in notes if n.code not in ("after_data", "before_data", "partial", "snapshot")]
+    if query.period is not None and asked is not None and window is not asked:
+        notes.append(Note("no_target_for", asked.label))
+    notes.append(Note("coverage_floor", f"{COVERAGE_FLOOR:g}"))
+    return MetricResult(query, info, window.label, value, [], [], None, notes, scope.as_of.date().isoformat())

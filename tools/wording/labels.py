@@ -118,6 +118,7 @@ METRIC_NAMES: Table = {
         "recycle_lost_amount": "value of lost deals to recycle",
         "recycle_mqls": "MQLs over 90 days old that never became SQL",
         "churned_customers": "churned customers",
+        "pipeline_coverage": "pipeline coverage",
     },
     "ja": {
         "win_rate": "受注率",
@@ -162,6 +163,7 @@ METRIC_NAMES: Table = {
         "recycle_lost_amount": "リサイクル対象の失注商談の金額",
         "recycle_mqls": "90日以上SQLにならないMQL",
         "churned_customers": "解約顧客数",
+        "pipeline_coverage": "パイプラインカバレッジ",
     },
 }
 #: A finding code as a short name ("Slow follow-up").

@@ -32,7 +32,7 @@ MetricId = Literal[
     "days_lead_to_mql", "days_mql_to_sql", "days_sql_to_opportunity", "days_opportunity_to_won",
     "median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "open_deals", "open_pipeline",
     "weighted_pipeline", "stalled_deals", "stalled_amount", "median_open_age_days", "recycle_lost_deals",
-    "recycle_lost_amount", "recycle_mqls", "churn_rate", "retention_rate", "active_customers", "churned_customers",
+    "recycle_lost_amount", "recycle_mqls", "pipeline_coverage", "churn_rate", "retention_rate", "active_customers", "churned_customers",
 ]
 assert set(get_args(MetricId)) == set(METRICS), "the tool schema must list every catalogue metric"
 LeverName = Literal[
@@ -61,6 +61,7 @@ def build_tools(ctx: ToolRuntime) -> list[BaseTool]:
         rank: Literal["top", "bottom"] | None = None,
         limit: int | None = None,
         against_target: bool = False,
+        share: bool = False,
     ) -> str:
         """Any metric of the upload, overall or broken down, filtered, for a period, ranked or compared.
 
@@ -73,16 +74,17 @@ def build_tools(ctx: ToolRuntime) -> list[BaseTool]:
             metric: Which metric.
             by: Break down by this dimension, or by month/quarter/year for a trend.
             filters: Keep only these dimension values, e.g. [{"dimension": "segment", "value": "Enterprise"}].
-            period: 2025-Q3, 2025-03, 2025, last_6_months, this_quarter, previous_month, current or baseline (the diagnosis windows); omit for the whole upload.
+            period: 2025-Q3, 2025-03, 2025, last_6_months, this_quarter, previous_month, next_quarter, current or baseline (the diagnosis windows); omit for the whole upload.
             compare: Also measure the baseline window, the previous period or the same period a year ago.
             rank: With by: order groups best (top) or worst (bottom) first.
             limit: With rank: how many groups to keep.
             against_target: Also return the uploaded target of the period and the attainment.
+            share: With filters: also return the slice's share of everyone's value (counts and sums).
         """
         def query() -> MetricQuery:
             return MetricQuery(metric, by=by, filters=tuple((f["dimension"], f["value"]) for f in filters or []),
                                period=parse_period_code(period), compare=compare, rank=rank, limit=limit,
-                               against_target=against_target)
+                               against_target=against_target, share=share)
 
         try:
             built = query()
