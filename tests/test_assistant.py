@@ -208,3 +208,54 @@ print(heavy)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                           env={**__import__("os").environ, "REVOPS_HOME": str(tmp_path), "REVOPS_LLM": "offline"})
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_revenue_change_and_forecast_read_the_typed_bridge_when_the_engine_has_one(demo) -> None:  # noqa: ANN001
+    """Issue 14's types plugged in: a bridge of known components gives a waterfall and names the driver."""
+    from dataclasses import dataclass
+
+    from tools.periods import make_window
+
+    @dataclass(frozen=True)
+    class Part:
+        driver: str
+        amount: float
+        dimension: str | None = None
+        value: str | None = None
+
+        def to_dict(self) -> dict:
+            return dict(self.__dict__)
+
+    @dataclass
+    class Bridge:
+        baseline: object
+        current: object
+        baseline_revenue: float
+        current_revenue: float
+        components: list
+        residual: float
+
+        def by_driver(self) -> list:
+            return self.components
+
+        def largest_driver(self) -> Part:
+            return self.components[1]
+
+        def to_dict(self) -> dict:
+            return {"baseline": self.baseline_revenue, "current": self.current_revenue, "residual": self.residual,
+                    "drivers": [c.to_dict() for c in self.components]}
+
+    import pandas as pd
+
+    diagnosis = diagnose(demo[0], targets=demo[1])
+    parts = [Part("lead_volume", 30_000_000.0), Part("sql_to_opportunity", -70_000_000.0, "lead_source", "Giveaway Campaign"),
+             Part("deal_size", -8_190_000.0)]
+    diagnosis.revenue_bridge = Bridge(make_window(pd.Timestamp("2025-08-01"), 3), make_window(pd.Timestamp("2026-08-01"), 3),
+                                      209_340_000.0, 161_150_000.0, parts, 0.0)  # type: ignore[attr-defined]
+    chat = Conversation(demo[0], demo[1], settings=YEN, diagnosis=diagnosis)
+    answer = chat.ask("Why did revenue drop this quarter?")
+    assert answer.intent == "revenue_change" and answer.grounding.ungrounded == []
+    assert "¥209M" in answer.answer and "¥161M" in answer.answer and "-¥70M" in answer.answer
+    assert "largest driver is SQL → Opportunity (Giveaway Campaign)" in answer.answer
+    waterfall = next(e for e in answer.exhibits if e.kind == "waterfall")
+    assert [row[1] for row in waterfall.rows] == [209_340_000.0, 30_000_000.0, -70_000_000.0, -8_190_000.0, 161_150_000.0]

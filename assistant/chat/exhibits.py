@@ -84,22 +84,20 @@ def what_if_exhibit(result: dict[str, Any], lang: Lang, currency: str | None) ->
 
 
 def bridge_exhibit(diagnosis: Any, lang: Lang, currency: str | None) -> Exhibit | None:
-    """The revenue bridge (issue 14) as a waterfall, when the diagnosis has one."""
+    """The revenue bridge (issue 14) as a waterfall: baseline, each driver, the residual, current."""
     bridge = getattr(diagnosis, "revenue_bridge", None)
     if bridge is None:
         return None
-    data = bridge.to_dict() if hasattr(bridge, "to_dict") else dict(bridge)
-    step = _t(lang, "step", "要因")
-    amount = _t(lang, "revenue", "売上")
-    rows: list[list[Any]] = [[data["baseline"]["label"], data["baseline"]["revenue"]]]
-    for part in data.get("components", []):
-        name = wording.lever_label(part["driver"], lang)
-        if part.get("value"):
-            name += f" ({part['value']})"
-        rows.append([name, part["amount"]])
-    if data.get("residual"):
-        rows.append([_t(lang, "other", "その他"), data["residual"]])
-    rows.append([data["current"]["label"], data["current"]["revenue"]])
+    step, amount = _t(lang, "step", "要因"), _t(lang, "revenue", "売上")
+    rows: list[list[Any]] = [[bridge.baseline.label, bridge.baseline_revenue]]
+    for part in bridge.by_driver():
+        name = wording.lever_label(part.driver, lang)
+        if part.driver == "mix" and part.dimension:
+            name += f" ({wording.dimension_label(part.dimension, lang)})"
+        rows.append([name, part.amount])
+    if bridge.residual:
+        rows.append([_t(lang, "other", "その他"), bridge.residual])
+    rows.append([bridge.current.label, bridge.current_revenue])
     return Exhibit("waterfall", _t(lang, "Revenue bridge", "売上ブリッジ"), [step, amount], rows, x=step, y=[amount],
                    unit="money", currency=currency)
 

@@ -18,7 +18,13 @@ from assistant.chat.tools.playbook import Passage
 from assistant.chat.tools.runtime import ToolRecord
 from assistant.offline import compose_open as open_
 from assistant.offline.actions import actions_for
-from assistant.offline.compose_findings import bridge_lines, diagnose_lines, finding_line, kpi_green_lines
+from assistant.offline.compose_findings import (
+    bridge_lines,
+    diagnose_lines,
+    finding_line,
+    forecast_lines,
+    kpi_green_lines,
+)
 from assistant.offline.compose_metrics import comparison_lines, metric_lines, value_sentence
 from assistant.offline.compose_plans import (
     capacity_lines,
@@ -253,16 +259,8 @@ def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words) -
 
 
 def _forecast(records: list[ToolRecord], diagnosis: Diagnosis, w: Words) -> list[str]:
-    forecast = getattr(diagnosis, "forecast", None)
-    lines: list[str] = []
-    if forecast is not None:
-        data = forecast.to_dict() if hasattr(forecast, "to_dict") else dict(forecast)
-        lines.append(w.t(f"Forecast for {data['period']}: {w.money(data['expected'])} expected (80% range "
-                         f"{w.money(data['low'])}–{w.money(data['high'])}), {w.money(data['closed'])} already won.",
-                         f"{data['period']}の着地見込みは {w.money(data['expected'])}（80%区間 {w.money(data['low'])}〜"
-                         f"{w.money(data['high'])}）、受注済みは {w.money(data['closed'])} です。"))
-        if data.get("target") is not None:
-            lines.append(w.t(f"Target: {w.money(data['target'])}.", f"目標は {w.money(data['target'])} です。"))
+    lines = forecast_lines(diagnosis, w)
+    if lines:
         return lines
     lines.append(w.t("What is known about the current quarter:", "今四半期について分かっていること:"))
     for result in _results(records, "query_metric"):

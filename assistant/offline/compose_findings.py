@@ -186,21 +186,52 @@ def kpi_green_lines(diagnosis: Diagnosis, w: Words) -> tuple[list[str], list[str
     return lines, codes
 
 
+def driver_name(component: Any, w: Words) -> str:
+    """A bridge driver as a reader's name ("lead volume", "mix (lead source)", "SQL → Opportunity (Enterprise)")."""
+    name = w.lever(component.driver)
+    if component.driver == "mix" and component.dimension:
+        name += f"（{w.dimension(component.dimension)}）" if w.ja else f" ({w.dimension(component.dimension)})"
+    if getattr(component, "value", None):
+        name += f"（{component.value}）" if w.ja else f" ({component.value})"
+    return name
+
+
 def bridge_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
-    """The revenue bridge (issue 14) when the engine computed one: baseline → drivers → current."""
+    """The revenue bridge (issue 14, ``Diagnosis.revenue_bridge``): baseline → each driver → current."""
     bridge = getattr(diagnosis, "revenue_bridge", None)
     if bridge is None:
         return []
-    data = bridge.to_dict() if hasattr(bridge, "to_dict") else dict(bridge)
-    base, cur = data["baseline"], data["current"]
-    lines = [w.t(f"Revenue bridge: {w.money(base['revenue'])} ({base['label']}) → {w.money(cur['revenue'])} "
-                 f"({cur['label']}):", f"売上ブリッジ: {w.money(base['revenue'])}（{base['label']}）→ "
-                 f"{w.money(cur['revenue'])}（{cur['label']}）:")]
-    parts = sorted(data.get("components", []), key=lambda c: -abs(c.get("amount") or 0))
-    for part in parts[:5]:
-        name = w.lever(part["driver"])
-        if part.get("dimension") and part.get("value"):
-            name += f" ({w.segment(part['dimension'], part['value'])})"
-        amount = part.get("amount") or 0.0
-        lines.append(f"- {name}: {'+' if amount >= 0 else '-'}{w.money(abs(amount))}")
+    base, cur = w.money(bridge.baseline_revenue), w.money(bridge.current_revenue)
+    lines = [w.t(f"Revenue bridge from {bridge.baseline.label} ({base}) to {bridge.current.label} ({cur}):",
+                 f"売上ブリッジ（{bridge.baseline.label} の {base} → {bridge.current.label} の {cur}）:")]
+    for part in bridge.by_driver():
+        if abs(part.amount) >= 0.5:
+            lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}")
+    if abs(bridge.residual) >= 0.5:
+        lines.append(w.t(f"- not explained by the drivers: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}",
+                         f"- 要因で説明できない残差: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}"))
+    largest = bridge.largest_driver()
+    if largest is not None:
+        lines.append(w.t(f"The largest driver is {driver_name(largest, w)}.", f"最大の要因は{driver_name(largest, w)}です。"))
+    return lines
+
+
+def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
+    """The quarter forecast (issue 14, ``Diagnosis.forecast``) with its 80% range and the target."""
+    forecast = getattr(diagnosis, "forecast", None)
+    if forecast is None:
+        return []
+    lines = [w.t(f"Forecast for {forecast.period}: {w.money(forecast.expected)} expected (80% range "
+                 f"{w.money(forecast.low)}–{w.money(forecast.high)}), of which {w.money(forecast.closed)} is already won.",
+                 f"{forecast.period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
+                 f"{w.money(forecast.high)}）、うち受注済みは {w.money(forecast.closed)} です。")]
+    if forecast.target is not None and forecast.gap is not None:
+        short = forecast.gap > 0
+        lines.append(w.t(f"Target: {w.money(forecast.target)}, so {'short by' if short else 'ahead by'} "
+                         f"{w.money(abs(forecast.gap))} on the expected figure.",
+                         f"目標 {w.money(forecast.target)} に対して見込みは {w.money(abs(forecast.gap))} "
+                         f"{'不足' if short else '上回り'}です。"))
+    if forecast.coverage is not None:
+        lines.append(w.t(f"Open pipeline covers {w.number(forecast.coverage)}× the revenue still to win.",
+                         f"進行中パイプラインは残りの目標の {w.number(forecast.coverage)}倍です。"))
     return lines

@@ -250,7 +250,7 @@ def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarr
               notes: list[Note]) -> MetricResult:
     """Open pipeline over the uploaded revenue target of a period (default: the next quarter, else the
     current window), the definition of the ``pipeline_coverage_low`` finding."""
-    from tools.metrics import pipeline_coverage
+    from tools.metrics import pipeline_coverage, won_revenue
 
     frame = targets_frame(targets)
     if frame is None:
@@ -263,7 +263,8 @@ def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarr
             break
     else:
         raise RevOpsInputError("no revenue target covers that period", hint="Upload targets for it")
-    coverage = pipeline_coverage(scope.sub(rows), target)
+    won = scope.sub(rows & window.mask(scope.arrays.dates("won_date")))  # the forecast's "revenue still to win"
+    coverage = pipeline_coverage(scope.sub(rows), target, won_revenue(won))
     open_deals = int(np.count_nonzero(rows & scope.open_mask))
     value = MetricValue(None, coverage["coverage"], open_deals, target=target)
     from tools.findings.value import COVERAGE_FLOOR

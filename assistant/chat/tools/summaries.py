@@ -30,6 +30,9 @@ def compact_diagnosis(diagnosis: Any) -> dict[str, Any]:
         "dimensions": full["dimensions"],
     }
     for key in ("revenue_bridge", "forecast"):  # issue 14's typed fields, when the engine has them
+        typed = getattr(diagnosis, key, None)
         if full.get(key) is not None:
             out[key] = full[key]
+        elif typed is not None:
+            out[key] = typed.to_dict()
     return out
