@@ -62,6 +62,14 @@ def side_by_side_exhibit(results: list[MetricResult], lang: Lang, currency: str 
                    currency=currency if info.unit == "money" else None)
 
 
+def stages_exhibit(diagnosis: Any, lang: Lang) -> Exhibit:
+    """The diagnosis's stage counts (records that reached each stage) as a funnel chart."""
+    stage = _t(lang, "stage", "ステージ")
+    count = _t(lang, "records", "件数")
+    rows = [[wording.stage_label(s.stage, lang), s.count] for s in diagnosis.stages]
+    return Exhibit("funnel", _t(lang, "Funnel", "ファネル"), [stage, count], rows, x=stage, y=[count], unit="count")
+
+
 def funnel_exhibit(results: list[MetricResult], lang: Lang) -> Exhibit | None:
     """The stage counts of a whole-funnel answer as a funnel chart."""
     counts = {r.info.id: r.total.value for r in results if r.info.id in STAGE_COUNTS and not r.query.by}
@@ -122,4 +130,6 @@ def exhibits_for(records: list[ToolRecord], lang: Lang, currency: str | None, in
             exhibit = bridge_exhibit(record.result, lang, currency)
             if exhibit is not None:
                 out.append(exhibit)
+        elif record.name == "diagnose_funnel" and intent in ("diagnose", "memo"):
+            out.append(stages_exhibit(record.result, lang))
     return out[:4]
