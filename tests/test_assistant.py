@@ -259,3 +259,16 @@ def test_revenue_change_and_forecast_read_the_typed_bridge_when_the_engine_has_o
     assert "largest driver is SQL → Opportunity (Giveaway Campaign)" in answer.answer
     waterfall = next(e for e in answer.exhibits if e.kind == "waterfall")
     assert [row[1] for row in waterfall.rows] == [209_340_000.0, 30_000_000.0, -70_000_000.0, -8_190_000.0, 161_150_000.0]
+
+
+def test_an_inside_sales_headcount_is_asked_for_then_computed(demo) -> None:  # noqa: ANN001
+    import math
+
+    chat = Conversation(demo[0], demo[1], settings=YEN)
+    asked = chat.ask("ISは何人必要？")
+    assert asked.intent == "capacity" and "？" in asked.answer
+    answered = chat.ask("一人あたり月150件です")
+    targets = demo[1]
+    mql = targets[targets["metric"] == "mql"].sort_values("period")["target"].iloc[-1]
+    assert answered.intent == "capacity" and f"{math.ceil(mql / 150)}人" in answered.answer
+    assert answered.grounding.ungrounded == []

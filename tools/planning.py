@@ -268,6 +268,25 @@ def capacity_plan(
     )
 
 
+@dataclass(frozen=True)
+class InsideSalesPlan:
+    """Inside-sales reps needed to work a volume of MQLs: ``ceil(mqls_per_period / mqls_per_rep)``."""
+
+    mqls_per_period: float
+    mqls_per_rep: float
+    reps_needed: int
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def inside_sales_plan(mqls_per_period: float, mqls_per_rep: float) -> InsideSalesPlan:
+    """IS headcount: the MQLs to work in a period over what one rep can work in the same period."""
+    volume = _positive("mqls_per_period", mqls_per_period, "Give the MQLs to work per period, e.g. 300")
+    capacity = _positive("mqls_per_rep", mqls_per_rep, "Give the MQLs one rep can work per period, e.g. 150")
+    return InsideSalesPlan(volume, capacity, _ceil(volume / capacity))
+
+
 def what_if(
     data: Any, lever: str, change: float, *, as_of: object = None, unit: str = "relative"
 ) -> dict[str, Any]:

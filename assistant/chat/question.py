@@ -59,6 +59,8 @@ class Route:
     reps: int | None = None
     quota: float | None = None
     role: Literal["ae", "is"] | None = None
+    #: MQLs one inside-sales rep works per month (an IS headcount question)
+    per_rep: float | None = None
     asked: str | None = None
     followup: bool = False
     subject: Route | None = None

@@ -143,3 +143,17 @@ def find_reps(question: str) -> int | None:
     t = normalise(question)
     m = re.search(r"(?:have|with|currently|今|現在)\D{0,12}?(\d+)\s*(?:reps?|aes?|sellers|people|人)", t)
     return int(m.group(1)) if m else None
+
+
+_PER_REP = re.compile(r"(\d+(?:,\d{3})*)\s*(?:件|mqls?\b|leads?\b)")
+_PER_WORDS = ("per rep", "per person", "each rep", "one rep", "a rep", "per is", "each ", "一人", "1人", "ひとり", "あたり",
+              "当たり")
+
+
+def find_per_rep(question: str) -> float | None:
+    """MQLs one rep works per period ("150 MQLs per rep", 「一人あたり月150件」)."""
+    t = normalise(question)
+    if not any(w in t for w in _PER_WORDS):
+        return None
+    m = _PER_REP.search(t)
+    return float(m.group(1).replace(",", "")) if m else None

@@ -40,6 +40,7 @@ from assistant.chat.question_params import (
     find_change,
     find_lever,
     find_money,
+    find_per_rep,
     find_quota_and_target,
     find_reps,
 )
@@ -211,13 +212,16 @@ def _planning(base: Route, question: str, text: str, request: MetricRequest | No
     quota, target = find_quota_and_target(question)
     if _has(text, W.CAPACITY) and not (request is not None and request.queries and request.queries[0].rank):
         role: Literal["ae", "is"] = "is" if _is_team(question, text) else "ae"
-        return replace(base, intent="capacity", role=role, quota=quota, revenue_target=target, reps=find_reps(question))
+        return replace(base, intent="capacity", role=role, quota=quota, revenue_target=target, reps=find_reps(question),
+                       per_rep=find_per_rep(question) if role == "is" else None)
     if (_has(text, W.REVERSE) and _has(text, W.REVERSE_NEED)) or _has(text, W.REVERSE_ALONE):
         return replace(base, intent="reverse_plan", revenue_target=target or find_money(question))
     if previous is not None and previous.intent in ("what_if", "capacity", "reverse_plan") and len(text) <= 60:
         if previous.intent == "what_if" and change is not None:
             return replace(previous, lang=base.lang, question=question, change=change.value,
                            change_unit=change.unit, lever=lever or previous.lever, followup=True)
+        if previous.intent == "capacity" and previous.role == "is" and find_per_rep(question):
+            return replace(previous, lang=base.lang, question=question, per_rep=find_per_rep(question), followup=True)
         if previous.intent != "what_if" and (quota or target):
             return replace(previous, lang=base.lang, question=question, quota=quota or previous.quota,
                            revenue_target=target or previous.revenue_target, followup=True)

@@ -29,6 +29,7 @@ from assistant.offline.compose_metrics import comparison_lines, metric_lines, va
 from assistant.offline.compose_plans import (
     capacity_lines,
     capacity_question,
+    inside_sales_lines,
     reverse_plan_lines,
     reverse_plan_question,
     what_if_lines,
@@ -205,8 +206,11 @@ def _plan(route: Route, records: list[ToolRecord], w: Words) -> Composed:
         results = _results(records, "reverse_plan")
         lines = reverse_plan_lines(results[0], w) if results else reverse_plan_question(notes["reverse_plan_example"], w)
     else:
-        results = _results(records, "capacity_plan")
-        lines = capacity_lines(results[0], w) if results else capacity_question(notes, w)
+        results = _results(records, "capacity_plan") or _results(records, "inside_sales_plan")
+        if results and records and any(r.name == "inside_sales_plan" and r.ok for r in records):
+            lines = inside_sales_lines(results[0], w)
+        else:
+            lines = capacity_lines(results[0], w) if results else capacity_question(notes, w)
     if not results and not lines:
         lines = _errors(records, w)
     elif results:

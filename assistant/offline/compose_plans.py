@@ -132,3 +132,14 @@ def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
                 f"\"a quota of {quota} per rep\".{known}",
                 f"目標と同じ期間の、一人あたりのクォータはいくらですか？ 例えば「一人あたりクォータ{quota}」のように"
                 f"指定してください。{known}")]
+
+
+def inside_sales_lines(planned: PlannedTarget, w: Words) -> list[str]:
+    """IS headcount for a month's MQLs at what one rep can work."""
+    plan = planned.plan
+    source = w.t(f"the uploaded MQL target for {planned.target_period}", f"{planned.target_period}のMQL目標") \
+        if planned.target_period and "-" in str(planned.target_period) else w.t("last month's MQLs", "先月のMQL数")
+    return [w.t(f"To work {w.count(plan.mqls_per_period)} MQLs a month ({source}) at {w.count(plan.mqls_per_rep)} "
+                f"per rep, you need {w.count(plan.reps_needed)} inside-sales reps.",
+                f"月 {w.count(plan.mqls_per_period)}件のMQL（{source}）を一人あたり {w.count(plan.mqls_per_rep)}件で"
+                f"対応するには、ISが {w.count(plan.reps_needed)}人必要です。")]

@@ -18,7 +18,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.chat.question import DATA_INTENTS, Route
-from assistant.chat.tools.planning_calls import capacity_plan, latest_target, reverse_plan, what_if
+from assistant.chat.tools.planning_calls import (
+    capacity_plan,
+    inside_sales,
+    latest_target,
+    reverse_plan,
+    what_if,
+)
 from assistant.chat.tools.playbook import passage_record, search_record
 from assistant.chat.tools.runtime import ToolRecord, ToolRuntime
 from tools.metric_layer import METRICS, MetricQuery, PeriodSpec
@@ -32,6 +38,7 @@ PASSAGES: dict[str, tuple[str, dict[str, str]]] = {
     "pipeline": ("opportunity-phases", {"en": "Weighted pipeline", "ja": "加重パイプライン ="}),
     "stalled": ("opportunity-phases", {"en": "Review stalled deals weekly", "ja": "停滞商談を毎週レビュー"}),
     "capacity": ("resource-management", {"en": "Required reps", "ja": "必要人数"}),
+    "inside_sales": ("flexible-qualification", {"en": "IS is the function", "ja": "ISは、リード一件ごとに"}),
     "funnel": ("funnel-chain", {"en": "one function's output", "ja": "ある部門の成果"}),
     "trend": ("performance-management", {"en": "What matters is movement", "ja": "大事なのは自社の基準"}),
     "churn": ("customer-success", {"en": "watches usage for early signs of churn", "ja": "解約"}),
@@ -181,6 +188,10 @@ def _reverse(route: Route, ctx: ToolRuntime) -> None:
 
 
 def _capacity(route: Route, ctx: ToolRuntime) -> None:
+    if route.role == "is" and route.per_rep:
+        inside_sales(ctx, route.per_rep)
+        _passage(ctx, "inside_sales", route.lang)
+        return
     if route.role == "is":
         ctx.note("inside_sales_example", {"mqls_per_is_rep": EXAMPLES["mqls_per_is_rep"]})
         target = latest_target(ctx, "mql")

@@ -97,3 +97,21 @@ def latest_target(ctx: ToolRuntime, metric: str) -> tuple[str, float] | None:
     if not len(rows):
         return None
     return str(rows["period"].iloc[-1]), float(rows["target"].iloc[-1])
+
+
+def inside_sales(ctx: ToolRuntime, mqls_per_rep: float) -> ToolRecord:
+    """IS reps needed for the MQLs of a month: the latest uploaded MQL target, else last month's MQLs."""
+
+    def compute() -> PlannedTarget:
+        from tools.metric_layer import MetricQuery, PeriodSpec
+        from tools.planning import inside_sales_plan
+
+        latest = latest_target(ctx, "mql")
+        if latest is not None:
+            return PlannedTarget(inside_sales_plan(latest[1], mqls_per_rep), latest[0])
+        record = ctx.query_metric(MetricQuery("mqls", period=PeriodSpec("previous", grain="month")))
+        if not record.ok or not record.result.total.value:
+            raise RevOpsInputError("no MQL volume to plan for", hint="Upload an MQL target or MQL dates")
+        return PlannedTarget(inside_sales_plan(record.result.total.value, mqls_per_rep), record.result.period_label)
+
+    return ctx.run("inside_sales_plan", {"mqls_per_rep": mqls_per_rep}, compute)
