@@ -141,12 +141,13 @@ def comparison_lines(result: MetricResult, w: Words, *, with_head: bool = True) 
                     f"、件数 {w.count(c.baseline.n)}→{w.count(c.current.n)} と少なく判断できません")
     name = metric_name(info, w)
     slice_ = where(result, w)
+    current_label = c.current_label + (w.t(" (to date)", "（途中まで）") if c.current.partial else "")
     if w.ja:
         head = f"{name}{'（' + slice_ + '）' if slice_ else ''}: " if with_head else ""
-        return [f"{head}{c.current_label} は {w.value(info, now)}、比較期間 {c.baseline_label} は {w.value(info, then)}"
+        return [f"{head}{current_label} は {w.value(info, now)}、比較期間 {c.baseline_label} は {w.value(info, then)}"
                 f"（{change}{relative}{noise}）。"]
     head = f"{name[:1].upper() + name[1:]}{' (' + slice_ + ')' if slice_ else ''}: " if with_head else ""
-    return [f"{head}{w.value(info, now)} in {c.current_label} vs {w.value(info, then)} in {c.baseline_label} "
+    return [f"{head}{w.value(info, now)} in {current_label} vs {w.value(info, then)} in {c.baseline_label} "
             f"({change}{relative}{noise})."]
 
 

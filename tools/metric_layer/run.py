@@ -263,8 +263,9 @@ def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarr
             break
     else:
         raise RevOpsInputError("no revenue target covers that period", hint="Upload targets for it")
+    in_progress = window.start <= scope.as_of < window.end
     won = scope.sub(rows & window.mask(scope.arrays.dates("won_date")))  # the forecast's "revenue still to win"
-    coverage = pipeline_coverage(scope.sub(rows), target, won_revenue(won))
+    coverage = pipeline_coverage(scope.sub(rows), target, won_revenue(won) if in_progress else 0.0)
     open_deals = int(np.count_nonzero(rows & scope.open_mask))
     value = MetricValue(None, coverage["coverage"], open_deals, target=target)
     from tools.findings.value import COVERAGE_FLOOR
