@@ -263,7 +263,7 @@ def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarr
             break
     else:
         raise RevOpsInputError("no revenue target covers that period", hint="Upload targets for it")
-    in_progress = window.start <= scope.as_of < window.end
+    in_progress = window.start <= scope.as_of and window.end > scope.as_of + ONE_DAY
     won = scope.sub(rows & window.mask(scope.arrays.dates("won_date")))  # the forecast's "revenue still to win"
     coverage = pipeline_coverage(scope.sub(rows), target, won_revenue(won) if in_progress else 0.0)
     open_deals = int(np.count_nonzero(rows & scope.open_mask))
