@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.chat.privacy import Privacy, clean_label
+from assistant.settings import get_settings
 from tools.errors import RevOpsInputError
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class ToolRuntime:
     def currency(self) -> str | None:
         """The upload's currency (from the loader), else the ``REVOPS_CURRENCY`` setting."""
         found = getattr(self.data, "currency", None) if self.data is not None else None
-        return found or getattr(self.settings, "currency", None)
+        return found or (self.settings or get_settings()).currency
 
     def vocabulary(self, max_values: int = 60) -> Vocabulary:
         """The upload's dimension values (real ones: routing is local) and its latest date."""
