@@ -27,14 +27,8 @@ from typing import Literal
 import numpy as np
 
 from assistant.chat import intent_words as W
-from assistant.chat.metric_parse import (
-    MetricRequest,
-    Vocabulary,
-    contains,
-    follow_up,
-    normalise,
-    parse_metric_request,
-)
+from assistant.chat.metric_parse import MetricRequest, Vocabulary, follow_up, parse_metric_request
+from assistant.chat.phrases import contains, normalise
 from assistant.chat.question import Route, SegmentFilter
 from assistant.chat.question_params import (
     find_change,

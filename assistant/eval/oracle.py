@@ -222,8 +222,8 @@ def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Times
         hit = stalled(frame, data_as_of, frame if whole is None else whole)
         value = float(hit.sum()) if metric == "stalled_deals" else float(frame.loc[hit, "amount"].fillna(0).sum())
         return value, int(hit.sum())
-    if metric.startswith("days_") and metric.removeprefix("days_") in CONVERSIONS:
-        a, b = CONVERSIONS[metric.removeprefix("days_")]
+    if metric.startswith("days_") and "_to_" in metric:
+        a, b = metric.removeprefix("days_").split("_to_")
         moved = frame[STAGE_DATE[b]].notna() & _in(frame[STAGE_DATE[b]], span)
         days = ((frame.loc[moved, STAGE_DATE[b]] - frame.loc[moved, STAGE_DATE[a]]).dt.total_seconds() / 86400).dropna()
         days = days[days >= 0]
@@ -264,7 +264,7 @@ def stalled(frame: pd.DataFrame, data_as_of: pd.Timestamp, whole: pd.DataFrame) 
 KIND = {"win_rate": "percent", "follow_up_within_sla": "percent", "won_revenue": "money",
         "average_deal_size": "money", "open_pipeline": "money", "recycle_lost_amount": "money",
         "median_cycle_days": "days", "median_follow_up_hours": "hours", "weighted_pipeline": "money",
-        "stalled_amount": "money", **{f"days_{t}": "days" for t in CONVERSIONS}}
+        "stalled_amount": "money", **{f"days_{a}_to_{b}": "days" for i, a in enumerate(STAGES) for b in STAGES[i + 1:]}}
 
 
 def kind_of(metric: str) -> str:
