@@ -144,9 +144,13 @@ REVENUE_CHANGE = (
     "why did revenue", "why has revenue", "why is revenue down", "why is revenue dropping", "revenue drop",
     "revenue dropped", "revenue fell", "revenue decline", "revenue declined", "drove the revenue",
     "drove revenue", "drivers of revenue", "revenue bridge", "explain the revenue change", "revenue change",
-    "why are bookings", "bookings drop", "bookings fell",
+    "why are bookings", "bookings drop", "bookings fell", "change in revenue", "changes in revenue", "revenue changed",
+    "drop in revenue", "decline in revenue", "fall in revenue", "revenue go down", "revenue went down", "revenue going down",
+    "revenue down", "revenue go up", "revenue went up", "revenue grew", "growth in revenue", "revenue increase",
+    "bookings go down", "bookings went down", "bookings down", "bookings decline", "drove bookings",
     "売上が下が", "売上が落ち", "売上が減", "売上減少", "売上の減少", "売上の増減", "売上変動", "売上の変化",
-    "売上ブリッジ", "減収", "受注金額が減", "受注金額が下が",
+    "売上ブリッジ", "減収", "受注金額が減", "受注金額が下が", "売上の変動", "売上が伸びた", "売上が増えた", "増収",
+    "売上が上が", "受注金額が増", "受注金額の変化", "受注額が減", "受注額が下が",
 )
 FORECAST = (
     "forecast", "will we hit", "will we make", "are we on track", "on track to", "going to hit", "hit the quarter",

@@ -166,8 +166,8 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return _why(base, text, request, previous)
     if _has(text, W.DIAGNOSE):
         return replace(base, intent="diagnose", segment=_segment(request))
-    if previous is not None and request is not None and request.filters and not request.metric_named and \
-            previous.intent in ("diagnose", "kpi_green_flat", "revenue_change"):
+    if previous is not None and previous.intent in ("diagnose", "kpi_green_flat", "revenue_change") and \
+            _slice_only(request, text):
         return replace(previous, lang=lang, question=question, segment=_segment(request), followup=True)
     if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
         return replace(base, intent="playbook")
@@ -177,6 +177,14 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     if _has(text, W.PLAYBOOK) or _has(text, W.STRONG_DOMAIN):
         return _open_intent(base, question, text)
     return base
+
+
+def _slice_only(request: MetricRequest | None, text: str) -> bool:
+    """A follow-up that only names a slice: "and for Enterprise?", "what about Webinar leads only?"."""
+    if request is None or not request.filters:
+        return False
+    names = {q.metric for q in request.queries}
+    return not request.metric_named or (names <= {"leads"} and _short(text) and text.startswith(W.FOLLOW_UP_MARKERS))
 
 
 def _find(question: str, phrase: str) -> int:

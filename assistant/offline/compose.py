@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.chat.question import Route
+from assistant.chat.question import Route, SegmentFilter
 from assistant.chat.tools.playbook import Passage
 from assistant.chat.tools.runtime import ToolRecord
 from assistant.offline import compose_open as open_
@@ -232,7 +232,7 @@ def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     if route.intent == "kpi_green_flat":
         lines, codes = kpi_green_lines(diagnosis, w)
     elif route.intent == "revenue_change":
-        lines = _revenue_change(records, diagnosis, w)
+        lines = _revenue_change(records, diagnosis, w, route.segment)
     elif route.intent == "forecast":
         lines = _forecast(records, diagnosis, w)
     else:
@@ -250,11 +250,16 @@ def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     return Composed("\n".join(lines).strip(), codes, sources=advice)
 
 
-def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words) -> list[str]:
+def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words, seg: SegmentFilter | None) -> list[str]:
+    """The revenue change and what drove it; for a slice ("and for Enterprise?") every figure is the slice's:
+    its revenue, and the diagnosis (bridge, bottleneck, findings) of the slice alone."""
     lines: list[str] = []
     for result in _results(records, "query_metric"):
         if result.comparison is not None:
             lines += comparison_lines(result, w)
+    if seg is not None:
+        where = w.segment(seg.dimension, seg.value)
+        lines += ["", w.t(f"Diagnosed within {where} only:", f"{where}だけで診断した結果:")]
     bridge = bridge_lines(diagnosis, w)
     if bridge:
         return lines + ["", *bridge]

@@ -149,8 +149,9 @@ def _why(route: Route, ctx: ToolRuntime) -> None:
 def _diagnosis(route: Route, ctx: ToolRuntime) -> None:
     seg = route.segment
     record = ctx.diagnose_funnel(seg.dimension, seg.value) if seg else ctx.diagnose_funnel()
-    if route.intent == "revenue_change":
-        ctx.query_metric(MetricQuery("won_revenue", compare="baseline"))
+    if route.intent == "revenue_change":  # a segment follow-up measures the segment's revenue, not everyone's
+        ctx.query_metric(MetricQuery("won_revenue", filters=((seg.dimension, seg.value),) if seg else (),
+                                     compare="baseline"))
     if route.intent == "forecast":
         ctx.query_metric(MetricQuery("won_revenue", period=PeriodSpec("this", grain="quarter"), against_target=True))
         ctx.query_metric(MetricQuery("open_pipeline"))
