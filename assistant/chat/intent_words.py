@@ -115,7 +115,10 @@ DEFINITION = (
     " mean?", "meaning of", "define ", "definition", "explain ", "how should", "best practice", "how do we improve",
     "how can we improve", "how to improve", "what should we do about", "tips for", "advice on", "difference between",
     "とは", "意味", "定義", "どうすれば", "べきか", "べき？", "べきですか", "ベストプラクティス", "改善するには", "コツ",
-    "どうしたら", "違いは",
+    "どうしたら", "違いは", "what should is do", "what should inside sales do", "what should sales do",
+    "what should marketing do", "what should cs do", "what to do with", "what do we do with", "how to handle",
+    "how should we handle", "how do we handle", "how to deal with", "how should is", "how should sales",
+    "どう扱", "どう対応すべき", "どうすべき", "扱い方", "の違い",
 )
 #: a follow-up that only changes the metric starts like this ("and the win rate?")
 FOLLOW_UP_MARKERS = ("and ", "what about", "how about", "also ", "same for", "now ", "then ", "just ",
@@ -127,6 +130,18 @@ MEMO = (
     "for leadership", "for the board", "board deck", "one-pager", "executive summary",
     "メモ", "報告書", "レポートに", "レポートを", "提言", "経営陣", "役員向け", "まとめて", "資料に",
 )
+#: an overview is the short diagnosis: revenue against the baseline, the bottleneck, the top finding
+OVERVIEW = (
+    "overview", "rundown", "run-down", "quick summary", "short summary", "brief summary", "where do we stand",
+    "where things stand", "where we stand", "state of the funnel", "state of play", "state of the business",
+    "how are we doing", "how is business", "how's business", "how are things", "status update", "status report",
+    "big picture", "in a nutshell", "tl;dr", "tldr", "the gist", "high-level view", "high level view", "sitrep",
+    "ざっくり", "概要", "現状", "今の状況", "全体の状況", "状況を教えて", "サマリー", "要約", "ひとことで", "一言で",
+    "手短に", "どんな状況", "調子はどう", "かいつまんで",
+)
+#: brevity words: with them an overview wins over a memo ("ざっくりまとめて" is not a memo)
+BRIEF = ("quick", "short", "brief", "briefly", "in a nutshell", "ざっくり", "手短", "簡単に", "ひとことで", "一言で",
+         "かいつまんで")
 #: "KPIs green, revenue flat" needs a phrase of each list (or one of KPI_GREEN)
 KPI_MET = (
     "kpi", "green", "hit their numbers", "hit our numbers", "hitting their numbers", "hitting our numbers",

@@ -29,7 +29,7 @@ import numpy as np
 from assistant.chat import intent_words as W
 from assistant.chat.metric_parse import MetricRequest, Vocabulary, follow_up, parse_metric_request
 from assistant.chat.phrases import contains, normalise
-from assistant.chat.question import Route, SegmentFilter
+from assistant.chat.question import CHAIN_SUBJECTS, Route, SegmentFilter
 from assistant.chat.question_params import (
     find_change,
     find_lever,
@@ -154,6 +154,9 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     planned = _planning(base, question, text, request, previous)
     if planned is not None:
         return planned
+    if _has(text, W.OVERVIEW) and not (request is not None and request.metric_named) and \
+            (not _has(text, W.MEMO) or _has(text, W.BRIEF)):
+        return replace(base, intent="diagnose", brief=True, segment=_segment(request))
     if _has(text, W.MEMO):
         return replace(base, intent="memo")
     if _has(text, W.KPI_GREEN) or (_has(text, W.KPI_MET) and _has(text, W.REVENUE_FLAT)):
@@ -233,15 +236,19 @@ def _planning(base: Route, question: str, text: str, request: MetricRequest | No
 def _why(base: Route, text: str, request: MetricRequest | None, previous: Route | None) -> Route:
     """"Why is our SMB win rate low?" explains that metric; "why is that?" the previous answer's subject."""
     if request is not None and request.queries and request.metric_named:
-        return replace(base, intent="why", queries=request.queries, segment=_segment(request))
+        return replace(base, intent="why", queries=request.queries, segment=_segment(request), depth=1)
     if previous is not None:
         subject = previous.subject if previous.intent == "why" and previous.subject else previous
+        depth = previous.depth + 1 if previous.intent == "why" else 1  # each "why?" goes one level deeper
         if subject.intent in ("metric", "why"):
             queries = subject.queries
             if request is not None and request.filters:
                 queries = follow_up(queries, request, text)
+                depth = 1  # a new slice starts its own chain
             return replace(base, intent="why", queries=queries, subject=subject, followup=True,
-                           segment=_segment(request) or subject.segment)
+                           segment=_segment(request) or subject.segment, depth=depth)
+        if subject.intent in CHAIN_SUBJECTS:
+            return replace(base, intent="why", subject=subject, followup=True, segment=subject.segment, depth=depth)
         return replace(subject, lang=base.lang, question=base.question, followup=True)
     return replace(base, intent="diagnose", segment=_segment(request))
 

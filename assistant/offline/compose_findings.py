@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.offline.actions import actions_for
+from assistant.offline.compose_metrics import comparison_lines
 from assistant.offline.words import Words
 from tools.diagnosis import Diagnosis
 from tools.findings.model import Finding
@@ -234,4 +236,27 @@ def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
     if forecast.coverage is not None:
         lines.append(w.t(f"Open pipeline covers {w.number(forecast.coverage)}× the revenue still to win.",
                          f"進行中パイプラインは残りの目標の {w.number(forecast.coverage)}倍です。"))
+    return lines
+
+
+def overview_lines(results: list[Any], diagnosis: Diagnosis, w: Words, note: str = "") -> list[str]:
+    """The short diagnosis: revenue against the baseline, the largest driver or bottleneck, the top finding."""
+    lines = [w.t(f"In short{note}:", f"概況{note}:")]
+    for result in results:
+        if result.comparison is not None:
+            lines += [f"- {line}" for line in comparison_lines(result, w)]
+    bridge = getattr(diagnosis, "revenue_bridge", None)
+    largest = bridge.largest_driver() if bridge is not None else None
+    if largest is not None:
+        sign = "+" if largest.amount >= 0 else "-"
+        lines.append(w.t(f"- Largest driver of the change: {driver_name(largest, w)}, {sign}{w.money(abs(largest.amount))}.",
+                         f"- 変化の最大の要因: {driver_name(largest, w)}（{sign}{w.money(abs(largest.amount))}）。"))
+    lines.append(f"- {bottleneck_line(diagnosis, w)}")
+    top = next((f for f in diagnosis.findings_by_severity() if f.severity != "info"), None)
+    if top is not None:
+        lines.append(w.t("- Top finding: ", "- 最重要の検出事項: ") + finding_line(top, w).removeprefix("- "))
+        advice = actions_for([top.code], w.lang, limit=1)
+        if advice:
+            lines.append(w.t(f"- First thing to change: {advice[0]}", f"- まず変えること: {advice[0]}"))
+    lines += ["", w.t("Ask \"where is the funnel leaking?\" for the full diagnosis.", "詳しい診断は「ファネルのどこで漏れている？」と聞いてください。")]
     return lines

@@ -244,3 +244,27 @@ def metric_lines(result: MetricResult, w: Words, *, bundle: bool = False) -> lis
     if result.total.immature and not bundle:
         lines.append(w.t("This cohort is still converting, so the rate will rise.", "このコホートはまだ転換途中のため、率は今後上がります。"))
     return lines
+
+
+def stalled_lines(stalled: MetricResult, extra: list[MetricResult], w: Words) -> list[str]:
+    """Stalled deals, their value, how many of the open deals they are, and where they sit."""
+    by_metric = {r.info.id: r for r in extra if not r.query.by}
+    value = by_metric.get("stalled_amount")
+    open_ = by_metric.get("open_deals")
+    count = w.count(stalled.total.value)
+    worth = f"（{w.money(value.total.value)}）" if w.ja and value else (f" ({w.money(value.total.value)})" if value else "")
+    of_en = f", of {w.count(open_.total.value)} open deals" if open_ is not None and open_.total.value else ""
+    of_ja = f"進行中の商談{w.count(open_.total.value)}件のうち" if open_ is not None and open_.total.value else ""
+    lines = [w.t(f"Stalled deals ({period_text(stalled, w)}): {count}{worth}{of_en}, open longer than almost all of "
+                 "their segment's won deals took to close.",
+                 f"停滞商談（{period_text(stalled, w)}）は{of_ja} {count}件{worth}です。同じセグメントの受注案件の"
+                 "ほとんどが受注までにかかった期間を超えて進行中の商談です。")]
+    for result in (r for r in extra if r.query.by and r.info.id == "stalled_deals"):
+        groups = [v for v in result.values if v.value]
+        if not groups:
+            continue
+        dimension = w.t("phase", "フェーズ") if result.query.by == "phase" else w.dimension(result.query.by or "")
+        shown = ("、" if w.ja else ", ").join(f"{w.phase(v.group) if result.query.by == 'phase' else v.group} "
+                                              f"{w.count(v.value)}" for v in groups[:6])
+        lines.append(w.t(f"- By {dimension}: {shown}", f"- {dimension}別: {shown}"))
+    return lines

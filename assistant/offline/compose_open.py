@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.chat.tools.playbook import Passage
+from assistant.chat.tools.playbook import Passage, first_sentences
 from assistant.chat.tools.runtime import UploadSummary
 from assistant.offline.words import Words
 from tools.errors import RevOpsInputError
@@ -103,6 +103,20 @@ def missing_metric_lines(asked: str, needs: str, closest: list[Any], summary: Up
     if closest:
         lines.append(w.t("The closest figures it can give:", "代わりに出せる近い指標:"))
         lines += closest
+    return lines
+
+
+def concept_lines(definitions: list[Passage], searches: list[Passage], w: Words) -> list[str]:
+    """A playbook concept in two or three sentences of its page, cited; else the best search passage."""
+    if definitions:
+        p = definitions[0]
+        return [f"{p.excerpt} [{p.topic}]"]
+    if not searches:
+        return [w.t("The playbook has nothing on this yet.", "プレイブックに該当する記述がありません。")]
+    best, *others = searches
+    lines = [f"{first_sentences(best.excerpt, 3, best.lang)} [{best.topic}]"]
+    if others:
+        lines.append(w.t("See also: ", "関連: ") + ("、" if w.ja else "; ").join(f"{p.title} [{p.topic}]" for p in others[:2]))
     return lines
 
 

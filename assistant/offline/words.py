@@ -105,5 +105,8 @@ class Words:
     def target_metric(self, metric: str) -> str:
         return wording.target_metric_label(metric, self.lang)
 
+    def phase(self, phase: str) -> str:
+        return wording.phase_label(phase, self.lang)
+
     def owner(self, owner: str) -> str:
         return wording.owner_label(owner, self.lang)
