@@ -93,6 +93,17 @@ def lever_change_stated(spec: dict[str, Any], stated: Stated) -> bool:
                if a != b)
 
 
+def label_stated(label: str, text: str) -> bool:
+    """A group or period label is named: as is, or a period the Japanese way ("2026-09" as 2026年9月,
+    "2026-Q3" as 2026年第3四半期)."""
+    forms = {label}
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        forms.add(f"{m.group(1)}年{int(m.group(2))}月")
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        forms.add(f"{m.group(1)}年第{m.group(2)}四半期")
+    return any(form in text for form in forms)
+
+
 @dataclass
 class Result:
     item: dict[str, Any]
@@ -136,7 +147,7 @@ def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.Da
         for figure in figures:
             if not figure_stated(figure, stated):
                 problems.append(f"missing {figure.kind} {figure.value:.6g}" + (f" ({figure.label})" if figure.label else ""))
-            if figure.label and figure.label not in text:
+            if figure.label and not label_stated(figure.label, text):
                 problems.append(f"missing label {figure.label!r}")
     for options in item.get("must_any", []):
         if not any(option.lower() in text.lower() for option in options):

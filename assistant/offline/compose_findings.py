@@ -204,8 +204,9 @@ def bridge_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
     if bridge is None:
         return []
     base, cur = w.money(bridge.baseline_revenue), w.money(bridge.current_revenue)
-    lines = [w.t(f"Revenue bridge from {bridge.baseline.label} ({base}) to {bridge.current.label} ({cur}):",
-                 f"売上ブリッジ（{bridge.baseline.label} の {base} → {bridge.current.label} の {cur}）:")]
+    before, after = w.period(bridge.baseline.label), w.period(bridge.current.label)
+    lines = [w.t(f"Revenue bridge from {before} ({base}) to {after} ({cur}):",
+                 f"売上ブリッジ（{before} の {base} → {after} の {cur}）:")]
     for part in bridge.by_driver():
         if abs(part.amount) >= 0.5:
             lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}")
@@ -223,9 +224,10 @@ def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
     forecast = getattr(diagnosis, "forecast", None)
     if forecast is None:
         return []
-    lines = [w.t(f"Forecast for {forecast.period}: {w.money(forecast.expected)} expected (80% range "
+    period = w.period(forecast.period)
+    lines = [w.t(f"Forecast for {period}: {w.money(forecast.expected)} expected (80% range "
                  f"{w.money(forecast.low)}–{w.money(forecast.high)}), of which {w.money(forecast.closed)} is already won.",
-                 f"{forecast.period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
+                 f"{period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
                  f"{w.money(forecast.high)}）、うち受注済みは {w.money(forecast.closed)} です。")]
     if forecast.target is not None and forecast.gap is not None:
         short = forecast.gap > 0

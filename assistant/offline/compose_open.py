@@ -52,7 +52,8 @@ def help_lines(summary: UploadSummary | None, w: Words) -> list[str]:
         dims = ("、" if w.ja else ", ").join(w.dimension(d) for d in summary.dimensions) or w.t("none", "なし")
         lines.append(w.t(f"Your upload has {w.count(summary.rows)} records from {summary.first_date} to "
                          f"{summary.last_date}, with these dimensions: {dims}.",
-                         f"アップロードされたデータは {w.count(summary.rows)}件（{summary.first_date}〜{summary.last_date}）"
+                         f"アップロードされたデータは {w.count(summary.rows)}件（{w.period(summary.first_date)}〜"
+                         f"{w.period(summary.last_date)}）"
                          f"で、分析できる切り口は {dims} です。"))
     lines.append(w.t("Every figure I give is computed by code from your upload (never by a language model); each "
                      "answer lists the tool calls behind it, and a figure no tool returned would be flagged.",

@@ -207,9 +207,10 @@ def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding 
     if driver.from_bridge and driver.amount is not None:
         bridge = diagnosis.revenue_bridge  # type: ignore[attr-defined]
         sign = "+" if driver.amount >= 0 else "-"
-        lines.append(w.t(f"Of the revenue change from {bridge.baseline.label} to {bridge.current.label}, the largest part "
+        before, after = w.period(bridge.baseline.label), w.period(bridge.current.label)
+        lines.append(w.t(f"Of the revenue change from {before} to {after}, the largest part "
                          f"is {driver_label(driver, w)}{where}: {sign}{w.money(abs(driver.amount))}.",
-                         f"{bridge.baseline.label}から{bridge.current.label}への売上の変化のうち、最大の要因は"
+                         f"{before}から{after}への売上の変化のうち、最大の要因は"
                          f"{driver_label(driver, w)}{where}で {sign}{w.money(abs(driver.amount))} です。"))
         if driver.baseline is not None and driver.current is not None:
             lines.append(w.t(f"{w.lever(driver.lever)}: {lever_value(driver.lever, driver.baseline, w)} in the baseline "
