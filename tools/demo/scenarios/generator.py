@@ -109,7 +109,12 @@ def _draw_leads(
     source = np.full(n, p.GIVEAWAY)
     source[:n_base] = pick_codes(rng, cum)
 
-    segment = pick_codes(rng, np.cumsum(p.SEGMENT_GIVEN_SOURCE, axis=1)[source])
+    segment_cum = np.cumsum(p.SEGMENT_GIVEN_SOURCE, axis=1)[source]
+    if plant.recent_segment_share is not None:
+        # the planted segment mix replaces P(segment | source) for leads created in the window
+        planted = np.cumsum(np.asarray(plant.recent_segment_share) / sum(plant.recent_segment_share))
+        segment_cum = np.where(recent[:, None], planted[None, :], segment_cum)
+    segment = pick_codes(rng, segment_cum)
     icp = (rng.random(n) < p.ICP_YES[source]).astype(int)
     industry = rng.choice(len(p.INDUSTRIES), size=n, p=p.INDUSTRY_SHARE)
     region = rng.choice(len(p.REGIONS), size=n, p=p.REGION_SHARE)
