@@ -41,7 +41,8 @@ import numpy as np
 from tools.analysis_context import AnalysisContext
 from tools.columns import DAY_NS, NAT, elapsed
 from tools.periods import ONE_DAY, Window
-from tools.schema import BRIDGE_DRIVERS, CREATED_COLUMN, STAGES, TRANSITIONS
+from tools.schema import BRIDGE_DRIVERS, CREATED_COLUMN, TRANSITIONS
+from tools.stats import Comparison, compare_value_mix
 from tools.variation import RevenueVariation, revenue_variation
 
 #: Segmenting dimension of the chain and the mix dimension inside it.
@@ -88,6 +89,9 @@ class RevenueBridge:
     #: median days from each stage to a win, per segment value ("all" without segments)
     lags_days: dict[str, dict[str, float]] = field(default_factory=dict)
     variation: RevenueVariation | None = None
+    #: the segment mix's own test: revenue per lead at today's segment shares and baseline
+    #: yields vs the baseline (``tools.stats.compare_value_mix``); None without segments
+    mix_test: Comparison | None = None
     method: str = "LMDI-I over lagged flows per segment; lead-source mix shift-share within segment"
 
     @property
@@ -166,6 +170,7 @@ class RevenueBridge:
             "dimension": self.dimension,
             "lags_days": self.lags_days,
             "variation": None if self.variation is None else self.variation.to_dict(),
+            "segment_mix_test": None if self.mix_test is None else self.mix_test.to_dict(),
         }
 
 
@@ -175,6 +180,7 @@ class _Chain:
 
     volume: float  # all new leads in this segment's lead window
     flows: np.ndarray  # shape (6, sources): leads, MQL, SQL, opportunity, won, won amount
+    amount_squares: float  # sum of squared won amounts (the variance of revenue per lead)
 
 
 def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
@@ -211,7 +217,20 @@ def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
             for s in range(len(seg_labels))
         },
         variation=revenue_variation(ctx, r0, r1),
+        mix_test=_segment_mix_test(chains) if seg_dim else None,
     )
+
+
+def _segment_mix_test(chains: list[list[_Chain]]) -> Comparison:
+    """The segment mix's effect on revenue per lead, with its test (see ``compare_value_mix``)."""
+    volume = np.array([[c.volume for c in pair] for pair in chains])
+    leads = np.array([[c.flows[0].sum() for c in pair] for pair in chains])
+    revenue0 = np.array([pair[0].flows[5].sum() for pair in chains])
+    squares0 = np.array([pair[0].amount_squares for pair in chains])
+    share = np.divide(leads, volume, out=np.zeros_like(leads), where=volume > 0)
+    per_lead = np.divide(revenue0, leads[:, 0], out=np.zeros_like(revenue0), where=leads[:, 0] > 0)
+    per_lead_var = np.divide(squares0, leads[:, 0] ** 2, out=np.zeros_like(squares0), where=leads[:, 0] > 0)
+    return compare_value_mix(share[:, 0], volume[:, 0], share[:, 1], volume[:, 1], per_lead, per_lead_var)
 
 
 def _codes(ctx: AnalysisContext, dimension: str, limit: int) -> tuple[np.ndarray, list[str]]:
@@ -282,6 +301,7 @@ class _DailyFlows:
         won, won_at = arrays.reached("won"), arrays.dates("won_date")
         self.flows.append(self._cumulative(won_at, won, key, n_keys))
         self.flows.append(self._cumulative(won_at, won, key, n_keys, arrays.amount_or_zero()))
+        self.squares = self._cumulative(won_at, won, segments, n_segments, arrays.amount_or_zero() ** 2)
 
     def _cumulative(
         self,
@@ -316,7 +336,7 @@ class _DailyFlows:
             lag = self.lags[s, i] if i < len(FLOW_STAGES) else 0.0
             flows[i] = self._count(cumulative[rows], window, lag)
         volume = float(self._count(self.volume, window, self.lags[s, 0])[0])
-        return _Chain(volume, flows)
+        return _Chain(volume, flows, float(self._count(self.squares[s : s + 1], window, 0.0)[0]))
 
 
 def _log_mean(a: float, b: float) -> float:

@@ -75,6 +75,12 @@ def make_calendar(as_of: date, months: int, recent_months: int) -> Calendar:
     )
 
 
+def _quarter_end(day: date) -> date:
+    """The last day of the calendar quarter holding ``day``."""
+    last_month = (day.month - 1) // 3 * 3 + 3
+    return date(day.year + last_month // 12, last_month % 12 + 1, 1) - timedelta(days=1)
+
+
 def expected_leads(calendar: Calendar, plant: Plant, leads_per_month: int) -> np.ndarray:
     """Planned (noise-free, unplanted) leads per full month: trend x seasonality."""
     trend = (1.0 + plant.monthly_growth) ** np.arange(len(calendar.labels))
@@ -254,7 +260,12 @@ def generate_scenario(
         calendar.window_start,
     )
     frame = _build_frame(leads, journeys, calendar, rng)
-    planned = expected_leads(calendar, plant, leads_per_month)
-    targets = build_targets(calendar.labels, calendar.window_index, plant, planned)
+    # the plan covers the history and the rest of the quarter being forecast (the one holding
+    # the day after as_of): a company plans whole quarters
+    plan_end = _quarter_end(as_of + timedelta(days=1))
+    ahead = (plan_end.year - as_of.year) * 12 + plan_end.month - as_of.month
+    plan = make_calendar(plan_end, months + ahead, recent_months + ahead)
+    planned = expected_leads(plan, plant, leads_per_month)
+    targets = build_targets(plan.labels, plan.window_index, plant, planned)
     window_start = EPOCH + timedelta(days=int(calendar.window_start))
     return Scenario(frame, targets, TRUTHS[cause], as_of, window_start)
