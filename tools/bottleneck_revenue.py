@@ -60,8 +60,8 @@ def complete_bottleneck(
         return _adopt(bottleneck, bridge, top)
     return replace(
         bottleneck,
-        explanation=f"{bottleneck.explanation} {_revenue_sentence(bridge, top, 'en')}",
-        explanation_ja=_revenue_sentence(bridge, top, "ja"),
+        explanation=f"No funnel lever deteriorated significantly. {_revenue_sentence(bridge, top, 'en')}",
+        explanation_ja="有意に悪化したファネルのレバーはありません。" + _revenue_sentence(bridge, top, "ja"),
     )
 
 
@@ -116,13 +116,23 @@ def _adopt(bottleneck: Bottleneck, bridge: RevenueBridge, top: BridgeComponent) 
 def _revenue_sentence(bridge: RevenueBridge, top: BridgeComponent, lang: str) -> str:
     """How revenue moved against its usual variation, and the bridge's largest driver."""
     sentence = revenue_decline_summary(bridge, top, lang)
-    variation = bridge.variation
-    if variation is None:
-        return sentence
+    variation, mix = bridge.variation, bridge.mix_test
+    mix_tested = mix is not None and top.driver == "mix" and top.dimension == bridge.dimension
     if lang == "ja":
-        usual = "通常の月次変動を超える変化です。" if bridge.material else f"ただし通常の月次変動（±{variation.change_sd:,.0f}）の範囲内です。"
-        return sentence + usual
-    if bridge.material:
-        return f"{sentence} That is beyond its usual month-to-month variation (±{variation.change_sd:,.0f})."
-    return f"{sentence} That is within its usual month-to-month variation (±{variation.change_sd:,.0f})."
-
+        if variation is not None:
+            sentence += (
+                f"売上全体の変化は通常の月次変動（±{variation.change_sd:,.0f}）を"
+                + ("超えています。" if bridge.material else "超えていません。")
+            )
+        if mix is not None and mix_tested:
+            sentence += f"構成比の変化そのものはリード数で検定しています（p={mix.p_value:.2g}）。構成比はレバーではないため「売上の減少」として示します。"
+        return sentence
+    if variation is not None:
+        usual = "beyond" if bridge.material else "within"
+        sentence += f" The fall as a whole is {usual} its usual month-to-month variation (±{variation.change_sd:,.0f})."
+    if mix is not None and mix_tested:
+        sentence += (
+            f" The mix shift itself is tested on lead counts (p={mix.p_value:.2g}); mix is not a lever, "
+            "so the revenue decline finding carries it."
+        )
+    return sentence

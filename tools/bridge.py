@@ -39,22 +39,23 @@ from typing import Any
 import numpy as np
 
 from tools.analysis_context import AnalysisContext
-from tools.columns import DAY_NS, NAT, elapsed
+from tools.bridge_flows import (
+    FLOW_STAGES,
+    MAX_SEGMENTS,
+    MAX_SOURCES,
+    SEGMENT_DIMENSION,
+    SOURCE_DIMENSION,
+    Chain,
+    DailyFlows,
+    segment_codes,
+    stage_lags,
+)
 from tools.periods import ONE_DAY, Window
-from tools.schema import BRIDGE_DRIVERS, CREATED_COLUMN, TRANSITIONS
+from tools.schema import BRIDGE_DRIVERS, TRANSITIONS
 from tools.stats import Comparison, compare_value_mix
 from tools.variation import RevenueVariation, revenue_variation
 
-#: Segmenting dimension of the chain and the mix dimension inside it.
-SEGMENT_DIMENSION = "segment"
-SOURCE_DIMENSION = "lead_source"
-#: More values than this and the dimension is not used (a free-text column, not a segment).
-MAX_SEGMENTS = 12
-MAX_SOURCES = 30
-#: A segment's lags are its own when it has at least this many won deals with dates.
-MIN_WON_FOR_LAGS = 10
-#: The upstream flows, in chain order, and the driver of the ratio ending at each.
-FLOW_STAGES = ("lead", "mql", "sql", "opportunity")
+#: The driver of each ratio of the chain after the volume and the segment share.
 STEP_DRIVERS = (*TRANSITIONS, "deal_size")
 
 
@@ -174,25 +175,22 @@ class RevenueBridge:
         }
 
 
-@dataclass
-class _Chain:
-    """Flows of one segment in one window side, by lead source: rows follow the source codes."""
-
-    volume: float  # all new leads in this segment's lead window
-    flows: np.ndarray  # shape (6, sources): leads, MQL, SQL, opportunity, won, won amount
-    amount_squares: float  # sum of squared won amounts (the variance of revenue per lead)
-
-
 def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
     """The revenue bridge of the diagnosis windows; ``None`` without windows, won dates or amounts."""
     wins = ctx.windows()
     if wins is None or not ctx.has_amounts or "won_date" not in ctx.frame:
         return None
     baseline, current = wins
-    segments, seg_labels = _codes(ctx, SEGMENT_DIMENSION, MAX_SEGMENTS)
-    sources, src_labels = _codes(ctx, SOURCE_DIMENSION, MAX_SOURCES)
-    lags = _lags(ctx, segments, len(seg_labels), baseline)
-    flows = _DailyFlows(ctx, segments, len(seg_labels), sources, len(src_labels), baseline, current, lags)
+    segments, seg_labels = segment_codes(ctx, SEGMENT_DIMENSION, MAX_SEGMENTS)
+    sources, src_labels = segment_codes(ctx, SOURCE_DIMENSION, MAX_SOURCES)
+    lags = stage_lags(ctx, segments, len(seg_labels), baseline)
+    # the mix test prices segments at their yields over the baseline year when the history has it
+    wide = ctx.rate_windows[0] if ctx.rate_windows is not None else baseline
+    if wide.start - ONE_DAY * float(lags.max(initial=0.0)) < ctx.first_date.normalize():
+        wide = baseline
+    flows = DailyFlows(
+        ctx, segments, len(seg_labels), sources, len(src_labels), min(baseline.start, wide.start), current, lags
+    )
     chains = [[flows.chain(window, s) for window in (baseline, current)] for s in range(len(seg_labels))]
     won, won_at, amount = ctx.arrays.reached("won"), ctx.arrays.dates("won_date"), ctx.arrays.amount_or_zero()
     r0 = float(amount[won & baseline.mask(won_at)].sum())
@@ -216,127 +214,34 @@ def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
             seg_labels[s]: {stage: float(lags[s][i]) for i, stage in enumerate(FLOW_STAGES)}
             for s in range(len(seg_labels))
         },
-        variation=revenue_variation(ctx, r0, r1),
-        mix_test=_segment_mix_test(chains) if seg_dim else None,
+        variation=revenue_variation(ctx, r0, r1, int(min(flows_won(chains)))),
+        mix_test=_segment_mix_test(chains, [flows.chain(wide, s) for s in range(len(seg_labels))]) if seg_dim else None,
     )
 
 
-def _segment_mix_test(chains: list[list[_Chain]]) -> Comparison:
-    """The segment mix's effect on revenue per lead, with its test (see ``compare_value_mix``)."""
+def flows_won(chains: list[list[Chain]]) -> tuple[float, float]:
+    """Deals won in the baseline and current windows (all segments)."""
+    return (
+        float(sum(pair[0].flows[4].sum() for pair in chains)),
+        float(sum(pair[1].flows[4].sum() for pair in chains)),
+    )
+
+
+def _segment_mix_test(chains: list[list[Chain]], yields: list[Chain]) -> Comparison:
+    """The segment mix's effect on revenue per lead, with its test (see ``compare_value_mix``).
+
+    Shares are the windows' own; each segment's revenue per lead comes from ``yields`` (the
+    baseline year when the history has it: a quarter's few large deals make a noisy yield).
+    """
     volume = np.array([[c.volume for c in pair] for pair in chains])
     leads = np.array([[c.flows[0].sum() for c in pair] for pair in chains])
-    revenue0 = np.array([pair[0].flows[5].sum() for pair in chains])
-    squares0 = np.array([pair[0].amount_squares for pair in chains])
+    yield_leads = np.array([c.flows[0].sum() for c in yields])
+    revenue = np.array([c.flows[5].sum() for c in yields])
+    squares = np.array([c.amount_squares for c in yields])
     share = np.divide(leads, volume, out=np.zeros_like(leads), where=volume > 0)
-    per_lead = np.divide(revenue0, leads[:, 0], out=np.zeros_like(revenue0), where=leads[:, 0] > 0)
-    per_lead_var = np.divide(squares0, leads[:, 0] ** 2, out=np.zeros_like(squares0), where=leads[:, 0] > 0)
+    per_lead = np.divide(revenue, yield_leads, out=np.zeros_like(revenue), where=yield_leads > 0)
+    per_lead_var = np.divide(squares, yield_leads**2, out=np.zeros_like(squares), where=yield_leads > 0)
     return compare_value_mix(share[:, 0], volume[:, 0], share[:, 1], volume[:, 1], per_lead, per_lead_var)
-
-
-def _codes(ctx: AnalysisContext, dimension: str, limit: int) -> tuple[np.ndarray, list[str]]:
-    """Factorised ``dimension`` or one code ``all`` when it is absent or has too many values."""
-    if dimension in ctx.data.dimensions:
-        codes, labels = ctx.dimension_codes(dimension)
-        if 1 <= len(labels) <= limit:
-            return codes, labels
-    return np.zeros(len(ctx.frame), dtype=np.int64), ["all"]
-
-
-def _lags(ctx: AnalysisContext, segments: np.ndarray, k: int, baseline: Window) -> np.ndarray:
-    """Median whole days from each flow stage to a win, per segment (shape k × 4).
-
-    A segment with few dated wins uses the overall medians; no lag reaches back before the data
-    starts, so every shifted baseline window lies inside the history.
-    """
-    arrays = ctx.arrays
-    rows = np.flatnonzero(arrays.reached("won"))
-    won_at = arrays.dates("won_date")[rows]
-    seg = segments[rows]
-    longest = max(math.floor((baseline.start - ctx.first_date.normalize()) / ONE_DAY), 0)
-    out = np.zeros((k, len(FLOW_STAGES)))
-    for i, stage in enumerate(FLOW_STAGES):
-        entered = arrays.dates(CREATED_COLUMN)[rows] if stage == "lead" else arrays.stage(stage)[rows]
-        days = elapsed(entered, won_at)
-        ok = days >= 0  # NaN compares False
-        overall = float(np.median(days[ok])) if ok.any() else 0.0
-        for s in range(k):
-            mine = ok & (seg == s)
-            value = float(np.median(days[mine])) if np.count_nonzero(mine) >= MIN_WON_FOR_LAGS else overall
-            out[s, i] = min(round(value), longest)
-    return out
-
-
-class _DailyFlows:
-    """Daily counts of each flow per (segment, source), so any shifted window is two lookups.
-
-    One pass over the records per flow: every window is whole days (month starts shifted by
-    whole days), so a window's count is a difference of cumulative daily counts.
-    """
-
-    def __init__(
-        self,
-        ctx: AnalysisContext,
-        segments: np.ndarray,
-        n_segments: int,
-        sources: np.ndarray,
-        n_sources: int,
-        baseline: Window,
-        current: Window,
-        lags: np.ndarray,
-    ) -> None:
-        arrays = ctx.arrays
-        self.n_sources = n_sources
-        self.lags = lags
-        self.origin = baseline.start - ONE_DAY * float(lags.max(initial=0.0))
-        self.days = int((current.end - self.origin) / ONE_DAY)
-        key = segments * n_sources + sources
-        n_keys = n_segments * n_sources
-        created = arrays.dates(CREATED_COLUMN)
-        self.volume = self._cumulative(created, None, np.zeros(len(key), dtype=np.int64), 1)
-        self.flows = []
-        for stage in FLOW_STAGES:
-            dates = created if stage == "lead" else arrays.stage(stage)
-            reached = None if stage == "lead" else arrays.reached(stage)
-            self.flows.append(self._cumulative(dates, reached, key, n_keys))
-        won, won_at = arrays.reached("won"), arrays.dates("won_date")
-        self.flows.append(self._cumulative(won_at, won, key, n_keys))
-        self.flows.append(self._cumulative(won_at, won, key, n_keys, arrays.amount_or_zero()))
-        self.squares = self._cumulative(won_at, won, segments, n_segments, arrays.amount_or_zero() ** 2)
-
-    def _cumulative(
-        self,
-        dates: np.ndarray,
-        keep: np.ndarray | None,
-        key: np.ndarray,
-        n_keys: int,
-        weights: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Cumulative daily totals per key, shape (n_keys, days + 1)."""
-        known = dates != NAT
-        day = np.where(known, dates, self.origin.value) - self.origin.value
-        day //= DAY_NS
-        inside = known & (day >= 0) & (day < self.days)
-        if keep is not None:
-            inside &= keep
-        index = key[inside] * self.days + day[inside]
-        w = None if weights is None else weights[inside]
-        daily = np.bincount(index, weights=w, minlength=n_keys * self.days).reshape(n_keys, self.days)
-        return np.concatenate([np.zeros((n_keys, 1)), np.cumsum(daily, axis=1)], axis=1)
-
-    def _count(self, cumulative: np.ndarray, window: Window, lag: float) -> np.ndarray:
-        start = int((window.start - self.origin) / ONE_DAY) - int(lag)
-        end = start + window.days
-        return cumulative[:, end] - cumulative[:, start]
-
-    def chain(self, window: Window, s: int) -> _Chain:
-        """Segment ``s``'s flows behind ``window``'s revenue, by source."""
-        rows = slice(s * self.n_sources, (s + 1) * self.n_sources)
-        flows = np.zeros((6, self.n_sources))
-        for i, cumulative in enumerate(self.flows):
-            lag = self.lags[s, i] if i < len(FLOW_STAGES) else 0.0
-            flows[i] = self._count(cumulative[rows], window, lag)
-        volume = float(self._count(self.volume, window, self.lags[s, 0])[0])
-        return _Chain(volume, flows, float(self._count(self.squares[s : s + 1], window, 0.0)[0]))
 
 
 def _log_mean(a: float, b: float) -> float:
@@ -344,7 +249,7 @@ def _log_mean(a: float, b: float) -> float:
     return a if a == b else (a - b) / (math.log(a) - math.log(b))
 
 
-def _factors(chain: _Chain) -> list[float]:
+def _factors(chain: Chain) -> list[float]:
     """Volume, segment share, then the five ratios of the chain (NaN where a ratio is 0/0 or x/0)."""
     totals = chain.flows.sum(axis=1)
     out = [chain.volume, totals[0] / chain.volume if chain.volume else math.nan]
@@ -357,8 +262,8 @@ _FACTOR_DRIVERS = ("lead_volume", "mix", *STEP_DRIVERS)
 
 
 def _segment_components(
-    c0: _Chain,
-    c1: _Chain,
+    c0: Chain,
+    c1: Chain,
     seg_dim: str | None,
     segment: str,
     src_dim: str | None,
@@ -366,7 +271,7 @@ def _segment_components(
 ) -> list[BridgeComponent]:
     """LMDI terms of one segment's chain (see the module docstring for zeros and the residual)."""
     r0, r1 = float(c0.flows[5].sum()), float(c1.flows[5].sum())
-    if r0 == r1:
+    if r0 <= 0 and r1 <= 0:
         return []
     value = segment if seg_dim else None
     x0, x1 = _factors(c0), _factors(c1)
@@ -399,8 +304,8 @@ def _segment_components(
 
 def _split_source_mix(
     steps: list[BridgeComponent],
-    c0: _Chain,
-    c1: _Chain,
+    c0: Chain,
+    c1: Chain,
     weight: float,
     segment: tuple[str | None, str | None],
     src_dim: str,

@@ -15,17 +15,16 @@ from typing import Any
 
 import pandas as pd
 
-from tools.amount_weighted import AmountWeightedWinRates, amount_weighted_win_rates
+from tools.amount_weighted import AmountWeightedWinRates
 from tools.analysis_context import AnalysisContext
 from tools.bottleneck import Bottleneck, find_bottleneck
 from tools.bottleneck_revenue import complete_bottleneck
-from tools.bridge import RevenueBridge, revenue_bridge
+from tools.bridge import RevenueBridge
 from tools.dataset import LoadedData
 from tools.errors import DataQualityIssue, RevOpsInputError
 from tools.findings.detect import detect_findings
 from tools.findings.model import Finding
 from tools.forecast import Forecast
-from tools.forecasting import quarter_forecast
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
 from tools.metrics import (
     METRIC_NAMES,
@@ -40,6 +39,7 @@ from tools.metrics import (
     won_revenue,
 )
 from tools.periods import Grain, Periods
+from tools.revenue import revenue_views
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
@@ -225,16 +225,17 @@ def diagnose(
     if grain is not None and grain not in ("month", "quarter"):
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
-    # the headline metrics and the memoised per-deal measures only read the data: they run on a
-    # second core (numpy releases the GIL on whole-column work) while the detectors run here
+    # the headline metrics, the memoised per-deal measures and then the revenue view (bridge, win
+    # rates by value, forecast) only read the data: they run on a second core (numpy releases the
+    # GIL on whole-column work) while the conversion detectors run here
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics") as pool:
         metrics = pool.submit(_metrics_then_measures, ctx)
-        bridge = revenue_bridge(ctx)
-        rates = amount_weighted_win_rates(ctx)
-        forecast = quarter_forecast(ctx)
-        findings = detect_findings(ctx, bridge=bridge, rates=rates, forecast=forecast)
+        views = pool.submit(revenue_views, ctx)
+        findings = detect_findings(ctx, views.result)
         totals = stage_table(ctx.frame).iloc[0]
         headline = metrics.result()
+    revenue = views.result()
+    bridge, rates = revenue.bridge, revenue.win_rates
     bottleneck = complete_bottleneck(find_bottleneck(ctx, findings), ctx, findings, bridge, rates)
     return Diagnosis(
         as_of=ctx.as_of,
@@ -250,7 +251,7 @@ def diagnose(
         input_hash=data.input_hash,
         dimensions=data.dimensions,
         revenue_bridge=bridge,
-        forecast=forecast,
+        forecast=revenue.forecast,
         win_rates_by_value=rates,
     )
 

@@ -63,6 +63,7 @@ class _QuarterTable:
     open_deals: int
     closed: float
     run_rate: float
+    run_squares: float  # sum of squared amounts of the run-rate deals (their compound-Poisson variance)
     actual: float
 
 
@@ -113,6 +114,7 @@ class _Deals:
             open_deals=int(np.count_nonzero(is_open)),
             closed=float(amount[won_in & (self.won_at < cut)].sum()),
             run_rate=float(amount[won_later & known & (self.opened >= cut)].sum()),
+            run_squares=float((amount[won_later & known & (self.opened >= cut)] ** 2).sum()),
             actual=float(amount[won_in].sum()),
         )
 
@@ -147,9 +149,11 @@ def _predict(table: _QuarterTable, refs: list[_QuarterTable], segments: int) -> 
     pipeline = float((p * table.open_amount).sum())
     var = float((p * (1 - p) * table.open_squares).sum())
     var += float((table.open_amount**2 * p * (1 - p) / np.maximum(n, 1)).sum())
-    runs = np.array([r.run_rate for r in refs[-RUN_RATE_QUARTERS:]])
-    run_rate = float(runs.mean())
-    var += float(runs.var(ddof=1)) * (1 + 1 / len(runs)) if len(runs) >= 2 else run_rate**2
+    recent = refs[-RUN_RATE_QUARTERS:]
+    run_rate = float(np.mean([r.run_rate for r in recent]))
+    # deals arriving and closing inside the quarter: a compound Poisson sum, plus the error of
+    # the mean it is estimated with
+    var += float(np.mean([r.run_squares for r in recent])) * (1 + 1 / len(recent))
     return pipeline, run_rate, var
 
 

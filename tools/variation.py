@@ -6,8 +6,16 @@ month-on-month changes of monthly won revenue before the current window. If mont
 independently by ``σ`` around their level, a change between two windows of ``k`` months has a
 standard deviation of ``σ·√(2k)``, and ``σ`` is the month-on-month standard deviation over √2.
 Trend and seasonality only inflate that yardstick, so the test errs towards calling a change
-ordinary. The months at the start of the history, before revenue has ramped up (deals opened
+ordinary; a change of level inside the history moves a single month-on-month difference, so it
+hardly does. The months at the start of the history, before revenue has ramped up (deals opened
 before the export began are not in it), are left out.
+
+The yardstick is itself estimated from a couple of dozen months, so the z statistic is read as a
+Student t with that many degrees of freedom (Wallace's normal approximation of t): a 3.4 standard
+deviation fall measured against 24 months is p ≈ 0.003, not 0.0007. A change is *material* when
+it would be a medium finding: significant family-wise over the diagnosis's primary comparisons
+(``tools.findings.model``), at least ``MATERIAL_RELATIVE``, on at least ``MIN_N`` won deals in each
+window.
 """
 
 from __future__ import annotations
@@ -19,14 +27,13 @@ import numpy as np
 
 from tools.analysis_context import AnalysisContext
 from tools.columns import NAT
-from tools.stats import two_sided_p
+from tools.findings.model import MEDIUM_ALPHA, PRIMARY_TESTS
+from tools.stats import MIN_N, two_sided_p
 
-#: A change is material beyond this many standard deviations of its month-to-month variation ...
-MATERIAL_Z = 3.0
-#: ... and beyond this relative size.
+#: A material change is at least this large (relative) ...
 MATERIAL_RELATIVE = 0.10
-#: A change beyond this many standard deviations is worth a hint ("low"), not an alarm.
-NOTABLE_Z = 2.0
+#: ... and a change notable enough for a hint ("low") has p below this (on its own).
+NOTABLE_P = 0.05
 #: Months of history needed to measure the variation.
 MIN_MONTHS = 7
 #: The history starts at the first month with at least this share of the median month's revenue.
@@ -40,16 +47,23 @@ class RevenueVariation:
     months: int  # months of history measured
     monthly_sd: float  # standard deviation of one month's revenue around its level
     change_sd: float  # standard deviation of the change between two windows of this length
-    z: float
-    p_value: float
+    z: float  # change / change_sd
+    p_value: float  # two-sided, t with months - 2 degrees of freedom
+    relative_change: float | None
+    won_deals: int  # deals won in the smaller of the two windows
 
     @property
     def material(self) -> bool:
-        return abs(self.z) >= MATERIAL_Z
+        """Beyond the month-to-month variation as a medium finding would be (see the module docstring)."""
+        return (
+            self.p_value * PRIMARY_TESTS < MEDIUM_ALPHA
+            and abs(self.relative_change or 0.0) >= MATERIAL_RELATIVE
+            and self.won_deals >= MIN_N
+        )
 
     @property
     def notable(self) -> bool:
-        return abs(self.z) >= NOTABLE_Z
+        return self.p_value < NOTABLE_P and abs(self.relative_change or 0.0) >= MATERIAL_RELATIVE
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -59,7 +73,7 @@ class RevenueVariation:
             "z": round(self.z, 3),
             "p_value": round(self.p_value, 6),
             "material": self.material,
-            "material_z": MATERIAL_Z,
+            "won_deals": self.won_deals,
         }
 
 
@@ -76,7 +90,16 @@ def monthly_won_revenue(ctx: AnalysisContext) -> tuple[np.ndarray, np.ndarray]:
     return np.arange(first, first + len(revenue)), revenue
 
 
-def revenue_variation(ctx: AnalysisContext, baseline: float, current: float) -> RevenueVariation | None:
+def t_to_z(t: float, df: int) -> float:
+    """The normal deviate with the tail probability of Student's ``t`` (Wallace's approximation)."""
+    if df <= 0 or math.isinf(t):
+        return t
+    return t * (1.0 - 1.0 / (4.0 * df)) / math.sqrt(1.0 + t * t / (2.0 * df))
+
+
+def revenue_variation(
+    ctx: AnalysisContext, baseline: float, current: float, won_deals: int = 0
+) -> RevenueVariation | None:
     """``current − baseline`` against the month-to-month variation before the current window."""
     wins = ctx.windows()
     if wins is None:
@@ -96,4 +119,6 @@ def revenue_variation(ctx: AnalysisContext, baseline: float, current: float) -> 
     change_sd = monthly_sd * math.sqrt(2.0 * max(k, 1))
     change = current - baseline
     z = change / change_sd if change_sd > 0 else (0.0 if change == 0 else math.copysign(math.inf, change))
-    return RevenueVariation(len(revenue), monthly_sd, change_sd, z, two_sided_p(z))
+    p_value = two_sided_p(t_to_z(z, len(revenue) - 2))
+    relative = change / baseline if baseline else None
+    return RevenueVariation(len(revenue), monthly_sd, change_sd, z, p_value, relative, won_deals)

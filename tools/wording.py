@@ -40,6 +40,11 @@ LEVER_NAMES: dict[str, dict[str, str]] = {
         **TRANSITION_NAMES["ja"],
     },
 }
+#: Revenue-bridge drivers (SPEC §9.1): the levers, plus the mix of a dimension's values.
+BRIDGE_DRIVER_NAMES: dict[str, dict[str, str]] = {
+    "en": {**LEVER_NAMES["en"], "mix": "mix"},
+    "ja": {**LEVER_NAMES["ja"], "mix": "構成比"},
+}
 DIMENSION_NAMES: dict[str, dict[str, str]] = {
     "en": {
         "lead_source": "lead source",
@@ -79,3 +84,11 @@ def segment_label(dimension: str, value: str, lang: str = "en") -> str:
     if lang == "ja":
         return f"{dimension_label(dimension, 'ja')}「{value}」"
     return f"{dimension_label(dimension)} '{value}'"
+
+
+def driver_label(driver: str, dimension: str | None = None, lang: str = "en") -> str:
+    """"Opportunity → Won", "segment mix" (ja: 「セグメント構成比」) for a revenue-bridge driver."""
+    names = BRIDGE_DRIVER_NAMES.get(lang, BRIDGE_DRIVER_NAMES["en"])
+    if driver == "mix" and dimension:
+        return f"{dimension_label(dimension, lang)}構成比" if lang == "ja" else f"{dimension_label(dimension)} mix"
+    return names.get(driver, driver.replace("_", " "))

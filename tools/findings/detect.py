@@ -8,36 +8,33 @@ the severity rule they share live in ``tools.findings.model``.
 
 from __future__ import annotations
 
-from tools.amount_weighted import AmountWeightedWinRates
+from collections.abc import Callable
+
 from tools.analysis_context import AnalysisContext
-from tools.bridge import RevenueBridge
 from tools.findings.conversion import DIMENSION_PRIORITY, conversion_findings
 from tools.findings.model import Finding
 from tools.findings.pipeline import pipeline_findings
 from tools.findings.revenue import coverage_finding, revenue_findings
 from tools.findings.value import value_findings
-from tools.forecast import Forecast
+from tools.revenue import RevenueViews
 
 
-def detect_findings(
-    ctx: AnalysisContext,
-    *,
-    bridge: RevenueBridge | None = None,
-    rates: AmountWeightedWinRates | None = None,
-    forecast: Forecast | None = None,
-) -> list[Finding]:
+def detect_findings(ctx: AnalysisContext, revenue: Callable[[], RevenueViews] | None = None) -> list[Finding]:
     """Run every detector; findings come back in detector order (sort by severity to present).
 
-    ``bridge``, ``rates`` and ``forecast`` are the revenue views the diagnosis computed (the
-    revenue bridge, win rates by value, the quarter forecast); without them their findings
-    (``revenue_decline``, the value-weighted win-rate fall, ``pipeline_coverage_low``) are skipped.
+    ``revenue`` returns the revenue view (``tools.revenue``: the bridge, win rates by value, the
+    quarter forecast); it is called once the conversion detectors are done, so the diagnosis can
+    compute it on another core meanwhile. Without it the revenue findings (``revenue_decline``,
+    the value-weighted win-rate fall, ``pipeline_coverage_low``) are skipped.
     """
     findings: list[Finding] = []
     if ctx.comparable:
         ctx.prefetch_dimension_codes(DIMENSION_PRIORITY)
         findings += conversion_findings(ctx)
-        findings += value_findings(ctx, findings, bridge)
-        findings += revenue_findings(ctx, findings, bridge, rates)
-    findings += coverage_finding(forecast)
+    views = revenue() if revenue is not None else RevenueViews()
+    if ctx.comparable:
+        findings += value_findings(ctx, findings, views.bridge)
+        findings += revenue_findings(ctx, findings, views.bridge, views.win_rates)
+    findings += coverage_finding(views.forecast)
     findings += pipeline_findings(ctx)
     return findings

@@ -22,7 +22,7 @@ from tools.findings.model import Finding, severity_for
 from tools.forecast import Forecast
 from tools.schema import SEVERITIES, TRANSITIONS
 from tools.stats import Comparison
-from tools.wording import LEVER_NAMES, dimension_label, segment_label, transition_label
+from tools.wording import dimension_label, driver_label, segment_label, transition_label
 
 #: Smallest relative fall worth a finding (like the other value detectors).
 MATERIAL_FALL = 0.10
@@ -41,12 +41,6 @@ OWNERS: dict[str, tuple[str, ...]] = {
         for t in TRANSITIONS
     },
 }
-
-DRIVER_NAMES: dict[str, dict[str, str]] = {
-    "en": {**LEVER_NAMES["en"], "mix": "mix"},
-    "ja": {**LEVER_NAMES["ja"], "mix": "構成比"},
-}
-
 
 def _stronger(a: str | None, b: str | None) -> str | None:
     if a is None:
@@ -122,10 +116,10 @@ def revenue_comparison(bridge: RevenueBridge) -> Comparison | None:
     """The revenue change as a ``Comparison`` tested against its month-to-month variation."""
     if bridge.variation is None:
         return None
-    months = bridge.variation.months
+    won = bridge.variation.won_deals
     return Comparison(
-        bridge.baseline_revenue, bridge.current_revenue, months, months, bridge.variation.p_value,
-        "revenue change z (month-to-month variation)",
+        bridge.baseline_revenue, bridge.current_revenue, won, won, bridge.variation.p_value,
+        "revenue change t (month-to-month variation)",
     )
 
 
@@ -180,9 +174,9 @@ def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent, lang: s
         if top.driver == "mix":
             what = f"{dimension_label(top.dimension or '', 'ja')}の構成比の変化{where}"
         else:
-            what = f"{DRIVER_NAMES['ja'][top.driver]}{where}"
+            what = f"{driver_label(top.driver, lang='ja')}{where}"
         return (
-            f"受注売上が{b:,.0f}から{c:,.0f}に{rel:+.0%}変化しました（{window}）。"
+            f"受注売上が{b:,.0f}から{c:,.0f}に{-rel:.0%}減少しました（{window}）。"
             f"売上ブリッジでは最大の要因は{what}で、約{amount:,.0f}の減少に相当します。"
         )
     if top.driver == "mix":
@@ -192,26 +186,23 @@ def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent, lang: s
         what = f"{transition_label(top.driver)} conversion"
         what += f" in {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
     else:
-        what = DRIVER_NAMES["en"][top.driver]
+        what = driver_label(top.driver)
         what += f" in {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
     return (
-        f"Won revenue fell {rel:+.0%} ({b:,.0f} → {c:,.0f}, {window}); the revenue bridge puts "
+        f"Won revenue fell {-rel:.0%} ({b:,.0f} → {c:,.0f}, {window}); the revenue bridge puts "
         f"{amount:,.0f} of it on {what}."
     )
 
 
 def coverage_finding(forecast: Forecast | None) -> list[Finding]:
-    """``pipeline_coverage_low``: open pipeline under 3× the revenue still to win this quarter.
-
-    "medium" under 2×, or when even the forecast's optimistic end falls short of the target.
-    """
+    """``pipeline_coverage_low``: open pipeline under 3× the revenue still to win this quarter
+    ("medium" under 2×); the summary adds the forecast and its gap to target."""
     if forecast is None or forecast.coverage is None or forecast.target is None:
         return []
     ratio = forecast.coverage
-    short = forecast.high < forecast.target
-    if ratio >= COVERAGE_FLOOR and not short:
+    if ratio >= COVERAGE_FLOOR:
         return []
-    severity = "medium" if ratio < 2.0 or short else "low"
+    severity = "medium" if ratio < 2.0 else "low"
     gap = forecast.gap or 0.0
     return [
         Finding(

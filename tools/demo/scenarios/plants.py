@@ -103,8 +103,9 @@ PLANTS: dict[str, Plant] = {
     "mix_shift": Plant(recent_source_share=_mix_shift_share()),
     # the value-heavy segment stops winning: Enterprise ~21% -> ~3.4%; counts barely move overall
     "enterprise_win_collapse": Plant(enterprise_win_factor=0.16),
-    # Enterprise 20% -> 3% of new leads, SMB 50% -> 85%; every within-segment rate unchanged
-    "segment_mix_shift": Plant(recent_segment_share=(0.85, 0.12, 0.03)),
+    # Enterprise 20% -> 3% of new leads, SMB 50% -> 67% (Mid-Market stays at 30%); every
+    # within-segment rate unchanged
+    "segment_mix_shift": Plant(recent_segment_share=(0.67, 0.30, 0.03)),
     "healthy": Plant(),
 }
 NEUTRAL = Plant()
