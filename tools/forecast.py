@@ -6,14 +6,15 @@ At the analysis date (the *cut*) the quarter's won revenue will be::
     + Σ open deal amount × P(won by the quarter end | open at the cut, its age, its segment)
     + the run rate of deals opened after the cut and won inside the quarter
 
-The probabilities come from the data's own past quarters: at the same day of each earlier
-quarter, which deals were open, how old they were, and whether they were won by that quarter's
-end. The export holds each deal's current phase only, not its phase history, so history is
-conditioned on age (``AGE_EDGES``) and segment; a cell with thin history falls back to the age
-bucket over all segments, then to all ages. When the history as a whole is thin (fewer than
-``MIN_REFERENCE_QUARTERS`` earlier quarters or ``MIN_AT_RISK`` deals), the playbook's phase
-probabilities (0/25/30/50/75%) price the open deals instead. The run rate is the mean of the
-last four quarters' "opened after the cut and won by the end" revenue.
+The probabilities come from the data's own history: at reference days every ``SPACING_DAYS``
+over the last two years, which deals were open, how old they were, and whether they were won
+within the time the quarter has left. The export holds each deal's current phase only, not its
+phase history, so history is conditioned on age (``AGE_EDGES``) and segment; a cell with thin
+history widens to the neighbouring ages of its segment, then to its age over all segments. When
+the history as a whole is thin (fewer than ``MIN_REFERENCES`` reference days or ``MIN_AT_RISK``
+deals), the playbook's phase probabilities (0/25/30/50/75%) price the open deals instead. The
+run rate is the mean, over the last year's reference days, of the revenue from deals opened
+after the reference day and won within the same time.
 
 The 80% interval is normal: open deals win or lose independently (``a²·p·(1−p)``), each cell's
 probability carries its estimation error, and the run rate varies as it did between quarters.
@@ -33,12 +34,14 @@ from tools.periods import ONE_DAY, Window
 
 #: Age buckets (days open at the cut) the history is measured in.
 AGE_EDGES = np.array([0, 15, 30, 60, 90, 120, 180, 270, 365])
-#: History is thin below these: earlier quarters measured, deals at risk in a cell.
-MIN_REFERENCE_QUARTERS = 2
+#: Reference days are this far apart, over at most ``REFERENCE_DAYS`` before the cut ...
+SPACING_DAYS = 30
+REFERENCE_DAYS = 730
+#: ... the run rate is measured over the last ``RUN_RATE_DAYS`` of them ...
+RUN_RATE_DAYS = 365
+#: ... and history is thin below these: reference days, deals at risk in a cell.
+MIN_REFERENCES = 6
 MIN_AT_RISK = 20
-#: Earlier quarters the probabilities and the run rate are measured on.
-REFERENCE_QUARTERS = 8
-RUN_RATE_QUARTERS = 4
 #: z of the two-sided 80% interval.
 Z80 = 1.2816
 SEGMENT_DIMENSION = "segment"

@@ -1,14 +1,20 @@
 """``quarter_forecast``: the method of ``tools.forecast``, replayed on every quarter of the history.
 
-Each quarter of the history is looked at once, at the same day of the quarter as the analysis
-date (its *cut*): which opportunities were open, how old, in which segment, for how much, and
-which of them were won by the quarter end; what had closed by the cut; what was opened after it
-and won inside the quarter. A forecast for any quarter then pools the tables of the quarters
-before it, so the live forecast and the backtest are the same code on the same numbers.
+Two kinds of snapshot are taken of the opportunities, both vectorised over the deals:
 
-The first half-year of a history is warm-up and never a reference: an export that starts at a
-date holds no deals from leads created before it, so its first quarters look emptier than the
-business was.
+* a *reference* snapshot at a day ``r`` with the horizon ``h`` the forecast quarter has left:
+  which deals were open at ``r``, how old, in which segment, and which were won by ``r + h``; and
+  the revenue of deals opened after ``r`` and won by ``r + h`` (the run rate);
+* a *quarter* snapshot at the same day of a quarter as the analysis date: what had closed by
+  then, what was open (amounts by age and segment), and what the quarter finally won.
+
+The reference days form one grid (every ``SPACING_DAYS`` back from the live cut), so the live
+forecast and the backtest of each past quarter pool the same snapshots: each quarter uses only
+the reference days whose horizon had ended by its own cut.
+
+The first year of a history is warm-up and never a reference: an export that starts at a date
+holds no deals from leads created before it, so its first months look emptier than the business
+was, and the stalled deals that make old open deals unlikely to win take months to appear.
 """
 
 from __future__ import annotations
@@ -25,10 +31,11 @@ from tools.forecast import (
     AGE_EDGES,
     MAX_SEGMENTS,
     MIN_AT_RISK,
-    MIN_REFERENCE_QUARTERS,
-    REFERENCE_QUARTERS,
-    RUN_RATE_QUARTERS,
+    MIN_REFERENCES,
+    REFERENCE_DAYS,
+    RUN_RATE_DAYS,
     SEGMENT_DIMENSION,
+    SPACING_DAYS,
     Z80,
     BacktestQuarter,
     Forecast,
@@ -39,9 +46,11 @@ from tools.schema import CREATED_COLUMN, PHASE_COLUMN, PHASE_PROBABILITIES
 from tools.target_windows import target_in_window
 
 WARM_UP_DAYS = 365
+#: A cell's own rate is shrunk towards its wider band by this many deals' worth.
+PRIOR_DEALS = 5.0
 METHOD = (
-    "closed so far + open pipeline × P(won by quarter end | age, segment) from the same day of the "
-    "last {n} quarters + run rate of deals opened and won inside the quarter (last {m} quarters); "
+    "closed so far + open pipeline × P(won by quarter end | age, segment) from {n} reference days "
+    "over the last {years:.1f} years + run rate of deals opened and won inside the quarter; "
     "80% normal interval"
 )
 PHASE_METHOD = (
@@ -51,20 +60,18 @@ PHASE_METHOD = (
 
 
 @dataclass
-class _QuarterTable:
-    """One quarter seen at its cut (see the module docstring); cells are age bucket × segment."""
+class _Snapshot:
+    """Open deals at a cut, by cell (age bucket × segment), and what happened by ``end``."""
 
-    window: Window
     cut: int  # ns
+    end: int  # ns
     at_risk: np.ndarray
-    won: np.ndarray
+    won: np.ndarray  # of the open deals, those won by ``end``
     open_amount: np.ndarray
     open_squares: np.ndarray
     open_deals: int
-    closed: float
-    run_rate: float
-    run_squares: float  # sum of squared amounts of the run-rate deals (their compound-Poisson variance)
-    actual: float
+    run_rate: float  # revenue of deals opened after the cut and won by ``end``
+    run_squares: float  # their sum of squared amounts (a compound-Poisson variance)
 
 
 class _Deals:
@@ -74,11 +81,10 @@ class _Deals:
         arrays = ctx.arrays
         rows = np.flatnonzero(arrays.reached("opportunity"))
         self.rows = rows
-        self.opened = arrays.stage("opportunity")[rows]
+        self.opened = arrays.stage("opportunity", rows=rows)
         self.won = arrays.reached("won")[rows]
-        self.lost = arrays.lost()[rows]
-        self.open_now = ~self.won & ~self.lost
-        self.closed_at = arrays.closed()[rows]
+        self.open_now = ~self.won & ~arrays.lost()[rows]
+        closed_at = arrays.closed()[rows]
         self.won_at = np.where(self.won, arrays.dates("won_date")[rows], NAT)
         self.amount = arrays.amount_or_zero()[rows]
         self.segments = 1
@@ -87,44 +93,49 @@ class _Deals:
             codes, labels = ctx.dimension_codes(SEGMENT_DIMENSION)
             if len(labels) <= MAX_SEGMENTS:
                 self.segment, self.segments = codes[rows], len(labels)
-
-    def table(self, window: Window, cut: int) -> _QuarterTable:
-        start, end = window.start.value, window.end.value
         known = self.opened != NAT
-        still_open = self.open_now | ((self.closed_at != NAT) & (self.closed_at >= cut))
-        is_open = known & (self.opened < cut) & still_open
+        # a deal that closed without a close date has no known timing: never open, never a win
+        self.open_until = np.where(self.open_now, np.iinfo(np.int64).max, np.where(closed_at != NAT, closed_at, NAT))
+        self.opened = np.where(known, self.opened, np.iinfo(np.int64).max)
+
+    def snapshot(self, cut: int, end: int) -> _Snapshot:
+        is_open = (self.opened < cut) & (self.open_until >= cut)
         age = (cut - np.where(is_open, self.opened, cut)) / DAY_NS
         cell = (np.searchsorted(AGE_EDGES, age, side="right") - 1) * self.segments + self.segment
         k = len(AGE_EDGES) * self.segments
-        won_in = self.won & (self.won_at >= start) & (self.won_at < end)
-        won_later = won_in & (self.won_at >= cut)
+        won_by_end = self.won & (self.won_at >= cut) & (self.won_at < end)
+        run = won_by_end & (self.opened >= cut)
 
         def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
             w = None if weights is None else weights[mask]
             return np.bincount(cell[mask], weights=w, minlength=k).astype("float64")
 
-        amount = self.amount
-        return _QuarterTable(
-            window=window,
+        return _Snapshot(
             cut=cut,
+            end=end,
             at_risk=count(is_open),
-            won=count(is_open & won_later),
-            open_amount=count(is_open, amount),
-            open_squares=count(is_open, amount**2),
+            won=count(is_open & won_by_end),
+            open_amount=count(is_open, self.amount),
+            open_squares=count(is_open, self.amount**2),
             open_deals=int(np.count_nonzero(is_open)),
-            closed=float(amount[won_in & (self.won_at < cut)].sum()),
-            run_rate=float(amount[won_later & known & (self.opened >= cut)].sum()),
-            run_squares=float((amount[won_later & known & (self.opened >= cut)] ** 2).sum()),
-            actual=float(amount[won_in].sum()),
+            run_rate=float(self.amount[run].sum()),
+            run_squares=float((self.amount[run] ** 2).sum()),
         )
 
+    def closed_between(self, start: int, end: int) -> float:
+        """Revenue won in ``[start, end)``."""
+        return float(self.amount[self.won & (self.won_at >= start) & (self.won_at < end)].sum())
 
-def _pooled_rates(refs: list[_QuarterTable], segments: int) -> tuple[np.ndarray, np.ndarray]:
-    """P(won by the end | open at the cut) per cell, and the at-risk count behind each estimate.
 
-    A cell with fewer than ``MIN_AT_RISK`` deals widens to its neighbouring age buckets within its
-    own segment (segments close at different speeds: an SMB rate would over-price a young
-    Enterprise deal), then to its age bucket over all segments, then to all deals.
+def _pooled_rates(refs: list[_Snapshot], segments: int) -> tuple[np.ndarray, np.ndarray]:
+    """P(won by the end | open at the cut) per cell, and the deal count behind each estimate.
+
+    Each cell's own rate is shrunk towards a wider one by ``PRIOR_DEALS`` deals' worth: the
+    narrowest band of neighbouring age buckets of its own segment holding ``MIN_AT_RISK`` deals
+    (segments close at different speeds: an SMB rate would over-price a young Enterprise deal),
+    else its age bucket over all segments, else all deals. A full cell keeps nearly its own rate;
+    an empty one takes the band's. (Replacing a thin cell by the band outright biases it: a young
+    Enterprise deal is less likely to close this quarter than its older neighbours.)
     """
     at_risk = np.sum([r.at_risk for r in refs], axis=0).reshape(-1, segments)
     won = np.sum([r.won for r in refs], axis=0).reshape(-1, segments)
@@ -140,20 +151,29 @@ def _pooled_rates(refs: list[_QuarterTable], segments: int) -> tuple[np.ndarray,
                 lo, hi = max(b - width, 0), b + width + 1
                 if at_risk[lo:hi, s].sum() >= MIN_AT_RISK:
                     n[b, s], x[b, s] = at_risk[lo:hi, s].sum(), won[lo:hi, s].sum()
-    return np.divide(x, n, out=np.zeros_like(x), where=n > 0).ravel(), n.ravel()
+    prior = np.divide(x, n, out=np.zeros_like(x), where=n > 0)
+    p = (won + PRIOR_DEALS * prior) / (at_risk + PRIOR_DEALS)
+    return p.ravel(), (at_risk + PRIOR_DEALS).ravel()
 
 
-def _predict(table: _QuarterTable, refs: list[_QuarterTable], segments: int) -> tuple[float, float, float]:
-    """(expected from open deals, run rate, variance) of ``table``'s quarter from its references."""
+def _predict(now: _Snapshot, refs: list[_Snapshot], segments: int) -> tuple[float, float, float]:
+    """(expected from open deals, run rate, variance) at ``now`` from reference snapshots.
+
+    A deal open for a couple of months sits in about two reference snapshots a month apart, so
+    the probabilities' estimation error counts half as many independent deals as snapshots.
+    """
     p, n = _pooled_rates(refs, segments)
-    pipeline = float((p * table.open_amount).sum())
-    var = float((p * (1 - p) * table.open_squares).sum())
-    var += float((table.open_amount**2 * p * (1 - p) / np.maximum(n, 1)).sum())
-    recent = refs[-RUN_RATE_QUARTERS:]
-    run_rate = float(np.mean([r.run_rate for r in recent]))
-    # deals arriving and closing inside the quarter: a compound Poisson sum, plus the error of
-    # the mean it is estimated with
-    var += float(np.mean([r.run_squares for r in recent])) * (1 + 1 / len(recent))
+    independent = n / 2.0
+    pipeline = float((p * now.open_amount).sum())
+    var = float((p * (1 - p) * now.open_squares).sum())
+    var += float((now.open_amount**2 * p * (1 - p) / np.maximum(independent, 1)).sum())
+    recent = [r for r in refs if r.end > refs[0].end - RUN_RATE_DAYS * DAY_NS]
+    # references see the live quarter's days left; a past quarter of another length has a few more or fewer
+    days_left = (now.end - now.cut) / (recent[0].end - recent[0].cut)
+    run_rate = float(np.mean([r.run_rate for r in recent])) * days_left
+    # deals arriving and closing inside the quarter: a compound Poisson sum, plus the error of the
+    # mean it is estimated with (reference days a month apart overlap: about two per horizon)
+    var += float(np.mean([r.run_squares for r in recent])) * days_left * (1 + 2 / len(recent))
     return pipeline, run_rate, var
 
 
@@ -167,64 +187,85 @@ def quarter_forecast(ctx: AnalysisContext) -> Forecast | None:
     """The forecast of the quarter holding the day after the analysis date (see ``tools.forecast``)."""
     if not ctx.has_amounts or "won_date" not in ctx.frame or not ctx.arrays.reached("opportunity").any():
         return None
-    cut = ctx.as_of + ONE_DAY
-    live = code_window(cut.year * 4 + (cut.month - 1) // 3, "quarter")
-    offset = cut - live.start
-    deals = _Deals(ctx)
     first = ctx.frame[CREATED_COLUMN].min()
     if pd.isna(first):
         return None
-    warm = pd.Timestamp(first) + ONE_DAY * WARM_UP_DAYS
-    history: list[_QuarterTable] = []
-    code = pd.Timestamp(first).year * 4 + (pd.Timestamp(first).month - 1) // 3
-    while True:
-        window = code_window(code, "quarter")
-        if window.start >= live.start:
-            break
-        if window.start >= warm:
-            quarter_cut = min(window.start + offset, window.end - ONE_DAY)
-            history.append(deals.table(window, quarter_cut.value))
-        code += 1
-    now = deals.table(live, cut.value)
-    backtest = _backtest(history, deals.segments)
-    refs = history[-REFERENCE_QUARTERS:]
+    cut = ctx.as_of + ONE_DAY
+    live = code_window(cut.year * 4 + (cut.month - 1) // 3, "quarter")
+    horizon = live.end - cut
+    deals = _Deals(ctx)
+    warm = pd.Timestamp(first).normalize() + ONE_DAY * WARM_UP_DAYS
+    refs: list[_Snapshot] = []  # newest first
+    day = cut - horizon
+    while day >= warm:
+        refs.append(deals.snapshot(day.value, (day + horizon).value))
+        day -= ONE_DAY * SPACING_DAYS
+    now = deals.snapshot(cut.value, live.end.value)
+    closed = deals.closed_between(live.start.value, cut.value)
     target = None if ctx.targets is None else target_in_window(ctx.targets, "revenue", live, whole=True)
     common = {
         "period": live.label,
         "window": live,
         "cut": cut,
-        "closed": now.closed,
+        "closed": closed,
         "open_deals": now.open_deals,
         "open_pipeline": float(now.open_amount.sum()),
         "target": target,
-        "backtest": backtest,
+        "backtest": _backtest(deals, refs, live, cut - live.start, warm),
     }
-    if len(refs) >= MIN_REFERENCE_QUARTERS and sum(float(r.at_risk.sum()) for r in refs) >= MIN_AT_RISK:
-        pipeline, run_rate, var = _predict(now, refs, deals.segments)
-        low, high = _interval(now.closed, pipeline, run_rate, var)
-        method = METHOD.format(n=len(refs), m=min(len(refs), RUN_RATE_QUARTERS))
-        return Forecast(from_pipeline=pipeline, run_rate=run_rate, low=low, high=high, method=method, **common)
-    return _phase_forecast(ctx, deals, now, refs, common)
+    usable = _references(refs, cut.value)
+    if usable:
+        pipeline, run_rate, var = _predict(now, usable, deals.segments)
+        low, high = _interval(closed, pipeline, run_rate, var)
+        span = (usable[0].cut - usable[-1].cut) / DAY_NS / 365.25
+        method = METHOD.format(n=len(usable), years=span)
+        return Forecast(from_pipeline=pipeline, run_rate=run_rate, low=low, high=high, method=method, **common)  # type: ignore[arg-type]
+    return _phase_forecast(ctx, deals, now, refs, closed, common)
 
 
-def _backtest(history: list[_QuarterTable], segments: int) -> ForecastBacktest | None:
+def _references(refs: list[_Snapshot], cut: int) -> list[_Snapshot]:
+    """The reference snapshots a forecast at ``cut`` may use (their horizon over by then), or none
+    when the history is thin."""
+    usable = [r for r in refs if r.end <= cut]
+    usable = [r for r in usable if r.cut > usable[0].cut - REFERENCE_DAYS * DAY_NS] if usable else []
+    if len(usable) < MIN_REFERENCES or sum(float(r.at_risk.sum()) for r in usable) < MIN_AT_RISK:
+        return []
+    return usable
+
+
+def _backtest(
+    deals: _Deals, refs: list[_Snapshot], live: Window, offset: pd.Timedelta, warm: pd.Timestamp
+) -> ForecastBacktest | None:
+    """The method replayed at the same day of every past quarter with enough history before it."""
     quarters = []
-    for k in range(MIN_REFERENCE_QUARTERS, len(history)):
-        refs = history[max(0, k - REFERENCE_QUARTERS) : k]
-        if sum(float(r.at_risk.sum()) for r in refs) < MIN_AT_RISK:
-            continue
-        table = history[k]
-        pipeline, run_rate, var = _predict(table, refs, segments)
-        low, high = _interval(table.closed, pipeline, run_rate, var)
-        quarters.append(BacktestQuarter(table.window.label, table.closed + pipeline + run_rate, low, high, table.actual))
-    return ForecastBacktest(quarters) if quarters else None
+    code = live.start.year * 4 + (live.start.month - 1) // 3 - 1
+    while True:
+        window = code_window(code, "quarter")
+        if window.start < warm:
+            break
+        cut = min(window.start + offset, window.end - ONE_DAY)
+        usable = _references(refs, cut.value)
+        if usable:
+            snapshot = deals.snapshot(cut.value, window.end.value)
+            closed = deals.closed_between(window.start.value, cut.value)
+            pipeline, run_rate, var = _predict(snapshot, usable, deals.segments)
+            low, high = _interval(closed, pipeline, run_rate, var)
+            actual = deals.closed_between(window.start.value, window.end.value)
+            quarters.append(BacktestQuarter(window.label, closed + pipeline + run_rate, low, high, actual))
+        code -= 1
+    return ForecastBacktest(quarters[::-1]) if quarters else None
 
 
 def _phase_forecast(
-    ctx: AnalysisContext, deals: _Deals, now: _QuarterTable, refs: list[_QuarterTable], common: dict[str, object]
+    ctx: AnalysisContext,
+    deals: _Deals,
+    now: _Snapshot,
+    refs: list[_Snapshot],
+    closed: float,
+    common: dict[str, object],
 ) -> Forecast:
     """Thin history: price open deals with the playbook phase probabilities."""
-    is_open = deals.open_now & (deals.opened != NAT) & (deals.opened < now.cut)
+    is_open = deals.open_now & (deals.opened < now.cut)
     notes = []
     if PHASE_COLUMN in ctx.frame:
         phase = ctx.frame[PHASE_COLUMN].to_numpy(dtype=object)[deals.rows[is_open]]
@@ -239,10 +280,11 @@ def _phase_forecast(
     amount = deals.amount[is_open]
     pipeline = float((probability * amount).sum())
     var = float((probability * (1 - probability) * amount**2).sum())
-    run_rate = float(np.mean([r.run_rate for r in refs])) if refs else 0.0
-    if not refs:
-        notes.append("no earlier quarter to measure the run rate of deals opened and won inside the quarter")
-    low, high = _interval(now.closed, pipeline, run_rate, var + run_rate**2)
+    usable = [r for r in refs if r.end <= now.cut]
+    run_rate = float(np.mean([r.run_rate for r in usable])) if usable else 0.0
+    if not usable:
+        notes.append("no earlier history to measure the run rate of deals opened and won inside the quarter")
+    low, high = _interval(closed, pipeline, run_rate, var + run_rate**2)
     return Forecast(
         from_pipeline=pipeline, run_rate=run_rate, low=low, high=high, method=PHASE_METHOD,
         phase_priced_deals=int(is_open.sum()), notes=notes, **common,  # type: ignore[arg-type]
