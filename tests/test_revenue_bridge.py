@@ -31,6 +31,10 @@ CHANGE = pd.Timestamp("2026-03-01")  # the current regime starts here (created d
 BASE = {"SMB": (6, 4, 2, 2, 1, 1_000.0), "Enterprise": (4, 2, 2, 2, 2, 10_000.0)}
 
 
+def _after(day: pd.Timestamp, days: int, reached: bool) -> pd.Timestamp:
+    return day + pd.Timedelta(days=days) if reached else pd.NaT
+
+
 def daily_journeys(current: dict[str, tuple[int, int, int, int, int, float]] | None = None) -> pd.DataFrame:
     """Every day from 2025-01-01: per segment (leads, MQL, SQL, opportunities, won, amount)."""
     rows = []
@@ -39,16 +43,15 @@ def daily_journeys(current: dict[str, tuple[int, int, int, int, int, float]] | N
         for segment in BASE:
             leads, mql, sql, opp, won, amount = (current if day >= CHANGE else BASE)[segment]
             for i in range(leads):
-                d = lambda k, reached: day + pd.Timedelta(days=k) if reached else pd.NaT  # noqa: E731
                 rows.append(
                     {
                         "record_id": f"{segment[0]}{day:%Y%m%d}{i}",
                         "created_date": day,
-                        "mql_date": d(1, i < mql),
-                        "sql_date": d(2, i < sql),
-                        "opportunity_date": d(3, i < opp),
-                        "won_date": d(10, i < won),
-                        "lost_date": d(10, won <= i < opp),
+                        "mql_date": _after(day, 1, i < mql),
+                        "sql_date": _after(day, 2, i < sql),
+                        "opportunity_date": _after(day, 3, i < opp),
+                        "won_date": _after(day, 10, i < won),
+                        "lost_date": _after(day, 10, won <= i < opp),
                         "amount": amount if i < opp else np.nan,
                         "segment": segment,
                         "lead_source": "Web",

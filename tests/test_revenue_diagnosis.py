@@ -16,7 +16,12 @@ import pytest
 from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose
 from tools.findings.revenue import names_driver
-from tools.stats import compare_proportions, compare_standardised_rates, compare_value_mix, compare_weighted_proportions
+from tools.stats import (
+    compare_proportions,
+    compare_standardised_rates,
+    compare_value_mix,
+    compare_weighted_proportions,
+)
 
 MODERATE = {"leads_per_month": 1500, "months": 36}
 

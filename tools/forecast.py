@@ -9,15 +9,15 @@ At the analysis date (the *cut*) the quarter's won revenue will be::
 The probabilities come from the data's own history: at reference days every ``SPACING_DAYS``
 over the last two years, which deals were open, how old they were, and whether they were won
 within the time the quarter has left. The export holds each deal's current phase only, not its
-phase history, so history is conditioned on age (``AGE_EDGES``) and segment; a cell with thin
-history widens to the neighbouring ages of its segment, then to its age over all segments. When
-the history as a whole is thin (fewer than ``MIN_REFERENCES`` reference days or ``MIN_AT_RISK``
-deals), the playbook's phase probabilities (0/25/30/50/75%) price the open deals instead. The
-run rate is the mean, over the last year's reference days, of the revenue from deals opened
-after the reference day and won within the same time.
+phase history, so history is conditioned on age (``AGE_EDGES``) and segment; a thin cell is shrunk
+towards the neighbouring ages of its segment. When the history as a whole is thin (fewer than
+``MIN_REFERENCES`` reference days, ``MIN_AT_RISK`` deals or ``MIN_WINS`` wins), the playbook's
+phase probabilities (0/25/30/50/75%) price the open deals instead. The run rate is the mean, over
+the last year's reference days, of the revenue from deals opened after the reference day and won
+within the same time.
 
 The 80% interval is normal: open deals win or lose independently (``a²·p·(1−p)``), each cell's
-probability carries its estimation error, and the run rate varies as it did between quarters.
+probability carries its estimation error, and the run rate is a compound Poisson sum.
 ``backtest`` replays the same method at the same day of every earlier quarter that has history
 before it and reports how often the interval held the actual revenue.
 """
@@ -39,9 +39,11 @@ SPACING_DAYS = 30
 REFERENCE_DAYS = 730
 #: ... the run rate is measured over the last ``RUN_RATE_DAYS`` of them ...
 RUN_RATE_DAYS = 365
-#: ... and history is thin below these: reference days, deals at risk in a cell.
+#: ... and history is thin below these: reference days, deals at risk in a cell, open deals
+#: that went on to win (a history in which nothing open was ever won says nothing about odds).
 MIN_REFERENCES = 6
 MIN_AT_RISK = 20
+MIN_WINS = 10
 #: z of the two-sided 80% interval.
 Z80 = 1.2816
 SEGMENT_DIMENSION = "segment"

@@ -32,6 +32,7 @@ from tools.forecast import (
     MAX_SEGMENTS,
     MIN_AT_RISK,
     MIN_REFERENCES,
+    MIN_WINS,
     REFERENCE_DAYS,
     RUN_RATE_DAYS,
     SEGMENT_DIMENSION,
@@ -228,7 +229,9 @@ def _references(refs: list[_Snapshot], cut: int) -> list[_Snapshot]:
     when the history is thin."""
     usable = [r for r in refs if r.end <= cut]
     usable = [r for r in usable if r.cut > usable[0].cut - REFERENCE_DAYS * DAY_NS] if usable else []
-    if len(usable) < MIN_REFERENCES or sum(float(r.at_risk.sum()) for r in usable) < MIN_AT_RISK:
+    at_risk = sum(float(r.at_risk.sum()) for r in usable)
+    wins = sum(float(r.won.sum()) for r in usable)
+    if len(usable) < MIN_REFERENCES or at_risk < MIN_AT_RISK or wins < MIN_WINS:
         return []
     return usable
 
