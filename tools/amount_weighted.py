@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from tools.analysis_context import AnalysisContext
+from tools.bridge_flows import known_codes
 from tools.stats import (
     Comparison,
     compare_proportions,
@@ -122,10 +123,10 @@ def amount_weighted_win_rates(ctx: AnalysisContext) -> AmountWeightedWinRates | 
     overall = _slice(None, won, amount, priced, base, cur, 1.0)
     segments: list[WinRateByValue] = []
     like_for_like = None
-    if SEGMENT_DIMENSION in ctx.data.dimensions:
-        codes, labels = ctx.dimension_codes(SEGMENT_DIMENSION)
-        if 2 <= len(labels) <= MAX_SEGMENTS:
-            segments, like_for_like = _by_segment(codes[rows], labels, won, amount, priced, base, cur)
+    known = known_codes(ctx, SEGMENT_DIMENSION, MAX_SEGMENTS)
+    if known is not None and len(known[1]) >= 2:
+        codes, labels = known
+        segments, like_for_like = _by_segment(codes[rows], labels, won, amount, priced, base, cur)
     return AmountWeightedWinRates(wins[0].label, wins[1].label, overall, segments, like_for_like)
 
 

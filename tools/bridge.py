@@ -75,14 +75,24 @@ class BridgeComponent:
         return {"driver": self.driver, "dimension": self.dimension, "value": self.value, "amount": round(self.amount, 2)}
 
 
+@dataclass(frozen=True)
+class RevenueWindow:
+    """Won revenue of deals won inside one window."""
+
+    window: Window
+    revenue: float
+
+    @property
+    def label(self) -> str:
+        return self.window.label
+
+
 @dataclass
 class RevenueBridge:
     """Won revenue, baseline vs current window, split into drivers (see the module docstring)."""
 
-    baseline: Window
-    current: Window
-    baseline_revenue: float
-    current_revenue: float
+    baseline: RevenueWindow
+    current: RevenueWindow
     components: list[BridgeComponent]
     residual: float
     #: the chain's segment dimension (None: one chain for the whole data)
@@ -94,6 +104,14 @@ class RevenueBridge:
     #: yields vs the baseline (``tools.stats.compare_value_mix``); None without segments
     mix_test: Comparison | None = None
     method: str = "LMDI-I over lagged flows per segment; lead-source mix shift-share within segment"
+
+    @property
+    def baseline_revenue(self) -> float:
+        return self.baseline.revenue
+
+    @property
+    def current_revenue(self) -> float:
+        return self.current.revenue
 
     @property
     def change(self) -> float:
@@ -203,10 +221,8 @@ def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
     components = [c for c in components if c.amount != 0.0]
     residual = (r1 - r0) - math.fsum(c.amount for c in components)
     return RevenueBridge(
-        baseline=baseline,
-        current=current,
-        baseline_revenue=r0,
-        current_revenue=r1,
+        baseline=RevenueWindow(baseline, r0),
+        current=RevenueWindow(current, r1),
         components=components,
         residual=residual,
         dimension=seg_dim,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tools.analysis_context import AnalysisContext
 from tools.columns import DAY_NS, elapsed
+from tools.funnel import MISSING_LABEL
 from tools.periods import ONE_DAY, Window
 from tools.schema import CREATED_COLUMN
 
@@ -40,13 +41,20 @@ class Chain:
     amount_squares: float  # sum of squared won amounts (the variance of revenue per lead)
 
 
+def known_codes(ctx: AnalysisContext, dimension: str, limit: int) -> tuple[np.ndarray, list[str]] | None:
+    """Factorised ``dimension`` when it has values and at most ``limit`` of them (else None)."""
+    if dimension not in ctx.frame:
+        return None
+    codes, labels = ctx.dimension_codes(dimension)
+    if not 1 <= len(labels) <= limit or labels == [MISSING_LABEL]:
+        return None
+    return codes, labels
+
+
 def segment_codes(ctx: AnalysisContext, dimension: str, limit: int) -> tuple[np.ndarray, list[str]]:
     """Factorised ``dimension`` or one code ``all`` when it is absent or has too many values."""
-    if dimension in ctx.data.dimensions:
-        codes, labels = ctx.dimension_codes(dimension)
-        if 1 <= len(labels) <= limit:
-            return codes, labels
-    return np.zeros(len(ctx.frame), dtype=np.int64), ["all"]
+    known = known_codes(ctx, dimension, limit)
+    return known if known is not None else (np.zeros(len(ctx.frame), dtype=np.int64), ["all"])
 
 
 def stage_lags(ctx: AnalysisContext, segments: np.ndarray, k: int, baseline: Window) -> np.ndarray:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tools.analysis_context import AnalysisContext
+from tools.bridge_flows import known_codes
 from tools.columns import DAY_NS, NAT
 from tools.forecast import (
     AGE_EDGES,
@@ -90,35 +91,32 @@ class _Deals:
         self.amount = arrays.amount_or_zero()[rows]
         self.segments = 1
         self.segment = np.zeros(len(rows), dtype=np.int64)
-        if SEGMENT_DIMENSION in ctx.data.dimensions:
-            codes, labels = ctx.dimension_codes(SEGMENT_DIMENSION)
-            if len(labels) <= MAX_SEGMENTS:
-                self.segment, self.segments = codes[rows], len(labels)
+        known = known_codes(ctx, SEGMENT_DIMENSION, MAX_SEGMENTS)
+        if known is not None:
+            self.segment, self.segments = known[0][rows], len(known[1])
         known = self.opened != NAT
         # a deal that closed without a close date has no known timing: never open, never a win
         self.open_until = np.where(self.open_now, np.iinfo(np.int64).max, np.where(closed_at != NAT, closed_at, NAT))
         self.opened = np.where(known, self.opened, np.iinfo(np.int64).max)
 
     def snapshot(self, cut: int, end: int) -> _Snapshot:
-        is_open = (self.opened < cut) & (self.open_until >= cut)
-        age = (cut - np.where(is_open, self.opened, cut)) / DAY_NS
-        cell = (np.searchsorted(AGE_EDGES, age, side="right") - 1) * self.segments + self.segment
+        rows = np.flatnonzero((self.opened < cut) & (self.open_until >= cut))  # open at the cut
+        age = (cut - self.opened[rows]) / DAY_NS
+        cell = (np.searchsorted(AGE_EDGES, age, side="right") - 1) * self.segments + self.segment[rows]
         k = len(AGE_EDGES) * self.segments
-        won_by_end = self.won & (self.won_at >= cut) & (self.won_at < end)
-        run = won_by_end & (self.opened >= cut)
-
-        def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-            w = None if weights is None else weights[mask]
-            return np.bincount(cell[mask], weights=w, minlength=k).astype("float64")
-
+        won_at = self.won_at[rows]
+        won_by_end = self.won[rows] & (won_at >= cut) & (won_at < end)
+        amount = self.amount[rows]
+        # opened after the cut and won by the end (an unknown opening date is never after a cut)
+        run = self.won & (self.won_at >= cut) & (self.won_at < end) & (self.opened >= cut) & (self.opened < end)
         return _Snapshot(
             cut=cut,
             end=end,
-            at_risk=count(is_open),
-            won=count(is_open & won_by_end),
-            open_amount=count(is_open, self.amount),
-            open_squares=count(is_open, self.amount**2),
-            open_deals=int(np.count_nonzero(is_open)),
+            at_risk=np.bincount(cell, minlength=k).astype("float64"),
+            won=np.bincount(cell[won_by_end], minlength=k).astype("float64"),
+            open_amount=np.bincount(cell, weights=amount, minlength=k),
+            open_squares=np.bincount(cell, weights=amount**2, minlength=k),
+            open_deals=len(rows),
             run_rate=float(self.amount[run].sum()),
             run_squares=float((self.amount[run] ** 2).sum()),
         )
@@ -141,17 +139,22 @@ def _pooled_rates(refs: list[_Snapshot], segments: int) -> tuple[np.ndarray, np.
     at_risk = np.sum([r.at_risk for r in refs], axis=0).reshape(-1, segments)
     won = np.sum([r.won for r in refs], axis=0).reshape(-1, segments)
     buckets = len(at_risk)
-    n = np.full(at_risk.shape, at_risk.sum())
-    x = np.full(won.shape, won.sum())
-    by_age_n, by_age_x = at_risk.sum(axis=1), won.sum(axis=1)
-    for b in range(buckets):
-        for s in range(segments):
-            if by_age_n[b] >= MIN_AT_RISK:
-                n[b, s], x[b, s] = by_age_n[b], by_age_x[b]
-            for width in range(buckets - 1, -1, -1):  # the narrowest band with enough deals wins
-                lo, hi = max(b - width, 0), b + width + 1
-                if at_risk[lo:hi, s].sum() >= MIN_AT_RISK:
-                    n[b, s], x[b, s] = at_risk[lo:hi, s].sum(), won[lo:hi, s].sum()
+    # the wider rate: the bucket over all segments if it has enough deals, else all deals ...
+    by_age_n = np.broadcast_to(at_risk.sum(axis=1, keepdims=True), at_risk.shape)
+    by_age_x = np.broadcast_to(won.sum(axis=1, keepdims=True), won.shape)
+    enough = by_age_n >= MIN_AT_RISK
+    n = np.where(enough, by_age_n, at_risk.sum())
+    x = np.where(enough, by_age_x, won.sum())
+    # ... unless a band of neighbouring ages within the segment has enough: the narrowest one
+    cum_n = np.vstack([np.zeros((1, segments)), np.cumsum(at_risk, axis=0)])
+    cum_x = np.vstack([np.zeros((1, segments)), np.cumsum(won, axis=0)])
+    b = np.arange(buckets)[:, None]
+    for width in range(buckets - 1, -1, -1):
+        lo, hi = np.maximum(b - width, 0), np.minimum(b + width + 1, buckets)
+        band_n = cum_n[hi[:, 0]] - cum_n[lo[:, 0]]
+        band_x = cum_x[hi[:, 0]] - cum_x[lo[:, 0]]
+        enough = band_n >= MIN_AT_RISK
+        n, x = np.where(enough, band_n, n), np.where(enough, band_x, x)
     prior = np.divide(x, n, out=np.zeros_like(x), where=n > 0)
     p = (won + PRIOR_DEALS * prior) / (at_risk + PRIOR_DEALS)
     return p.ravel(), (at_risk + PRIOR_DEALS).ravel()
