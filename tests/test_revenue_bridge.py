@@ -70,7 +70,7 @@ def bridge_of(frame: pd.DataFrame, as_of: pd.Timestamp = AS_OF) -> RevenueBridge
 def amounts(bridge: RevenueBridge) -> dict[tuple[str, str | None], float]:
     """Non-zero components by (driver, value)."""
     out: dict[tuple[str, str | None], float] = {}
-    for c in bridge.components:
+    for c in bridge.parts:
         if abs(c.amount) > 1e-6:
             out[(c.driver, c.value)] = out.get((c.driver, c.value), 0.0) + c.amount
     return out
@@ -269,7 +269,7 @@ def test_bridge_is_exact_on_random_funnels(
         assert result.periods.baseline is None or frame["amount"].isna().all()
         return
     check_exact(result.to_dict(), data.frame)
-    assert all(math.isfinite(c.amount) for c in result.revenue_bridge.components)
+    assert all(math.isfinite(c.amount) for c in result.revenue_bridge.parts)
 
 
 def test_bridge_is_in_the_json_and_the_text_report() -> None:
@@ -282,6 +282,9 @@ def test_bridge_is_in_the_json_and_the_text_report() -> None:
     assert {c["driver"] for c in bridge["components"]} <= {
         "lead_volume", "lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "deal_size", "mix"
     }
+    # one bar per driver (mix per dimension); the parts localise them and add up to the same change
+    assert len(bridge["components"]) <= 8 and all(c["value"] is None for c in bridge["components"])
+    assert abs(math.fsum(c["amount"] for c in bridge["parts"]) + bridge["residual"] - bridge["change"]) < 0.05
     assert bridge["largest_driver"] == {"driver": "mix", "dimension": "segment", "value": "Enterprise",
                                         "amount": bridge["largest_driver"]["amount"]}
     text = render_diagnosis_text(result)

@@ -93,7 +93,8 @@ class RevenueBridge:
 
     baseline: RevenueWindow
     current: RevenueWindow
-    components: list[BridgeComponent]
+    #: the change per driver and, where the chain is split, per segment or lead source value
+    parts: list[BridgeComponent]
     residual: float
     #: the chain's segment dimension (None: one chain for the whole data)
     dimension: str | None = None
@@ -126,10 +127,16 @@ class RevenueBridge:
         """The change is beyond the revenue's own month-to-month variation (see ``tools.variation``)."""
         return self.variation is not None and self.variation.material
 
+    @property
+    def components(self) -> list[BridgeComponent]:
+        """One component per driver (mix: per dimension): the waterfall; they and ``residual`` add
+        up to ``change``. ``parts`` holds them per segment or lead source."""
+        return self.by_driver()
+
     def by_driver(self) -> list[BridgeComponent]:
-        """Components summed per driver (and mix dimension), in ``BRIDGE_DRIVERS`` order: the waterfall."""
+        """``parts`` summed per driver (and mix dimension), in ``BRIDGE_DRIVERS`` order."""
         totals: dict[tuple[str, str | None], float] = {}
-        for c in self.components:
+        for c in self.parts:
             key = (c.driver, c.dimension if c.driver == "mix" else None)
             totals[key] = totals.get(key, 0.0) + c.amount
         order = {d: i for i, d in enumerate(BRIDGE_DRIVERS)}
@@ -150,7 +157,7 @@ class RevenueBridge:
         """``driver`` narrowed to the one dimension value carrying at least half of it, if any."""
         parts = [
             c
-            for c in self.components
+            for c in self.parts
             if c.driver == driver.driver and c.value is not None and (driver.driver != "mix" or c.dimension == driver.dimension)
         ]
         if not parts or not driver.amount:
@@ -161,17 +168,18 @@ class RevenueBridge:
         return BridgeComponent(driver.driver, driver.amount, best.dimension, best.value)
 
     def component(self, driver: str, dimension: str | None = None, value: str | None = None) -> float:
-        """Sum of the components of ``driver`` (optionally one dimension value)."""
+        """Sum of the parts of ``driver`` (optionally one dimension value)."""
         return sum(
             c.amount
-            for c in self.components
+            for c in self.parts
             if c.driver == driver
             and (dimension is None or c.dimension == dimension)
             and (value is None or c.value == value)
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """SPEC §9.1 ``revenue_bridge``; amounts rounded to cents, the residual takes the rounding."""
+        """SPEC §9.1 ``revenue_bridge`` (plus ``parts``, ``largest_driver`` and the tests behind it);
+        amounts rounded to cents, the residual takes the rounding."""
         components = [c.to_dict() for c in self.components if round(c.amount, 2) != 0.0]
         baseline, current = round(self.baseline_revenue, 2), round(self.current_revenue, 2)
         change = round(current - baseline, 2)
@@ -183,7 +191,7 @@ class RevenueBridge:
             "relative_change": None if self.relative_change is None else round(self.relative_change, 4),
             "components": components,
             "residual": residual,
-            "drivers": [c.to_dict() for c in self.by_driver()],
+            "parts": [c.to_dict() for c in self.parts if round(c.amount, 2) != 0.0],
             "largest_driver": None if self.largest_driver() is None else self.largest_driver().to_dict(),  # type: ignore[union-attr]
             "method": self.method,
             "dimension": self.dimension,
@@ -215,15 +223,15 @@ def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
     r1 = float(amount[won & current.mask(won_at)].sum())
     seg_dim = SEGMENT_DIMENSION if seg_labels != ["all"] else None
     src_dim = SOURCE_DIMENSION if src_labels != ["all"] else None
-    components: list[BridgeComponent] = []
+    parts: list[BridgeComponent] = []
     for s, (c0, c1) in enumerate(chains):
-        components += _segment_components(c0, c1, seg_dim, seg_labels[s], src_dim, src_labels)
-    components = [c for c in components if c.amount != 0.0]
-    residual = (r1 - r0) - math.fsum(c.amount for c in components)
+        parts += _segment_components(c0, c1, seg_dim, seg_labels[s], src_dim, src_labels)
+    parts = [c for c in parts if c.amount != 0.0]
+    residual = (r1 - r0) - math.fsum(c.amount for c in parts)
     return RevenueBridge(
         baseline=RevenueWindow(baseline, r0),
         current=RevenueWindow(current, r1),
-        components=components,
+        parts=parts,
         residual=residual,
         dimension=seg_dim,
         lags_days={

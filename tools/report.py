@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
-from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, driver_label, segment_label
+from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, Lang, driver_label, segment_label
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
 
@@ -308,10 +308,11 @@ def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
     if bridge is None:
         return []
     t = LABELS[lang]
+    language: Lang = "ja" if lang == "ja" else "en"
     width = 34
     rows = [(t["bridge_baseline"], f"{bridge.baseline_revenue:,.0f}")]
     for c in bridge.by_driver():
-        name = driver_label(c.driver, c.dimension, lang)
+        name = driver_label(c.driver, c.dimension, language)
         rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}"))
     rows.append((t["residual"], f"{bridge.residual:+,.0f}"))
     rows.append((t["bridge_current"], f"{bridge.current_revenue:,.0f}"))
@@ -323,8 +324,8 @@ def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
         lines.append(f"  {rel:+.0%} ({usual}, ±{bridge.variation.change_sd:,.0f})")
     top = bridge.largest_driver()
     if top is not None:
-        where = f" — {segment_label(top.dimension, top.value, lang)}" if top.dimension and top.value else ""
-        lines.append(f"  {t['largest']}: {driver_label(top.driver, top.dimension, lang)}{where} ({top.amount:+,.0f})")
+        where = f" — {segment_label(top.dimension, top.value, language)}" if top.dimension and top.value else ""
+        lines.append(f"  {t['largest']}: {driver_label(top.driver, top.dimension, language)}{where} ({top.amount:+,.0f})")
     return lines
 
 
