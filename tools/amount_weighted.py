@@ -111,14 +111,14 @@ def amount_weighted_win_rates(ctx: AnalysisContext) -> AmountWeightedWinRates | 
         return None
     arrays = ctx.arrays
     won = arrays.reached("won")
-    closed_at = arrays.closed()
-    is_closed = won | arrays.lost()
-    base = wins[0].mask(closed_at) & is_closed
-    cur = wins[1].mask(closed_at) & is_closed
+    closed = np.flatnonzero(won | arrays.lost())  # everything below works on the closed deals alone
+    closed_at = arrays.closed()[closed]
+    base, cur = wins[0].mask(closed_at), wins[1].mask(closed_at)
     if not base.any() or not cur.any():
         return None
-    rows = np.flatnonzero(base | cur)  # everything below works on the closed deals alone
-    won, amount, base, cur = won[rows], arrays.amount()[rows], base[rows], cur[rows]
+    keep = base | cur
+    rows = closed[keep]
+    won, amount, base, cur = won[rows], arrays.amount()[rows], base[keep], cur[keep]
     priced = ~np.isnan(amount)
     overall = _slice(None, won, amount, priced, base, cur, 1.0)
     segments: list[WinRateByValue] = []

@@ -218,9 +218,9 @@ def revenue_bridge(ctx: AnalysisContext) -> RevenueBridge | None:
         ctx, segments, len(seg_labels), sources, len(src_labels), min(baseline.start, wide.start), current, lags
     )
     chains = [[flows.chain(window, s) for window in (baseline, current)] for s in range(len(seg_labels))]
-    won, won_at, amount = ctx.arrays.reached("won"), ctx.arrays.dates("won_date"), ctx.arrays.amount_or_zero()
-    r0 = float(amount[won & baseline.mask(won_at)].sum())
-    r1 = float(amount[won & current.mask(won_at)].sum())
+    # every deal won in a window is in exactly one segment's chain (wins are counted unshifted)
+    r0 = math.fsum(float(pair[0].flows[5].sum()) for pair in chains)
+    r1 = math.fsum(float(pair[1].flows[5].sum()) for pair in chains)
     seg_dim = SEGMENT_DIMENSION if seg_labels != ["all"] else None
     src_dim = SOURCE_DIMENSION if src_labels != ["all"] else None
     parts: list[BridgeComponent] = []

@@ -122,7 +122,8 @@ class DailyFlows:
         self.flows = [self._cumulative(day, key(rows), n_keys)]
         for stage in FLOW_STAGES[1:]:
             reached = np.flatnonzero(arrays.reached(stage))
-            dates = arrays.stage(stage, rows=reached)
+            # the opportunity dates are cached for the whole frame (the pipeline measures read them)
+            dates = arrays.stage(stage)[reached] if stage == "opportunity" else arrays.stage(stage, rows=reached)
             inside = self._inside(dates)
             self.flows.append(self._cumulative(self._day(dates[inside]), key(reached[inside]), n_keys))
         won = np.flatnonzero(arrays.reached("won"))

@@ -83,7 +83,7 @@ class _Deals:
         arrays = ctx.arrays
         rows = np.flatnonzero(arrays.reached("opportunity"))
         self.rows = rows
-        self.opened = arrays.stage("opportunity", rows=rows)
+        self.opened = arrays.stage("opportunity")[rows]  # cached: the pipeline measures read it too
         self.won = arrays.reached("won")[rows]
         self.open_now = ~self.won & ~arrays.lost()[rows]
         closed_at = arrays.closed()[rows]
