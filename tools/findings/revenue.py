@@ -20,14 +20,13 @@ from tools.analysis_context import AnalysisContext
 from tools.bridge import BridgeComponent, RevenueBridge
 from tools.findings.model import Finding, severity_for
 from tools.forecast import Forecast
+from tools.metrics import COVERAGE_FLOOR
 from tools.schema import SEVERITIES, TRANSITIONS
 from tools.stats import Comparison
 from tools.wording import dimension_label, driver_label, segment_label, transition_label
 
 #: Smallest relative fall worth a finding (like the other value detectors).
 MATERIAL_FALL = 0.10
-#: Coverage of the revenue still to win below this is low (the usual 3x rule).
-COVERAGE_FLOOR = 3.0
 WIN = "opportunity_to_won"
 #: Findings that can own each bridge driver (the transition must match for conversion drivers).
 OWNERS: dict[str, tuple[str, ...]] = {

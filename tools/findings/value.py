@@ -8,6 +8,7 @@ import pandas as pd
 from tools.analysis_context import AnalysisContext
 from tools.bridge import RevenueBridge
 from tools.findings.model import Finding, severity_for
+from tools.metrics import stage_entries
 from tools.periods import Window
 from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
 from tools.stats import Comparison
@@ -145,10 +146,8 @@ def churn_finding(ctx: AnalysisContext) -> list[Finding]:
 
 
 def _actual_in_window(ctx: AnalysisContext, metric: str, window: Window) -> float:
-    stage = TARGET_METRIC_STAGE[metric]
     arrays = ctx.arrays
-    dates = arrays.dates(CREATED_COLUMN) if stage == "lead" else arrays.stage(stage, fallback="later")
-    mask = window.mask(dates) & arrays.reached(stage)
+    mask = stage_entries(arrays, TARGET_METRIC_STAGE[metric], window)
     if metric == "revenue":
         return float(arrays.amount_or_zero()[mask].sum()) if ctx.has_amounts else 0.0
     return float(np.count_nonzero(mask))
