@@ -19,6 +19,7 @@ from assistant.chat.tools.runtime import ToolRecord
 from assistant.offline import compose_open as open_
 from assistant.offline.actions import actions_for
 from assistant.offline.compose_findings import (
+    bottleneck_line,
     bridge_lines,
     diagnose_lines,
     finding_line,
@@ -274,6 +275,9 @@ def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words, s
         lines += ["", w.t(f"Diagnosed within {where} only:", f"{where}だけで診断した結果:")]
     bridge = bridge_lines(diagnosis, w)
     if bridge:
+        largest = diagnosis.revenue_bridge.largest_driver() if diagnosis.revenue_bridge is not None else None
+        if diagnosis.bottleneck.lever is not None and (largest is None or largest.driver != diagnosis.bottleneck.lever):
+            bridge += ["", bottleneck_line(diagnosis, w)]  # the lever to fix first is not this period's driver
         return lines + ["", *bridge]
     lines += ["", *diagnose_lines(diagnosis, w, limit=3)]
     return lines

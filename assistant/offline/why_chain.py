@@ -32,7 +32,7 @@ from tools.metric_layer import MetricQuery, MetricResult, PeriodSpec, named_wind
 
 #: the metric that measures a lever or bridge driver
 LEVER_METRIC = {"lead_to_mql": "lead_to_mql", "mql_to_sql": "mql_to_sql", "sql_to_opportunity": "sql_to_opportunity",
-                "opportunity_to_won": "opportunity_to_won", "deal_size": "average_deal_size",
+                "opportunity_to_won": "win_rate", "deal_size": "average_deal_size",
                 "cycle_time": "median_cycle_days", "lead_volume": "leads", "retention": "churn_rate", "mix": "leads"}
 #: the findings that explain a lever that is not a transition
 LEVER_FINDINGS = {"deal_size": ("deal_size_drop", "mix_shift"), "cycle_time": ("cycle_time_increase", "stalled_pipeline"),
@@ -183,7 +183,7 @@ def compose_cause_chain(route: Route, records: list[ToolRecord], w: Words) -> tu
     if route.depth == 1:
         return _level_driver(diagnosis, driver, finding, records, w), codes
     if route.depth == 2 and finding is not None:
-        return _level_finding(finding, records, w), codes
+        return _level_finding(diagnosis, driver, finding, records, w), codes
     if route.depth == 3 and finding is not None:
         lines = [w.t("The playbook's reason:", "プレイブックによる理由:"), *_passages(records, w)]
         advice = actions_for([finding.code], w.lang)
@@ -217,13 +217,27 @@ def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding 
                              f"period vs {lever_value(driver.lever, driver.current, w)} now.",
                              f"{w.lever(driver.lever)}: 比較期間 {lever_value(driver.lever, driver.baseline, w)} → 今期 "
                              f"{lever_value(driver.lever, driver.current, w)}。"))
-    else:
-        lines.append(bottleneck_line(diagnosis, w))
+    if not driver.from_bridge or diagnosis.bottleneck.lever not in (None, driver.lever):
+        lines.append(bottleneck_line(diagnosis, w))  # the lever to fix first, when it is not this period's driver
+        lines += _bottleneck_where(diagnosis, driver, w)
     if finding is not None:
         lines += _mix_lines(finding, w)
     lines += _split_table(records, w)
     lines += ["", w.t("Ask \"why?\" again for the finding behind it.", "さらに「なぜ？」と聞くと、その背景の検出事項を説明します。")]
     return lines
+
+
+def _bottleneck_where(diagnosis: Diagnosis, driver: Driver, w: Words) -> list[str]:
+    """Where the diagnosis localises the bottleneck (when the bridge's driver is another lever)."""
+    lever = diagnosis.bottleneck.lever
+    if not driver.from_bridge or lever is None:
+        return []
+    found = next((f for f in diagnosis.findings_by_severity() if f.transition == lever and f.segment
+                  and f.severity in ("high", "medium")), None)
+    if found is None or found.segment is None:
+        return []
+    return [w.t(f"The diagnosis ties the bottleneck to {w.segment(*found.segment)} ({w.finding(found.code)}).",
+                f"診断はこのボトルネックを{w.segment(*found.segment)}に結び付けています（{w.finding(found.code)}）。")]
 
 
 def _mix_lines(finding: Finding, w: Words) -> list[str]:
@@ -253,15 +267,29 @@ def _split_table(records: list[ToolRecord], w: Words) -> list[str]:
         shown = w.value(now.info, v.value) if v.value is not None else "—"
         previous = w.value(now.info, then.value) if then is not None and then.value is not None else "—"
         n_then = w.count(then.n) if then is not None else w.count(0)
-        lines.append(w.t(f"- {v.group}: {shown} (n={w.count(v.n)}), before {previous} (n={n_then})",
-                         f"- {v.group}: {shown}（{w.count(v.n)}件）、比較期間 {previous}（{n_then}件）"))
+        young = w.t(", still converting", "・転換途中") if v.immature else ""
+        lines.append(w.t(f"- {v.group}: {shown} (n={w.count(v.n)}{young}), before {previous} (n={n_then})",
+                         f"- {v.group}: {shown}（{w.count(v.n)}件{young}）、比較期間 {previous}（{n_then}件）"))
     return lines
 
 
-def _level_finding(finding: Finding, records: list[ToolRecord], w: Words) -> list[str]:
+def _level_finding(diagnosis: Diagnosis, driver: Driver | None, finding: Finding, records: list[ToolRecord],
+                   w: Words) -> list[str]:
     owner = w.owner(finding.owner)
-    lines = [w.t(f"Behind it: {w.finding(finding.code)}; the fix belongs to {owner}.",
-                 f"その背景: {w.finding(finding.code)}。対応の担当は{owner}です。"), finding_line(finding, w)]
+    lines = []
+    weak = finding.severity == "low" or (driver is not None and driver.where is not None and finding.segment != driver.where)
+    if driver is not None and weak:
+        where = f" ({w.segment(*driver.where)})" if driver.where and not w.ja else \
+            (f"（{w.segment(*driver.where)}）" if driver.where else "")
+        lines.append(w.t(f"No significant finding of the diagnosis is about {driver_label(driver, w)}{where} itself "
+                         "(too few deals to tell it from noise); the closest one is on the same step.",
+                         f"{driver_label(driver, w)}{where}そのものについての有意な検出事項はありません（件数が少なく、"
+                         "誤差と区別できません）。同じステップで最も近い検出事項は次の通りです。"))
+    lines += [w.t(f"Behind it: {w.finding(finding.code)}; the fix belongs to {owner}.",
+                  f"その背景: {w.finding(finding.code)}。対応の担当は{owner}です。"), finding_line(finding, w)]
+    strongest = next((f for f in diagnosis.findings_by_severity() if f.severity in ("high", "medium")), None)
+    if strongest is not None and strongest is not finding:
+        lines.append(w.t("The strongest finding overall: ", "全体で最も重要な検出事項: ") + finding_line(strongest, w).removeprefix("- "))
     for result in _results(records, "query_metric"):
         if result.comparison is not None:
             lines += comparison_lines(result, w)
