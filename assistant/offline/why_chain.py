@@ -41,8 +41,8 @@ LEVER_FINDINGS = {"deal_size": ("deal_size_drop", "mix_shift"), "cycle_time": ("
 #: what to look at once the data has said all it can (one per further "why?")
 ON_THE_GROUND = (
     ("how the leads behind it were qualified and scored, deal by deal", "そのリードがどう評価・選別されたかを案件ごとに"),
-    ("what the reps who worked these deals say: lost reasons and call notes", "担当した営業の声（失注理由や商談メモ）"),
-    ("whether the targets and incentives reward this behaviour", "目標やインセンティブがこの行動を評価していないか"),
+    ("what the reps who worked these deals say: lost reasons and call notes", "担当した営業の声（失注理由や商談メモ）を"),
+    ("whether the targets and incentives reward this behaviour", "目標やインセンティブがこの行動を評価していないかを"),
 )
 ROWS = 8
 
@@ -310,6 +310,9 @@ def driver_label(driver: Driver, w: Words) -> str:
 
 def _level_end(route: Route, chain: list[str], w: Words) -> list[str]:
     en, ja = ON_THE_GROUND[(route.depth - 4) % len(ON_THE_GROUND)]
+    if route.depth > 4:  # the chain was already summed up: only the next thing to look at
+        return [w.t(f"The data has no further \"why\". Another thing to check on the ground: {en}.",
+                    f"データからはこれ以上「なぜ」を追えません。現場で確認すべきもう一つの点: {ja}確認してください。")]
     return [w.t("That is as deep as the data goes: " + " ← ".join(chain) + ".",
                 "データで追えるのはここまでです: " + " ← ".join(chain) + "。"),
             w.t(f"The next \"why\" is on the ground, not in the export: look at {en}.",
