@@ -32,7 +32,8 @@ _COUNT_CUE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|何件|件数|
 _VALUE_WORDS = ("worth", "what amount", "the amount", "total amount", "how much", "value", "金額", "いくら", "総額",
                 "合計額")
 _OPEN_WORDS = ("still open", "in flight", "in-flight", "in progress", "not yet closed", "unclosed", "live",
-               "active", "進行中", "オープン", "未クローズ", "商談中", "動いている", "継続中", "走っている")
+               "active", "進行中", "オープン", "未クローズ", "商談中", "動いている", "動いてる", "継続中", "走っている",
+               "走ってる", "稼働中", "抱えている", "抱えてる")
 _WON_WORDS = ("won", "win", "closed", "受注", "成約", "失注", "lost", "lose")
 _WEIGHTED = ("weighted", "加重", "確度")
 _WEIGHTED_VALUE = re.compile(r"weighted (?:value|amount|total|pipeline|forecast)|加重(?:金額|額|パイプライン)|確度加重")

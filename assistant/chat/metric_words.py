@@ -113,7 +113,7 @@ STAGE_PHRASES: dict[str, str] = {
     "sqls": "sqls", "sql": "sqls", "sales qualified": "sqls", "sql数": "sqls",
     "opportunities": "opportunities", "opportunity": "opportunities", "opps": "opportunities", "opp": "opportunities",
     "deals created": "opportunities", "deals opened": "opportunities", "商談数": "opportunities", "商談": "opportunities",
-    "商談化": "opportunities", "案件数": "opportunities",
+    "商談化": "opportunities", "案件数": "opportunities", "案件": "opportunities",
     "won deals": "won_deals", "deals did we win": "won_deals", "deals won": "won_deals", "wins": "won_deals",
     "closed-won": "won_deals", "closed won": "won_deals", "new customers": "won_deals", "customers did we win": "won_deals",
     "deals have we won": "won_deals", "deals we won": "won_deals", "won": "won_deals", "受注件数": "won_deals",

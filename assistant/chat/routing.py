@@ -169,9 +169,10 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return _why(base, text, request, previous)
     if _has(text, W.DIAGNOSE):
         return replace(base, intent="diagnose", segment=_segment(request))
-    if previous is not None and previous.intent in ("diagnose", "kpi_green_flat", "revenue_change") and \
-            _slice_only(request, text):
-        return replace(previous, lang=lang, question=question, segment=_segment(request), followup=True)
+    topic = previous.subject if previous is not None and previous.intent == "why" and previous.subject else previous
+    if topic is not None and topic.intent in ("diagnose", "kpi_green_flat", "revenue_change") and \
+            _slice_only(request, text):  # "and for Enterprise?" after a revenue answer (or a why about it)
+        return replace(topic, lang=lang, question=question, segment=_segment(request), followup=True, depth=0)
     if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
         return replace(base, intent="playbook")
     metric = _metric(base, text, request, previous)
