@@ -34,6 +34,12 @@ AUTH_USER = "revops"
 LOCAL_FONTS = ["Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
 LOCAL_MONO_FONTS = ["Noto Sans Mono CJK JP", "DejaVu Sans Mono", "Consolas", "monospace"]
 
+#: Every Markdown and Chatbot component renders data as text: HTML sanitised, no custom tags, no
+#: LaTeX. Values are escaped before they get here (``tools.safe_text``); this is the second wall.
+SAFE_MARKDOWN: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": []}
+SAFE_CHATBOT: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": [], "allow_tags": False,
+                                "render_markdown": True}
+
 CSS = """
 .revops-error { border-left: 4px solid #d9534f; background: #fdf0ef; padding: 4px 12px; border-radius: 6px; }
 .revops-error blockquote { white-space: pre-wrap; border-left: none; margin: 0; }
@@ -74,15 +80,15 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
     with gr.Blocks(title=label(lang0, "title"), delete_cache=DELETE_CACHE) as app:
         session = gr.State(None, time_to_live=SESSION_TTL, delete_callback=close_session)
         with gr.Row(equal_height=True):
-            header = gr.Markdown(_header(lang0), elem_id="revops-header")
+            header = gr.Markdown(_header(lang0), elem_id="revops-header", **SAFE_MARKDOWN)
             with gr.Column(scale=0, min_width=360):
                 language = gr.Radio(LANGUAGE_CHOICES, value=lang0, label=label(lang0, "language"),
                                     elem_id="revops-lang")
-                mode = gr.Markdown(mode_markdown(settings, lang0), elem_id="revops-mode")
-        status = gr.Markdown("", elem_id="revops-status")
+                mode = gr.Markdown(mode_markdown(settings, lang0), elem_id="revops-mode", **SAFE_MARKDOWN)
+        status = gr.Markdown("", elem_id="revops-status", **SAFE_MARKDOWN)
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label=label(lang0, "chat"), height=560, elem_id="revops-chat",
+                chatbot = gr.Chatbot(label=label(lang0, "chat"), height=560, elem_id="revops-chat", **SAFE_CHATBOT,
                                      feedback_options=None, buttons=["copy"],
                                      placeholder=label(lang0, "chat_placeholder"))
                 with gr.Row():
@@ -100,7 +106,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                         memo_build = gr.Button(label(lang0, "memo_build"), elem_id="revops-memo-build")
                         memo_download = gr.DownloadButton(label(lang0, "memo_download"), visible=False,
                                                           variant="primary", elem_id="revops-memo-download")
-                    memo_status = gr.Markdown("", elem_id="revops-memo-status")
+                    memo_status = gr.Markdown("", elem_id="revops-memo-status", **SAFE_MARKDOWN)
             with gr.Column(scale=2):
                 with gr.Accordion(label(lang0, "upload"), open=True) as upload_box:
                     exports = gr.File(label=label(lang0, "exports"), file_count="multiple",
@@ -111,12 +117,12 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                         load = gr.Button(label(lang0, "load"), variant="primary", elem_id="revops-load")
                         demo_btn = gr.Button(label(lang0, "demo"), elem_id="revops-demo")
                 with gr.Accordion(label(lang0, "diagnosis"), open=True) as diagnosis_box:
-                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis")
+                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis", **SAFE_MARKDOWN)
         with gr.Row():
             funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
             finding = gr.Plot(show_label=False, elem_id="revops-finding")
         with gr.Accordion(label(lang0, "data"), open=True) as data_box, gr.Row():
-            data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data")
+            data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data", **SAFE_MARKDOWN)
             with gr.Column(scale=0, min_width=380):
                 overrides = gr.Textbox(label=label(lang0, "overrides"), lines=4, elem_id="revops-overrides",
                                        placeholder="amount=Deal Value\nsegment=Company Size")

@@ -21,6 +21,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
+from tools.safe_text import plain_text  # noqa: E402
+
 PRIMARY = "#1f4e79"
 ACCENT = "#c55a11"
 MUTED = "#a6a6a6"
@@ -85,6 +87,7 @@ def _font_family() -> str:
 def _figure(width_in: float = 7.0, height_in: float = 3.4) -> tuple[MplFigure, plt.Axes]:
     plt.rcParams["font.family"] = [_font_family(), "DejaVu Sans"]
     plt.rcParams["font.size"] = 10
+    plt.rcParams["text.parse_math"] = False  # a "$…$" in a lead source is a label, not TeX
     plt.rcParams["axes.spines.top"] = False
     plt.rcParams["axes.spines.right"] = False
     fig = MplFigure(figsize=(width_in, height_in))
@@ -106,7 +109,7 @@ def funnel_chart(labels: list[str], counts: list[int], highlight: int | None = N
     positions = list(range(len(labels)))[::-1]
     colors = [ACCENT if i == highlight else PRIMARY for i in range(len(labels))]
     bars = ax.barh(positions, counts, color=colors, height=0.62)
-    ax.set_yticks(positions, labels)
+    ax.set_yticks(positions, [plain_text(text) for text in labels])
     top = max(counts) if counts and max(counts) > 0 else 1
     ax.set_xlim(0, top * 1.15)
     for bar, count in zip(bars, counts, strict=True):
@@ -176,10 +179,10 @@ def breakdown_chart(
         xs = [c + (i - (len(names) - 1) / 2) * width for c in range(len(categories))]
         ys = [0.0 if v is None else v * scale for v in series[name]]
         ax.bar(xs, ys, width=width * 0.95, color=palette[(i + (3 - len(names))) % 3], label=name)
-    ax.set_xticks(range(len(categories)), categories, fontsize=8,
+    ax.set_xticks(range(len(categories)), [plain_text(c) for c in categories], fontsize=8,
                   rotation=30 if len(categories) > 4 else 0, ha="right" if len(categories) > 4 else "center")
     for tick in ax.get_xticklabels():
-        if tick.get_text() == highlight:
+        if highlight is not None and tick.get_text() == plain_text(highlight):
             tick.set_fontweight("bold")
             tick.set_color(ACCENT)
     ax.set_ylabel(ylabel + (" (%)" if percent else ""))

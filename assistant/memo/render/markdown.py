@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
+from tools.safe_text import escape_markdown
+
+#: Every memo string is plain text (DOCX and PDF print it as is); here it becomes literal Markdown,
+#: so a lead source such as ``<img src=…>`` or ``[click](javascript:…)`` stays text.
+_text = partial(escape_markdown, multiline=True)
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(text)
 
 
 def _table(table: Table) -> list[str]:
-    lines = [f"*{table.caption}*", ""] if table.caption else []
+    lines = [f"*{_text(table.caption)}*", ""] if table.caption else []
     lines.append("| " + " | ".join(_cell(c) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if table.alignment(i) == "right" else "---" for i in range(len(table.columns))) + "|")
     lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows)
@@ -21,29 +28,31 @@ def _table(table: Table) -> list[str]:
 
 def _block(block: Block, image_dir: str | None) -> list[str]:
     if isinstance(block, Paragraph):
-        lead = f"**{block.bold_lead}** " if block.bold_lead else ""
-        return [lead + block.text]
+        lead = f"**{_text(block.bold_lead)}** " if block.bold_lead else ""
+        return [lead + _text(block.text)]
     if isinstance(block, Bullets):
-        return [f"{i}. {item}" if block.numbered else f"- {item}" for i, item in enumerate(block.items, 1)]
+        items = [_text(item) for item in block.items]
+        return [f"{i}. {item}" if block.numbered else f"- {item}" for i, item in enumerate(items, 1)]
     if isinstance(block, Table):
         return _table(block)
+    caption = _text(block.caption)
     if image_dir is None:
-        return [f"*{block.caption}*"]
-    return [f"![{block.caption}]({image_dir}/{block.name})", "", f"*{block.caption}*"]
+        return [f"*{caption}*"]
+    return [f"![{caption}]({quote(image_dir)}/{quote(block.name)})", "", f"*{caption}*"]
 
 
 def render_markdown(memo: Memo, image_dir: str | None = None) -> str:
     """The memo as Markdown text; figures link to ``image_dir/<name>`` (captions only if None)."""
-    lines = [f"# {memo.title}", "", memo.date, ""]
-    lines += [f"- **{k}:** {v}" for k, v in memo.header]
-    lines += ["", f"## {_summary_title(memo)}", ""]
-    lines += [memo.summary_text(), ""]
+    lines = [f"# {_text(memo.title)}", "", _text(memo.date), ""]
+    lines += [f"- **{_text(k)}:** {_text(v)}" for k, v in memo.header]
+    lines += ["", f"## {_text(_summary_title(memo))}", ""]
+    lines += [_text(memo.summary_text()), ""]
     for depth, section in memo.walk():
-        lines += [f"{'#' * (depth + 2)} {section.title}", ""]
+        lines += [f"{'#' * (depth + 2)} {_text(section.title)}", ""]
         for block in section.blocks:
             lines += _block(block, image_dir) + [""]
     if memo.footer:
-        lines += ["---", "", f"*{memo.footer}*", ""]
+        lines += ["---", "", f"*{_text(memo.footer)}*", ""]
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
@@ -22,6 +22,10 @@ from fpdf.enums import WrapMode, XPos, YPos
 from assistant.memo.charts import FontNotFoundError
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
 from assistant.memo.text import label
+from tools.safe_text import plain_text
+
+#: fpdf2 prints text as is (no Markdown, no HTML); control characters from the upload are dropped.
+_text = partial(plain_text, keep_newlines=True)
 
 FAMILY = "memo"
 PRIMARY = (31, 78, 121)
@@ -100,7 +104,7 @@ class MemoPDF(FPDF):
         self.add_font(FAMILY, "B", str(fonts.bold), collection_font_number=fonts.bold_index)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
-        self.set_title(memo.title)
+        self.set_title(_text(memo.title))
         self.set_lang("ja-JP" if memo.lang == "ja" else "en-US")
         self.set_creator("revops-assistant")
 
@@ -108,7 +112,7 @@ class MemoPDF(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self.memo.title} — {self.memo.footer}", align="L")
+        self.cell(0, 5, _text(f"{self.memo.title} — {self.memo.footer}"), align="L")
         self.set_x(self.l_margin)
         self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
@@ -160,6 +164,7 @@ class MemoPDF(FPDF):
 
     def fit(self, text: str, width: float) -> str:
         """Japanese text pre-wrapped to ``width`` (English is left to fpdf2's word wrap)."""
+        text = _text(text)
         if self.memo.lang != "ja":
             return text
         return "\n".join(self.wrap_lines(text, width - 2 * self.c_margin - 0.6))
@@ -191,18 +196,18 @@ class MemoPDF(FPDF):
         self.set_x(self.l_margin)
         if block.bold_lead:
             self.set_font(FAMILY, "B", 9.5)
-            self.write(LINE, block.bold_lead + " ", wrapmode=self.wrap)
+            self.write(LINE, _text(block.bold_lead) + " ", wrapmode=self.wrap)
         self.set_font(FAMILY, "", 9.5)
         if self.memo.lang == "ja":
             slack = 2 * self.c_margin + 0.6  # write() keeps the cell margins free
             remaining = self.w - self.r_margin - self.get_x() - slack
-            lines = self.wrap_lines(block.text, self.text_width - slack, first=remaining)
+            lines = self.wrap_lines(_text(block.text), self.text_width - slack, first=remaining)
             for i, line in enumerate(lines):
                 if i:
                     self.ln(LINE)
                 self.write(LINE, line, wrapmode=self.wrap)
         else:
-            self.write(LINE, block.text, wrapmode=self.wrap)
+            self.write(LINE, _text(block.text), wrapmode=self.wrap)
         self.ln(LINE + 1.5)
 
     def bullets(self, block: Bullets) -> None:
@@ -218,7 +223,7 @@ class MemoPDF(FPDF):
     def table_block(self, table: Table) -> None:
         if table.caption:
             self.set_font(FAMILY, "B", 9)
-            self.cell(0, LINE, table.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, LINE, _text(table.caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 8.5)
         self.set_draw_color(190, 190, 190)
         self.set_line_width(0.2)
@@ -272,7 +277,7 @@ class MemoPDF(FPDF):
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 9.5)
         self.set_text_color(*GREY)
-        self.cell(0, LINE, memo.date, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, LINE, _text(memo.date), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(2)
         for key, value in memo.header:
