@@ -8,23 +8,32 @@ Flow per question: the question is routed (intent, segment, follow-up) against t
 the selected chat model (remote, or the offline planner) runs in the LangChain agent loop over
 the session-bound tools; the answer's numbers are checked against that turn's tool results; a
 remote failure of any kind re-runs the question offline with a visible note.
+
+The remote run is bounded as a whole by ``REVOPS_LLM_TIMEOUT`` — first request to final answer,
+retries included (``assistant.chat.deadline``) — and its final text is checked before it is shown
+(``assistant.chat.reply_check``): a claimed action the product cannot take, or an answer right
+after a failed or unknown tool call, is not shown; the offline answer replaces it, with the note.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
-from assistant.chat.agent import AgentRun, build_agent, stream_agent
+from assistant.chat.agent import AgentRun, astream_agent, build_agent, stream_agent
 from assistant.chat.answer import Answer, Citation, ToolCall
+from assistant.chat.deadline import DeadlineExceeded, iterate_with_deadline
 from assistant.chat.grounding import check_grounding, mark_ungrounded
 from assistant.chat.models import describe_remote_failure, make_chat_model, make_remote_model, resolve_mode
 from assistant.chat.prompts import system_prompt
 from assistant.chat.question import Route
+from assistant.chat.reply_check import reply_problem
 from assistant.chat.routing import route
 from assistant.chat.state import ChatState
 from assistant.chat.tools.catalog import build_tools
+from assistant.chat.tools.runtime import ToolRecord, log_calls_into
 from assistant.offline.planner import OfflinePlannerModel
 from assistant.settings import Settings, get_settings
 
@@ -33,7 +42,13 @@ FALLBACK_NOTE = {
     "ja": "注: {reason} のため、オフラインのアシスタントが回答しました。",
 }
 REASONS_JA = {"timed out": "リモートモデルがタイムアウトした", "401": "APIキーが拒否された（401）",
-              "429": "レート制限（429）", "could not be reached": "リモートモデルに接続できなかった"}
+              "429": "レート制限（429）", "could not be reached": "リモートモデルに接続できなかった",
+              "claimed an action": "リモートモデルの回答が、このアシスタントにはできない操作をしたと主張していた",
+              "failed or unknown tool": "リモートモデルが失敗した（または存在しない）ツール呼び出しの直後に回答した"}
+
+
+class FlaggedReply(RuntimeError):
+    """The remote model's final text must not be shown as the answer (``reply_check``)."""
 
 
 def answer_in_conversation(conversation: ChatState, question: str) -> Answer:
@@ -56,16 +71,15 @@ def stream_in_conversation(conversation: ChatState, question: str) -> Iterator[s
     answer: Answer | None = None
     if resolve_mode(settings) == "openai":
         try:
-            model = make_remote_model(settings)
-            history = [(ctx.privacy.scrub(q), ctx.privacy.scrub(a)) for q, a in conversation.history_pairs()]
-            run = yield from _run(model, conversation, ctx.privacy.scrub(question), routed, settings,
-                                  prompt=system_prompt(routed.lang), history=history)
+            run = yield from _remote_run(conversation, question, routed, settings)
             if not run.answer.strip():
                 raise RuntimeError("empty answer")
+            problem = reply_problem(run.answer, run.messages, {t.name for t in _tools(conversation)})
+            if problem:
+                raise FlaggedReply(problem)
             answer = _finish(run, conversation, question, routed, "llm", None)
         except Exception as err:  # any remote failure falls back; the reason is shown to the user
-            fallback = describe_remote_failure(err) if not isinstance(err, RuntimeError) else (
-                "the remote model returned no answer")
+            fallback = _failure_reason(err)
     if answer is None:
         model, agent = _offline_agent(conversation, settings)
         model.routed = routed
@@ -98,6 +112,49 @@ def _run(
             yield str(event)
     assert run is not None
     return run
+
+
+def _remote_run(
+    conversation: ChatState, question: str, routed: Route, settings: Settings
+) -> Generator[str, None, AgentRun]:
+    """The remote model's agent run, bounded as a whole by ``settings.llm_timeout``.
+
+    Yields tool names as they are called; raises ``DeadlineExceeded`` when the deadline passes
+    (the run is cancelled, its open request closed). Its tool calls are logged apart, so a call
+    still finishing after the deadline cannot leak into the offline answer that replaces it.
+    """
+    started = time.monotonic()
+    ctx = conversation.context
+    model = make_remote_model(settings)
+    tools = _tools(conversation)
+    history = [(ctx.privacy.scrub(q), ctx.privacy.scrub(a)) for q, a in conversation.history_pairs()]
+    records: list[ToolRecord] = []
+
+    def stream() -> Any:
+        log_calls_into(records)  # runs inside the run's own task: its context, not the caller's
+        return astream_agent(model, tools, ctx.privacy.scrub(question), system_prompt=system_prompt(routed.lang),
+                             history=history, max_tool_calls=settings.max_tool_calls)
+
+    run: AgentRun | None = None
+    for event in iterate_with_deadline(stream, settings.llm_timeout, started=started):
+        if isinstance(event, AgentRun):
+            run = event
+        else:
+            yield str(event)
+    assert run is not None
+    ctx.log = records
+    return run
+
+
+def _failure_reason(err: BaseException) -> str:
+    """The one-line reason shown when the remote answer is not used."""
+    if isinstance(err, DeadlineExceeded):
+        return f"the remote model timed out: no final answer within REVOPS_LLM_TIMEOUT ({err.seconds:g} s)"
+    if isinstance(err, FlaggedReply):
+        return str(err)
+    if isinstance(err, RuntimeError):
+        return "the remote model returned no answer"
+    return describe_remote_failure(err)
 
 
 def _tools(conversation: ChatState) -> list[Any]:

@@ -11,6 +11,7 @@ import json
 import math
 import threading
 import weakref
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,15 @@ MAX_TEXT = 400
 CACHE_SIZE = 16
 _DIAGNOSES: dict[tuple[int, int, tuple[str, str] | None], tuple[weakref.ref[Any], dict[str, Any]]] = {}
 _CACHE_LOCK = threading.Lock()
+#: Where ``ToolRuntime.emit`` records calls made in this context (``None``: the runtime's ``log``).
+_CALL_LOG: ContextVar[list[ToolRecord] | None] = ContextVar("revops_call_log", default=None)
+
+
+def log_calls_into(records: list[ToolRecord]) -> None:
+    """Record the tool calls of the current context (an async task and the threads it starts) in
+    ``records`` instead of ``ToolRuntime.log``: a remote run abandoned at its deadline may still
+    finish a tool call, and that record must not land in the offline answer that replaces it."""
+    _CALL_LOG.set(records)
 
 
 @dataclass
@@ -160,9 +170,12 @@ class ToolRuntime:
 
     def emit(self, name: str, args: dict[str, Any], result: Any) -> str:
         """Serialise a tool result (compact, pseudonymised) and log it."""
-        text = json.dumps(compact(result), ensure_ascii=False, separators=(",", ":"), default=str)
-        text = self.privacy.scrub(text)
-        self.log.append(ToolRecord(name, {k: v for k, v in args.items() if v is not None}, text))
+        # pseudonymise before compacting: a cut-short sentence could no longer be matched
+        text = json.dumps(compact(self.privacy.scrub_value(result)), ensure_ascii=False, separators=(",", ":"),
+                          default=str)
+        target = _CALL_LOG.get()
+        (self.log if target is None else target).append(
+            ToolRecord(name, {k: v for k, v in args.items() if v is not None}, text))
         return text
 
     def error(self, name: str, args: dict[str, Any], err: Exception) -> str:
