@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import typer
 
 from tools.errors import RevOpsInputError
+from tools.safe_text import cap_text, plain_text
 
 app = typer.Typer(
     name="revops",
@@ -39,10 +40,13 @@ MappingFileOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Output language: en or ja.")]
+#: Longest error message printed (a message quoting a 5 MB "column name" stays one screen).
+MAX_MESSAGE = 2000
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+    # capped, and without control sequences: a file or column name must not drive the terminal
+    typer.echo(f"error: {cap_text(plain_text(message, keep_newlines=True), MAX_MESSAGE)}", err=True)
     raise typer.Exit(code)
 
 
@@ -175,9 +179,30 @@ def memo(
         raise RevOpsInputError(
             f"unknown memo format '{output.suffix or output.name}'", hint="Use -o memo.md, memo.docx or memo.pdf"
         )
+    _check_output(output)
     loaded = _load(files, map, mapping_file)
-    path = write_memo(loaded, output, targets=_targets(targets), lang=language)
+    try:
+        path = write_memo(loaded, output, targets=_targets(targets), lang=language)
+    except OSError as err:  # a full disk, a read-only mount, a permission the pre-check cannot see
+        raise RevOpsInputError(f"cannot write the memo ({err.strerror or type(err).__name__})",
+                               file=str(err.filename or output), hint="Choose another path with -o") from err
     typer.echo(str(path))
+
+
+def _check_output(output: Path) -> None:
+    """Fail before any work when ``output`` cannot be written (a folder, a file as folder, no access)."""
+    if output.is_dir():
+        raise RevOpsInputError("this is a folder, not a file name", file=str(output),
+                               hint="Give a file name, e.g. -o memo.md")
+    ancestor = output.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise RevOpsInputError(f"cannot write here: {ancestor} is a file, not a folder", file=str(output),
+                               hint="Choose another path with -o")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise RevOpsInputError(f"cannot write here: no permission to write in {ancestor}", file=str(output),
+                               hint="Choose a folder you can write to with -o")
 
 
 @app.command()
@@ -211,9 +236,15 @@ def ui(
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load the bundled demo data on start.")] = True,
 ) -> None:
     """Start the Gradio chat app."""
+    from assistant.settings import get_settings
     from ui.app import launch
 
-    launch(host=host, port=port, demo=demo)
+    get_settings()  # bad settings are one clear line (exit 2) before the app starts
+    try:
+        launch(host=host, port=port, demo=demo)
+    except OSError as err:  # the port is taken or the host cannot be bound
+        raise RevOpsInputError(f"cannot serve on {host}:{port}: the port is in use or the host cannot be bound",
+                               hint="Choose another --port or --host") from err
 
 
 @app.command()
