@@ -152,7 +152,9 @@ def search(
 
     if k < 1:
         raise RevOpsInputError(f"--k must be at least 1, got {k}")
-    results = open_knowledge().search(question, k=k)
+    kb = open_knowledge()
+    _print_notes(kb.last_report)
+    results = kb.search(question, k=k)
     if json_out:
         _print_json({"results": [r.to_dict() for r in results]})
         return
@@ -220,12 +222,35 @@ def index(
     """Build or extend the knowledge store (built-in playbook plus your documents)."""
     from assistant.knowledge_access import open_knowledge
 
-    kb = open_knowledge(auto_index=False)
-    report = kb.index(rebuild=rebuild, add=list(add or []), remove=list(remove or []))
+    kb = open_knowledge(auto_index=False, repair=rebuild)
+    report = kb.index(rebuild=rebuild, add=list(add or []), remove=list(remove or []), progress=_embedding_progress())
     typer.echo(report.render_text())
     if list_docs:
         for doc in kb.list_documents():
             typer.echo(f"{doc.topic}\t{doc.lang}\t{doc.source}")
+
+
+def _print_notes(report: Any) -> None:
+    """What opening the store had to do (a read-only copy, documents re-added), on stderr."""
+    for note in getattr(report, "notes", None) or []:
+        typer.echo(f"note: {note}", err=True)
+
+
+#: Below this many chunks an index run is quick and prints no progress.
+PROGRESS_FROM_CHUNKS = 1000
+
+
+def _embedding_progress() -> Callable[[int, int], None]:
+    """Progress lines on stderr for a large index run (every tenth of the way)."""
+    shown = {"step": -1}
+
+    def show(done: int, total: int) -> None:
+        step = done * 10 // max(total, 1)
+        if total >= PROGRESS_FROM_CHUNKS and step != shown["step"]:
+            shown["step"] = step
+            typer.echo(f"index: embedded {done:,} of {total:,} chunks ({done / total:.0%})", err=True)
+
+    return show
 
 
 @app.command()
