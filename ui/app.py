@@ -9,7 +9,9 @@ swept (``delete_cache``); ``REVOPS_UI_PASSWORD`` turns on a login.
 
 from __future__ import annotations
 
+import atexit
 import os
+import signal
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +21,9 @@ import gradio as gr  # noqa: E402 - the analytics switch must be set before the 
 
 from ui import handlers  # noqa: E402
 from ui.labels import LANGUAGE_CHOICES, all_examples, label  # noqa: E402
-from ui.state import Report, TabState, close_session  # noqa: E402
+from ui.state import Report, TabState, close_session, remove_temp_dirs  # noqa: E402
 from ui.views import mode_markdown  # noqa: E402
+from ui.web_guards import LoginRateLimit, SessionDownloads, browser_id  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -151,9 +154,10 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
         def on_ask(text: str, history: handlers.Messages, state: TabState | None, lang: str) -> Any:
             yield from handlers.stream_answer(text, history, state, settings, lang)
 
-        def on_memo(state: TabState | None, fmt: str, lang: str,
+        def on_memo(state: TabState | None, fmt: str, lang: str, request: gr.Request,
                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang))
+            browser = browser_id(dict(getattr(request, "cookies", None) or {}))  # the download is this browser's only
+            path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang), browser)
             return gr.DownloadButton(value=path, visible=path is not None), note, new_session
 
         def on_language(lang: str, state: TabState | None, shown_status: str) -> tuple[Any, ...]:
@@ -196,13 +200,17 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: upload limit, optional login, styling."""
+    """Keyword arguments for ``Blocks.launch``: upload limit, optional login, styling, web guards."""
+    from starlette.middleware import Middleware
+
     options: dict[str, Any] = {
         "max_file_size": f"{settings.upload_max_mb}mb",
         "ssr_mode": False,
         "css": CSS,
         "theme": gr.themes.Soft(font=LOCAL_FONTS, font_mono=LOCAL_MONO_FONTS),
         "footer_links": [],
+        # login attempts throttled; memo downloads only for the browser that built them (ui.web_guards)
+        "app_kwargs": {"middleware": [Middleware(LoginRateLimit), Middleware(SessionDownloads)]},
     }
     if settings.ui_password:
         options["auth"] = (AUTH_USER, settings.ui_password)
@@ -232,6 +240,10 @@ def launch(host: str = "127.0.0.1", port: int = 7860, demo: bool = True, *, bloc
     from assistant.settings import get_settings
 
     settings = get_settings()
+    remove_temp_dirs(stale_only=True)  # left behind by a UI that was killed
+    atexit.register(remove_temp_dirs, stale_only=False)  # this process's session and demo folders
+    if threading.current_thread() is threading.main_thread():  # SIGTERM closes the server like Ctrl-C
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     app = build_app(settings, demo=demo)
     warm_up(settings)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,

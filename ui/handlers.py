@@ -18,6 +18,7 @@ from tools.safe_text import cap_text, defang_markdown, escape_markdown
 from ui import charts, views
 from ui.labels import label
 from ui.state import Report, TabState, load_demo, load_files, parse_override_text, split_targets
+from ui.web_guards import DOWNLOADS
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -237,8 +238,12 @@ MEMO_FORMATS = {"Markdown": ".md", "DOCX": ".docx", "PDF": ".pdf"}
 
 
 def on_memo(session: TabState | None, settings: Settings | None, fmt: str, lang: str,
-            report: Report) -> tuple[str | None, str, TabState]:
-    """Write the memo for the session's data; returns (file path or None, status, session)."""
+            report: Report, browser: str | None = None) -> tuple[str | None, str, TabState]:
+    """Write the memo for the session's data; returns (file path or None, status, session).
+
+    The file is registered to ``browser`` (its ``revops_browser`` cookie): only that browser can
+    download it (``ui.web_guards.SessionDownloads``).
+    """
     from assistant.memo.build import write_memo
 
     session = session or new_session(settings)
@@ -253,5 +258,6 @@ def on_memo(session: TabState | None, settings: Settings | None, fmt: str, lang:
         return None, error_box(str(err), lang), session
     except Exception as err:  # the edge: a failed memo leaves the app usable
         return None, error_box(internal_error(err), lang), session
+    DOWNLOADS.bind(Path(path), browser)
     report(1.0, label(lang, "progress_memo"))
     return str(path), OK_MARK + label(lang, "memo_ready", name=escape_markdown(Path(path).name)), session
