@@ -104,3 +104,18 @@ def test_error_messages_are_capped_and_cannot_drive_the_terminal(tmp_path: Path)
     assert result.exit_code == 2
     assert len(result.stderr) <= len("error: ") + MAX_MESSAGE + 1
     assert "\x1b" not in result.stderr and " … " in result.stderr
+
+
+def test_text_output_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    from tools.demo.exports import write_export
+    from tools.demo.scenarios import generate_scenario
+
+    frame = generate_scenario("kpi_green_revenue_flat", 1, leads_per_month=150).frame.copy()
+    source = frame["lead_source"].astype("object")
+    source[source == "Giveaway Campaign"] = "Give\x01away\x07 \x1b]0;owned\x07Campaign"
+    frame["lead_source"] = source
+    export = write_export(frame, "canonical", tmp_path)[0]
+    result = CliRunner().invoke(app, ["diagnose", str(export)])
+    assert result.exit_code == 0
+    assert "Giveaway" in result.stdout  # the planted source is named ...
+    assert not [c for c in result.stdout if ord(c) < 32 and c not in "\n"]  # ... without its control bytes

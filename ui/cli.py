@@ -77,6 +77,11 @@ def _check_lang(lang: str) -> Lang:
     return lang  # type: ignore[return-value]
 
 
+def _say(text: str) -> None:
+    """Text output: data in it (labels, titles, file names) cannot drive the terminal."""
+    typer.echo(plain_text(text, keep_newlines=True))
+
+
 def _print_json(payload: object) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
@@ -116,7 +121,7 @@ def diagnose(
     if json_out:
         _print_json(result.to_dict())
     else:
-        typer.echo(render_diagnosis_text(result, lang=language))
+        _say(render_diagnosis_text(result, lang=language))
 
 
 @app.command()
@@ -137,7 +142,7 @@ def ask(
     if json_out:
         _print_json(answer.to_dict())
     else:
-        typer.echo(answer.render_text())
+        _say(answer.render_text())
 
 
 @app.command()
@@ -159,8 +164,8 @@ def search(
         _print_json({"results": [r.to_dict() for r in results]})
         return
     for r in results:
-        typer.echo(f"[{r.score:.3f}] {r.topic} ({r.lang}) {r.title} — {r.source}")
-        typer.echo(f"    {r.excerpt}")
+        _say(f"[{r.score:.3f}] {r.topic} ({r.lang}) {r.title} — {r.source}")
+        _say(f"    {r.excerpt}")
 
 
 @app.command()
@@ -224,16 +229,16 @@ def index(
 
     kb = open_knowledge(auto_index=False, repair=rebuild)
     report = kb.index(rebuild=rebuild, add=list(add or []), remove=list(remove or []), progress=_embedding_progress())
-    typer.echo(report.render_text())
+    _say(report.render_text())
     if list_docs:
         for doc in kb.list_documents():
-            typer.echo(f"{doc.topic}\t{doc.lang}\t{doc.source}")
+            typer.echo(f"{plain_text(doc.topic)}\t{doc.lang}\t{plain_text(doc.source)}")
 
 
 def _print_notes(report: Any) -> None:
     """What opening the store had to do (a read-only copy, documents re-added), on stderr."""
     for note in getattr(report, "notes", None) or []:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {plain_text(note)}", err=True)
 
 
 #: Below this many chunks an index run is quick and prints no progress.
