@@ -13,7 +13,7 @@ import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
@@ -21,11 +21,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from assistant.memo.charts import FontNotFoundError
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
-from assistant.memo.text import label
-from tools.safe_text import plain_text
-
-#: fpdf2 prints text as is (no Markdown, no HTML); control characters from the upload are dropped.
-_text = partial(plain_text, keep_newlines=True)
+from assistant.memo.render.escape import plain
 
 FAMILY = "memo"
 PRIMARY = (31, 78, 121)
@@ -104,7 +100,7 @@ class MemoPDF(FPDF):
         self.add_font(FAMILY, "B", str(fonts.bold), collection_font_number=fonts.bold_index)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
-        self.set_title(_text(memo.title))
+        self.set_title(memo.title)
         self.set_lang("ja-JP" if memo.lang == "ja" else "en-US")
         self.set_creator("revops-assistant")
 
@@ -112,7 +108,7 @@ class MemoPDF(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(*GREY)
-        self.cell(0, 5, _text(f"{self.memo.title} — {self.memo.footer}"), align="L")
+        self.cell(0, 5, f"{self.memo.title} — {self.memo.footer}", align="L")
         self.set_x(self.l_margin)
         self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
@@ -164,7 +160,6 @@ class MemoPDF(FPDF):
 
     def fit(self, text: str, width: float) -> str:
         """Japanese text pre-wrapped to ``width`` (English is left to fpdf2's word wrap)."""
-        text = _text(text)
         if self.memo.lang != "ja":
             return text
         return "\n".join(self.wrap_lines(text, width - 2 * self.c_margin - 0.6))
@@ -173,15 +168,22 @@ class MemoPDF(FPDF):
     def text_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
 
-    def heading(self, text: str, depth: int) -> None:
+    def figure_height(self, block: Figure) -> float:
+        """Height of a figure on the page (mm), caption included."""
+        width = min(block.width_cm * 10, self.text_width)
+        px_width, px_height = struct.unpack(">II", block.png[16:24])  # PNG IHDR
+        return (width * px_height / px_width if px_width else width * 0.5) + 10
+
+    def heading(self, text: str, depth: int, keep_with: float = 0.0) -> None:
+        """A heading kept on the same page as the first ``keep_with`` mm that follow it."""
         size = (14.0, 11.5, 10.5)[min(depth, 2)]
-        needed = 30 if depth == 0 else 20
+        needed = (30 if depth == 0 else 20) + keep_with
         if self.get_y() + needed > self.page_break_trigger:
             self.add_page()
         self.ln(4 if depth == 0 else 2.5)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*PRIMARY)
-        self.multi_cell(0, size * 0.5, self.fit(text, self.text_width), align="L", wrapmode=self.wrap,
+        self.multi_cell(0, size * 0.5, self.fit(plain(text), self.text_width), align="L", wrapmode=self.wrap,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if depth == 0:
             self.set_draw_color(*PRIMARY)
@@ -194,20 +196,21 @@ class MemoPDF(FPDF):
 
     def paragraph(self, block: Paragraph) -> None:
         self.set_x(self.l_margin)
+        text = plain(block.text)
         if block.bold_lead:
             self.set_font(FAMILY, "B", 9.5)
-            self.write(LINE, _text(block.bold_lead) + " ", wrapmode=self.wrap)
+            self.write(LINE, plain(block.bold_lead) + " ", wrapmode=self.wrap)
         self.set_font(FAMILY, "", 9.5)
         if self.memo.lang == "ja":
             slack = 2 * self.c_margin + 0.6  # write() keeps the cell margins free
             remaining = self.w - self.r_margin - self.get_x() - slack
-            lines = self.wrap_lines(_text(block.text), self.text_width - slack, first=remaining)
+            lines = self.wrap_lines(text, self.text_width - slack, first=remaining)
             for i, line in enumerate(lines):
                 if i:
                     self.ln(LINE)
                 self.write(LINE, line, wrapmode=self.wrap)
         else:
-            self.write(LINE, _text(block.text), wrapmode=self.wrap)
+            self.write(LINE, text, wrapmode=self.wrap)
         self.ln(LINE + 1.5)
 
     def bullets(self, block: Bullets) -> None:
@@ -215,7 +218,7 @@ class MemoPDF(FPDF):
         for i, item in enumerate(block.items, start=1):
             self.set_x(self.l_margin + 2)
             self.cell(5, LINE, f"{i}." if block.numbered else "•")
-            self.multi_cell(self.text_width - 7, LINE, self.fit(item, self.text_width - 7), align="L", wrapmode=self.wrap,
+            self.multi_cell(self.text_width - 7, LINE, self.fit(plain(item), self.text_width - 7), align="L", wrapmode=self.wrap,
                             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.ln(0.8)
         self.ln(1.5)
@@ -223,7 +226,7 @@ class MemoPDF(FPDF):
     def table_block(self, table: Table) -> None:
         if table.caption:
             self.set_font(FAMILY, "B", 9)
-            self.cell(0, LINE, _text(table.caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, LINE, plain(table.caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 8.5)
         self.set_draw_color(190, 190, 190)
         self.set_line_width(0.2)
@@ -239,7 +242,7 @@ class MemoPDF(FPDF):
                 cells = grid.row()
                 self.set_font(FAMILY, "B" if index == 0 else "", 8.5)  # measure in the cell's font
                 for width, text in zip(widths, row, strict=False):
-                    cells.cell(self.fit(text, width - 3.2))
+                    cells.cell(self.fit(plain(text), width - 3.2))
         self.set_font(FAMILY, "", 8.5)
         self.ln(3)
 
@@ -254,7 +257,7 @@ class MemoPDF(FPDF):
         self.set_y(y + height + 1)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*GREY)
-        self.multi_cell(0, 4, self.fit(block.caption, self.text_width), align="C", wrapmode=self.wrap,
+        self.multi_cell(0, 4, self.fit(plain(block.caption), self.text_width), align="C", wrapmode=self.wrap,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(3)
@@ -273,20 +276,22 @@ class MemoPDF(FPDF):
         memo = self.memo
         self.set_font(FAMILY, "B", 20)
         self.set_text_color(*PRIMARY)
-        self.multi_cell(0, 10, self.fit(memo.title, self.text_width), wrapmode=self.wrap,
+        self.multi_cell(0, 10, self.fit(plain(memo.title), self.text_width), wrapmode=self.wrap,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 9.5)
         self.set_text_color(*GREY)
-        self.cell(0, LINE, _text(memo.date), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, LINE, memo.date, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(2)
         for key, value in memo.header:
             self.paragraph(Paragraph(value, bold_lead=f"{key}:"))
-        self.heading(label(memo.lang, "summary"), 0)
+
+    def headline(self, block: Paragraph) -> None:
+        """The brief's headline sentence, in a shaded box."""
         self.set_fill_color(*SUMMARY_FILL)
-        self.set_font(FAMILY, "", 10)
-        summary = memo.summary_text()
-        self.multi_cell(0, 5.6, self.fit(summary, self.text_width - 6), fill=True, wrapmode=self.wrap,
+        self.set_font(FAMILY, "B", 10.5)
+        text = plain(block.text)
+        self.multi_cell(0, 5.8, self.fit(text, self.text_width - 6), fill=True, wrapmode=self.wrap,
                         padding=3, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
@@ -297,11 +302,15 @@ def render_pdf(memo: Memo) -> bytes:
     pdf.add_page()
     pdf.title_page()
     for depth, section in memo.walk():
-        if section.key == "appendix":
+        if section.page_break:
             pdf.add_page()
-        pdf.heading(section.title, depth)
-        for block in section.blocks:
-            pdf.block(block)
+        first = section.blocks[0] if section.blocks else None
+        pdf.heading(section.title, depth, pdf.figure_height(first) if isinstance(first, Figure) else 0.0)
+        for i, block in enumerate(section.blocks):
+            if section.key == "brief" and i == 0 and isinstance(block, Paragraph):
+                pdf.headline(block)
+            else:
+                pdf.block(block)
     return bytes(pdf.output())
 
 
