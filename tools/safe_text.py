@@ -70,7 +70,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"{indent}{digits}\\{mark}"
 
 
-def escape_markdown(value: object, *, multiline: bool = False) -> str:
+def escape_markdown(value: object, *, multiline: bool = False, line_start: bool = True) -> str:
     """``value`` as literal Markdown text: no HTML, link, image, emphasis or list can come from it.
 
     ``<``, ``>`` and ``&`` become HTML entities (every Markdown renderer decodes them as text);
@@ -80,13 +80,17 @@ def escape_markdown(value: object, *, multiline: bool = False) -> str:
     Args:
         value: Anything; ``None`` becomes ``""``.
         multiline: Keep line breaks (each line escaped on its own); otherwise one line.
+        line_start: Also keep a leading ``#``, ``-``, ``1.`` from starting a block (off only where
+            the text cannot start a line: a table cell, heading text, after a list marker).
     """
     if multiline:
-        return "\n".join(escape_markdown(line) for line in plain_text(value, keep_newlines=True).split("\n"))
+        return "\n".join(escape_markdown(line, line_start=line_start)
+                         for line in plain_text(value, keep_newlines=True).split("\n"))
     text = plain_text(value)
     text = html.escape(text, quote=False)
     text = _MARKDOWN_PUNCT.sub(r"\\\1", text)
-    text = _LINE_START.sub(_escape_line_start, text, count=1)
+    if line_start:
+        text = _LINE_START.sub(_escape_line_start, text, count=1)
     return _break_autolinks(text)
 
 

@@ -19,7 +19,7 @@ def plain(text: str) -> str:
 def markdown(text: str) -> str:
     """Text inside a Markdown line (a cell, a list item, after a bold lead): every inline markup
     character escaped, ``<``/``>``/``&`` as entities, autolinks broken, line breaks flattened."""
-    return escape_markdown(text)
+    return escape_markdown(text, line_start=False)
 
 
 def markdown_line(text: str) -> str:
