@@ -205,3 +205,43 @@ def test_sigterm_removes_session_folders_and_start_removes_stale_ones(tmp_path: 
     assert not folder.exists()
     assert not list(tmp_path.glob(f"revops-*-{proc.pid}-*"))
     assert living.is_dir()
+
+
+def test_the_real_app_throttles_login_and_sets_the_browser_cookie(tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    env = dict(os.environ, REVOPS_UI_PASSWORD="correct horse", GRADIO_TEMP_DIR=str(tmp_path / "gradio"),
+               PYTHONUNBUFFERED="1")
+    code = f"from ui.app import launch; launch(host='127.0.0.1', port={port}, demo=False)"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+
+    def login(password: str) -> int:
+        body = f"username=revops&password={password}".encode()
+        request = urllib.request.Request(f"{url}/login", data=body, method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+                return int(response.status)
+        except urllib.error.HTTPError as err:
+            return int(err.code)
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/", timeout=2) as page:  # noqa: S310 - loopback only
+                    cookie = page.headers.get("set-cookie") or ""
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the app did not start"
+                time.sleep(0.3)
+        assert cookie.startswith("revops_browser=")
+        assert [login("guess") for _ in range(6)] == [400] * 5 + [429]
+        assert login("correct horse") == 429  # locked for the window, even with the right password
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
