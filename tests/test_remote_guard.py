@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
 
 import pytest
 
@@ -25,6 +24,8 @@ pytestmark = pytest.mark.slow
 
 QUESTION = "What is our win rate?"
 LONG_SOURCE = "Giveaway Campaign " + "x" * 79  # 97 characters, as in the probe
+#: a metric query filtered on a segment the upload does not have: the tool returns an error
+GALACTIC = {"metric": "win_rate", "filters": [{"dimension": "segment", "value": "Galactic"}]}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def test_trickling_server_is_cut_at_the_deadline(data: LoadedData) -> None:
     assert answer.mode == "offline"
     assert answer.fallback == "the remote model timed out: no final answer within REVOPS_LLM_TIMEOUT (3 s)"
     assert answer.answer.startswith("Note: answered by the offline assistant because the remote model timed out")
-    assert [t.name for t in answer.tool_calls][0] == "lookup_metric"
+    assert [t.name for t in answer.tool_calls][0] == "query_metric"
     assert aborted, "the trickling request must be closed, not left running in the background"
 
 
@@ -77,8 +78,8 @@ def test_retries_are_inside_the_deadline(data: LoadedData) -> None:
 
 
 def test_a_fast_remote_answer_is_not_affected(data: LoadedData) -> None:
-    script = [Reply(tool_calls=[("lookup_metric", {"metric": "win_rate"})]),
-              lambda body: Reply(content=f"Win rate: {tool_results(body)[0]['values']['all'] * 100:.1f}%.")]
+    script = [Reply(tool_calls=[("query_metric", {"metric": "win_rate"})]),
+              lambda body: Reply(content=f"Win rate: {tool_results(body)[0]['total']['value'] * 100:.1f}%.")]
     with FakeOpenAI(script) as server:
         answer = answer_question(QUESTION, data, settings=_remote(server.base_url, llm_timeout=20))
     assert answer.mode == "llm" and answer.fallback is None
@@ -116,11 +117,10 @@ def test_japanese_note_for_a_flagged_reply(data: LoadedData) -> None:
 
 def test_answer_after_a_corrected_call_is_shown(data: LoadedData) -> None:
     script = [
-        Reply(tool_calls=[("lookup_metric", {"metric": "win_rate", "segment_dimension": "segment",
-                                             "segment_value": "Galactic"})]),
-        Reply(tool_calls=[("lookup_metric", {"metric": "win_rate"})]),
+        Reply(tool_calls=[("query_metric", GALACTIC)]),
+        Reply(tool_calls=[("query_metric", {"metric": "win_rate"})]),
         lambda body: Reply(content=f"There is no Galactic segment; overall win rate is "
-                                   f"{tool_results(body)[-1]['values']['all'] * 100:.1f}%."),
+                                   f"{tool_results(body)[-1]['total']['value'] * 100:.1f}%."),
     ]
     with FakeOpenAI(script) as server:
         answer = answer_question(QUESTION, data, settings=_remote(server.base_url))
@@ -130,14 +130,13 @@ def test_answer_after_a_corrected_call_is_shown(data: LoadedData) -> None:
 
 def test_answer_right_after_a_failed_call_is_not_shown(data: LoadedData) -> None:
     script = [
-        Reply(tool_calls=[("lookup_metric", {"metric": "win_rate", "segment_dimension": "segment",
-                                             "segment_value": "Galactic"})]),
+        Reply(tool_calls=[("query_metric", GALACTIC)]),
         Reply(content="The Galactic segment wins 97% of its deals."),
     ]
     with FakeOpenAI(script) as server:
         answer = answer_question(QUESTION, data, settings=_remote(server.base_url))
     assert answer.mode == "offline"
-    assert "failed or unknown tool call (lookup_metric)" in (answer.fallback or "")
+    assert "failed or unknown tool call (query_metric)" in (answer.fallback or "")
     assert "97%" not in answer.answer
 
 
@@ -163,23 +162,23 @@ def test_ordinary_analysis_is_not_a_claim(text: str) -> None:
 
 
 def test_no_offline_answer_of_the_question_set_reads_as_a_claim() -> None:
-    # The offline composer's real answers (44 questions, en/ja, follow-ups) are the natural
-    # negatives: flagging any of them would push correct remote answers of the same shape aside.
-    from bench.bench_assistant import load_questions
+    # The offline composer's real answers to the evaluation set (dev and held out, en/ja, follow-ups)
+    # are the natural negatives: flagging one would push a correct remote answer of that shape aside.
+    from assistant.eval.harness import conversations, load_items
+    from tools.demo.sample import demo_dataset
 
-    scenario = generate_scenario("kpi_green_revenue_flat", seed=0)
+    scenario = demo_dataset()
     loaded = from_canonical(scenario.frame)
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for item in load_questions():
-        groups[item["conversation"]].append(item)
-    flagged = []
-    for items in groups.values():
-        chat = Conversation(loaded, scenario.targets, settings=Settings(llm="offline"))
-        for item in items:
-            text = chat.ask(item["question"]).answer
-            if claims_action(text):
-                flagged.append((item["question"], text[:200]))
-    assert flagged == []
+    flagged, asked = [], 0
+    for split in ("dev", "heldout"):
+        for items in conversations(load_items(split)):
+            chat = Conversation(loaded, scenario.targets, settings=Settings(llm="offline"))
+            for item in items:
+                text = chat.ask(item["question"]).answer
+                asked += 1
+                if claims_action(text):
+                    flagged.append((item["question"], text[:200]))
+    assert asked > 200 and flagged == []
 
 
 # --- labels sent remotely are capped ----------------------------------------------------------
@@ -193,10 +192,11 @@ def test_labels_sent_remotely_are_capped() -> None:
     frame["lead_source"] = source
     script = [
         Reply(tool_calls=[("diagnose_funnel", {}), ("funnel_summary", {"by_dimension": "lead_source"}),
-                          ("lookup_metric", {"metric": "win_rate", "by_dimension": "lead_source"})]),
+                          ("query_metric", {"metric": "win_rate", "by": "lead_source"})]),
         lambda body: Reply(tool_calls=[("funnel_summary", {
             "segment_dimension": "lead_source",
-            "segment_value": next(k for k in tool_results(body)[2]["values"] if k.startswith("Giveaway"))})]),
+            "segment_value": next(v["group"] for v in tool_results(body)[2]["values"]
+                                  if v["group"].startswith("Giveaway"))})]),
         Reply(content=f"{LONG_SOURCE[:MAX_LABEL - 1]}… drives the decline."),
     ]
     with FakeOpenAI(script) as server:
