@@ -156,8 +156,8 @@ def _why(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     if (route.subject is not None and route.subject.intent in CHAIN_SUBJECTS) or route.depth >= 2:
         chained = compose_cause_chain if route.subject is not None and route.subject.intent in CHAIN_SUBJECTS \
             else compose_metric_chain
-        lines, codes = chained(route, records, w)
-        return Composed("\n".join(lines + _errors(records, w)).strip(), codes, sources=actions_for(codes, w.lang))
+        chain, reported = chained(route, records, w)
+        return Composed("\n".join(chain + _errors(records, w)).strip(), reported, sources=actions_for(reported, w.lang))
     main, extra = _main_and_extra(route, records)
     diagnosis = next(iter(_results(records, "diagnose_funnel")), None)
     lines: list[str] = []

@@ -267,7 +267,7 @@ def stalled_lines(stalled: MetricResult, extra: list[MetricResult], w: Words) ->
         if not groups:
             continue
         dimension = w.t("phase", "フェーズ") if result.query.by == "phase" else w.dimension(result.query.by or "")
-        shown = ("、" if w.ja else ", ").join(f"{w.phase(v.group) if result.query.by == 'phase' else v.group} "
+        shown = ("、" if w.ja else ", ").join(f"{w.phase(v.group or '') if result.query.by == 'phase' else v.group} "
                                               f"{w.count(v.value)}" for v in groups[:6])
         lines.append(w.t(f"- By {dimension}: {shown}", f"- {dimension}別: {shown}"))
     return lines

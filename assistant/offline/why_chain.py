@@ -157,7 +157,7 @@ def plan_metric_chain(route: Route, ctx: ToolRuntime, topic: str) -> None:
 
 def _split_dimensions(ctx: ToolRuntime, query: MetricQuery) -> list[str]:
     filtered = {d for d, _ in query.filters}
-    have = [d for d in ("segment", "lead_source", "owner") if d in ctx.vocabulary().values]
+    have: list[str] = [d for d in ("segment", "lead_source", "owner") if d in ctx.vocabulary().values]
     return [d for d in have if d not in filtered][:2]
 
 
@@ -204,8 +204,8 @@ def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding 
     lines = [w.t("One level deeper: the largest driver.", "一段深掘り: 最大の要因")]
     where = f" ({w.segment(*driver.where)})" if driver.where and not w.ja else \
         (f"（{w.segment(*driver.where)}）" if driver.where else "")
-    if driver.from_bridge and driver.amount is not None:
-        bridge = diagnosis.revenue_bridge  # type: ignore[attr-defined]
+    bridge = diagnosis.revenue_bridge
+    if driver.from_bridge and driver.amount is not None and bridge is not None:
         sign = "+" if driver.amount >= 0 else "-"
         before, after = w.period(bridge.baseline.label), w.period(bridge.current.label)
         lines.append(w.t(f"Of the revenue change from {before} to {after}, the largest part "
