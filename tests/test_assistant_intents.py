@@ -241,3 +241,13 @@ def test_concept_questions_name_their_playbook_topic(question: str, topic: str) 
     assert route(question, VOCAB).intent == "playbook"
     concept = find_concept(normalise(question))
     assert concept is not None and concept.topic == topic
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("What is a bottleneck?", "playbook"), ("ボトルネックとは？", "playbook"), ("What is the bottleneck?", "diagnose"),
+    ("What should we do with cold leads?", "playbook"), ("What's an SQL in our process?", "playbook"),
+    ("What does our funnel look like?", "metric"), ("What is partial optimization?", "playbook"),
+    ("Suppose lead to MQL improves by 4 pts - what does revenue do?", "what_if"),
+])
+def test_a_definition_of_a_concept_is_the_playbook_even_about_our_process(question: str, intent: str) -> None:
+    assert route(question, VOCAB).intent == intent

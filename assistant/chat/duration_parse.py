@@ -90,8 +90,10 @@ def find_duration(text: str) -> str | None:
     first, last = sorted(points[:2], key=lambda p: ORDER[p])
     if first == last:
         return None
-    if last == TOUCH or (first == TOUCH and last == "sql"):
-        return "median_follow_up_hours" if first in ("lead", "mql", TOUCH) else None
+    if first == TOUCH and last != "won":
+        return None  # from the first touch to a stage: no metric measures it
+    if last == TOUCH:
+        return "median_follow_up_hours" if first in ("lead", "mql") else None
     if first == TOUCH:
         first = "mql"
     if (first, last) == ("opportunity", "won"):

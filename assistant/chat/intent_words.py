@@ -120,6 +120,14 @@ DEFINITION = (
     "how should we handle", "how do we handle", "how to deal with", "how should is", "how should sales",
     "どう扱", "どう対応すべき", "どうすべき", "扱い方", "の違い",
 )
+#: a definition question about a playbook concept wins over the words it contains ("what is a bottleneck?")
+STRICT_DEFINITION = ("what is a ", "what is an ", "what's a ", "what's an ", " mean?", "meaning of",
+                     "define ", "definition of", "とは", "ってなに", "って何", "の意味", "の定義")
+#: advice about a playbook concept, even about "our" process ("what should we do with cold leads?")
+ADVICE = ("what should we do", "what should i do", "how should we", "how should i", "how do we handle",
+          "how do i handle", "what do we do with", "what to do with", "how to handle", "how to deal with", "what's an ",
+          "what is an ", "what's a ", "what is a ", "どうすべき", "どう扱", "どう対応", "どうしたら", "どうすれば",
+          "とは", "ってなに", "って何")
 #: a follow-up that only changes the metric starts like this ("and the win rate?")
 FOLLOW_UP_MARKERS = ("and ", "what about", "how about", "also ", "same for", "now ", "then ", "just ",
                      "それと", "では", "なら", "じゃあ", "あと", "同じく", "ついでに")

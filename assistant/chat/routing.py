@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.chat import intent_words as W
+from assistant.chat.concepts import find_concept
 from assistant.chat.metric_parse import MetricRequest, Vocabulary, follow_up, parse_metric_request
 from assistant.chat.phrases import contains, normalise
 from assistant.chat.question import CHAIN_SUBJECTS, Route, SegmentFilter
@@ -151,6 +152,8 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     if _has(text, W.OFF_TOPIC) and not _has(text, W.STRONG_DOMAIN):
         return base
     request = parse_metric_request(question, vocabulary)
+    if _has(text, W.STRICT_DEFINITION) and find_concept(text) is not None and not (request and request.filters):
+        return replace(base, intent="playbook")  # "what is a bottleneck?" before "bottleneck" diagnoses
     planned = _planning(base, question, text, request, previous)
     if planned is not None:
         return planned
@@ -173,7 +176,13 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     if topic is not None and topic.intent in ("diagnose", "kpi_green_flat", "revenue_change") and \
             _slice_only(request, text):  # "and for Enterprise?" after a revenue answer (or a why about it)
         return replace(topic, lang=lang, question=question, segment=_segment(request), followup=True, depth=0)
-    if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
+    own = _has(f" {text}", W.OWN_DATA)
+    concept_asked = ((_has(text, W.DEFINITION) and not own) or _has(text, W.ADVICE) or (
+        text.startswith(("what is ", "what's ", "what are ")) and not (request and request.metric_named))) \
+        and find_concept(text) is not None
+    if concept_asked and not (request and request.filters):  # "what should we do with cold leads?"
+        return replace(base, intent="playbook")
+    if _has(text, W.DEFINITION) and not own and not (request and request.filters):
         return replace(base, intent="playbook")
     metric = _metric(base, text, request, previous)
     if metric is not None:
