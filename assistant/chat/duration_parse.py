@@ -1,4 +1,5 @@
-"""Durations between two stages: "average time from MQL to first call", 「SQLから商談化までに何日？」.
+"""Durations and conversions between two stages named in words: "average time from MQL to first
+call", 「SQLから商談化までに何日？」, "what fraction of our MQLs turn into SQLs?".
 
 A question that asks *how long* and names two points of the funnel is about the time between
 them, not about how many records reached either: the stage nouns are its endpoints. MQL (or lead)
@@ -72,6 +73,30 @@ def asks_duration(text: str) -> bool:
     if any(w in text for w in _NOT_DURATION):
         return False
     return bool(_CUE_EN.search(text)) or any(cue in text for cue in _CUE_JA)
+
+
+#: words that ask what share of one stage reaches another ("what fraction of MQLs turn into SQLs?")
+_CONVERSION_CUE = re.compile(
+    r"\b(?:turn|turns|turned|become|becomes|became|convert|converts|converted|make it|makes it|progress|progresses|"
+    r"move on|moves on|advance|advances|go on|goes on|end up|ends up|ended up)\b")
+_SHARE_CUE = re.compile(r"\b(?:what|which) (?:share|fraction|proportion|percentage|percent|portion)\b|\bhow many of\b|%")
+_CONVERSION_JA = ("になる割合", "になった割合", "に進む割合", "に進んだ割合", "になる率", "に転換", "まで進む割合", "に至る割合")
+#: (from, to) -> the conversion metric between them
+CONVERSIONS = {("lead", "mql"): "lead_to_mql", ("mql", "sql"): "mql_to_sql", ("sql", "opportunity"): "sql_to_opportunity",
+               ("opportunity", "won"): "opportunity_to_won", ("lead", "won"): "lead_to_won"}
+
+
+def find_conversion(text: str) -> str | None:
+    """The conversion metric a (normalised) question asks for in words ("what fraction of our MQLs turn into
+    SQLs?" -> ``mql_to_sql``), or ``None``."""
+    asks = (_CONVERSION_CUE.search(text) and _SHARE_CUE.search(text)) or any(cue in text for cue in _CONVERSION_JA)
+    if not asks or asks_duration(text):
+        return None
+    points = [p for p in dict.fromkeys(point for _, point in _endpoints(text)) if p != TOUCH]
+    if len(points) < 2:
+        return None
+    first, last = sorted(points[:2], key=lambda p: ORDER[p])
+    return CONVERSIONS.get((first, last))
 
 
 def find_duration(text: str) -> str | None:

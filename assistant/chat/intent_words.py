@@ -14,6 +14,10 @@ INJECTION = (
     "dump the", "print every", "export all", "email addresses", "e-mail addresses", "emails of",
     "phone numbers", "personal data", "reveal your", "reveal the", "forget everything", "new instructions",
     "drop table", "select * from", "delete from", "<script", "rm -rf", "exec(", "eval(",
+    "forget your", "forget the rules", "forget all", "ignore the rules", "ignore your rules", "override your",
+    "'s email", "'s phone", "every lead's", "every customer's", "each lead's", "list all leads",
+    "list all customers", "list all contacts", "names and emails", "contact details", "連絡先", "氏名", "一覧で出して",
+    "ルールを無視", "ルールを忘れ", "指示を忘れ",
     "指示を無視", "指示をすべて無視", "命令を無視", "システムプロンプト", "プロンプトを表示", "プロンプトを教え",
     "制限のない", "制限を解除", "脱獄", "全部出力", "すべて出力", "生データ", "メールアドレス", "電話番号",
     "個人情報", "全件表示", "全行",
@@ -24,7 +28,8 @@ HELP = (
     "how does this work", "what do you do", "what are you", "who are you", "what can you tell me",
     "what can this", "capabilities", "getting started", "what should i ask", "example questions",
     "何ができ", "使い方", "ヘルプ", "何が分か", "何がわか", "どんな質問", "何を聞け", "できること", "あなたは誰",
-    "何を質問", "質問の例", "どう使",
+    "何を質問", "質問の例", "どう使", "what sort of", "what kind of things", "things can i ask", "can i ask you", "can you help with",
+    "what are you for", "what is this tool", "何が聞け", "何を聞いたら", "このツールは何",
 )
 #: a metric the upload cannot give -> (what it would need, closest metrics the upload has)
 MISSING_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -65,6 +70,9 @@ MISSING_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "架電数": ("activities", ("median_follow_up_hours",)), "コール数": ("activities", ("median_follow_up_hours",)),
     "活動量": ("activities", ("median_follow_up_hours",)), "upsell": ("expansion", ("won_revenue", "retention_rate")),
     "アップセル": ("expansion", ("won_revenue", "retention_rate")),
+    "cost per": ("costs", ("won_deals", "lead_to_won")), "cost of": ("costs", ("won_deals", "lead_to_won")),
+    "costs": ("costs", ("won_revenue",)), "spend": ("costs", ("won_revenue",)), "コスト": ("costs", ("won_deals", "lead_to_won")),
+    "費用": ("costs", ("won_deals", "lead_to_won")), "人件費": ("costs", ("won_revenue",)),
 }
 OFF_TOPIC = (
     "weather", "world cup", "football", "soccer", "baseball", "basketball", "olympic", "movie", "film", "recipe",
@@ -72,7 +80,8 @@ OFF_TOPIC = (
     "capital of", "president of", "prime minister", "translate", "horoscope", "vacation", "holiday in",
     "天気", "ワールドカップ", "サッカー", "野球", "映画", "ドラマ", "レシピ", "料理", "ラーメン", "寿司", "レストラン",
     "ジョーク", "冗談", "詩を", "歌詞", "株価", "ビットコイン", "首都", "大統領", "首相", "占い", "旅行", "観光",
-    "おすすめの本", "ゲーム",
+    "おすすめの本", "ゲーム", "hotel", "flight", "pasta", "pizza", "coffee", "dinner", "lunch", "sightseeing", "ホテル",
+    "ランチ", "ディナー", "カフェ", "飲み会",
 )
 #: a strong domain word makes a question about the funnel even when no metric phrase matched
 STRONG_DOMAIN = (
@@ -127,7 +136,8 @@ STRICT_DEFINITION = ("what is a ", "what is an ", "what's a ", "what's an ", " m
 ADVICE = ("what should we do", "what should i do", "how should we", "how should i", "how do we handle",
           "how do i handle", "what do we do with", "what to do with", "how to handle", "how to deal with", "what's an ",
           "what is an ", "what's a ", "what is a ", "どうすべき", "どう扱", "どう対応", "どうしたら", "どうすれば",
-          "とは", "ってなに", "って何")
+          "とは", "ってなに", "って何", "どう決め", "どう設定", "how do we set", "how should we set", "how to set",
+          "どう設計", "どう運用")
 #: a follow-up that only changes the metric starts like this ("and the win rate?")
 FOLLOW_UP_MARKERS = ("and ", "what about", "how about", "also ", "same for", "now ", "then ", "just ",
                      "それと", "では", "なら", "じゃあ", "あと", "同じく", "ついでに")

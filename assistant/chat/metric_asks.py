@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.chat.duration_parse import find_duration
+from assistant.chat.duration_parse import find_conversion, find_duration
 from assistant.chat.phrases import contains
 from tools.metric_layer import METRICS
 
@@ -58,6 +58,11 @@ def refine_metrics(text: str, names: list[str], counted: list[str]) -> list[str]
     duration = find_duration(text)
     if duration is not None:
         return list(dict.fromkeys([duration, *(n for n in names if n not in _TIMING)]))
+    conversion = find_conversion(text)
+    if conversion is not None:  # "what share of MQLs become SQLs?" is the conversion, not two counts
+        return list(dict.fromkeys([conversion, *(n for n in names if n not in _TIMING)]))
+    if "stalled_deals" in names:  # "stuck in the pipeline": the pipeline is where, not what
+        names = [n for n in names if n not in ("open_pipeline", "open_deals", "opportunities", "won_deals", "funnel")]
     measured = [n for n in names if n in METRICS and METRICS[n].unit != "count"]
     if measured and counted and _COUNT_CUE.search(text):
         names = [*counted, *names]  # "how many deals did we win, and what revenue?"

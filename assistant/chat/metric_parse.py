@@ -114,7 +114,7 @@ def _bundle(name: str, text: str) -> tuple[str, ...]:
 
 def find_values(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     """(dimension, value) pairs of the upload the question names, in order of appearance."""
-    aliases = [alias for key, alias in VALUE_ALIASES.items() if key in text]
+    aliases = [alias for key, alias in VALUE_ALIASES.items() if contains(text, key)]  # "mm" is not in "recommend"
     hits: list[tuple[int, str, str]] = []
     for dimension, values in vocabulary.values.items():
         for value in values:
@@ -129,7 +129,8 @@ def find_values(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
                 position = min((text.find(p) for p in parts if p in text), default=-1)
             if position < 0:
                 position = next((text.find(k) for k, a in VALUE_ALIASES.items()
-                                 if a in aliases and k in text and (a == v or a in v.split() or v.startswith(a))), -1)
+                                 if a in aliases and contains(text, k) and (a == v or a in v.split() or v.startswith(a))),
+                                -1)
             if position >= 0:
                 hits.append((position, dimension, str(value)))
     hits.sort()

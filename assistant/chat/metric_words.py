@@ -58,6 +58,8 @@ METRIC_PHRASES: dict[str, str] = {
     "stalled amount": "stalled_amount", "停滞金額": "stalled_amount",
     # pipeline health
     "stalled": "stalled_deals", "stuck deals": "stalled_deals", "stuck": "stalled_deals", "stale deals": "stalled_deals",
+    "stalling": "stalled_deals", "stall": "stalled_deals", "stalls": "stalled_deals", "stagnating": "stalled_deals",
+    "止まって": "stalled_deals", "動いていない": "stalled_deals", "塩漬け": "stalled_deals",
     "停滞": "stalled_deals", "滞留": "stalled_deals", "止まっている": "stalled_deals",
     "deal age": "median_open_age_days", "age of open": "median_open_age_days", "aging": "median_open_age_days",
     "how old are": "median_open_age_days", "経過日数": "median_open_age_days", "商談の年齢": "median_open_age_days",
@@ -86,6 +88,8 @@ METRIC_PHRASES: dict[str, str] = {
     "放置": "never_contacted_mqls", "連絡していない": "never_contacted_mqls", "対応していない": "never_contacted_mqls",
     "within 24 hours": "follow_up_within_sla", "within 24h": "follow_up_within_sla", "within the sla": "follow_up_within_sla",
     "sla": "follow_up_within_sla", "24時間以内": "follow_up_within_sla", "sla内": "follow_up_within_sla",
+    "within a day": "follow_up_within_sla", "within one day": "follow_up_within_sla", "same day": "follow_up_within_sla",
+    "1日以内": "follow_up_within_sla", "一日以内": "follow_up_within_sla", "当日中": "follow_up_within_sla",
     "follow-up": "follow_up", "follow up": "follow_up", "followup": "follow_up", "response time": "follow_up",
     "speed to lead": "follow_up", "first touch": "follow_up", "first contact": "follow_up", "call back": "follow_up",
     "callback": "follow_up", "respond to": "follow_up", "how fast do we": "follow_up", "how quickly do we": "follow_up",

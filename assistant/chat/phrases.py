@@ -6,12 +6,14 @@ phrase tables themselves live in ``metric_words`` and ``intent_words``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
 def normalise(text: str) -> str:
-    """The form every question and phrase is matched in (NFKC, lower case: 「？」 is "?")."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """The form every question and phrase is matched in (NFKC, lower case: 「？」 is "?"; "sql-to-opportunity"
+    reads as "sql to opportunity")."""
+    return re.sub(r"(?<=[a-z])-to-(?=[a-z])", " to ", unicodedata.normalize("NFKC", text).lower())
 
 
 def hits(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:

@@ -164,7 +164,7 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return replace(base, intent="memo")
     if _has(text, W.KPI_GREEN) or (_has(text, W.KPI_MET) and _has(text, W.REVENUE_FLAT)):
         return replace(base, intent="kpi_green_flat", segment=_segment(request))
-    if _has(text, W.REVENUE_CHANGE):
+    if _has(text, W.REVENUE_CHANGE) or _asks_revenue_change(text):
         return replace(base, intent="revenue_change")
     if _has(text, W.FORECAST):
         return replace(base, intent="forecast")
@@ -187,9 +187,21 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     metric = _metric(base, text, request, previous)
     if metric is not None:
         return metric
-    if _has(text, W.PLAYBOOK) or _has(text, W.STRONG_DOMAIN):
-        return _open_intent(base, question, text)
+    if _has(text, W.STRONG_DOMAIN) or (_has(text, W.PLAYBOOK) and find_concept(text) is not None):
+        return _open_intent(base, question, text)  # "recommend a hotel" is advice, but not about the funnel
     return base
+
+
+_REVENUE = re.compile(r"\b(?:revenue|bookings|won amount)\b|売上|受注金額|受注額")
+_MOVED = re.compile(r"\b(?:drop|dropped|dropping|fall|fell|falling|decline|declined|declining|down|decrease|decreased|"
+                    r"shrink|shrank|slump|slumped|grow|grew|growing|increase|increased|rise|rose|up)\b"
+                    r"|下が|減|落ち|悪化|伸び|増え|上が|変わ|変化")
+
+
+def _asks_revenue_change(text: str) -> bool:
+    """"Why did bookings slump?", 「売上はなぜ下がったの？」: revenue, a movement and a why, in any order."""
+    return bool(_REVENUE.search(text) and _MOVED.search(text)) and (_has(text, W.WHY) or any(
+        w in text for w in ("what drove", "what's driving", "what is driving", "explain", "drivers", "要因")))
 
 
 def _slice_only(request: MetricRequest | None, text: str) -> bool:
