@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -22,6 +22,7 @@ from tools.errors import DataQualityIssue, RevOpsInputError
 from tools.findings.detect import detect_findings
 from tools.findings.model import Finding
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
+from tools.load_report import LoadReport
 from tools.metrics import (
     METRIC_NAMES,
     average_deal_size,
@@ -83,6 +84,7 @@ class Diagnosis:
     rows: int = 0
     input_hash: str = ""
     dimensions: list[str] = field(default_factory=list)
+    load: LoadReport = field(default_factory=LoadReport)  # files, roles, joins, capabilities (SPEC §9.3)
 
     def findings_by_severity(self) -> list[Finding]:
         """Findings ordered high → info."""
@@ -107,6 +109,7 @@ class Diagnosis:
             "rows": self.rows,
             "input_hash": self.input_hash,
             "dimensions": list(self.dimensions),
+            "load": self.load.to_dict(),
         }
 
 
@@ -231,6 +234,7 @@ def diagnose(
         rows=data.rows,
         input_hash=data.input_hash,
         dimensions=data.dimensions,
+        load=replace(data.report, capabilities=data.capabilities),
     )
 
 

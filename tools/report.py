@@ -6,6 +6,8 @@ import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
+from tools.load_text import render_load_text
+from tools.schema import STAGES, TRANSITION_STAGES
 from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, segment_label
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
@@ -210,18 +212,23 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     d = diagnosis.to_dict()
     lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({d['rows']:,} {t['rows']})"]
     periods = d["periods"]
-    lines.append(f"{t['windows']}: {periods['current']} {t['vs']} {periods['baseline']} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
+    lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
     lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
+    # stages before the data's first stage (an opportunity-only export) are not in the data: no figures
+    caps = diagnosis.load.capabilities
+    start = STAGES.index(caps.funnel_start) if caps is not None and caps.funnel_start in STAGES else 0
     for s in d["funnel"]["stages"]:
         stage = STAGE_NAMES[lang][s["stage"]]
-        lines.append(f"  {_ljust(stage, 14)}{s['count']:>12,}{_money(s['amount']):>20}")
+        count = f"{s['count']:>12,}" if STAGES.index(s["stage"]) >= start else f"{'—':>12}"
+        lines.append(f"  {_ljust(stage, 14)}{count}{_money(s['amount']):>20}")
     lines.append("")
     header = [_rjust(t[k], 10) for k in ("rate", "baseline", "current")]
     lines.append(f"  {_ljust(t['transition'], 22)}{''.join(header)}")
     for c in d["funnel"]["conversions"]:
         name = TRANSITION_NAMES[lang][c["transition"]]
-        rates = "".join(_rjust(_pct(c[k]), 10) for k in ("rate", "baseline_rate", "current_rate"))
+        observed = STAGES.index(TRANSITION_STAGES[c["transition"]][1]) > start
+        rates = "".join(_rjust(_pct(c[k] if observed else None), 10) for k in ("rate", "baseline_rate", "current_rate"))
         lines.append(f"  {_ljust(name, 22)}{rates}")
     lines += ["", t["metrics"]]
     m = d["metrics"]
@@ -249,6 +256,7 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
         name = FINDING_NAMES[lang][f["code"]]
         summary = f["summary"] if lang == "en" else ja_summary(f)
         lines.append(f"  [{sev}] {name}: {summary}")
+    lines += render_load_text(diagnosis.load, lang)
     lines += ["", t["quality"]]
     if not d["data_quality"]:
         lines.append(f"  {t['no_quality']}")

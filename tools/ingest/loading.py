@@ -1,139 +1,161 @@
 """Load CRM exports (CSV / XLSX, any supported dialect) into the canonical table of SPEC §3.
 
-``load_exports`` sniffs each file, maps its headers (synonyms, then user overrides), parses the
-columns it needs with vectorised kernels, validates the whole upload at once, joins files that
-share an id (Salesforce leads + opportunities, HubSpot contacts + deals) and ends with
-``tools.dataset.from_canonical`` (dtypes + stage-reach flags).
+``load_exports`` sniffs each file, maps its headers (synonyms confirmed by values, then user
+overrides), gives it a role (leads, opportunities, accounts, owners, targets, unknown), parses
+the record files with vectorised kernels, settles day/month order over the whole upload, joins
+the record files and fills dimensions from the lookups, validates everything at once, and ends
+with ``tools.dataset.from_canonical``. The load report (files, roles, joins, capabilities) rides
+on the result, and the plausibility gate stops an upload that looks misread.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from tools.dataset import LoadedData, SourceFile, from_canonical
-from tools.errors import MappingError, RevOpsInputError
-from tools.ingest.dialects import (
-    MAPPABLE_KEYS,
-    FileMapping,
-    map_categories,
-    match_headers,
-    normalise_name,
-    overall_dialect,
-    phase_of,
-    segment_of,
-    yes_no_of,
+from tools.errors import (
+    AmbiguousDateOrderError,
+    DataQualityIssue,
+    DateOrderQuestion,
+    ImplausibleUploadError,
+    MappingError,
+    RevOpsInputError,
+    ValidationFailed,
 )
-from tools.ingest.joining import ParsedFile, combine
-from tools.ingest.parsing import clean_text, datetime64_ns, parse_dates, parse_numbers
-from tools.ingest.reading import Sniffed, read_table, sniff
+from tools.ingest.dialects import FileMapping, match_headers, normalise_name, overall_dialect
+from tools.ingest.joining import combine
+from tools.ingest.lookups import LookupTable, enrich, read_lookup
+from tools.ingest.options import LoadOptions, parse_mapping_overrides
+from tools.ingest.plausibility import DateSpan, check_plausibility
+from tools.ingest.reading import Sniffed, sniff
+from tools.ingest.records import DATE_KEYS, RecordFile, finish_records, read_records, reparse_dates
 from tools.ingest.validation import (
     Problems,
-    check_dates,
-    check_malformed,
-    check_numbers,
     check_stage_order,
-    check_unrecognised,
     drop_duplicates,
-    drop_unusable,
     missing_column,
-    no_data_rows,
     no_usable_rows,
 )
-from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN
+from tools.load_report import RECORD_ROLES, FileReport, LoadReport, capabilities_of
+from tools.schema import CREATED_COLUMN, ID_COLUMN
 
-_DATE_KEYS = set(DATE_COLUMNS) | {"close_date"}
-_NUMBER_KEYS = {"amount", "employee_count"}
-#: Categorical keys: how each value is normalised, and the warning for values it does not recognise.
-_CATEGORY_KEYS: dict[str, tuple[Callable[[str], str | None], str | None, str]] = {
-    "stage": (phase_of, "unknown_stage", "a stage or status"),
-    "status": (phase_of, "unknown_stage", "a stage or status"),
-    "icp_fit": (yes_no_of, "unknown_yes_no", "a yes/no value"),
-    "segment": (segment_of, None, ""),
-}
-# categorical columns are read as dictionaries: cleaning and mapping then run once per distinct value
-_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
-_UNREADABLE_CREATED = "_unreadable_created"
+__all__ = ["LoadOptions", "load_exports", "parse_mapping_overrides"]
+
+_OUTCOME_KEYS = {"stage", "won_date", "lost_date", "won_flag", "closed_flag", "decision_date"}
 
 
-def parse_mapping_overrides(items: Sequence[str], mapping_file: Path | None = None) -> dict[str, str]:
-    """``["amount=Deal Value", ...]`` and/or a JSON file ``{"amount": "Deal Value"}`` -> dict.
+def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None = None, *,
+                 options: LoadOptions | None = None) -> LoadedData:
+    """Load one or more exports into ``LoadedData``; bad input raises ``RevOpsInputError``.
 
-    Command-line items win over the file. Unknown canonical names raise ``MappingError``.
+    Args:
+        paths: the uploaded files.
+        overrides: ``{key: column}`` mapping overrides (``--map``).
+        options: roles, date orders, year window and ``force`` (proceed past the plausibility gate).
     """
-    overrides: dict[str, str] = {}
-    if mapping_file is not None:
-        overrides.update(_read_mapping_file(Path(mapping_file)))
-    for item in items:
-        key, sep, column = item.partition("=")
-        if not sep or not key.strip() or not column.strip():
-            raise MappingError(f"'{item}' is not canonical=Column", hint='Write it like --map record_id="Lead ID"')
-        overrides[key.strip()] = column.strip().strip('"').strip("'")
-    unknown = sorted(k for k in overrides if k not in MAPPABLE_KEYS)
-    if unknown:
-        raise MappingError(f"unknown canonical column {', '.join(repr(k) for k in unknown)}",
-                           hint=f"Valid names: {', '.join(MAPPABLE_KEYS)}")
-    return overrides
-
-
-def _read_mapping_file(path: Path) -> dict[str, str]:
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise MappingError("mapping file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise MappingError(f"the mapping file is not valid JSON ({err})", file=path.name,
-                           hint='Write it like {"record_id": "Lead ID", "created_date": "Created"}') from None
-    if not isinstance(payload, dict) or not all(isinstance(v, str) for v in payload.values()):
-        raise MappingError("the mapping file must be one JSON object of canonical name -> column name",
-                           file=path.name, hint='Write it like {"record_id": "Lead ID"}')
-    return {str(k): v for k, v in payload.items()}
-
-
-def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None = None) -> LoadedData:
-    """Load one or more exports into ``LoadedData``; bad input raises ``RevOpsInputError``."""
     files = [Path(p) for p in paths]
     if not files:
         raise RevOpsInputError("no files given", hint="Pass at least one CSV or XLSX export")
+    options = options or LoadOptions()
     overrides = dict(overrides or {})
     problems = Problems()
-    parsed: list[ParsedFile] = []
-    headers_seen: list[str] = []
+    mapped: list[tuple[Sniffed, FileMapping]] = []
     for path in files:
         try:
             sniffed = sniff(path)
         except RevOpsInputError as err:
             problems.add(err)
             continue
-        headers_seen.extend(sniffed.headers)
-        result = _parse_file(sniffed, overrides, problems)
-        if result is not None:
-            parsed.append(result)
-    _check_overrides_used(overrides, headers_seen, problems, files)
+        problems.issues.extend(sniffed.issues)
+        mapping = match_headers(sniffed.headers, overrides, sample=sniffed.sample,
+                                role=options.roles.get(sniffed.name), file=sniffed.name)
+        _report_repeated_headers(problems, sniffed.name, mapping)
+        mapped.append((sniffed, mapping))
+    _check_overrides_used(overrides, [h for s, _ in mapped for h in s.headers], problems, files)
+    _check_roles_used(options, [s.name for s, _ in mapped], problems)
+    records, lookups = _read_files(mapped, options, problems)
+    _settle_date_orders(records, options, problems)
     problems.raise_if_fatal()
-    names = [p.sniffed.name for p in parsed]
-    frame = combine(parsed, problems)
-    if len(parsed) > 1:
+    if not records:
+        raise _no_records(mapped)
+    for record in records:
+        finish_records(record, problems)
+    combined = combine(records, problems)
+    frame = combined.frame
+    if len(records) > 1:
         frame = drop_duplicates(problems, frame, "across files")
+    names = ", ".join(r.sniffed.name for r in records)
+    record_headers = {k: h for r in records for k, h in r.mapping.columns.items()}
+    frame, lookup_joins = enrich(frame, lookups, record_headers, names, problems)
+    frame = frame.drop(columns=["account"], errors="ignore")
     if frame.empty:
-        raise no_usable_rows(names)
+        raise no_usable_rows([r.sniffed.name for r in records])
     check_stage_order(problems, frame)
-    dialect = overall_dialect([p.mapping.dialect for p in parsed], [p.mapping.role for p in parsed])
-    loaded = from_canonical(frame, data_quality=problems.issues, mapping=_report_mapping(parsed), dialect=dialect)
+    notes = _follow_up_notes(records, problems)
+    dialect = overall_dialect([m.dialect for _, m in mapped if m.role in RECORD_ROLES],
+                              [m.role for _, m in mapped if m.role in RECORD_ROLES])
+    loaded = from_canonical(frame, data_quality=problems.issues, mapping=_report_mapping(records), dialect=dialect)
+    funnel_start = _funnel_start(records)
+    outcomes = _outcomes_known(records, loaded.frame)
+    reports = [_file_report(s, m, records) for s, m in mapped]
+    joins = combined.joins + lookup_joins
+    verdict = check_plausibility(loaded.frame, files=reports, joins=joins, funnel_start=funnel_start,
+                                 outcomes_known=outcomes, duplicates=problems.duplicates, spans=_spans(records))
+    if not verdict.plausible:
+        if not options.force:
+            raise ImplausibleUploadError(verdict)
+        verdict = replace(verdict, forced=True)
+        for issue in verdict.issues:  # forced: the stop stays visible next to the results
+            loaded.data_quality.append(DataQualityIssue(f"implausible_{issue.code}",
+                                                        f"diagnosed anyway (--force): {issue.message}", 0))
+    capabilities = capabilities_of(loaded.frame, funnel_start=funnel_start, outcomes_known=outcomes, notes=notes)
+    loaded.report = LoadReport(reports, joins, capabilities, verdict)
     # the files last: their hashes run on worker threads while the stage flags above are derived
-    loaded.files = [
-        SourceFile(p.sniffed.name, p.mapping.dialect, p.sniffed.encoding, p.rows, p.sniffed.sha256,
-                   dict(p.mapping.columns))
-        for p in parsed
-    ]
+    loaded.files = [SourceFile(r.sniffed.name, r.mapping.dialect, r.sniffed.encoding, r.rows, r.sniffed.sha256,
+                               dict(r.mapping.columns)) for r in records]
     return loaded
+
+
+def _read_files(mapped: list[tuple[Sniffed, FileMapping]], options: LoadOptions,
+                problems: Problems) -> tuple[list[RecordFile], list[LookupTable]]:
+    """Parse record files, read lookups, and say what happens to every other file."""
+    records: list[RecordFile] = []
+    lookups: list[LookupTable] = []
+    for sniffed, mapping in mapped:
+        if mapping.role in RECORD_ROLES:
+            record = read_records(sniffed, mapping, options, problems)
+            if record is not None:
+                records.append(record)
+        elif mapping.role in ("accounts", "owners"):
+            lookups.append(read_lookup(sniffed, mapping, problems))
+        elif mapping.role == "targets":
+            problems.warn("targets_not_loaded", f"{sniffed.name} looks like a targets file, so it was not loaded "
+                          "as records; pass it with --targets", 0)
+        else:
+            problems.warn("file_not_used", f"{sniffed.name} was not used: {mapping.role_reason}", 0)
+    return records, lookups
+
+
+def _no_records(mapped: list[tuple[Sniffed, FileMapping]]) -> RevOpsInputError:
+    """No file holds records: a file where nothing was recognised needs its id mapped; else say the roles."""
+    unrecognised = [missing_column(s.name, ID_COLUMN, s.headers) for s, m in mapped if m.role == "unknown"
+                    and not m.columns]
+    if unrecognised:
+        return unrecognised[0] if len(unrecognised) == 1 else ValidationFailed(unrecognised)
+    roles = "; ".join(f"{s.name}: {m.role} ({m.role_reason})" for s, m in mapped)
+    return RevOpsInputError(f"none of the files holds leads or opportunities ({roles})",
+                            file=", ".join(s.name for s, _ in mapped),
+                            hint='If a file does hold them, say so with --role "file.csv=leads" (or =opportunities)')
+
+
+def _report_repeated_headers(problems: Problems, file: str, mapping: FileMapping) -> None:
+    for header, count in mapping.duplicates.items():
+        problems.warn("duplicate_header", f"{file}: the column '{header}' appears {count} times; the first was "
+                      f"used and the other{'s were' if count > 2 else ' was'} ignored", 0)
 
 
 def _check_overrides_used(overrides: dict[str, str], headers: list[str], problems: Problems,
@@ -147,130 +169,112 @@ def _check_overrides_used(overrides: dict[str, str], headers: list[str], problem
                                       hint=f"Columns found: {shown[:600]}"))
 
 
-def _parse_file(sniffed: Sniffed, overrides: dict[str, str], problems: Problems) -> ParsedFile | None:
-    mapping = match_headers(sniffed.headers, overrides)
-    columns = mapping.columns
-    id_key = "opportunity_id" if mapping.role == "opportunities" else ID_COLUMN
-    missing = [k for k, present in ((ID_COLUMN, id_key in columns), (CREATED_COLUMN, CREATED_COLUMN in columns))
-               if not present]
-    for key in missing:
-        problems.add(missing_column(sniffed.name, key, sniffed.headers))
-    if missing:
-        return None
-    wanted = {h: _read_type(k) for k, h in columns.items()}
-    table, bad, lines = read_table(sniffed, wanted)
-    check_malformed(problems, sniffed.name, bad, lines, table.num_rows)
-    if table.num_rows == 0:
-        if not bad:
-            problems.add(no_data_rows(sniffed.name))
-        return None
-    data: dict[str, object] = {}
-    ok = True
-    for parsed, found, column_ok in _parse_columns(columns, table, sniffed.name):
-        data.update(parsed)
-        problems.merge(found)
-        ok &= column_ok
-    if not ok:
-        return None
-    sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
-    frame = _assemble(data, mapping, table.num_rows)
-    unreadable = frame.pop(_UNREADABLE_CREATED) if _UNREADABLE_CREATED in frame else None
-    id_label = "opportunity id" if mapping.role == "opportunities" else "record id"
-    frame = drop_unusable(problems, frame, sniffed.name, id_label, id_key, unreadable)
-    return ParsedFile(sniffed, mapping, frame, table.num_rows)
+def _check_roles_used(options: LoadOptions, names: list[str], problems: Problems) -> None:
+    for name in options.roles:
+        if names and name not in names:
+            problems.add(MappingError(f"--role {name}: no such file in the upload",
+                                      hint=f"Files: {', '.join(names)}"))
 
 
-def _parse_columns(columns: dict[str, str], table: pa.Table,
-                   file: str) -> list[tuple[dict[str, object], Problems, bool]]:
-    """Parse every mapped column, two at a time, each with its own problems; results in column order.
-
-    The kernels (pyarrow compute, numpy) release the GIL, so the second core, idle once the
-    reader's threads are done, takes half the columns.
-    """
-    def parse(item: tuple[str, str]) -> tuple[dict[str, object], Problems, bool]:
-        key, header = item
-        data: dict[str, object] = {}
-        found = Problems()
-        ok = _parse_column(data, key, header, table.column(header), file, found)
-        return data, found, ok
-
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="columns") as pool:
-        return list(pool.map(parse, columns.items()))
-
-
-def _parse_column(data: dict[str, object], key: str, header: str, column: pa.ChunkedArray, file: str,
-                  problems: Problems) -> bool:
-    if key in _DATE_KEYS:
-        parsed = parse_dates(column)
-        data[key] = datetime64_ns(parsed.values)
-        if key == CREATED_COLUMN and parsed.failed:
-            text = clean_text(column)
-            data[_UNREADABLE_CREATED] = pc.is_valid(text).to_numpy(zero_copy_only=False) & pd.isna(data[key])
-        return check_dates(problems, file, header, key, parsed)
-    if key in _NUMBER_KEYS:
-        parsed = parse_numbers(column)
-        values = parsed.values.to_numpy(zero_copy_only=False)
-        negative = values < 0  # NaN (empty) compares False
-        negatives = int(negative.sum())
-        examples = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in values[negative][:3]]
-        data[key] = np.where(negative, np.nan, values)
-        return check_numbers(problems, file, header, key, parsed, negatives, examples)
-    if key in _CATEGORY_KEYS:
-        convert, code, what = _CATEGORY_KEYS[key]
-        mapped = map_categories(column, convert)
-        if code is not None:
-            check_unrecognised(problems, file, header, code, what, mapped.unrecognised, mapped.examples)
-        data[key] = mapped.values.to_pandas()
-        return True
-    data[key] = clean_text(column).to_pandas()
-    return True
+def _settle_date_orders(records: list[RecordFile], options: LoadOptions, problems: Problems) -> None:
+    """Ambiguous day/month columns follow their file's other dates, else the upload's; else ask."""
+    proven = {c.evidence for r in records for c in r.dates if c.evidence in ("mdy", "dmy")}
+    for record in records:
+        own = {c.evidence for c in record.dates if c.evidence in ("mdy", "dmy")}
+        for column in record.dates:
+            if column.evidence != "ambiguous":
+                continue
+            if len(own) == 1:
+                order, source = next(iter(own)), f"like the other dates of {record.sniffed.name}"
+            elif not own and len(proven) == 1:
+                order, source = next(iter(proven)), "like the dates of the other files"
+            else:
+                values = [str(v) for v in column.raw.drop_null().slice(0, 3).to_pylist()]
+                problems.add(AmbiguousDateOrderError(DateOrderQuestion(
+                    record.sniffed.name, column.header, values, len(column.raw) - column.raw.null_count)))
+                continue
+            reparse_dates(record, column, order, options)
+            word = "month first (mm/dd)" if order == "mdy" else "day first (dd/mm)"
+            problems.warn("date_order_inferred", f"{record.sniffed.name}, column '{column.header}': every date reads "
+                          f"both ways, so it was read {word} {source}", 0)
 
 
-def _read_type(key: str) -> pa.DataType | None:
-    """The type the CSV reader gives a column: inferred (dates, numbers), dictionary or string."""
-    if key in _DATE_KEYS or key in _NUMBER_KEYS:
-        return None
-    return _DICTIONARY if key in _CATEGORY_KEYS else pa.string()
+def _follow_up_notes(records: list[RecordFile], problems: Problems) -> list[str]:
+    """Follow-up hours measured from a date without a time read long: say so."""
+    notes = []
+    for record in records:
+        dates = {c.key: c for c in record.dates}
+        mql, touch = dates.get("mql_date"), dates.get("first_touch_date")
+        if mql is None or touch is None or not mql.date_only or "first_touch_date" not in record.frame:
+            continue
+        note = (f"follow-up measured from midnight: '{mql.header}' in {record.sniffed.name} has dates without a "
+                "time of day, so follow-up hours read longer than they were")
+        if touch.date_only:
+            note = (f"follow-up measured in whole days: '{mql.header}' and '{touch.header}' in "
+                    f"{record.sniffed.name} have no time of day")
+        notes.append(note)
+        problems.warn("follow_up_from_midnight", note, int(record.frame["first_touch_date"].notna().sum()))
+    return notes
 
 
-def _assemble(data: dict[str, object], mapping: FileMapping, rows: int) -> pd.DataFrame:
-    """Build the file's frame: phase from stage/status, won/lost dates from stage + close date."""
-    # the arrays are the loader's own (writable, unshared): no copy into consolidated blocks
-    frame = pd.DataFrame(data, index=pd.RangeIndex(rows), copy=False)
-    if "stage" in frame or "status" in frame:
-        stage = frame.pop("stage") if "stage" in frame else None
-        status = frame.pop("status") if "status" in frame else None
-        frame["phase"] = stage.fillna(status) if stage is not None and status is not None else (
-            stage if stage is not None else status)
-    if "close_date" in frame:
-        # without a stage, a close date cannot say won or lost (it may be an expected date)
-        close = frame.pop("close_date")
-        phase = frame["phase"] if "phase" in frame else pd.Series("", index=frame.index)
-        for outcome in ("won", "lost"):
-            column = f"{outcome}_date"
-            from_close = close.where(phase.eq(outcome).fillna(False).astype(bool))
-            frame[column] = frame[column].fillna(from_close) if column in frame else from_close
-    if mapping.role == "opportunities":
-        created = frame[CREATED_COLUMN]
-        frame["opportunity_date"] = frame["opportunity_date"].fillna(created) if "opportunity_date" in frame else created
-    if "contact_id" in frame and frame["contact_id"].notna().any():
-        # HubSpot lists several associated contacts as "101;102": the first is the journey's
-        frame["contact_id"] = frame["contact_id"].str.split(";").str[0].str.strip()
-    return frame
+def _funnel_start(records: list[RecordFile]) -> str:
+    leads = [r for r in records if r.mapping.role == "leads"]
+    if not leads:
+        return "opportunity"
+    return "mql" if all(r.mapping.starts_at == "mql" for r in leads) else "lead"
 
 
-def _report_mapping(parsed: list[ParsedFile]) -> dict[str, str]:
+def _outcomes_known(records: list[RecordFile], frame: pd.DataFrame) -> bool:
+    """A column that can say won or lost was mapped (or some record is won or lost)."""
+    mapped = any(set(r.mapping.columns) & _OUTCOME_KEYS or (r.mapping.role == "opportunities" and "status" in
+                 r.mapping.columns) for r in records)
+    return mapped or bool(frame["reached_won"].any() or frame["is_lost"].any())
+
+
+def _spans(records: list[RecordFile]) -> list[DateSpan]:
+    """Each record file's first and last date (over its date columns)."""
+    spans = []
+    for record in records:
+        dated = [record.frame[c] for c in record.frame.columns if c in DATE_KEYS]
+        lows = [d.min() for d in dated if d.notna().any()]
+        if lows:
+            highs = [d.max() for d in dated if d.notna().any()]
+            spans.append(DateSpan(record.sniffed.name, min(lows), max(highs)))
+    return spans
+
+
+def _file_report(sniffed: Sniffed, mapping: FileMapping, records: list[RecordFile]) -> FileReport:
+    record = next((r for r in records if r.sniffed is sniffed), None)
+    rows = record.rows if record is not None else len(sniffed.xlsx_rows or []) if sniffed.xlsx_rows is not None \
+        else _count_rows(sniffed)
+    columns = dict(mapping.columns)
+    if record is not None and record.start_from and CREATED_COLUMN not in columns:
+        columns[CREATED_COLUMN] = f"{record.start_from} (start date: no created-date column)"
+    return FileReport(sniffed.name, mapping.role, mapping.dialect, sniffed.encoding, rows, columns,
+                      list(mapping.unused), mapping.role_reason)
+
+
+def _count_rows(sniffed: Sniffed) -> int:
+    """Data rows of a file that was not parsed as records (lookups and ignored files are small)."""
+    return max(bytes(sniffed.data).count(b"\n") - 1 + (not bytes(sniffed.data).endswith(b"\n")), 0)
+
+
+def _report_mapping(records: list[RecordFile]) -> dict[str, str]:
     """canonical -> "Column" (one file) or "file: Column; file: Column" (several)."""
-    several = len(parsed) > 1
-    joined = {p.mapping.role for p in parsed} == {"leads", "opportunities"}
+    several = len(records) > 1
+    joined = {r.mapping.role for r in records} == {"leads", "opportunities"}
     mapping: dict[str, list[str]] = {}
-    for p in parsed:
-        for key, header in p.mapping.columns.items():
-            if key == CREATED_COLUMN and joined and p.mapping.role == "opportunities":
+    for r in records:
+        for key, header in r.mapping.columns.items():
+            if key == CREATED_COLUMN and joined and r.mapping.role == "opportunities":
                 key = "opportunity_date"
-            elif key in ("stage", "status"):
+            elif key in ("stage", "status", "won_flag", "closed_flag", "converted_flag"):
                 key = "phase"
-            elif key == "close_date":
+            elif key in ("close_date", "decision_date"):
                 key = "won_date/lost_date"
-            mapping.setdefault(key, []).append(f"{p.sniffed.name}: {header}" if several else header)
+            mapping.setdefault(key, []).append(f"{r.sniffed.name}: {header}" if several else header)
+        if r.start_from and CREATED_COLUMN not in r.mapping.columns:
+            shown = f"{r.start_from} (start date)"
+            mapping.setdefault(CREATED_COLUMN, []).append(f"{r.sniffed.name}: {shown}" if several else shown)
     return {k: "; ".join(v) for k, v in mapping.items()}
+

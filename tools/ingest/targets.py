@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from tools.errors import RevOpsInputError, TargetsError
-from tools.ingest.dialects import normalise_name
+from tools.ingest.headers import normalise_name
 from tools.ingest.reading import sniff
 from tools.schema import TARGET_METRICS
 
@@ -113,6 +113,14 @@ def targets_from_frame(frame: pd.DataFrame, source: str = "targets") -> Targets:
     """Validate an in-memory long frame (period, metric, target) into ``Targets``."""
     return _build(frame.astype({"period": str, "metric": str}), source, {"period": "period", "metric": "metric",
                                                                          "target": "target"})
+
+
+def looks_like_targets(headers: list[str]) -> bool:
+    """A period column with metric + target columns (long) or two metric columns (wide)."""
+    names = {normalise_name(h) for h in headers}
+    if not names & _PERIOD_HEADERS:
+        return False
+    return bool(names & _METRIC_HEADERS and names & _TARGET_HEADERS) or len(names & set(_METRICS)) >= 2
 
 
 def load_targets(path: Path | str) -> Targets:

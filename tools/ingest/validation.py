@@ -24,8 +24,10 @@ from tools.errors import (
     RevOpsInputError,
     UnreadableFileError,
     ValidationFailed,
+    shorten,
 )
-from tools.ingest.dialects import accepted_names
+from tools.ingest.dates import ParsedDates
+from tools.ingest.headers import accepted_names
 from tools.ingest.parsing import Parsed
 from tools.schema import CREATED_COLUMN, ID_COLUMN, STAGE_DATE_COLUMNS
 
@@ -44,12 +46,22 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+@dataclass(frozen=True)
+class DuplicateDrop:
+    """Rows of one file (or of several, combined) dropped because their id repeated."""
+
+    where: str
+    dropped: int
+    rows: int
+
+
 @dataclass
 class Problems:
     """Collects fatal errors and data-quality warnings over a whole upload."""
 
     fatal: list[RevOpsInputError] = field(default_factory=list)
     issues: list[DataQualityIssue] = field(default_factory=list)
+    duplicates: list[DuplicateDrop] = field(default_factory=list)  # for the plausibility gate
 
     def add(self, error: RevOpsInputError) -> None:
         """Record a fatal problem (raised later, together with the others)."""
@@ -63,6 +75,7 @@ class Problems:
         """Append another collector's problems (e.g. one column's, parsed on another thread)."""
         self.fatal.extend(other.fatal)
         self.issues.extend(other.issues)
+        self.duplicates.extend(other.duplicates)
 
     def raise_if_fatal(self) -> None:
         """Raise the one fatal problem, or ``ValidationFailed`` with all of them."""
@@ -74,9 +87,9 @@ class Problems:
 
 def missing_column(file: str, key: str, headers: Sequence[str]) -> MissingColumnError:
     """The required ``key`` (record_id / created_date) could not be mapped."""
-    shown = ", ".join(repr(h) for h in headers[:12]) + (", …" if len(headers) > 12 else "")
     accepted = ", ".join(accepted_names(key))
     holds = "the id" if key == ID_COLUMN else "the date each lead was created"
+    shown = ", ".join(repr(shorten(h, 60)) for h in headers[:12]) + (", …" if len(headers) > 12 else "")
     return MissingColumnError(
         f"no {_COLUMN_LABEL.get(key, key)} column found",
         file=file,
@@ -105,10 +118,15 @@ def check_malformed(problems: Problems, file: str, bad: int, lines: list[str], g
                   f"{'was' if bad == 1 else 'were'} skipped (e.g. {_examples(lines)})", bad, lines)
 
 
-def check_dates(problems: Problems, file: str, header: str, key: str, parsed: Parsed) -> bool:
+def check_dates(problems: Problems, file: str, header: str, key: str, parsed: ParsedDates,
+                years: tuple[int, int]) -> bool:
     """Judge a parsed date column. Returns False when the column is unusable (fatal)."""
-    if parsed.note:
-        problems.warn("ambiguous_date_order", f"{file}, column '{header}': {parsed.note}", parsed.non_empty)
+    if parsed.out_of_range:
+        n = parsed.out_of_range
+        problems.warn("date_out_of_range", f"{file}, column '{header}': {_plural(n, 'date')} "
+                      f"{'falls' if n == 1 else 'fall'} outside the years {years[0]}-{years[1]} and "
+                      f"{'was' if n == 1 else 'were'} left empty (e.g. {_examples(parsed.out_of_range_examples)}); "
+                      "set another window with --years", n, parsed.out_of_range_examples)
     if not parsed.failed:
         return True
     if parsed.failed * 2 > parsed.non_empty:
@@ -117,10 +135,7 @@ def check_dates(problems: Problems, file: str, header: str, key: str, parsed: Pa
                                         hint=_DATE_HINT.format(key=key)))
         return False
     one = parsed.failed == 1
-    if key == CREATED_COLUMN:
-        outcome = "that row was dropped" if one else "those rows were dropped"
-    else:
-        outcome = "it was left empty" if one else "they were left empty"
+    outcome = "it was left empty" if one else "they were left empty"
     problems.warn("unparseable_date", f"{file}, column '{header}': {_plural(parsed.failed, 'date')} could "
                   f"not be read and {outcome} (e.g. {_examples(parsed.examples)})", parsed.failed,
                   parsed.examples)
@@ -165,27 +180,23 @@ def check_unrecognised(problems: Problems, file: str, header: str, code: str, wh
 
 
 def drop_unusable(problems: Problems, frame: pd.DataFrame, file: str, id_label: str = "record id",
-                  id_column: str = ID_COLUMN, unreadable_created: pd.Series | None = None) -> pd.DataFrame:
-    """Drop rows without an id or a created date, then repeated ids (first kept); all counted.
+                  id_column: str = ID_COLUMN) -> pd.DataFrame:
+    """Drop rows without an id, then repeated ids (first kept); count rows kept without a date.
 
-    ``unreadable_created`` marks rows whose created date did not parse: they are already counted
-    as ``unparseable_date`` and are dropped here without being counted twice.
+    A row without a created (start) date is a real record of unknown age: it counts in the funnel
+    snapshot and is left out of trends, and the warning says so.
     """
     no_id = frame[id_column].isna()
     if no_id.any():
         n = int(no_id.sum())
         problems.warn("missing_id", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no {id_label} "
                       f"and {'was' if n == 1 else 'were'} dropped", n)
-    no_created = frame[CREATED_COLUMN].isna() & ~no_id
-    if unreadable_created is not None:
-        no_created &= ~unreadable_created
-        no_id |= unreadable_created
-    if no_created.any():
-        n = int(no_created.sum())
-        problems.warn("missing_created_date", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no "
-                      f"created date and {'was' if n == 1 else 'were'} dropped", n)
-    if no_id.any() or no_created.any():
-        frame = frame[~(no_id | no_created)]
+        frame = frame[~no_id]
+    created = frame.get(CREATED_COLUMN)
+    if created is not None and created.notna().any() and created.isna().any():
+        n = int(created.isna().sum())
+        problems.warn("undated_rows", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no created "
+                      f"date; {'it counts' if n == 1 else 'they count'} in the funnel but not in trends", n)
     return drop_duplicates(problems, frame, file, id_label, id_column)
 
 
@@ -198,6 +209,7 @@ def drop_duplicates(problems: Problems, frame: pd.DataFrame, where: str, id_labe
     repeated = ids.duplicated(keep="first")
     n = int(repeated.sum())
     examples = ids[repeated].drop_duplicates().head(3).tolist()
+    problems.duplicates.append(DuplicateDrop(where, n, len(ids)))
     problems.warn("duplicate_id", f"{where}: {_plural(n, 'row')} {'repeats' if n == 1 else 'repeat'} a {id_label} "
                   f"seen earlier and {'was' if n == 1 else 'were'} dropped; the first row of each id was kept "
                   f"(e.g. {_examples(examples)})", n, examples)
@@ -257,6 +269,5 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
 
 def no_usable_rows(files: Sequence[str]) -> EmptyFileError:
     """Every row was dropped."""
-    return EmptyFileError("no usable rows: every row lacks a record id or a readable created date",
-                          file=", ".join(files), hint="Check the id and created-date columns, or map them "
-                          'with --map record_id="Your Column" --map created_date="Your Column"')
+    return EmptyFileError("no usable rows: every row lacks a record id", file=", ".join(files),
+                          hint='Check the id column, or map it with --map record_id="Your Column"')

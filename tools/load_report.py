@@ -1,0 +1,150 @@
+"""The load report (SPEC §9.3): what the loader did with each file, how files were joined, and
+which analyses the data supports.
+
+``LoadReport.to_dict()`` is the ``load`` object of ``revops diagnose --json``. The UI's mapping
+editor reads the same typed objects: each file's role, dialect, encoding, rows, mapping and unused
+columns; each join with matched / unmatched counts; the capabilities with the reason each missing
+one is missing; the plausibility verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from tools.errors import PlausibilityVerdict
+from tools.schema import AMOUNT_COLUMN, REACHED_COLUMNS
+
+FileRole = Literal["leads", "opportunities", "accounts", "owners", "targets", "unknown"]
+FILE_ROLES: tuple[str, ...] = get_args(FileRole)
+#: Roles whose rows are records (journeys); the others are lookups, targets or ignored.
+RECORD_ROLES: tuple[str, ...] = ("leads", "opportunities")
+
+CAPABILITIES: tuple[str, ...] = ("trends", "follow_up", "deal_size", "retention", "win_rate")
+#: What each capability lets the engine do (for the "not analysed" lines).
+CAPABILITY_NEEDS: dict[str, str] = {
+    "trends": "dated records (a created, opportunity or other stage date)",
+    "follow_up": "an MQL date and a first-contact date",
+    "deal_size": "amounts on won deals",
+    "retention": "churn dates of won customers",
+    "win_rate": "deal outcomes (won / lost stages, dates or flags)",
+}
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One uploaded file as the loader saw it."""
+
+    name: str
+    role: str  # one of FILE_ROLES
+    dialect: str
+    encoding: str
+    rows: int
+    mapping: dict[str, str] = field(default_factory=dict)  # key -> the file's column
+    unused_columns: list[str] = field(default_factory=list)
+    role_reason: str = ""  # why this role (shown next to it)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "role": self.role, "dialect": self.dialect, "encoding": self.encoding,
+                "rows": self.rows, "unused_columns": list(self.unused_columns), "mapping": dict(self.mapping),
+                "role_reason": self.role_reason}
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    """One join between two files: ``left``'s keys looked up in ``right``."""
+
+    left: str
+    right: str
+    on: tuple[str, str]  # (left column, right column)
+    matched: int  # distinct left keys found in right
+    unmatched: int  # distinct left keys not found in right
+    kind: str = "records"  # records (leads ⋈ opportunities) or lookup (dimensions from accounts/owners)
+
+    @property
+    def match_rate(self) -> float:
+        total = self.matched + self.unmatched
+        return self.matched / total if total else 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"left": self.left, "right": self.right, "on": list(self.on), "matched": self.matched,
+                "unmatched": self.unmatched, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """Which analyses the data supports; ``missing`` says why each unsupported one is missing."""
+
+    trends: bool
+    follow_up: bool
+    deal_size: bool
+    retention: bool
+    win_rate: bool
+    funnel_start: str = "lead"  # the first stage the records enter at (opportunity-only: opportunity)
+    missing: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. follow-up measured from midnight
+
+    def to_dict(self) -> dict[str, object]:
+        return {"trends": self.trends, "follow_up": self.follow_up, "deal_size": self.deal_size,
+                "retention": self.retention, "win_rate": self.win_rate, "funnel_start": self.funnel_start,
+                "missing": dict(self.missing), "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Files, roles, joins and capabilities of one upload (SPEC §9.3 ``load``)."""
+
+    files: list[FileReport] = field(default_factory=list)
+    joins: list[JoinReport] = field(default_factory=list)
+    capabilities: Capabilities | None = None
+    plausibility: PlausibilityVerdict = field(default_factory=PlausibilityVerdict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"files": [f.to_dict() for f in self.files], "joins": [j.to_dict() for j in self.joins],
+                "capabilities": self.capabilities.to_dict() if self.capabilities else None,
+                "plausibility": self.plausibility.to_dict()}
+
+
+def _months_spanned(dates: pd.Series) -> int:
+    """Calendar months from the first to the last date (0 when undated); min and max only."""
+    first, last = dates.min(), dates.max()
+    if pd.isna(first):
+        return 0
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _has(frame: pd.DataFrame, column: str) -> bool:
+    return column in frame and bool(frame[column].notna().any())
+
+
+def capabilities_of(frame: pd.DataFrame, *, funnel_start: str = "lead", outcomes_known: bool | None = None,
+                    notes: list[str] | None = None) -> Capabilities:
+    """What ``frame`` (canonical, with stage flags) supports.
+
+    ``outcomes_known`` is the loader's knowledge of whether any column carried deal outcomes; for an
+    in-memory frame it is inferred from won/lost dates and phases.
+    """
+    months = _months_spanned(frame["created_date"]) if "created_date" in frame else 0
+    won = frame[REACHED_COLUMNS["won"]].to_numpy(dtype=bool) if REACHED_COLUMNS["won"] in frame else np.zeros(
+        len(frame), dtype=bool)
+    if outcomes_known is None:
+        phase = frame["phase"] if "phase" in frame else pd.Series(dtype="object")
+        outcomes_known = bool(won.any()) or _has(frame, "lost_date") or bool(phase.isin(["won", "lost"]).any())
+    amounts = frame[AMOUNT_COLUMN].to_numpy(dtype=float, na_value=np.nan)[won] if AMOUNT_COLUMN in frame else []
+    has = {
+        "trends": months >= 2,
+        "follow_up": _has(frame, "mql_date") and _has(frame, "first_touch_date"),
+        "deal_size": bool(np.isfinite(amounts).any()) if len(amounts) else False,
+        "retention": _has(frame, "churn_date") and bool(won.any()),
+        "win_rate": bool(outcomes_known),
+    }
+    missing = {}
+    for name, ok in has.items():
+        if not ok:
+            missing[name] = f"needs {CAPABILITY_NEEDS[name]}"
+    if not has["trends"] and months == 1:
+        missing["trends"] = "needs dated records over at least two months (all dates fall in one month)"
+    return Capabilities(**has, funnel_start=funnel_start, missing=missing, notes=list(notes or []))
