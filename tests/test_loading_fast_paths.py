@@ -185,7 +185,7 @@ def test_coerce_canonical_gives_string_columns_the_nullable_string_dtype() -> No
     assert coerced["created_date"].dtype == "datetime64[us]"  # a datetime column is kept as it is
     assert coerced["amount"].dtype == "float64"
     flags = from_canonical(frame).frame
-    assert flags["reached_lead"].tolist() == [True, False]
+    assert flags["reached_lead"].tolist() == [True, True]  # every record is a lead, dated or not
 
 
 def test_big_text_columns_pass_through_unchanged_when_already_clean() -> None:

@@ -129,7 +129,8 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
     # is_lost, possible with a nullable phase, counts as lost here, as Series.where did)
     lost = is_lost.to_numpy(dtype=bool, na_value=True)
     loss_rank = lost * np.int8(STAGES.index("opportunity") + 1) - 1
-    furthest = np.maximum(np.maximum(phase_rank, date_rank), loss_rank)
+    # every record is at least a lead, dated or not (an undated snapshot has no created date)
+    furthest = np.maximum(np.maximum(np.maximum(phase_rank, date_rank), loss_rank), 0)
     for rank, stage in enumerate(STAGES):
         out[REACHED_COLUMNS[stage]] = furthest >= rank
     won = out[REACHED_COLUMNS["won"]]

@@ -22,7 +22,7 @@ from tools.errors import DataQualityIssue, RevOpsInputError
 from tools.findings.detect import detect_findings
 from tools.findings.model import Finding
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
-from tools.load_report import LoadReport
+from tools.load_report import LoadReport, without_unsupported
 from tools.metrics import (
     METRIC_NAMES,
     average_deal_size,
@@ -213,6 +213,8 @@ def diagnose(
     """
     if grain is not None and grain not in ("month", "quarter"):
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
+    # the loader's analysis date when the leads end well before the other dates (new leads after it are unknown)
+    as_of = as_of if as_of is not None else data.report.as_of
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
     # the headline metrics and the memoised per-deal measures only read the data: they run on a
     # second core (numpy releases the GIL on whole-column work) while the detectors run here
@@ -226,7 +228,7 @@ def diagnose(
         periods=ctx.periods,
         stages=counts_from_row(totals),
         conversions=conversion_rows(ctx, totals),
-        metrics=headline,
+        metrics=without_unsupported(headline, data.capabilities),
         bottleneck=find_bottleneck(ctx, findings),
         findings=findings,
         data_quality=list(data.data_quality),

@@ -34,6 +34,15 @@ CAPABILITY_NEEDS: dict[str, str] = {
 }
 
 
+#: Headline metrics that rest on each capability: blanked (None) when the data cannot support them.
+CAPABILITY_METRICS: dict[str, tuple[str, ...]] = {
+    "win_rate": ("win_rate",),
+    "deal_size": ("average_deal_size",),
+    "follow_up": ("median_follow_up_hours", "follow_up_within_sla"),
+    "retention": ("churn_rate", "retention_rate", "ltv"),
+}
+
+
 @dataclass(frozen=True)
 class FileReport:
     """One uploaded file as the loader saw it."""
@@ -84,13 +93,16 @@ class Capabilities:
     retention: bool
     win_rate: bool
     funnel_start: str = "lead"  # the first stage the records enter at (opportunity-only: opportunity)
+    #: stages no column observes: their counts are implied by later stages only
+    unobserved_stages: list[str] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. follow-up measured from midnight
 
     def to_dict(self) -> dict[str, object]:
         return {"trends": self.trends, "follow_up": self.follow_up, "deal_size": self.deal_size,
                 "retention": self.retention, "win_rate": self.win_rate, "funnel_start": self.funnel_start,
-                "missing": dict(self.missing), "notes": list(self.notes)}
+                "unobserved_stages": list(self.unobserved_stages), "missing": dict(self.missing),
+                "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
@@ -101,11 +113,14 @@ class LoadReport:
     joins: list[JoinReport] = field(default_factory=list)
     capabilities: Capabilities | None = None
     plausibility: PlausibilityVerdict = field(default_factory=PlausibilityVerdict)
+    #: the analysis date when the leads end well before the other dates (None: the latest date)
+    as_of: pd.Timestamp | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"files": [f.to_dict() for f in self.files], "joins": [j.to_dict() for j in self.joins],
                 "capabilities": self.capabilities.to_dict() if self.capabilities else None,
-                "plausibility": self.plausibility.to_dict()}
+                "plausibility": self.plausibility.to_dict(),
+                "as_of": self.as_of.date().isoformat() if self.as_of is not None else None}
 
 
 def _months_spanned(dates: pd.Series) -> int:
@@ -121,11 +136,13 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
 
 
 def capabilities_of(frame: pd.DataFrame, *, funnel_start: str = "lead", outcomes_known: bool | None = None,
+                    outcomes_missing: str | None = None, unobserved_stages: list[str] | None = None,
                     notes: list[str] | None = None) -> Capabilities:
     """What ``frame`` (canonical, with stage flags) supports.
 
-    ``outcomes_known`` is the loader's knowledge of whether any column carried deal outcomes; for an
-    in-memory frame it is inferred from won/lost dates and phases.
+    ``outcomes_known`` is the loader's knowledge of whether the columns can say won *and* lost
+    (``outcomes_missing`` says what is missing when not); for an in-memory frame it is inferred
+    from won/lost dates and phases.
     """
     months = _months_spanned(frame["created_date"]) if "created_date" in frame else 0
     won = frame[REACHED_COLUMNS["won"]].to_numpy(dtype=bool) if REACHED_COLUMNS["won"] in frame else np.zeros(
@@ -145,6 +162,20 @@ def capabilities_of(frame: pd.DataFrame, *, funnel_start: str = "lead", outcomes
     for name, ok in has.items():
         if not ok:
             missing[name] = f"needs {CAPABILITY_NEEDS[name]}"
+    if not has["win_rate"] and outcomes_missing:
+        missing["win_rate"] = outcomes_missing
     if not has["trends"] and months == 1:
         missing["trends"] = "needs dated records over at least two months (all dates fall in one month)"
-    return Capabilities(**has, funnel_start=funnel_start, missing=missing, notes=list(notes or []))
+    return Capabilities(**has, funnel_start=funnel_start, unobserved_stages=list(unobserved_stages or []),
+                        missing=missing, notes=list(notes or []))
+
+
+def without_unsupported(metrics: dict[str, object], capabilities: Capabilities) -> dict[str, object]:
+    """``metrics`` with every value the data cannot support set to None (its reason is in ``missing``)."""
+    out = dict(metrics)
+    for capability, keys in CAPABILITY_METRICS.items():
+        if capability in capabilities.missing:
+            for key in keys:
+                if key in out:
+                    out[key] = None
+    return out

@@ -13,12 +13,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "title": "Data loaded", "rows": "rows", "role": "role", "join": "joined", "matched": "matched",
         "unmatched": "unmatched", "unused": "not used", "missing": "Not analysed", "notes": "Note",
         "start": "The funnel starts at the {stage} stage: earlier stages are not in the data.",
+        "implied": "{stages} {verb} not in the data: shown as —, their counts only follow from later stages.",
         "forced": "Diagnosed anyway (--force) although the upload looked misread:",
     },
     "ja": {
         "title": "読み込んだデータ", "rows": "行", "role": "役割", "join": "結合", "matched": "一致",
         "unmatched": "不一致", "unused": "未使用の列", "missing": "分析できない項目", "notes": "注記",
         "start": "ファネルは{stage}から始まります（それより前の段階はデータにありません）。",
+        "implied": "{stages}はデータにありません（—と表示。件数は後の段階から推定されるだけです）。",
         "forced": "読み込みに疑わしい点がありましたが、--force で診断しました:",
     },
 }
@@ -62,6 +64,11 @@ def render_load_text(report: LoadReport, lang: str = "en") -> list[str]:
         if caps.funnel_start != "lead":
             stage = _STAGES_JA.get(caps.funnel_start, caps.funnel_start) if lang == "ja" else caps.funnel_start
             lines += ["", words["start"].format(stage=stage)]
+        between = [s for s in caps.unobserved_stages if s != "won"]
+        if between:
+            names = [_STAGES_JA.get(s, s) if lang == "ja" else s.upper() if s in ("mql", "sql") else s for s in between]
+            joiner = "・" if lang == "ja" else " and "
+            lines += ["", words["implied"].format(stages=joiner.join(names), verb="is" if len(names) == 1 else "are")]
         missing = [c for c in CAPABILITIES if c in caps.missing]
         if missing:
             lines += ["", words["missing"]]

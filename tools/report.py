@@ -205,6 +205,18 @@ def _rjust(text: str, cells: int) -> str:
     return " " * max(cells - _width(text), 0) + text
 
 
+def _spanning_conversions(stages: list[dict[str, Any]], hidden: set[str], start: int, lang: str) -> list[str]:
+    """Conversion across stages the data does not observe (Lead → Opportunity for a converted flag)."""
+    counts = {s["stage"]: s["count"] for s in stages}
+    shown = [s for s in STAGES[start:] if s not in hidden]
+    lines = []
+    for earlier, later in zip(shown, shown[1:], strict=False):
+        if STAGES.index(later) - STAGES.index(earlier) > 1 and counts.get(earlier):
+            name = f"{STAGE_NAMES[lang][earlier]} → {STAGE_NAMES[lang][later]}"
+            lines.append(f"  {_ljust(name, 22)}{_rjust(_pct(counts[later] / counts[earlier]), 10)}")
+    return lines
+
+
 def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     """The ``revops diagnose`` text report."""
     lang = lang if lang in LABELS else "en"
@@ -215,21 +227,24 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
     lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
-    # stages before the data's first stage (an opportunity-only export) are not in the data: no figures
+    # stages the data does not observe (before an opportunity-only export's start, or with no column
+    # of their own) get no figures: their counts would only restate a neighbouring stage's
     caps = diagnosis.load.capabilities
     start = STAGES.index(caps.funnel_start) if caps is not None and caps.funnel_start in STAGES else 0
+    hidden = set(STAGES[:start]) | set(caps.unobserved_stages if caps is not None else [])
     for s in d["funnel"]["stages"]:
         stage = STAGE_NAMES[lang][s["stage"]]
-        count = f"{s['count']:>12,}" if STAGES.index(s["stage"]) >= start else f"{'—':>12}"
+        count = f"{s['count']:>12,}" if s["stage"] not in hidden else f"{'—':>12}"
         lines.append(f"  {_ljust(stage, 14)}{count}{_money(s['amount']):>20}")
     lines.append("")
     header = [_rjust(t[k], 10) for k in ("rate", "baseline", "current")]
     lines.append(f"  {_ljust(t['transition'], 22)}{''.join(header)}")
     for c in d["funnel"]["conversions"]:
         name = TRANSITION_NAMES[lang][c["transition"]]
-        observed = STAGES.index(TRANSITION_STAGES[c["transition"]][1]) > start
+        observed = not set(TRANSITION_STAGES[c["transition"]]) & hidden
         rates = "".join(_rjust(_pct(c[k] if observed else None), 10) for k in ("rate", "baseline_rate", "current_rate"))
         lines.append(f"  {_ljust(name, 22)}{rates}")
+    lines += _spanning_conversions(d["funnel"]["stages"], hidden, start, lang)
     lines += ["", t["metrics"]]
     m = d["metrics"]
     for key in ("win_rate", "churn_rate"):

@@ -9,6 +9,7 @@ what was ignored; a header that appears twice is reported.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,25 +41,28 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _MQL_ID = re.compile(r"mql", re.IGNORECASE)
 
 
+def _mark(header: str) -> str:
+    """A vendor mark compares whole labels (case and spacing only): ``deal_stage`` is not HubSpot's ``Deal Stage``."""
+    return " ".join(unicodedata.normalize("NFKC", header).casefold().split())
+
+
 def _marks(*names: str) -> frozenset[str]:
-    return frozenset(normalise_name(n) for n in names)
+    return frozenset(_mark(n) for n in names)
 
 
-#: (vendor, headers only that vendor writes): the first vendor with a mark among the headers wins
+#: (vendor, headers that vendor writes and the others do not): the vendor with most marks wins, ties in order
 _VENDOR_MARKS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("dynamics", frozenset()),  # "(Do Not Modify) ..." key columns, tested separately
-    ("pipedrive", frozenset()),  # "Deal - Title" style columns, tested separately
+    ("kintone", _marks("レコード番号", "更新日時", "作成者", "更新者")),
+    ("marketo", _marks("Created At", "Updated At", "Person Source", "Acquisition Date", "Person Status", "Lead Score",
+                       "Marketo ID", "Email Address")),
+    ("zoho", _marks("Created Time", "Modified Time", "Closing Date", "リードの所有者", "商談の所有者", "リードのステータス")),
     ("hubspot", _marks("Create Date", "Became a Marketing Qualified Lead Date", "Lifecycle Stage",
-                       "Original Source", "Contact owner", "Deal Stage", "Deal owner", "Associated Contact IDs",
+                       "Original Source", "Contact owner", "Deal Stage", "Associated Contact IDs",
                        "Became a Customer Date", "ライフサイクルステージ", "元のソース", "コンタクト担当者",
                        "取引ステージ", "取引担当者")),
-    ("salesforce", _marks("Lead ID", "Lead Status", "Converted Opportunity ID", "Opportunity ID",
-                          "Opportunity Owner", "Lead Owner", "StageName", "IsWon", "ConvertedOpportunityId",
+    ("salesforce", _marks("Lead ID", "Converted Opportunity ID", "Opportunity ID", "Opportunity Owner", "StageName",
+                          "IsWon", "IsConverted", "ConvertedOpportunityId", "ConvertedDate", "Converted Date",
                           "リード状況", "取引開始日", "リード所有者", "商談所有者", "商談 所有者")),
-    ("zoho", _marks("Created Time", "Closing Date", "Deal Owner", "Deal Name", "リードの所有者", "商談の所有者")),
-    ("marketo", _marks("Created At", "Person Source", "Acquisition Date", "Person Status", "Lead Score",
-                       "Marketo ID")),
-    ("kintone", _marks("レコード番号", "更新日時", "作成者", "更新者")),
 )
 _VENDOR_ROLE_SUFFIX = {"hubspot": ("contacts", "deals"), "salesforce": ("leads", "opportunities"),
                        "dynamics": ("leads", "opportunities")}
@@ -134,8 +138,13 @@ def match_headers(headers: Sequence[str], overrides: dict[str, str] | None = Non
     starts_at = "mql" if chosen_role == "leads" and _MQL_ID.search(columns.get("record_id", "")) else "lead"
     return FileMapping(
         columns=columns, role=chosen_role, dialect=_detect_dialect(headers, columns, chosen_role),
-        unused=[n for n, h in zip(names, headers, strict=True) if n not in used and (h or n)],
+        unused=[n for n, h in zip(names, headers, strict=True) if n not in used and (h or not _empty(sample, n))],
         duplicates={h: c for h, c in counts.items() if c > 1 and h}, starts_at=starts_at, role_reason=reason)
+
+
+def _empty(sample: pa.Table | None, name: str) -> bool:
+    """A column with no value in the sample (a trailing comma's nameless column)."""
+    return sample is None or name not in sample.column_names or sample.column(name).null_count == len(sample)
 
 
 def _says_lead_id(header: str) -> bool:
@@ -143,15 +152,14 @@ def _says_lead_id(header: str) -> bool:
 
 
 def _vendor(headers: Sequence[str]) -> str | None:
-    normalised = {normalise_name(h) for h in headers}
+    normalised = {_mark(h) for h in headers}
     if any(normalise_name(h).startswith(("donotmodify", "変更しないでください")) for h in headers):
         return "dynamics"
     if sum(1 for h in headers if re.match(r"^\s*(Deal|Person|Organization|Lead)\s+-\s+", h)) >= 2:
         return "pipedrive"
-    for vendor, marks in _VENDOR_MARKS:
-        if marks and normalised & marks:
-            return vendor
-    return None
+    scores = [(len(normalised & marks), -i, vendor) for i, (vendor, marks) in enumerate(_VENDOR_MARKS)]
+    best = max(scores)
+    return best[2] if best[0] else None
 
 
 def _detect_dialect(headers: Sequence[str], columns: dict[str, str], role: str) -> str:

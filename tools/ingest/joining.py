@@ -77,7 +77,7 @@ def combine(files: list[RecordFile], problems: Problems) -> Combined:
         n = len(opp_frame)
         problems.warn("opportunities_not_joined", f"{opp_name}: no column links the {n} opportunities to "
                       f"{lead_name}; they were kept as their own records", n)
-        own = opp_frame.assign(**{ID_COLUMN: opp_frame["opportunity_id"]})
+        own = _as_own_records(opp_frame, lead_frame[ID_COLUMN])
         return Combined(_kept(pd.concat([_kept(lead_frame), _kept(own)], ignore_index=True)))
     frame = _join(problems, lead_frame, opp_frame, lead_key, opp_key, lead_name, opp_name)
     referencing = lead_frame[lead_key] if left == lead_name else opp_frame[opp_key]
@@ -90,6 +90,14 @@ def combine(files: list[RecordFile], problems: Problems) -> Combined:
 def _column_of(files: list[RecordFile], key: str) -> str:
     """The header ``key`` was mapped from (the first file that has it)."""
     return next((f.mapping.columns[key] for f in files if key in f.mapping.columns), key)
+
+
+def _as_own_records(opps: pd.DataFrame, lead_ids: pd.Series) -> pd.DataFrame:
+    """Opportunities kept as records of their own; an id a lead already uses gets an ``opportunity`` prefix
+    (two apps numbering their records 1, 2, 3 ... must not drop each other's rows as duplicates)."""
+    ids = opps["opportunity_id"]
+    clash = ids.isin(lead_ids.dropna())
+    return opps.assign(**{ID_COLUMN: ids.where(~clash, "opportunity " + ids.astype("string"))})
 
 
 def _first_per_lead(problems: Problems, opp_frame: pd.DataFrame, opp_name: str) -> pd.DataFrame:
@@ -131,6 +139,6 @@ def _join(problems: Problems, lead_frame: pd.DataFrame, opp_frame: pd.DataFrame,
         problems.warn("opportunity_without_lead", f"{opp_name}: {n} opportunit{'y has' if n == 1 else 'ies have'} "
                       f"no matching lead in {lead_name} and {'was' if n == 1 else 'were'} kept as "
                       f"{'its' if n == 1 else 'their'} own record{'' if n == 1 else 's'}", n)
-        own = orphans.assign(**{ID_COLUMN: orphans["opportunity_id"]})
+        own = _as_own_records(orphans, lead_frame[ID_COLUMN])
         return pd.concat([_kept(merged), _kept(own)], ignore_index=True)
     return _kept(merged)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tools.dataset import LoadedData, SourceFile, from_canonical
+from tools.dataset import PHASE_STAGE, LoadedData, SourceFile, from_canonical
 from tools.errors import (
     AmbiguousDateOrderError,
     DataQualityIssue,
@@ -41,11 +41,13 @@ from tools.ingest.validation import (
     no_usable_rows,
 )
 from tools.load_report import RECORD_ROLES, FileReport, LoadReport, capabilities_of
-from tools.schema import CREATED_COLUMN, ID_COLUMN
+from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN, STAGE_DATE_COLUMNS, STAGES
 
 __all__ = ["LoadOptions", "load_exports", "parse_mapping_overrides"]
 
-_OUTCOME_KEYS = {"stage", "won_date", "lost_date", "won_flag", "closed_flag", "decision_date"}
+#: Keys that can say a deal was won, and keys that can say it was lost.
+_WIN_KEYS = {"stage", "won_date", "won_flag"}
+_LOSS_KEYS = {"stage", "lost_date", "closed_flag", "decision_date"}
 
 
 def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None = None, *,
@@ -100,7 +102,7 @@ def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None =
                               [m.role for _, m in mapped if m.role in RECORD_ROLES])
     loaded = from_canonical(frame, data_quality=problems.issues, mapping=_report_mapping(records), dialect=dialect)
     funnel_start = _funnel_start(records)
-    outcomes = _outcomes_known(records, loaded.frame)
+    outcomes, outcomes_missing = _outcomes_known(records, loaded.frame)
     reports = [_file_report(s, m, records) for s, m in mapped]
     joins = combined.joins + lookup_joins
     verdict = check_plausibility(loaded.frame, files=reports, joins=joins, funnel_start=funnel_start,
@@ -112,8 +114,12 @@ def load_exports(paths: Iterable[Path | str], overrides: dict[str, str] | None =
         for issue in verdict.issues:  # forced: the stop stays visible next to the results
             loaded.data_quality.append(DataQualityIssue(f"implausible_{issue.code}",
                                                         f"diagnosed anyway (--force): {issue.message}", 0))
-    capabilities = capabilities_of(loaded.frame, funnel_start=funnel_start, outcomes_known=outcomes, notes=notes)
-    loaded.report = LoadReport(reports, joins, capabilities, verdict)
+    unobserved = _unobserved_stages(loaded.frame, funnel_start)
+    if not outcomes and outcomes_missing is None and not loaded.frame["reached_won"].any():
+        unobserved.append("won")  # no column says won or lost: a zero here would be a guess
+    capabilities = capabilities_of(loaded.frame, funnel_start=funnel_start, outcomes_known=outcomes,
+                                   outcomes_missing=outcomes_missing, unobserved_stages=unobserved, notes=notes)
+    loaded.report = LoadReport(reports, joins, capabilities, verdict, _leads_end(records, loaded))
     # the files last: their hashes run on worker threads while the stage flags above are derived
     loaded.files = [SourceFile(r.sniffed.name, r.mapping.dialect, r.sniffed.encoding, r.rows, r.sniffed.sha256,
                                dict(r.mapping.columns)) for r in records]
@@ -217,6 +223,36 @@ def _follow_up_notes(records: list[RecordFile], problems: Problems) -> list[str]
     return notes
 
 
+#: Leads ending this much before the upload's other dates move the analysis date back to their end.
+_LEADS_END_EARLY = pd.Timedelta(days=31)
+_MISSING_LEADS = 50
+_MIN_LEADS = 200
+
+
+def _leads_end(records: list[RecordFile], loaded: LoadedData) -> pd.Timestamp | None:
+    """The last lead start date, when the lead files end well before the other dates (else None).
+
+    After that date new leads are unknown, not zero: comparing a window past it would report a
+    volume collapse that never happened.
+    """
+    starts = pd.concat([r.frame[CREATED_COLUMN] for r in records if r.mapping.role == "leads"
+                        and CREATED_COLUMN in r.frame] or [pd.Series(dtype="datetime64[ns]")]).dropna()
+    if starts.empty:
+        return None
+    leads_end = starts.max().normalize()
+    latest = max((loaded.frame[c].max() for c in DATE_COLUMNS if c in loaded.frame and loaded.frame[c].notna().any()),
+                 default=leads_end)
+    gap = latest - leads_end
+    per_day = len(starts) / max((starts.max() - starts.min()).days, 1)
+    # a steady flow of leads would have brought this many in the gap; seeing none means the file ended
+    if len(starts) < _MIN_LEADS or gap <= _LEADS_END_EARLY or per_day * gap.days < _MISSING_LEADS:
+        return None
+    loaded.data_quality.append(DataQualityIssue(
+        "leads_end_early", f"the leads end on {leads_end.date()} while other dates run to {latest.date()}; the "
+        f"diagnosis is as of {leads_end.date()}, because new leads after it are not in the data", 0))
+    return leads_end
+
+
 def _funnel_start(records: list[RecordFile]) -> str:
     leads = [r for r in records if r.mapping.role == "leads"]
     if not leads:
@@ -224,11 +260,33 @@ def _funnel_start(records: list[RecordFile]) -> str:
     return "mql" if all(r.mapping.starts_at == "mql" for r in leads) else "lead"
 
 
-def _outcomes_known(records: list[RecordFile], frame: pd.DataFrame) -> bool:
-    """A column that can say won or lost was mapped (or some record is won or lost)."""
-    mapped = any(set(r.mapping.columns) & _OUTCOME_KEYS or (r.mapping.role == "opportunities" and "status" in
-                 r.mapping.columns) for r in records)
-    return mapped or bool(frame["reached_won"].any() or frame["is_lost"].any())
+def _outcomes_known(records: list[RecordFile], frame: pd.DataFrame) -> tuple[bool, str | None]:
+    """Whether the columns can say both won and lost (a win rate needs both); else what is missing."""
+    keys = set().union(*(set(r.mapping.columns) | ({"stage"} if r.mapping.role == "opportunities" and "status" in
+                                                   r.mapping.columns else set()) for r in records))
+    if "won_flag" in keys and keys & {"closed_flag", "decision_date"}:
+        keys |= _LOSS_KEYS
+    wins = bool(keys & _WIN_KEYS) or bool(frame["reached_won"].any())
+    losses = bool(keys & _LOSS_KEYS) or bool(frame["is_lost"].any())
+    if wins and losses:
+        return True, None
+    if wins:
+        return False, "needs lost deals as well as won ones (only won deals are in the data)"
+    return False, None
+
+
+def _unobserved_stages(frame: pd.DataFrame, funnel_start: str) -> list[str]:
+    """Stages after the funnel's start that no date or status observes (their counts are only implied)."""
+    phases = set(frame["phase"].dropna().unique()) if "phase" in frame else set()
+    seen_at = {PHASE_STAGE[p] for p in phases if p in PHASE_STAGE} | ({"opportunity"} if "lost" in phases else set())
+    start = STAGES.index(funnel_start)
+    last = max((i for i, s in enumerate(STAGES) if s in seen_at or _dated(frame, s)), default=start)
+    return [s for s in STAGES[start + 1: last] if s not in seen_at and not _dated(frame, s)]
+
+
+def _dated(frame: pd.DataFrame, stage: str) -> bool:
+    column = STAGE_DATE_COLUMNS[stage]
+    return column in frame and bool(frame[column].notna().any())
 
 
 def _spans(records: list[RecordFile]) -> list[DateSpan]:

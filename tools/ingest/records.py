@@ -214,7 +214,7 @@ def assemble(frame: pd.DataFrame, mapping: FileMapping) -> pd.DataFrame:
         # an opportunity whose stage reads like a lead status is an open opportunity
         phase = phase.mask(phase.isin(LEAD_PHASES).fillna(False).astype(bool), "prospecting")
     if phase is not None:
-        frame["phase"] = phase
+        frame["phase"] = phase.astype("str")  # missing is NaN: comparisons say False, never NA
     close = frame.pop("close_date") if "close_date" in frame else None
     close = decision if close is None else (close if decision is None else decision.fillna(close))
     if close is not None:
@@ -242,13 +242,14 @@ def _start_date(record: RecordFile) -> str | None:
     """Give the file a created (start) date when it has none; returns the column it came from."""
     frame, mapping = record.frame, record.mapping
     if mapping.role == "opportunities":
+        undated = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         own = frame.get(CREATED_COLUMN)
         opp = frame.get("opportunity_date")
-        frame["opportunity_date"] = opp.fillna(own) if opp is not None and own is not None else (
-            opp if opp is not None else own)
+        start = opp.fillna(own) if opp is not None and own is not None else (
+            opp if opp is not None else own if own is not None else undated)
+        frame["opportunity_date"] = start
         if own is None:
-            frame[CREATED_COLUMN] = frame["opportunity_date"] if opp is not None else pd.Series(
-                pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            frame[CREATED_COLUMN] = start
             return mapping.columns.get("opportunity_date")
         return None
     if CREATED_COLUMN in frame:

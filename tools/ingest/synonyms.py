@@ -105,11 +105,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "owner": (
         "owner", "Owner", "Contact owner", "Deal owner", "Lead Owner", "Opportunity Owner", "Owner Name",
         "Sales Agent", "Sales Rep", "Salesperson", "Account Executive", "Assigned To", "Lead Owner Name",
+        "OwnerId", "Owner ID",
         "担当者", "担当", "所有者", "営業担当", "営業担当者", "担当営業", "リード所有者", "商談所有者",
         "取引担当者", "コンタクト担当者", "リードの所有者", "商談の所有者",
     ),
     "region": (
-        "region", "Region", "Country/Region", "Country", "Regional Office", "Office Location", "Territory",
+        "region", "Region", "Country/Region", "Country", "Regional Office", "Territory",
         "Sales Region", "地域", "エリア", "国", "国/地域", "拠点", "支社", "営業地域",
     ),
     "phase": ("phase",),
@@ -134,8 +135,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "変換済み商談ID", "取引開始済み商談ID", "取引開始後の商談ID", "取引開始商談ID",
     ),
     "contact_id": (
-        "Associated Contact IDs", "Associated Contact ID", "Associated Contact", "Originating Lead",
-        "Primary Contact ID", "関連付けられたコンタクトID", "関連付けられたコンタクト", "関連コンタクトID",
+        "Associated Contact IDs", "Associated Contact ID", "Primary Contact ID", "Lead Record ID",
+        "関連付けられたコンタクトID", "関連コンタクトID", "リードレコード番号", "元リード番号",
     ),
     "account": (
         "account", "Account", "Account Name", "Account ID", "AccountId", "Company", "Company Name",

@@ -19,44 +19,48 @@ _PHASE_NAMES: dict[str, tuple[str, ...]] = {
         "no longer interested", "inquiry", "prospect", "raw", "cold", "in progress", "on hold",
         # Japanese (Salesforce, HubSpot, Zoho, kintone lead apps)
         "新規", "未対応", "未処理", "リード", "ナーチャリング", "育成中", "対象外", "サブスクライバー", "その他",
-        "未接触", "不通", "失格", "見込みなし",
+        "未接触", "不通", "失格", "見込みなし", "未対応 - 未連絡", "完了 - 取引未開始", "連絡不能", "関心がなくなった",
+        "オープン", "進行中", "保留",
     ),
     "mql": (
         "mql", "marketing qualified lead", "marketingqualifiedlead", "marketing qualified", "working contacted",
         "working", "contacted", "gatekeeper", "decision maker", "engaged", "sales accepted", "sal",
         "pre qualified", "mql化", "対応中", "接触済み", "マーケティングクオリファイドリード", "アプローチ中",
+        "対応中 - 連絡済み", "連絡済み",
     ),
     "sql": (
         "sql", "sales qualified lead", "salesqualifiedlead", "sales qualified", "qualified", "scheduled",
         "meeting scheduled", "meeting booked", "sql化", "セールスクオリファイドリード", "アポ獲得", "アポ",
-        "日程調整中",
+        "日程調整中", "承認済み",
     ),
     "prospecting": (
         "prospecting", "opportunity", "appointmentscheduled", "appointment scheduled", "closed converted",
-        "converted", "qualify", "contact made", "demo scheduled", "見込み", "アプローチ", "商談化", "商談",
-        "アポイント設定済み",
+        "converted", "qualify", "1-qualify", "contact made", "見込み", "見込み客", "アプローチ", "商談化", "商談",
+        "アポイント設定済み", "完了 - 取引開始済み",
     ),
     "engaging": (
         "engaging", "qualification", "qualifiedtobuy", "qualified to buy", "needs analysis", "discovery",
-        "demo", "develop", "初回商談", "ヒアリング", "課題把握", "課題合意", "購入見込みあり", "ニーズ分析",
+        "demo", "demo scheduled", "develop", "2-develop", "初回商談", "ヒアリング", "課題把握", "課題合意",
+        "購入見込みあり", "ニーズ分析", "検討", "資格審査",
     ),
     "proposal": (
         "proposal", "presentationscheduled", "presentation scheduled", "value proposition", "id decision makers",
-        "identify decision makers", "perception analysis", "proposal price quote", "propose", "proposal made",
-        "提案", "提案中", "見積", "見積提示", "プレゼン予定済み", "価値提案", "意思決定者の特定",
+        "identify decision makers", "perception analysis", "proposal price quote", "propose", "3-propose",
+        "proposal made", "提案", "提案中", "見積", "見積提示", "プレゼン予定済み", "価値提案", "意思決定者の特定",
+        "認識分析", "提案/見積",
     ),
     "negotiation": (
         "negotiation", "decisionmakerboughtin", "decision maker bought in", "negotiation review",
-        "negotiations started", "交渉", "交渉中", "条件交渉", "意思決定者の賛同", "見積交渉",
+        "negotiations started", "交渉", "交渉中", "条件交渉", "意思決定者の賛同", "見積交渉", "交渉/レビュー",
     ),
     "commit": (
-        "commit", "contractsent", "contract sent", "verbal", "contract", "close", "内示", "稟議", "契約手続き",
+        "commit", "contractsent", "contract sent", "verbal", "contract", "close", "4-close", "内示", "稟議", "契約手続き",
         "契約手続中", "最終確認", "コミット", "契約書送付済み",
     ),
     "won": ("won", "closed won", "closedwon", "customer", "evangelist", "受注", "成約", "契約", "顧客",
-            "エバンジェリスト", "完了受注"),
+            "エバンジェリスト", "完了受注", "成立"),
     "lost": ("lost", "closed lost", "closedlost", "out sold", "outsold", "canceled", "cancelled",
-             "closed lost to competition", "失注", "見送り", "不成立", "完了失注"),
+             "closed lost to competition", "失注", "見送り", "不成立", "完了失注", "キャンセル済み", "競合負け"),
 }
 PHASE_VALUES: dict[str, str] = {normalise_name(v): p for p, names in _PHASE_NAMES.items() for v in names}
 #: Phases of a lead's journey before it is an opportunity.
