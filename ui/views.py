@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import wording as words
 from assistant.offline.compose import bottleneck_lines
+from tools.load_text import render_load_text
 from tools.report import ja_summary
 from ui.charts import transition_name
 from ui.labels import label
@@ -67,6 +68,9 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
         ]
         lines += [f"| {_cell(f.name)} | {_cell(f.dialect)} | {_cell(f.encoding)} | {f.rows:,} |" for f in data.files]
         lines.append("")
+    load = render_load_text(data.report, lang)  # roles, joins, analyses the data cannot support
+    if load:
+        lines += ["```text", *[line for line in load if line], "```", ""]
     lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
         lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> `{_cell(d.code)}` — {_cell(d.message)}"

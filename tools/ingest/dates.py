@@ -253,7 +253,8 @@ def _windowed(parsed: ParsedDates, source: pa.Array, years: tuple[int, int]) -> 
     count = int(outside.sum())
     if not count:
         return parsed
-    shown = pc.cast(source.filter(pa.array(outside)).slice(0, 3), pa.string()).to_pylist()
+    shown = [str(v).removesuffix(" 00:00:00")  # a timestamp column's value, shown as its export wrote it
+             for v in pc.cast(source.filter(pa.array(outside)).slice(0, 3), pa.string()).to_pylist()]
     kept = pc.if_else(pa.array(~outside), values, pa.scalar(None, pa.timestamp("s")))
     return ParsedDates(kept, parsed.failed, parsed.examples, parsed.non_empty, parsed.note,
                        order_evidence=parsed.order_evidence, out_of_range=count,

@@ -130,9 +130,10 @@ def _shape(name: str, rows: list[dict[int, str]], formula_columns: dict[int, int
     header_cells = rows[0]
     width = max(header_cells)
     headers = [header_cells.get(c, "").strip() for c in range(1, width + 1)]
-    data = [[row.get(c) for c in range(1, width + 1)] for row in rows[1:]]
-    issues: list[DataQualityIssue] = []
     stray = sum(1 for row in rows[1:] for c in row if c > width)
+    # a row whose only cells lie right of the header is no data row (it is counted as stray cells)
+    data = [[row.get(c) for c in range(1, width + 1)] for row in rows[1:] if min(row) <= width]
+    issues: list[DataQualityIssue] = []
     if stray:
         issues.append(DataQualityIssue(
             "cells_outside_header", f"{name}: {stray} filled cell{'s' if stray != 1 else ''} right of the last "

@@ -52,7 +52,7 @@ def opportunity_only(rng: random.Random) -> None:
     folder = HERE / "classes" / "opportunity_only"
     stages = ["Prospecting"] * 10 + ["Engaging"] * 12 + ["Won"] * 40 + ["Lost"] * 28
     rows = []
-    for i in range(620):
+    for _ in range(620):
         stage = rng.choice(stages)
         engage = None if stage == "Prospecting" else day(rng, date(2016, 10, 20), 430)
         close = engage + timedelta(days=rng.randrange(3, 120)) if stage in ("Won", "Lost") else None
