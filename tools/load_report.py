@@ -123,16 +123,37 @@ class LoadReport:
                 "as_of": self.as_of.date().isoformat() if self.as_of is not None else None}
 
 
+_NAT = np.iinfo(np.int64).min
+
+
+def date_range(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last date of a ``datetime64`` column (None when it has none): one pass over int64 views."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M" or not len(values):
+        return None
+    stamps = values.view(np.int64)
+    last = int(stamps.max())  # NaT is the smallest int64, so max skips it
+    if last == _NAT:
+        return None
+    first = int(np.where(stamps == _NAT, last, stamps).min())
+    unit = np.datetime_data(values.dtype)[0]
+    return pd.Timestamp(np.datetime64(first, unit)), pd.Timestamp(np.datetime64(last, unit))
+
+
 def _months_spanned(dates: pd.Series) -> int:
-    """Calendar months from the first to the last date (0 when undated); min and max only."""
-    first, last = dates.min(), dates.max()
-    if pd.isna(first):
+    """Calendar months from the first to the last date (0 when undated)."""
+    span = date_range(dates)
+    if span is None:
         return 0
+    first, last = span
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def _has(frame: pd.DataFrame, column: str) -> bool:
-    return column in frame and bool(frame[column].notna().any())
+    if column not in frame:
+        return False
+    return date_range(frame[column]) is not None if frame[column].dtype.kind == "M" else bool(
+        frame[column].notna().any())
 
 
 def capabilities_of(frame: pd.DataFrame, *, funnel_start: str = "lead", outcomes_known: bool | None = None,

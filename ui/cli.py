@@ -150,12 +150,13 @@ def ask(
     force: ForceOpt = False,
     role: RoleOpt = None,
     date_order: DateOrderOpt = None,
+    years: YearsOpt = None,
 ) -> None:
     """Ask a question about the uploaded data; answers cite the playbook."""
     from assistant.chat.conversation import answer_question
     from assistant.settings import get_settings
 
-    loaded = _load(data, map, None, force=force, roles=role, date_order=date_order)
+    loaded = _load(data, map, None, force=force, roles=role, date_order=date_order, years=years)
     answer = answer_question(question, loaded, targets=_targets(targets), settings=get_settings())
     if json_out:
         _print_json(answer.to_dict())
@@ -196,6 +197,7 @@ def memo(
     force: ForceOpt = False,
     role: RoleOpt = None,
     date_order: DateOrderOpt = None,
+    years: YearsOpt = None,
 ) -> None:
     """Write an improvement memo (format from the extension: .md, .docx, .pdf)."""
     from assistant.memo.build import write_memo
@@ -205,7 +207,7 @@ def memo(
         raise RevOpsInputError(
             f"unknown memo format '{output.suffix or output.name}'", hint="Use -o memo.md, memo.docx or memo.pdf"
         )
-    loaded = _load(files, map, mapping_file, force=force, roles=role, date_order=date_order)
+    loaded = _load(files, map, mapping_file, force=force, roles=role, date_order=date_order, years=years)
     path = write_memo(loaded, output, targets=_targets(targets), lang=language)
     typer.echo(str(path))
 

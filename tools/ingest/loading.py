@@ -40,7 +40,7 @@ from tools.ingest.validation import (
     missing_column,
     no_usable_rows,
 )
-from tools.load_report import RECORD_ROLES, FileReport, LoadReport, capabilities_of
+from tools.load_report import RECORD_ROLES, FileReport, LoadReport, capabilities_of, date_range
 from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN, STAGE_DATE_COLUMNS, STAGES
 
 __all__ = ["LoadOptions", "load_exports", "parse_mapping_overrides"]
@@ -230,22 +230,25 @@ _MIN_LEADS = 200
 
 
 def _leads_end(records: list[RecordFile], loaded: LoadedData) -> pd.Timestamp | None:
-    """The last lead start date, when the lead files end well before the other dates (else None).
+    """The last lead start date, when the lead files end well before the other files' dates (else None).
 
     After that date new leads are unknown, not zero: comparing a window past it would report a
-    volume collapse that never happened.
+    volume collapse that never happened. Only an upload of several files can end early like this.
     """
-    starts = pd.concat([r.frame[CREATED_COLUMN] for r in records if r.mapping.role == "leads"
-                        and CREATED_COLUMN in r.frame] or [pd.Series(dtype="datetime64[ns]")]).dropna()
-    if starts.empty:
+    leads = [r.frame[CREATED_COLUMN] for r in records if r.mapping.role == "leads" and CREATED_COLUMN in r.frame]
+    if len(records) < 2 or not leads:
         return None
-    leads_end = starts.max().normalize()
-    latest = max((loaded.frame[c].max() for c in DATE_COLUMNS if c in loaded.frame and loaded.frame[c].notna().any()),
+    starts = pd.concat(leads).dropna()
+    if len(starts) < _MIN_LEADS:
+        return None
+    first, leads_end = date_range(starts) or (pd.NaT, pd.NaT)
+    leads_end = leads_end.normalize()
+    latest = max((r[1] for c in DATE_COLUMNS if c in loaded.frame and (r := date_range(loaded.frame[c]))),
                  default=leads_end)
     gap = latest - leads_end
-    per_day = len(starts) / max((starts.max() - starts.min()).days, 1)
+    per_day = len(starts) / max((leads_end - first).days, 1)
     # a steady flow of leads would have brought this many in the gap; seeing none means the file ended
-    if len(starts) < _MIN_LEADS or gap <= _LEADS_END_EARLY or per_day * gap.days < _MISSING_LEADS:
+    if gap <= _LEADS_END_EARLY or per_day * gap.days < _MISSING_LEADS:
         return None
     loaded.data_quality.append(DataQualityIssue(
         "leads_end_early", f"the leads end on {leads_end.date()} while other dates run to {latest.date()}; the "
@@ -286,18 +289,16 @@ def _unobserved_stages(frame: pd.DataFrame, funnel_start: str) -> list[str]:
 
 def _dated(frame: pd.DataFrame, stage: str) -> bool:
     column = STAGE_DATE_COLUMNS[stage]
-    return column in frame and bool(frame[column].notna().any())
+    return column in frame and date_range(frame[column]) is not None
 
 
 def _spans(records: list[RecordFile]) -> list[DateSpan]:
-    """Each record file's first and last date (over its date columns)."""
+    """Each record file's first and last date (over its date columns), when there are several files."""
     spans = []
-    for record in records:
-        dated = [record.frame[c] for c in record.frame.columns if c in DATE_KEYS]
-        lows = [d.min() for d in dated if d.notna().any()]
-        if lows:
-            highs = [d.max() for d in dated if d.notna().any()]
-            spans.append(DateSpan(record.sniffed.name, min(lows), max(highs)))
+    for record in records if len(records) > 1 else []:
+        ranges = [r for c in record.frame.columns if c in DATE_KEYS and (r := date_range(record.frame[c]))]
+        if ranges:
+            spans.append(DateSpan(record.sniffed.name, min(r[0] for r in ranges), max(r[1] for r in ranges)))
     return spans
 
 
