@@ -136,8 +136,8 @@ def date_range(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     if last == _NAT:
         return None
     first = int(np.where(stamps == _NAT, last, stamps).min())
-    unit = np.datetime_data(values.dtype)[0]
-    return pd.Timestamp(np.datetime64(first, unit)), pd.Timestamp(np.datetime64(last, unit))
+    bounds = np.array([first, last], dtype=np.int64).view(values.dtype)
+    return pd.Timestamp(bounds[0]), pd.Timestamp(bounds[1])
 
 
 def _months_spanned(dates: pd.Series) -> int:
