@@ -8,9 +8,8 @@ never contains kana or kanji.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-Lang = Literal["en", "ja"]
+from tools.wording import Lang
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 

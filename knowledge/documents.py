@@ -14,11 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 from tools.errors import EmptyFileError, UnreadableFileError
-
-Lang = Literal["en", "ja"]
+from tools.wording import Lang
 
 CHUNKER_VERSION = "3"
 """Bump when chunking changes: it is part of every content hash, so stores re-chunk themselves."""

@@ -11,11 +11,12 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from tools.errors import RevOpsInputError
+from tools.wording import Lang
 
 app = typer.Typer(
     name="revops",
@@ -27,7 +28,6 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Lang = Literal["en", "ja"]
 FilesArg = Annotated[list[Path], typer.Argument(help="CSV/XLSX exports (one or more).", show_default=False)]
 TargetsOpt = Annotated[Path | None, typer.Option("--targets", help="Targets file (long or wide form).")]
 MapOpt = Annotated[

@@ -6,9 +6,9 @@ from ``tools/`` and ``assistant/`` in the language they were asked for.
 
 from __future__ import annotations
 
-from typing import Literal
+from tools.wording import Lang
 
-UiLang = Literal["en", "ja"]
+UiLang = Lang
 
 #: The radio choices of the language switch, label -> code.
 LANGUAGE_CHOICES: list[tuple[str, str]] = [("English", "en"), ("日本語", "ja")]

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,6 +15,42 @@ from assistant.chat.grounding import GroundingReport
 from assistant.language import Lang
 
 Mode = Literal["offline", "llm"]
+ExhibitKind = Literal["bar", "line", "waterfall", "before_after", "funnel"]
+ExhibitUnit = Literal["percent", "money", "count", "days", "hours", "number"]
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """The chart an answer shows, with the table of numbers behind it (one tool result's values).
+
+    ``columns``/``rows`` are the numbers exactly as the tool returned them (downloadable as CSV);
+    the UI draws ``kind`` from them: a breakdown -> ``bar``, a trend -> ``line``, a revenue
+    bridge -> ``waterfall``, a what-if -> ``before_after``, the funnel -> ``funnel``. ``x`` names
+    the category column and ``y`` the value columns; ``unit`` says how values are formatted
+    (``tools.wording`` formats). Titles and column labels are already in the answer's language.
+    """
+
+    kind: ExhibitKind
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    x: str
+    y: list[str]
+    unit: ExhibitUnit = "number"
+    currency: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "title": self.title, "columns": list(self.columns),
+                "rows": [list(r) for r in self.rows], "x": self.x, "y": list(self.y), "unit": self.unit,
+                "currency": self.currency}
+
+    def to_csv(self) -> str:
+        """The numbers behind the chart as CSV text (header row first)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -54,6 +92,8 @@ class Answer:
     #: why the remote model was not used for this answer (None when it was, or never configured)
     fallback: str | None = None
     intent: str | None = None
+    #: charts that answer the question (the UI shows them inline; ``--json`` lists them)
+    exhibits: list[Exhibit] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``revops ask --json`` object."""
@@ -67,6 +107,7 @@ class Answer:
             "grounding": self.grounding.to_dict(),
             "fallback": self.fallback,
             "intent": self.intent,
+            "exhibits": [e.to_dict() for e in self.exhibits],
         }
 
     def render_text(self) -> str:

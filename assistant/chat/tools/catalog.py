@@ -15,6 +15,7 @@ from langchain_core.tools import BaseTool, tool
 from assistant.chat.tools.runtime import ToolRuntime
 from tools.errors import RevOpsInputError
 from tools.schema import FINDING_TOPICS, PLAYBOOK_TOPICS
+from tools.wording import Lang
 
 Dimension = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region"]
 Grain = Literal["month", "quarter"]
@@ -26,7 +27,6 @@ LeverName = Literal[
     "lead_volume", "lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "deal_size",
     "cycle_time", "retention",
 ]
-Lang = Literal["en", "ja"]
 
 
 def compact_diagnosis(full: dict[str, Any]) -> dict[str, Any]:
