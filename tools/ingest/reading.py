@@ -226,7 +226,7 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
         bad_rows.clear()
         return pacsv.read_csv(
             pa.BufferReader(sniffed.data),  # zero-copy; a BytesIO goes through Python file calls
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, invalid_row_handler=skip,
                                              newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(

@@ -248,24 +248,34 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
     """Warn (rows kept) when a later stage's date is before an earlier one's."""
     order = [c for c in STAGE_DATE_COLUMNS.values() if c in frame]
     pairs = [(order[i], later) for i in range(len(order)) for later in order[i + 1:]]
-    if "lost_date" in frame:
-        pairs += [(c, "lost_date") for c in order if c != "won_date"]
-    bad_any = np.zeros(len(frame), dtype=bool)
-    details = []
+    before_lost = [c for c in order if c != "won_date"] if "lost_date" in frame else []
+    pairs += [(c, "lost_date") for c in before_lost]
     # compare calendar days: a date-only stage on the same day as a timestamped one is in order
     days = {c: _calendar_days(frame[c]) for c in set(sum(pairs, ()))}
+    # first the rows with any inversion, in one pass: a date before the latest of the earlier stages
+    bad_any = np.zeros(len(frame), dtype=bool)
+    latest = None
+    for column in order:
+        day, dated = days[column]
+        if latest is not None:
+            bad_any |= (day < latest) & dated
+        latest = day if latest is None else np.maximum(latest, day)
+    if before_lost:
+        latest_open = np.maximum.reduce([days[c][0] for c in before_lost])
+        bad_any |= (days["lost_date"][0] < latest_open) & days["lost_date"][1]
+    rows = np.flatnonzero(bad_any)
+    if not len(rows):
+        return
+    details = []  # then which pairs, on those rows only
     for earlier, later in pairs:
         (later_day, dated), (earlier_day, _) = days[later], days[earlier]
-        bad = (later_day < earlier_day) & dated
-        n = int(np.count_nonzero(bad))
+        n = int(np.count_nonzero((later_day[rows] < earlier_day[rows]) & dated[rows]))
         if n:
             details.append(f"{later} before {earlier}: {n}")
-            bad_any |= bad
-    if details:
-        n = int(np.count_nonzero(bad_any))
-        problems.warn("stage_dates_out_of_order", f"{_plural(n, 'row')} {'has' if n == 1 else 'have'} stage dates "
-                      f"out of order ({'; '.join(details)}); {'it was' if n == 1 else 'they were'} kept as "
-                      "exported", n)
+    n = len(rows)
+    problems.warn("stage_dates_out_of_order", f"{_plural(n, 'row')} {'has' if n == 1 else 'have'} stage dates "
+                  f"out of order ({'; '.join(details)}); {'it was' if n == 1 else 'they were'} kept as "
+                  "exported", n)
 
 
 def no_usable_rows(files: Sequence[str]) -> EmptyFileError:
