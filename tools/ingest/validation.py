@@ -251,6 +251,8 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
     before_lost = [c for c in order if c != "won_date"] if "lost_date" in frame else []
     pairs += [(c, "lost_date") for c in before_lost]
     # compare calendar days: a date-only stage on the same day as a timestamped one is in order
+    if not pairs:
+        return
     days = {c: _calendar_days(frame[c]) for c in set(sum(pairs, ()))}
     # first the rows with any inversion, in one pass: a date before the latest of the earlier stages
     bad_any = np.zeros(len(frame), dtype=bool)
