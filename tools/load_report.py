@@ -10,18 +10,12 @@ one is missing; the plausibility verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from tools.errors import PlausibilityVerdict
 from tools.schema import AMOUNT_COLUMN, REACHED_COLUMNS
-
-FileRole = Literal["leads", "opportunities", "accounts", "owners", "targets", "unknown"]
-FILE_ROLES: tuple[str, ...] = get_args(FileRole)
-#: Roles whose rows are records (journeys); the others are lookups, targets or ignored.
-RECORD_ROLES: tuple[str, ...] = ("leads", "opportunities")
 
 CAPABILITIES: tuple[str, ...] = ("trends", "follow_up", "deal_size", "retention", "win_rate")
 #: What each capability lets the engine do (for the "not analysed" lines).
@@ -48,7 +42,7 @@ class FileReport:
     """One uploaded file as the loader saw it."""
 
     name: str
-    role: str  # one of FILE_ROLES
+    role: str  # one of tools.ingest.roles.FILE_ROLES
     dialect: str
     encoding: str
     rows: int

@@ -127,11 +127,12 @@ def diagnose(
     years: YearsOpt = None,
 ) -> None:
     """Diagnose the funnel: stages, conversions, the bottleneck, findings, data quality."""
+    language = _check_lang(lang)
+    # the loader first: it imports pandas while pyarrow reads the files, so the engine comes after
+    loaded = _load(files, map, mapping_file, force=force, roles=role, date_order=date_order, years=years)
     from tools.diagnosis import diagnose as run_diagnosis
     from tools.report import render_diagnosis_text
 
-    language = _check_lang(lang)
-    loaded = _load(files, map, mapping_file, force=force, roles=role, date_order=date_order, years=years)
     result = run_diagnosis(loaded, targets=_targets(targets))
     if json_out:
         _print_json(result.to_dict())

@@ -184,6 +184,22 @@ def overall_dialect(dialects: Iterable[str], roles: Iterable[str]) -> str:
     return "+".join(families) if families else "canonical"
 
 
+#: The type the CSV reader gives a column: inferred (dates, numbers), a dictionary (categories,
+#: cleaned and mapped once per distinct value) or a string.
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_DICTIONARY_KEYS = frozenset({"stage", "status", "icp_fit", "won_flag", "closed_flag", "converted_flag", "segment"})
+
+
+def column_types(mapping: FileMapping) -> dict[str, pa.DataType | None]:
+    """Header -> the type to read it as (None: let the reader infer it) for every mapped column."""
+    def read_type(key: str) -> pa.DataType | None:
+        if KEY_KINDS.get(key) in ("date", "number"):
+            return None
+        return _DICTIONARY if key in _DICTIONARY_KEYS else pa.string()
+
+    return {header: read_type(key) for key, header in mapping.columns.items()}
+
+
 # --- value normalisation ---------------------------------------------------------------------------
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tools.ingest.problems import Problems
 from tools.ingest.records import RecordFile
-from tools.ingest.validation import Problems, drop_duplicates
+from tools.ingest.validation import drop_duplicates
 from tools.load_report import JoinReport
 from tools.schema import CANONICAL_COLUMNS, CREATED_COLUMN, ID_COLUMN
 

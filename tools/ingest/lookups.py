@@ -17,9 +17,9 @@ import pyarrow as pa
 from tools.ingest.dialects import FileMapping
 from tools.ingest.headers import normalise_name
 from tools.ingest.parsing import clean_text
+from tools.ingest.problems import Problems
 from tools.ingest.reading import Sniffed, read_table, unique_headers
 from tools.ingest.records import parse_value_column
-from tools.ingest.validation import Problems
 from tools.load_report import JoinReport
 
 #: The records' column each lookup role joins on, and the dimensions it may fill.

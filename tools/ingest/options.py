@@ -15,7 +15,7 @@ from pathlib import Path
 from tools.errors import MappingError
 from tools.ingest.dates import DEFAULT_YEARS
 from tools.ingest.dialects import MAPPABLE_KEYS
-from tools.load_report import FILE_ROLES
+from tools.ingest.roles import FILE_ROLES
 
 _ORDERS = ("mdy", "dmy")
 _ALL_COLUMNS = "*"

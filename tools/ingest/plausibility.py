@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tools.errors import PlausibilityIssue, PlausibilityVerdict
-from tools.ingest.validation import DuplicateDrop
+from tools.ingest.problems import DuplicateDrop
 from tools.load_report import FileReport, JoinReport
 from tools.schema import REACHED_COLUMNS, STAGES
 

@@ -22,9 +22,10 @@ from tools.ingest.dates import ParsedDates, datetime64_ns, is_date_only, parse_d
 from tools.ingest.dialects import FileMapping, map_categories, phase_of, segment_of, yes_no_of
 from tools.ingest.options import LoadOptions
 from tools.ingest.parsing import clean_text, parse_numbers
-from tools.ingest.reading import Sniffed, read_table
+from tools.ingest.problems import Problems
+from tools.ingest.reading import Sniffed
+from tools.ingest.staging import StagedFile
 from tools.ingest.validation import (
-    Problems,
     check_dates,
     check_malformed,
     check_numbers,
@@ -46,8 +47,6 @@ _CATEGORY_KEYS: dict[str, tuple[Callable[[str], str | None], str | None, str]] =
     **{k: (yes_no_of, "unknown_yes_no", "a yes/no value") for k in _FLAG_KEYS},
     "segment": (segment_of, None, ""),
 }
-# categorical columns are read as dictionaries: cleaning and mapping then run once per distinct value
-_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 #: Stage dates a lead file may start from when it has no created date, in funnel order.
 _START_CANDIDATES = ("mql_date", "sql_date", "opportunity_date", "won_date", "lost_date", "first_touch_date")
 
@@ -76,18 +75,18 @@ class RecordFile:
     start_from: str | None = None  # the column the start date was taken from, when not a created date
 
 
-def read_records(sniffed: Sniffed, mapping: FileMapping, options: LoadOptions, problems: Problems) -> RecordFile | None:
+def read_records(staged: StagedFile, options: LoadOptions, problems: Problems) -> RecordFile | None:
     """Parse the columns of a leads or opportunities file; None when it is unusable (problems say why).
 
     The frame is built by ``finish_records`` once the upload's date orders are settled.
     """
+    sniffed, mapping = staged.sniffed, staged.mapping
     columns = mapping.columns
     id_key = "opportunity_id" if mapping.role == "opportunities" else ID_COLUMN
     if id_key not in columns:
         problems.add(missing_column(sniffed.name, ID_COLUMN, sniffed.headers))
         return None
-    wanted = {h: _read_type(k) for k, h in columns.items()}
-    table, bad, lines = read_table(sniffed, wanted)
+    table, bad, lines = staged.table()
     check_malformed(problems, sniffed.name, bad, lines, table.num_rows)
     if table.num_rows == 0:
         if not bad:
@@ -173,13 +172,6 @@ def parse_value_column(data: dict[str, object], key: str, header: str, column: p
         return True
     data[key] = clean_text(column).to_pandas()
     return True
-
-
-def _read_type(key: str) -> pa.DataType | None:
-    """The type the CSV reader gives a column: inferred (dates, numbers), dictionary or string."""
-    if key in DATE_KEYS or key in _NUMBER_KEYS:
-        return None
-    return _DICTIONARY if key in _CATEGORY_KEYS else pa.string()
 
 
 def _flag(frame: pd.DataFrame, key: str) -> pd.Series | None:

@@ -12,14 +12,20 @@ Lost`` opportunity stages, whatever the column is called.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import pyarrow as pa
 
 from tools.ingest.headers import entity_of, looks_like, normalise_name
 from tools.ingest.kinds import phase_shares
 from tools.ingest.synonyms import ACCOUNT_TABLE_HEADERS, OWNER_TABLE_HEADERS, PRODUCT_TABLE_HEADERS
-from tools.ingest.targets import looks_like_targets
+from tools.ingest.target_names import looks_like_targets
 from tools.ingest.vocabulary import LEAD_PHASES
+
+FileRole = Literal["leads", "opportunities", "accounts", "owners", "targets", "unknown"]
+FILE_ROLES: tuple[str, ...] = get_args(FileRole)
+#: Roles whose rows are records (journeys); the others are lookups, targets or ignored.
+RECORD_ROLES: tuple[str, ...] = ("leads", "opportunities")
 
 #: Keys only a lead/contact table has.
 LEAD_KEYS = frozenset({"mql_date", "sql_date", "first_touch_date", "converted_opportunity_id", "converted_flag"})

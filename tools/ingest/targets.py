@@ -18,21 +18,11 @@ import pandas as pd
 from tools.errors import RevOpsInputError, TargetsError
 from tools.ingest.headers import normalise_name
 from tools.ingest.reading import sniff
+from tools.ingest.target_names import METRIC_HEADERS, METRICS, PERIOD_HEADERS, TARGET_HEADERS
 from tools.schema import TARGET_METRICS
 
 _GRAINS = ("month", "quarter", "year")
-_METRIC_NAMES: dict[str, tuple[str, ...]] = {
-    "leads": ("leads", "lead", "リード", "リード数"),
-    "mql": ("mql", "mqls", "MQL数"),
-    "sql": ("sql", "sqls", "SQL数"),
-    "opportunities": ("opportunities", "opportunity", "opps", "商談", "商談数"),
-    "won": ("won", "wins", "deals won", "受注", "受注数", "受注件数"),
-    "revenue": ("revenue", "bookings", "売上", "受注金額", "売上目標"),
-}
-_METRICS = {normalise_name(n): m for m, names in _METRIC_NAMES.items() for n in names}
-_PERIOD_HEADERS = {normalise_name(n) for n in ("period", "month", "quarter", "year", "期間", "年月", "月")}
-_METRIC_HEADERS = {normalise_name(n) for n in ("metric", "kpi", "指標")}
-_TARGET_HEADERS = {normalise_name(n) for n in ("target", "value", "goal", "目標", "目標値")}
+_METRICS, _PERIOD_HEADERS, _METRIC_HEADERS, _TARGET_HEADERS = METRICS, PERIOD_HEADERS, METRIC_HEADERS, TARGET_HEADERS
 _HINT = ("Use a long file with columns period,metric,target or a wide one with period,leads,mql,sql,"
          "opportunities,won,revenue; periods look like 2025-04, 2025-Q2 or 2025")
 _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
@@ -113,14 +103,6 @@ def targets_from_frame(frame: pd.DataFrame, source: str = "targets") -> Targets:
     """Validate an in-memory long frame (period, metric, target) into ``Targets``."""
     return _build(frame.astype({"period": str, "metric": str}), source, {"period": "period", "metric": "metric",
                                                                          "target": "target"})
-
-
-def looks_like_targets(headers: list[str]) -> bool:
-    """A period column with metric + target columns (long) or two metric columns (wide)."""
-    names = {normalise_name(h) for h in headers}
-    if not names & _PERIOD_HEADERS:
-        return False
-    return bool(names & _METRIC_HEADERS and names & _TARGET_HEADERS) or len(names & set(_METRICS)) >= 2
 
 
 def load_targets(path: Path | str) -> Targets:

@@ -9,7 +9,6 @@ The message texts here are part of the product contract: tests check them exactl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,18 +16,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tools.errors import (
-    DataQualityIssue,
     EmptyFileError,
     InvalidValuesError,
     MissingColumnError,
-    RevOpsInputError,
     UnreadableFileError,
-    ValidationFailed,
     shorten,
 )
 from tools.ingest.dates import ParsedDates
 from tools.ingest.headers import accepted_names
 from tools.ingest.parsing import Parsed
+from tools.ingest.problems import DuplicateDrop, Problems
 from tools.schema import CREATED_COLUMN, ID_COLUMN, STAGE_DATE_COLUMNS
 
 _DATE_HINT = ("Use dates like 2024-01-31, 2024/01/31 or 01/31/2024, or map another column with "
@@ -44,45 +41,6 @@ def _examples(examples: Sequence[object]) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-@dataclass(frozen=True)
-class DuplicateDrop:
-    """Rows of one file (or of several, combined) dropped because their id repeated."""
-
-    where: str
-    dropped: int
-    rows: int
-
-
-@dataclass
-class Problems:
-    """Collects fatal errors and data-quality warnings over a whole upload."""
-
-    fatal: list[RevOpsInputError] = field(default_factory=list)
-    issues: list[DataQualityIssue] = field(default_factory=list)
-    duplicates: list[DuplicateDrop] = field(default_factory=list)  # for the plausibility gate
-
-    def add(self, error: RevOpsInputError) -> None:
-        """Record a fatal problem (raised later, together with the others)."""
-        self.fatal.append(error)
-
-    def warn(self, code: str, message: str, rows: int, examples: Sequence[object] = ()) -> None:
-        """Record a survivable problem."""
-        self.issues.append(DataQualityIssue(code, message, int(rows), [str(e) for e in examples][:3]))
-
-    def merge(self, other: Problems) -> None:
-        """Append another collector's problems (e.g. one column's, parsed on another thread)."""
-        self.fatal.extend(other.fatal)
-        self.issues.extend(other.issues)
-        self.duplicates.extend(other.duplicates)
-
-    def raise_if_fatal(self) -> None:
-        """Raise the one fatal problem, or ``ValidationFailed`` with all of them."""
-        if len(self.fatal) == 1:
-            raise self.fatal[0]
-        if self.fatal:
-            raise ValidationFailed(self.fatal)
 
 
 def missing_column(file: str, key: str, headers: Sequence[str]) -> MissingColumnError:
