@@ -47,6 +47,8 @@ def compact_diagnosis(full: dict[str, Any]) -> dict[str, Any]:
         "findings": full.get("findings", []),
         "data_quality": [{"code": d.get("code"), "rows": d.get("rows")} for d in full.get("data_quality", [])],
         "dimensions": full.get("dimensions"),
+        # analyses the upload cannot support and what each needs (trends without dates, ...)
+        "not_analysed": (full.get("load") or {}).get("capabilities", {}).get("missing", {}),
     }
 
 
