@@ -128,3 +128,40 @@ def test_the_ui_shows_a_gate_stop_as_a_message(tmp_path: Path) -> None:
     session, shown = handlers.on_upload(None, None, [str(path)], None, "", "en", lambda f, m: None)
     assert session.data is None
     assert "the upload looks misread" in shown.status and "every one of the 120 records" in shown.status
+
+
+def test_option_items_are_parsed_or_refused_with_the_valid_choices() -> None:
+    from tools.errors import MappingError
+    from tools.ingest.options import parse_date_orders, parse_roles, parse_years
+
+    assert parse_roles(["data/deals.csv=Opportunities"]) == {"deals.csv": "opportunities"}
+    assert parse_date_orders(["dmy", "Created Date=mdy"]) == {"*": "dmy", "Created Date": "mdy"}
+    assert parse_years("2015-2030") == (2015, 2030)
+    with pytest.raises(MappingError) as info:
+        parse_roles(["deals.csv=deals"])
+    assert str(info.value) == ("unknown role 'deals'. Valid roles: leads, opportunities, accounts, owners, targets, "
+                               "unknown.")
+    with pytest.raises(MappingError, match="is not a date order"):
+        parse_date_orders(["Created=ymd"])
+    with pytest.raises(MappingError, match="is not a year range"):
+        parse_years("2030-2015")
+
+
+def test_a_role_for_a_file_that_is_not_uploaded_is_refused(tmp_path: Path) -> None:
+    from tools.errors import MappingError
+
+    path = write_csv(tmp_path / "leads.csv", ["Lead ID", "Created Date"], [["A", "2025-01-01"]])
+    with pytest.raises(MappingError) as info:
+        load_exports([path], options=LoadOptions(roles={"deals.csv": "opportunities"}))
+    assert str(info.value) == "--role deals.csv: no such file in the upload. Files: leads.csv."
+
+
+def test_a_role_turns_a_file_the_classifier_calls_leads_into_opportunities(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "export.csv", ["ID", "Created Date", "Amount"],
+                     [[f"X{i}", f"2025-01-{1 + i:02d}", 1000 * (i + 1)] for i in range(5)])
+    assert load_exports([path]).report.files[0].role == "leads"
+    loaded = load_exports([path], options=LoadOptions(roles={"export.csv": "opportunities"}))
+    (report,) = loaded.report.files
+    assert (report.role, report.role_reason) == ("opportunities", "set by --role")
+    assert loaded.capabilities.funnel_start == "opportunity"
+    assert int(loaded.frame["reached_opportunity"].sum()) == 5
