@@ -232,3 +232,43 @@ def test_a_real_xlsx_in_memory_round_trip(tmp_path: Path) -> None:
     small_workbook(tmp_path / "w.xlsx")
     buffer.write((tmp_path / "w.xlsx").read_bytes())
     assert load_exports([tmp_path / "w.xlsx"]).rows == 20
+
+
+# --- report furniture and regional formats ---------------------------------------------------------------
+
+
+def test_decimal_comma_amounts_are_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text("Lead ID;Created Date;Amount\nA1;05/01/2025;1.234,56\nA2;13/01/2025;12,5\nA3;20/02/2025;€ 2.000\n",
+                    encoding="utf-8")
+    frame = load_exports([path]).frame
+    assert frame["amount"].tolist() == [1234.56, 12.5, 2000.0]
+    assert frame["created_date"].tolist()[:2] == [pd.Timestamp("2025-01-05"), pd.Timestamp("2025-01-13")]
+
+
+def test_a_reports_totals_and_footer_are_not_records(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text('Lead ID,Created Date,Lead Status\n"00Q1","1/6/2025","Working - Contacted"\n'
+                    '"00Q2","1/20/2025","Qualified"\n\n"Total",,\n\n'
+                    '"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved."\n', encoding="utf-8")
+    loaded = load_exports([path])
+    assert loaded.frame["record_id"].tolist() == ["00Q1", "00Q2"]
+    assert [(i.code, i.rows) for i in loaded.data_quality] == [("malformed_rows", 1), ("summary_rows", 1)]
+    assert loaded.data_quality[1].message == ("report.csv: 1 total or summary row (e.g. 'Total') was skipped: it holds "
+                                              "the report's totals, not records")
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    csv_path = tmp_path / "report.csv"
+    csv_path.write_text("Leads report - exported 2025-03-01\n\nLead ID,Created Date\nA1,2025-01-05\nA2,2025-01-06\n",
+                        encoding="utf-8")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Leads report"])
+    sheet.append(["Lead ID", "Created Date"])
+    sheet.append(["A1", datetime(2025, 1, 5)])
+    workbook.save(tmp_path / "report.xlsx")
+    for path, rows in ((csv_path, 2), (tmp_path / "report.xlsx", 1)):
+        loaded = load_exports([path])
+        assert loaded.frame["record_id"].tolist()[:1] == ["A1"]
+        assert [(i.code, i.rows) for i in loaded.data_quality] == [("title_rows", rows)]

@@ -147,7 +147,21 @@ def parse_numbers(column: pa.ChunkedArray | pa.Array) -> Parsed:
     return Parsed(values, failed, examples, non_empty)
 
 
+#: 1.234,56 / 12,5 / 1.234.567 (decimal comma) vs 1,234.56 / 12.5 / 1,234 (decimal point), currency aside;
+#: a lone 1.234 proves nothing (it is read with a decimal point, as before)
+_DECIMAL_COMMA = r"^\D*-?(\d{1,3}(\.\d{3})*,\d+|\d{1,3}(\.\d{3}){2,})\D*$"
+_DECIMAL_POINT = r"^\D*-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{1,2})\D*$"
+
+
+def _decimal_comma(text: pa.Array) -> bool:
+    """The column writes decimals with a comma (a European export): some values prove it, none deny it."""
+    comma = pc.sum(pc.match_substring_regex(text, _DECIMAL_COMMA)).as_py() or 0
+    return bool(comma) and not pc.any(pc.fill_null(pc.match_substring_regex(text, _DECIMAL_POINT), False)).as_py()
+
+
 def _numbers(text: pa.Array) -> pa.Array:
+    if _decimal_comma(text):
+        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
     # a backslash is the yen sign of Shift-JIS (0x5C) read as CP932
     stripped = pc.replace_substring_regex(text, r"[,\s¥$€£円\\]|JPY|USD|EUR", "")
     stripped = pc.replace_substring_regex(stripped, r"^\((.*)\)$", r"-\1")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import mmap
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from tools.errors import DataQualityIssue, EmptyFileError, UnreadableFileError, shorten
-from tools.ingest.workbook import read_first_sheet
+from tools.ingest.workbook import header_row, read_first_sheet
 
 _HEAD_BYTES = 65536
 _SAMPLE_BYTES = 1 << 18  # the first 256 KB of rows: what roles and value kinds are judged on
@@ -47,6 +48,7 @@ class Sniffed:
     delimiter: str = ","
     xlsx_rows: list[list[str | None]] | None = None
     issues: list[DataQualityIssue] = field(default_factory=list)  # noticed while reading (NUL bytes, ...)
+    data_start: int = 0  # byte offset of the header row in ``data`` (after a report's title rows)
     _digest: Future[str] | None = field(default=None, repr=False)
     _sample: pa.Table | None = field(default=None, repr=False)
 
@@ -133,16 +135,24 @@ def sniff(path: Path) -> Sniffed:
     # the raw bytes never start with a BOM here (that file's label is utf-8-sig, and it is transcoded)
     data = source if encoding == "utf-8" else text.encode("utf-8").removeprefix(_BOM)
     head = text.lstrip("\ufeff")[:_HEAD_BYTES]
-    first_line = head.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=first_line.count)
+    lines = head.split("\n", 20)[:20]
+    delimiter = max((",", "\t", ";"), key=lambda d: max(line.count(d) for line in lines))
     try:
-        headers = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+        first_rows = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=delimiter), 20))
     except csv.Error:
-        headers = []
-    headers = [h.strip() for h in headers]
+        first_rows = []
+    titles = header_row([sum(1 for v in row if v.strip()) for row in first_rows]) if len(first_rows) > 1 else 0
+    headers = [h.strip() for h in first_rows[titles]] if first_rows else []
     if not any(headers):
         raise EmptyFileError("the first row is blank, so there is no header row", file=name, hint=_EXPORT_HINT)
-    return Sniffed(name, data, encoding, raw, headers, delimiter, issues=issues)
+    start = 0
+    if titles:  # a report title above the header: the data start at the header's line
+        for _ in range(titles):
+            start = data.find(b"\n", start) + 1
+        issues.append(DataQualityIssue(
+            "title_rows", f"{name}: {titles} row{'s' if titles != 1 else ''} above the header (a report title) "
+            f"{'was' if titles == 1 else 'were'} skipped", titles))
+    return Sniffed(name, data, encoding, raw, headers, delimiter, issues=issues, data_start=start)
 
 
 _CONTROL = np.zeros(256, dtype=bool)
@@ -225,7 +235,7 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
     def read(column_types: dict[str, pa.DataType], newlines_in_values: bool) -> pa.Table:
         bad_rows.clear()
         return pacsv.read_csv(
-            pa.BufferReader(sniffed.data),  # zero-copy; a BytesIO goes through Python file calls
+            pa.BufferReader(_from_header(sniffed)),  # zero-copy; a BytesIO goes through Python file calls
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, invalid_row_handler=skip,
                                              newlines_in_values=newlines_in_values),
@@ -270,6 +280,11 @@ def _xlsx_table(sniffed: Sniffed, names: list[str], wanted: dict[str, pa.DataTyp
     return pa.table(columns) if columns else pa.table({"_": pa.nulls(len(rows))}).drop(["_"])
 
 
+def _from_header(sniffed: Sniffed) -> FileBytes | memoryview:
+    """The CSV bytes from the header row on (a zero-copy view past any title rows)."""
+    return sniffed.data if not sniffed.data_start else memoryview(sniffed.data)[sniffed.data_start:]
+
+
 def _sample_table(sniffed: Sniffed) -> pa.Table:
     """Up to ``_SAMPLE_ROWS`` first data rows, all columns as strings."""
     names = unique_headers(sniffed.headers)
@@ -277,8 +292,8 @@ def _sample_table(sniffed: Sniffed) -> pa.Table:
         rows = sniffed.xlsx_rows[:_SAMPLE_ROWS]
         return pa.table({n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
                          for i, n in enumerate(names)})
-    head = bytes(sniffed.data[:_SAMPLE_BYTES])
-    if len(sniffed.data) > _SAMPLE_BYTES:
+    head = bytes(sniffed.data[sniffed.data_start: sniffed.data_start + _SAMPLE_BYTES])
+    if len(sniffed.data) - sniffed.data_start > _SAMPLE_BYTES:
         head = head[: head.rfind(b"\n") + 1]
     try:
         table = pacsv.read_csv(

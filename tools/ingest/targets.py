@@ -116,7 +116,7 @@ def load_targets(path: Path | str) -> Targets:
     if sniffed.xlsx_rows is not None:
         raw = pd.DataFrame(sniffed.xlsx_rows, columns=sniffed.headers, dtype=object).astype("string")
     else:
-        raw = pd.read_csv(io.BytesIO(sniffed.data), dtype=str, sep=sniffed.delimiter, keep_default_na=False,
+        raw = pd.read_csv(io.BytesIO(bytes(sniffed.data[sniffed.data_start:])), dtype=str, sep=sniffed.delimiter, keep_default_na=False,
                           na_values=[""], skipinitialspace=True)
     headers = {normalise_name(h): h for h in raw.columns}
     period_col = next((h for n, h in headers.items() if n in _PERIOD_HEADERS), None)

@@ -144,6 +144,13 @@ def drop_unusable(problems: Problems, frame: pd.DataFrame, file: str, id_label: 
     A row without a created (start) date is a real record of unknown age: it counts in the funnel
     snapshot and is left out of trends, and the warning says so.
     """
+    summary = _summary_rows(frame[id_column])
+    if summary.any():
+        n = int(summary.sum())
+        problems.warn("summary_rows", f"{file}: {_plural(n, 'total or summary row')} (e.g. "
+                      f"{_examples(frame[id_column][summary].head(3).tolist())}) {'was' if n == 1 else 'were'} "
+                      f"skipped: {'it holds' if n == 1 else 'they hold'} the report's totals, not records", n)
+        frame = frame[~summary]
     no_id = frame[id_column].isna()
     if no_id.any():
         n = int(no_id.sum())
@@ -156,6 +163,21 @@ def drop_unusable(problems: Problems, frame: pd.DataFrame, file: str, id_label: 
         problems.warn("undated_rows", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no created "
                       f"date; {'it counts' if n == 1 else 'they count'} in the funnel but not in trends", n)
     return drop_duplicates(problems, frame, file, id_label, id_column)
+
+
+#: A report's totals row, where an id would be ("Total", "Grand Totals (12 records)", 合計).
+_SUMMARY_IDS = pa.array(["Total", "Totals", "TOTAL", "total", "Grand Total", "Grand Totals", "Subtotal", "Sum",
+                         "合計", "総計", "小計", "計"])
+
+
+def _summary_rows(ids: pd.Series) -> pd.Series:
+    """Rows whose id is a totals label (one vectorised membership test, no per-row Python)."""
+    values = pa.array(ids.array) if isinstance(ids.dtype, pd.StringDtype) else pa.array(ids.astype(object), pa.string(),
+                                                                                             from_pandas=True)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    hit = pc.or_(pc.is_in(values, value_set=_SUMMARY_IDS), pc.starts_with(values, "Grand Total"))
+    return pd.Series(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), index=ids.index)
 
 
 def drop_duplicates(problems: Problems, frame: pd.DataFrame, where: str, id_label: str = "record id",

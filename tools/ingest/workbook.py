@@ -124,9 +124,19 @@ def _collect(name: str, parsed: Any) -> list[dict[int, str]]:
     return rows
 
 
+def header_row(filled: list[int]) -> int:
+    """Which of the first rows is the header: the first as full as most of them (title rows above it
+    hold one cell); 0 when no row has two cells. ``filled`` counts the non-empty cells of each row."""
+    head = filled[:20]
+    needed = max(2, (max(head, default=0) + 1) // 2)
+    return next((i for i, n in enumerate(head) if n >= needed), 0)
+
+
 def _shape(name: str, rows: list[dict[int, str]], formula_columns: dict[int, int]) -> SheetRows:
     if not rows:
         raise EmptyFileError("the first sheet of the workbook is empty", file=name, hint=_EXPORT_HINT)
+    titles = header_row([len(r) for r in rows])
+    rows = rows[titles:]
     header_cells = rows[0]
     width = max(header_cells)
     headers = [header_cells.get(c, "").strip() for c in range(1, width + 1)]
@@ -134,6 +144,10 @@ def _shape(name: str, rows: list[dict[int, str]], formula_columns: dict[int, int
     # a row whose only cells lie right of the header is no data row (it is counted as stray cells)
     data = [[row.get(c) for c in range(1, width + 1)] for row in rows[1:] if min(row) <= width]
     issues: list[DataQualityIssue] = []
+    if titles:
+        issues.append(DataQualityIssue(
+            "title_rows", f"{name}: {titles} row{'s' if titles != 1 else ''} above the header (a report title) "
+            f"{'was' if titles == 1 else 'were'} skipped", titles))
     if stray:
         issues.append(DataQualityIssue(
             "cells_outside_header", f"{name}: {stray} filled cell{'s' if stray != 1 else ''} right of the last "
