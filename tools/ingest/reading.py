@@ -145,14 +145,14 @@ def sniff(path: Path) -> Sniffed:
     headers = [h.strip() for h in first_rows[titles]] if first_rows else []
     if not any(headers):
         raise EmptyFileError("the first row is blank, so there is no header row", file=name, hint=_EXPORT_HINT)
-    start = 0
+    header_at = 0
     if titles:  # a report title above the header: the data start at the header's line
         for _ in range(titles):
-            start = data.find(b"\n", start) + 1
+            header_at = data.find(b"\n", header_at) + 1
         issues.append(DataQualityIssue(
             "title_rows", f"{name}: {titles} row{'s' if titles != 1 else ''} above the header (a report title) "
             f"{'was' if titles == 1 else 'were'} skipped", titles))
-    return Sniffed(name, data, encoding, raw, headers, delimiter, issues=issues, data_start=start)
+    return Sniffed(name, data, encoding, raw, headers, delimiter, issues=issues, data_start=header_at)
 
 
 _CONTROL = np.zeros(256, dtype=bool)
