@@ -36,6 +36,9 @@ _YEAR_FIRST_FORMATS = (
     "%Y-%m-%d %H:%M",
 )
 _MONTH_FIRST_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S")
+#: month names (Jan 5, 2025 / 5 Jan 2025 / 05-Jan-2025): the name says which part is the month
+_MONTH_NAME_FORMATS = ("%b %d, %Y", "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%B %d, %Y", "%d %b %Y", "%d-%b-%Y",
+                       "%d %B %Y", "%d %b %Y %H:%M")
 _DATE_PATTERN = (
     r"^(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})"
     r"(?:[ T]+(?P<h>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<s>\d{1,2})(?:\.\d+)?)?\s*(?P<ampm>[AaPp][Mm])?)?"
@@ -120,7 +123,7 @@ def _parse_distinct(unique: pa.Array, indices: np.ndarray, order: str | None) ->
 
 def _fast_path(text: pa.Array, sample: pa.Array, order: str | None) -> tuple[pa.Array, str | None] | None:
     """One strptime format that reads every value (the common case), with its day/month evidence."""
-    formats = _YEAR_FIRST_FORMATS + (_MONTH_FIRST_FORMATS if order != "dmy" else ())
+    formats = _YEAR_FIRST_FORMATS + (_MONTH_FIRST_FORMATS if order != "dmy" else ()) + _MONTH_NAME_FORMATS
     for fmt in formats:
         probe = pc.strptime(sample, format=fmt, unit="s", error_is_null=True)
         if probe.null_count:
@@ -130,10 +133,12 @@ def _fast_path(text: pa.Array, sample: pa.Array, order: str | None) -> tuple[pa.
             return None
         # strptime rolls 2025-02-30 over to March 2: values landing on day 1-3 are re-read strictly
         suspect = pc.fill_null(pc.less_equal(pc.day(values), 3), False)
-        strict, _ = _component_parse(pc.filter(text, suspect), None, "mdy")
-        if not pc.all(pc.fill_null(pc.equal(strict, pc.filter(values, suspect)), False)).as_py():
-            return None
-        if fmt.startswith("%Y"):
+        named = "%b" in fmt or "%B" in fmt  # a month name leaves no day/month question to re-read
+        if not named and pc.any(suspect).as_py():
+            strict, _ = _component_parse(pc.filter(text, suspect), None, "mdy")
+            if not pc.all(pc.fill_null(pc.equal(strict, pc.filter(values, suspect)), False)).as_py():
+                return None
+        if fmt.startswith("%Y") or named:
             return values, None
         return values, _month_first_evidence(values, order)
     return None
