@@ -105,7 +105,7 @@ def test_encodings(tmp_path: Path, encoding: str) -> None:
 )
 def test_date_formats(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "leads.csv"
-    path.write_text(f"record_id,created_date\nA1,{text}\nA2,{text}\n", encoding="utf-8")
+    path.write_text(f'record_id,created_date\nA1,"{text}"\nA2,"{text}"\n', encoding="utf-8")
     assert load_exports([path]).frame["created_date"].tolist() == [pd.Timestamp(expected)] * 2
 
 
