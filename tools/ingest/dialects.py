@@ -190,14 +190,34 @@ _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 _DICTIONARY_KEYS = frozenset({"stage", "status", "icp_fit", "won_flag", "closed_flag", "converted_flag", "segment"})
 
 
+def _read_type(key: str) -> pa.DataType | None:
+    if KEY_KINDS.get(key) in ("date", "number"):
+        return None
+    return _DICTIONARY if key in _DICTIONARY_KEYS else pa.string()
+
+
+def candidate_types(headers: Sequence[str], overrides: dict[str, str] | None = None) -> dict[str, pa.DataType | None]:
+    """Every column some key may be mapped to, with a type decided from its header alone.
+
+    The loader starts reading these before any value is looked at (so pyarrow parses while Python
+    imports pandas): a column that may hold dates or numbers is type-inferred, any other is text.
+    """
+    headers = [h.strip() for h in headers]
+    wanted = {normalise_name(column): key for key, column in (overrides or {}).items()}
+    types: dict[str, pa.DataType | None] = {}
+    for name, header in zip(unique_headers(headers), headers, strict=True):
+        if name != header:
+            continue  # the second copy of a repeated header is never mapped
+        keys = [c.key for c in candidates(header)] + ([wanted[normalise_name(header)]]
+                                                       if normalise_name(header) in wanted else [])
+        if keys:
+            types[name] = None if any(KEY_KINDS.get(k) in ("date", "number") for k in keys) else pa.string()
+    return types
+
+
 def column_types(mapping: FileMapping) -> dict[str, pa.DataType | None]:
     """Header -> the type to read it as (None: let the reader infer it) for every mapped column."""
-    def read_type(key: str) -> pa.DataType | None:
-        if KEY_KINDS.get(key) in ("date", "number"):
-            return None
-        return _DICTIONARY if key in _DICTIONARY_KEYS else pa.string()
-
-    return {header: read_type(key) for key, header in mapping.columns.items()}
+    return {header: _read_type(key) for key, header in mapping.columns.items()}
 
 
 # --- value normalisation ---------------------------------------------------------------------------

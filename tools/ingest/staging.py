@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tools.errors import MappingError, RevOpsInputError
-from tools.ingest.dialects import FileMapping, column_types, match_headers, normalise_name
+from tools.ingest.dialects import FileMapping, candidate_types, column_types, match_headers, normalise_name
 from tools.ingest.options import LoadOptions
 from tools.ingest.problems import Problems
 from tools.ingest.reading import Sniffed, read_table, sniff
@@ -51,14 +51,16 @@ def stage_upload(files: list[Path], overrides: dict[str, str], options: LoadOpti
             problems.add(err)
             continue
         problems.issues.extend(sniffed.issues)
+        # the read starts before any value is looked at: the first values looked at (pyarrow
+        # building arrays) import pandas, which then loads while the reader threads parse
+        wanted = candidate_types(sniffed.headers, overrides)
+        reading = pool.submit(read_table, sniffed, wanted) if wanted else None
         mapping = match_headers(sniffed.headers, overrides, sample=sniffed.sample,
                                 role=options.roles.get(sniffed.name), file=sniffed.name)
         _report_repeated_headers(problems, sniffed.name, mapping)
-        id_key = "opportunity_id" if mapping.role == "opportunities" else "record_id"
-        reading = None
-        if mapping.role in RECORD_ROLES and id_key in mapping.columns:
-            reading = pool.submit(read_table, sniffed, column_types(mapping))
-        staged.append(StagedFile(sniffed, mapping, reading))
+        if reading is not None and mapping.role not in RECORD_ROLES:
+            reading.cancel()  # lookups and ignored files are read their own way (or not at all)
+        staged.append(StagedFile(sniffed, mapping, reading if mapping.role in RECORD_ROLES else None))
     pool.shutdown(wait=False)  # the reads go on; StagedFile.table() waits for each
     _check_overrides_used(overrides, [h for s in staged for h in s.sniffed.headers], problems, files)
     _check_roles_used(options, [s.sniffed.name for s in staged], problems)
