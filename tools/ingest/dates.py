@@ -251,9 +251,10 @@ def _seconds(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     if data is None:
         return np.zeros(len(values), np.int64), np.zeros(len(values), dtype=bool)
     seconds = np.frombuffer(data, np.int64, len(values), values.offset * 8)
-    valid = (np.ones(len(values), dtype=bool) if not values.null_count
-             else pc.is_valid(values).to_numpy(zero_copy_only=False))
-    return seconds, valid
+    if not values.null_count:
+        return seconds, np.ones(len(values), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(values.buffers()[0], np.uint8), bitorder="little")  # the validity bitmap
+    return seconds, bits[values.offset: values.offset + len(values)].view(bool)
 
 
 def _windowed(parsed: ParsedDates, source: pa.Array, years: tuple[int, int]) -> ParsedDates:

@@ -187,7 +187,8 @@ def overall_dialect(dialects: Iterable[str], roles: Iterable[str]) -> str:
 #: The type the CSV reader gives a column: inferred (dates, numbers), a dictionary (categories,
 #: cleaned and mapped once per distinct value) or a string.
 _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
-_DICTIONARY_KEYS = frozenset({"stage", "status", "icp_fit", "won_flag", "closed_flag", "converted_flag", "segment"})
+_DICTIONARY_KEYS = frozenset({"phase", "stage", "status", "icp_fit", "won_flag", "closed_flag", "converted_flag",
+                              "segment"})
 
 
 def _read_type(key: str) -> pa.DataType | None:
@@ -211,7 +212,10 @@ def candidate_types(headers: Sequence[str], overrides: dict[str, str] | None = N
         keys = [c.key for c in candidates(header)] + ([wanted[normalise_name(header)]]
                                                        if normalise_name(header) in wanted else [])
         if keys:
-            types[name] = None if any(KEY_KINDS.get(k) in ("date", "number") for k in keys) else pa.string()
+            if any(KEY_KINDS.get(k) in ("date", "number") for k in keys):
+                types[name] = None
+            else:  # categories are read as dictionaries: cleaned and mapped once per distinct value
+                types[name] = _DICTIONARY if all(k in _DICTIONARY_KEYS for k in keys) else pa.string()
     return types
 
 

@@ -144,7 +144,12 @@ def drop_unusable(problems: Problems, frame: pd.DataFrame, file: str, id_label: 
     A row without a created (start) date is a real record of unknown age: it counts in the funnel
     snapshot and is left out of trends, and the warning says so.
     """
-    summary = _summary_rows(frame[id_column])
+    # a totals row carries no date: only undated rows can be one (none, in a clean export)
+    created = frame.get(CREATED_COLUMN)
+    undated = created.isna().to_numpy() if created is not None else np.ones(len(frame), dtype=bool)
+    summary = pd.Series(False, index=frame.index)
+    if undated.any():
+        summary[undated] = _summary_rows(frame[id_column][undated]).to_numpy()
     if summary.any():
         n = int(summary.sum())
         problems.warn("summary_rows", f"{file}: {_plural(n, 'total or summary row')} (e.g. "
