@@ -54,6 +54,9 @@ def assemble_upload(staged: list[StagedFile], options: LoadOptions, problems: Pr
     mapped = [(s.sniffed, s.mapping) for s in staged]
     records, lookups = _read_files(staged, options, problems)
     _settle_date_orders(records, options, problems)
+    for record in records:
+        for column in record.dates:
+            column.raw = None  # the text of ambiguous dates is no longer needed: let the table go
     problems.raise_if_fatal()
     if not records:
         raise _no_records(mapped)
@@ -138,16 +141,17 @@ def _settle_date_orders(records: list[RecordFile], options: LoadOptions, problem
     for record in records:
         own = {c.evidence for c in record.dates if c.evidence in ("mdy", "dmy")}
         for column in record.dates:
-            if column.evidence != "ambiguous":
+            raw = column.raw
+            if column.evidence != "ambiguous" or raw is None:
                 continue
             if len(own) == 1:
                 order, source = next(iter(own)), f"like the other dates of {record.sniffed.name}"
             elif not own and len(proven) == 1:
                 order, source = next(iter(proven)), "like the dates of the other files"
             else:
-                values = [str(v) for v in column.raw.drop_null().slice(0, 3).to_pylist()]
+                values = [str(v) for v in raw.drop_null().slice(0, 3).to_pylist()]
                 problems.add(AmbiguousDateOrderError(DateOrderQuestion(
-                    record.sniffed.name, column.header, values, len(column.raw) - column.raw.null_count)))
+                    record.sniffed.name, column.header, values, len(raw) - raw.null_count)))
                 continue
             reparse_dates(record, column, order, options)
             word = "month first (mm/dd)" if order == "mdy" else "day first (dd/mm)"

@@ -59,7 +59,7 @@ class DateColumn:
     header: str
     evidence: str | None
     date_only: bool
-    raw: pa.ChunkedArray = field(repr=False)
+    raw: pa.ChunkedArray | None = field(repr=False)  # an ambiguous column's text, until its order is settled
 
 
 @dataclass
@@ -136,7 +136,8 @@ def _parse_columns(columns: dict[str, str], table: pa.Table, file: str,
             ok = check_dates(problems=found, file=file, header=header, key=key, parsed=parsed,
                              years=options.years)
             date_only = is_date_only(parsed.values) if key in ("mql_date", "first_touch_date") else False
-            return data, found, ok, DateColumn(key, header, parsed.order_evidence, date_only, column)
+            raw = column if parsed.order_evidence == "ambiguous" else None  # kept only to be read again
+            return data, found, ok, DateColumn(key, header, parsed.order_evidence, date_only, raw)
         ok = parse_value_column(data, key, header, column, file, found)
         return data, found, ok, None
 
@@ -146,6 +147,7 @@ def _parse_columns(columns: dict[str, str], table: pa.Table, file: str,
 
 def reparse_dates(record: RecordFile, column: DateColumn, order: str, options: LoadOptions) -> ParsedDates:
     """Read an ambiguous date column again in the order the upload's evidence (or the user) chose."""
+    assert column.raw is not None, "date orders are settled before the raw columns are released"
     parsed = parse_dates(column.raw, order=order, years=options.years)
     record.data[column.key] = datetime64_ns(parsed.values)
     column.evidence = order

@@ -33,10 +33,12 @@ class StagedFile:
     reading: Future[TableRead] | None = None
 
     def table(self) -> TableRead:
-        """The parsed columns (waits for the read; reads now when none was started)."""
-        if self.reading is None:
+        """The parsed columns (waits for the read; reads now when none was started). Taken once:
+        the staged file lets go of the table, so its memory goes when the caller is done with it."""
+        reading, self.reading = self.reading, None
+        if reading is None:
             return read_table(self.sniffed, column_types(self.mapping))
-        return self.reading.result()
+        return reading.result()
 
 
 def stage_upload(files: list[Path], overrides: dict[str, str], options: LoadOptions,
