@@ -112,7 +112,7 @@ def test_data_markdown_shows_dialect_mapping_and_warnings() -> None:
 
 def test_diagnosis_markdown_lists_bottleneck_metrics_and_findings() -> None:
     text = views.diagnosis_markdown(DIAGNOSIS, "en")
-    assert "5,000,000" in text
+    assert "**5M**" in text  # revenue at stake, rounded for reading (tools.wording)
     assert "25.0%" in text  # the engine's win rate, formatted
     assert "Leads up, revenue flat." in text
     assert "lead_source=Giveaway" in text

@@ -146,10 +146,10 @@ def _conversions_figure(diagnosis: dict[str, Any], highlight: str | None, title:
 
 
 def finding_name(code: str, lang: str) -> str:
-    """The finding's name in the UI language (``assistant.wording``), else its code."""
-    from assistant.wording import FINDING
+    """The finding's name in the UI language (``tools.wording``), else its code."""
+    from tools.wording import finding_label
 
-    return FINDING.get(lang, FINDING["en"]).get(code, code)
+    return finding_label(code, "ja" if lang == "ja" else "en")
 
 
 def main_finding(diagnosis: dict[str, Any] | None) -> dict[str, Any] | None:

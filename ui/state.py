@@ -41,6 +41,8 @@ class TabState:
     data: LoadedData | None = None
     targets: Any = None
     diagnosis: dict[str, Any] | None = None
+    #: the typed diagnosis behind ``diagnosis``: the chat reuses it instead of diagnosing again
+    diagnosis_result: Any = None
     paths: list[Path] = field(default_factory=list)
     targets_path: Path | None = None
     overrides: dict[str, str] = field(default_factory=dict)
@@ -60,7 +62,8 @@ class TabState:
         if self.conversation is None:
             from assistant.chat.conversation import Conversation
 
-            self.conversation = Conversation(data=self.data, targets=self.targets, settings=self.settings)
+            self.conversation = Conversation(data=self.data, targets=self.targets, settings=self.settings,
+                                             diagnosis=self.diagnosis_result)
         return self.conversation
 
     def reset_chat(self) -> None:
@@ -126,8 +129,11 @@ def load_files(
 
         targets = load_targets(Path(targets_path))
     report(0.6, "diagnosing")
-    diagnosis = run_diagnosis(data, targets)
-    session.data, session.targets, session.diagnosis = data, targets, diagnosis
+    from tools.diagnosis import diagnose
+
+    result = diagnose(data, targets=targets)
+    session.data, session.targets, session.diagnosis = data, targets, result.to_dict()
+    session.diagnosis_result = result
     session.paths = files
     session.targets_path = Path(targets_path) if targets_path is not None else None
     session.overrides = dict(overrides or {})
@@ -171,7 +177,7 @@ def _write_demo(outdir: Path) -> list[Path]:
     return [Path(p) for p in write_demo(outdir, DEMO_DIALECT)]
 
 
-_demo_cache: tuple[LoadedData, Any, dict[str, Any]] | None = None
+_demo_cache: tuple[LoadedData, Any, dict[str, Any], Any] | None = None
 
 
 def load_demo(session: TabState, *, report: Report = _no_report) -> TabState:
@@ -186,9 +192,9 @@ def load_demo(session: TabState, *, report: Report = _no_report) -> TabState:
     if _demo_cache is None:
         load_files(session, exports, targets, report=report, is_demo=True)
         assert session.data is not None and session.diagnosis is not None
-        _demo_cache = (session.data, session.targets, session.diagnosis)
+        _demo_cache = (session.data, session.targets, session.diagnosis, session.diagnosis_result)
         return session
-    session.data, session.targets, session.diagnosis = _demo_cache
+    session.data, session.targets, session.diagnosis, session.diagnosis_result = _demo_cache
     session.paths, session.targets_path, session.overrides = exports, targets, {}
     session.is_demo, session.conversation = True, None
     report(1.0, "done")

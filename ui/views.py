@@ -1,7 +1,7 @@
 """Markdown and chat-message views of loaded data, diagnoses and answers.
 
 Pure functions from plain dicts / dataclasses to strings and Gradio message dicts, so they can be
-unit-tested without a browser. Names and number formats come from ``assistant.wording``; the
+unit-tested without a browser. Names and number formats come from ``tools.wording``; the
 numbers themselves come from ``tools.diagnosis`` and ``assistant`` answers.
 """
 
@@ -11,8 +11,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from assistant import wording as words
-from assistant.offline.compose import bottleneck_lines
+from tools import wording
 from tools.load_text import render_load_text
 from tools.report import ja_summary
 from ui.charts import transition_name
@@ -85,11 +84,44 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
 
 def severity_badge(severity: str, lang: str) -> str:
     """A coloured severity badge (CSS classes, no emoji: not every machine has an emoji font)."""
-    return f"<span class='revops-badge revops-sev-{severity}'>{_word(words.SEVERITY, lang, severity)}</span>"
+    return f"<span class='revops-badge revops-sev-{severity}'>{wording.severity_label(severity, _lang(lang))}</span>"
 
 
-def _impact(value: Any) -> str:
-    return words.money(value) if isinstance(value, int | float) else "—"
+def _lang(lang: str) -> wording.Lang:
+    return "ja" if lang == "ja" else "en"
+
+
+def _impact(value: Any, lang: str = "en") -> str:
+    return wording.format_money(value, _lang(lang)) if isinstance(value, int | float) else "—"
+
+
+def _metric_value(metric: str, value: Any, lang: str) -> str:
+    if metric in ("win_rate", "follow_up_within_sla", "churn_rate", "retention_rate"):
+        return wording.format_percent(value, _lang(lang))
+    if metric == "median_cycle_days":
+        return wording.format_days(value, _lang(lang))
+    if metric == "median_follow_up_hours":
+        return wording.format_hours(value, _lang(lang))
+    return wording.format_money(value, _lang(lang))
+
+
+def bottleneck_lines(diagnosis: dict[str, Any], lang: str) -> list[str]:
+    """The single constraint and its revenue at stake, from the SPEC JSON the panels render."""
+    b = diagnosis.get("bottleneck") or {}
+    lever = b.get("lever")
+    if not lever:
+        return ["No single lever significantly holds revenue back right now." if lang == "en"
+                else "現在、売上を大きく抑えている単一のレバーは見当たりません。"]
+    change: dict[str, Any] = next((lc for lc in b.get("levers", []) if lc.get("lever") == lever), {})
+    fmt: Any = {"lead_volume": wording.format_count, "deal_size": wording.format_money,
+                "cycle_time": wording.format_days}.get(lever, wording.format_percent)
+    base, cur = fmt(change.get("baseline"), _lang(lang)), fmt(change.get("current"), _lang(lang))
+    name, impact = wording.lever_label(lever, _lang(lang)), _impact(b.get("revenue_impact"), lang)
+    if lang == "ja":
+        return [f"ボトルネックは「{name}」です: 比較期間 {base} → 今期 {cur}。"
+                f"比較期間の水準に戻せば、1期間あたり約 {impact} の売上に相当します。"]
+    return [f"The bottleneck is {name}: {base} in the baseline period vs {cur} now. "
+            f"Restoring it is worth about {impact} in revenue per period."]
 
 
 def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
@@ -101,14 +133,14 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
     lever = bottleneck.get("lever")
     out.append(f"### {label(lang, 'bottleneck')}")
     if lever:
-        out.append(f"**{_word(words.LEVER, lang, lever)}** — {label(lang, 'revenue_at_stake')}: "
-                   f"**{_impact(bottleneck.get('revenue_impact'))}**\n")
+        out.append(f"**{wording.lever_label(lever, _lang(lang))}** — {label(lang, 'revenue_at_stake')}: "
+                   f"**{_impact(bottleneck.get('revenue_impact'), lang)}**\n")
     out += bottleneck_lines(diagnosis, lang)
     metrics = diagnosis.get("metrics") or {}
     shown = [m for m in HEADLINE_METRICS if metrics.get(m) is not None]
     if shown:
         out += [f"\n### {label(lang, 'metrics')}", ""]
-        out += [f"- {_word(words.METRIC, lang, m)}: **{words.fmt_metric(m, metrics[m])}**" for m in shown]
+        out += [f"- {wording.metric_label(m, _lang(lang))}: **{_metric_value(m, metrics[m], lang)}**" for m in shown]
     out.append(f"\n### {label(lang, 'findings')}\n")
     findings = diagnosis.get("findings") or []
     if not findings:
@@ -118,7 +150,7 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
         segment = f.get("segment")
         if segment:
             where = f"{where} · {segment['dimension']}={segment['value']}".lstrip(" ·")
-        head = f"{severity_badge(f['severity'], lang)} **{_word(words.FINDING, lang, f['code'])}**"
+        head = f"{severity_badge(f['severity'], lang)} **{wording.finding_label(f['code'], _lang(lang))}**"
         head += f" ({where})" if where else ""
         owner = f" — {f['owner']}" if f.get("owner") else ""
         summary = ja_summary(f) if lang == "ja" else f.get("summary", "")

@@ -92,6 +92,33 @@ METRIC_NAMES: Table = {
         "won_revenue_current": "won revenue, current period",
         "won_revenue_baseline": "won revenue, baseline period",
         "active_customers": "active customers",
+        "leads": "leads",
+        "mqls": "MQLs",
+        "sqls": "SQLs",
+        "opportunities": "opportunities",
+        "won_deals": "won deals",
+        "lost_deals": "lost deals",
+        "opportunity_amount": "pipeline created",
+        "lost_amount": "lost deal value",
+        "win_rate_amount": "win rate by amount",
+        "lead_to_mql": "Lead → MQL conversion",
+        "mql_to_sql": "MQL → SQL conversion",
+        "sql_to_opportunity": "SQL → Opportunity conversion",
+        "opportunity_to_won": "Opportunity → Won conversion",
+        "lead_to_won": "Lead → Won conversion",
+        "opportunity_to_won_amount": "Opportunity → Won conversion by amount",
+        "days_lead_to_mql": "median days from lead to MQL",
+        "days_mql_to_sql": "median days from MQL to SQL",
+        "days_sql_to_opportunity": "median days from SQL to opportunity",
+        "days_opportunity_to_won": "median days from opportunity to won",
+        "never_contacted_mqls": "MQLs never contacted",
+        "stalled_amount": "stalled pipeline value",
+        "median_open_age_days": "median age of open deals (days)",
+        "recycle_lost_deals": "lost deals to recycle",
+        "recycle_lost_amount": "value of lost deals to recycle",
+        "recycle_mqls": "MQLs over 90 days old that never became SQL",
+        "churned_customers": "churned customers",
+        "pipeline_coverage": "pipeline coverage",
     },
     "ja": {
         "win_rate": "受注率",
@@ -110,6 +137,33 @@ METRIC_NAMES: Table = {
         "won_revenue_current": "今期の受注金額",
         "won_revenue_baseline": "比較期間の受注金額",
         "active_customers": "アクティブ顧客数",
+        "leads": "リード数",
+        "mqls": "MQL数",
+        "sqls": "SQL数",
+        "opportunities": "商談数",
+        "won_deals": "受注件数",
+        "lost_deals": "失注件数",
+        "opportunity_amount": "商談創出金額",
+        "lost_amount": "失注金額",
+        "win_rate_amount": "金額ベースの受注率",
+        "lead_to_mql": "リード → MQL 転換率",
+        "mql_to_sql": "MQL → SQL 転換率",
+        "sql_to_opportunity": "SQL → 商談 転換率",
+        "opportunity_to_won": "商談 → 受注 転換率",
+        "lead_to_won": "リード → 受注 転換率",
+        "opportunity_to_won_amount": "金額ベースの商談 → 受注 転換率",
+        "days_lead_to_mql": "リードからMQLまでの日数の中央値",
+        "days_mql_to_sql": "MQLからSQLまでの日数の中央値",
+        "days_sql_to_opportunity": "SQLから商談までの日数の中央値",
+        "days_opportunity_to_won": "商談から受注までの日数の中央値",
+        "never_contacted_mqls": "一度も接触していないMQL",
+        "stalled_amount": "停滞商談の金額",
+        "median_open_age_days": "進行中商談の経過日数の中央値（日）",
+        "recycle_lost_deals": "リサイクル対象の失注商談",
+        "recycle_lost_amount": "リサイクル対象の失注商談の金額",
+        "recycle_mqls": "90日以上SQLにならないMQL",
+        "churned_customers": "解約顧客数",
+        "pipeline_coverage": "パイプラインカバレッジ",
     },
 }
 #: A finding code as a short name ("Slow follow-up").
@@ -230,6 +284,13 @@ def transition_label(transition: str | None, lang: Lang = "en") -> str:
 def lever_label(lever: str | None, lang: Lang = "en") -> str:
     """"lead volume" / 「リード数」 for ``lead_volume`` (transitions as ``transition_label``)."""
     return lookup(LEVER_NAMES, lever, lang)
+
+
+def driver_label(driver: str, dimension: str | None = None, lang: Lang = "en") -> str:
+    """"Opportunity → Won", "segment mix" (ja: 「セグメント構成比」) for a revenue-bridge driver."""
+    if driver == "mix" and dimension:
+        return f"{dimension_label(dimension, 'ja')}構成比" if lang == "ja" else f"{dimension_label(dimension)} mix"
+    return lookup(LEVER_NAMES, driver, lang)
 
 
 def dimension_label(dimension: str, lang: Lang = "en") -> str:
