@@ -68,8 +68,8 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
         lines += [f"| {_cell(f.name)} | {_cell(f.dialect)} | {_cell(f.encoding)} | {f.rows:,} |" for f in data.files]
         lines.append("")
     load = render_load_text(data.report, lang)  # roles, joins, analyses the data cannot support
-    if load:
-        lines += ["```text", *[line for line in load if line], "```", ""]
+    if load:  # file and column names are the upload's: verbatim, in a block they cannot close
+        lines += [code_block("\n".join(line for line in load if line), "text"), ""]
     lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
         lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> {code_span(d.code)} — {_cell(d.message)}"
