@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tools.safe_text import cap_text
+
 #: Longest text shown for one quoted value (an example, a file or column name).
 MAX_VALUE_CHARS = 80
 #: Longest hint and longest whole message of one problem.
@@ -19,11 +21,9 @@ MAX_MESSAGE_CHARS = 1500
 
 
 def shorten(text: object, limit: int = MAX_VALUE_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis (and a count of what was cut)."""
-    value = str(text)
-    if len(value) <= limit:
-        return value
-    return f"{value[: max(limit - 1, 1)]}… (+{len(value) - limit + 1:,} characters)"
+    """``text`` cut to ``limit`` characters, the cut marked in the middle (the one capping rule:
+    ``tools.safe_text.cap_text``)."""
+    return cap_text(str(text), limit)
 
 
 class RevOpsInputError(Exception):
