@@ -131,3 +131,12 @@ def test_japanese_answers_write_periods_the_japanese_way(demo) -> None:  # noqa:
         assert ".." not in text and not re.search(r"20\d\d-(?:\d\d|Q\d)", text), text
     assert "2026年8月〜10月" in chat.ask("前年同期比で売上はどう？").answer
     assert "2026年第3四半期" in chat.ask("先四半期のMQL数は？").answer
+
+
+def test_without_amounts_the_answers_say_what_they_cannot_give(demo) -> None:  # noqa: ANN001
+    frame = demo_dataset().frame.drop(columns=["amount", "phase"])
+    chat = Conversation(from_canonical(frame), None, settings=YEN)
+    for question in ("Quick overview", "Why did revenue drop?", "How many opportunities are open and what are they worth?"):
+        text = chat.ask(question).answer
+        assert "no amount column" in text and "¥0" not in text, text
+    assert chat.ask("why is that?").answer != chat.ask("why is that?").answer

@@ -241,6 +241,7 @@ def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     codes = [f.code for f in diagnosis.findings_by_severity() if f.severity != "info"]
     if route.brief:
         lines = overview_lines(_results(records, "query_metric"), diagnosis, w, note)
+        lines[1:1] = [f"- {line}" for line in _errors(records, w)]
         return Composed("\n".join(lines).strip(), codes[:1], sources=actions_for(codes[:1], w.lang))
     if route.intent == "kpi_green_flat":
         lines, codes = kpi_green_lines(diagnosis, w)
@@ -270,6 +271,7 @@ def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words, s
     for result in _results(records, "query_metric"):
         if result.comparison is not None:
             lines += comparison_lines(result, w)
+    lines += _errors(records, w)  # "the upload has no amount column": say why revenue is missing
     if seg is not None:
         where = w.segment(seg.dimension, seg.value)
         lines += ["", w.t(f"Diagnosed within {where} only:", f"{where}だけで診断した結果:")]

@@ -74,10 +74,12 @@ def finding_sentence(f: Finding, w: Words) -> str:
         return w.t(f"Churn on the active customer base rose from {w.pct(b)} to {w.pct(c)} per period.",
                    f"既存顧客の解約率が期間あたり {w.pct(b)} から {w.pct(c)} に上昇しました。")
     if f.code == "stalled_pipeline":
-        return w.t(f"{w.count(ev.get('stalled_deals'))} of {w.count(ev.get('open_deals'))} open deals "
-                   f"({w.money(ev.get('stalled_amount'))}) have been open longer than their segment's usual cycle.",
-                   f"進行中の商談{w.count(ev.get('open_deals'))}件のうち{w.count(ev.get('stalled_deals'))}件"
-                   f"（{w.money(ev.get('stalled_amount'))}）が、セグメントの通常の商談期間を超えて止まっています。")
+        amount = ev.get("stalled_amount")
+        worth = (f"（{w.money(amount)}）" if w.ja else f" ({w.money(amount)})") if amount else ""  # no amounts: no ¥0
+        return w.t(f"{w.count(ev.get('stalled_deals'))} of {w.count(ev.get('open_deals'))} open deals{worth} "
+                   "have been open longer than their segment's usual cycle.",
+                   f"進行中の商談{w.count(ev.get('open_deals'))}件のうち{w.count(ev.get('stalled_deals'))}件{worth}"
+                   "が、セグメントの通常の商談期間を超えて止まっています。")
     if f.code == "recycle_opportunity":
         return w.t(f"{w.count(ev.get('lost_deals'))} lost deals ({w.money(ev.get('lost_amount'))}) and "
                    f"{w.count(ev.get('unconverted_mqls'))} MQLs older than {ev.get('min_age_days')} days that never "

@@ -199,8 +199,11 @@ def compose_cause_chain(route: Route, records: list[ToolRecord], w: Words) -> tu
 def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding | None, records: list[ToolRecord],
                   w: Words) -> list[str]:
     if driver is None:
-        return [w.t("No single driver stands out: no lever moved significantly.",
-                    "目立った要因はありません。有意に動いたレバーがないためです。")]
+        lines = [w.t("No single driver of revenue stands out: no lever moved it significantly.",
+                     "売上を動かした目立った要因はありません。有意に動いたレバーがないためです。")]
+        if finding is not None:
+            lines += [w.t("The strongest finding of the diagnosis:", "診断で最も重要な検出事項:"), finding_line(finding, w)]
+        return lines
     lines = [w.t("One level deeper: the largest driver.", "一段深掘り: 最大の要因")]
     where = f" ({w.segment(*driver.where)})" if driver.where and not w.ja else \
         (f"（{w.segment(*driver.where)}）" if driver.where else "")
