@@ -7,12 +7,13 @@ value-based pieces of evidence complete it:
   like a localised drop: significant after Bonferroni over every lever plus this one test at the
   family-wise ``ALPHA``, and sized by restoring the falling segment's rate on its share of revenue;
 * when won revenue fell **materially** (beyond its own month-to-month variation, see
-  ``tools.variation``) and still no lever stands out, the bridge's largest driver is the answer
-  when it is a lever (its bridge amount is the revenue at stake); a mix driver is named in the
-  explanation, since mix is not a lever, and owned by a ``revenue_decline`` finding.
+  ``tools.variation``) and still no lever stands out, the bridge's largest driver beyond noise is
+  the answer when it is a lever (its bridge amount is the revenue at stake); a mix driver is named
+  in the explanation, since mix is not a lever, and owned by a ``revenue_decline`` finding.
 
 When no lever is named the explanation still says how revenue moved and what the bridge puts it
-on, so "no lever deteriorated" is never the whole answer to a revenue fall.
+on, or that no component of the bridge stands out from noise, so "no lever deteriorated" is never
+the whole answer to a revenue fall.
 """
 
 from __future__ import annotations
@@ -54,9 +55,7 @@ def complete_bottleneck(
     if bridge is None or bridge.change >= 0:
         return bottleneck
     top = bridge.largest_driver()
-    if top is None:
-        return bottleneck
-    if bridge.material and top.driver in LEVERS:
+    if top is not None and bridge.material and top.driver in LEVERS:
         return _adopt(bottleneck, bridge, top)
     return replace(
         bottleneck,
@@ -113,11 +112,12 @@ def _adopt(bottleneck: Bottleneck, bridge: RevenueBridge, top: BridgeComponent) 
     )
 
 
-def _revenue_sentence(bridge: RevenueBridge, top: BridgeComponent, lang: str) -> str:
-    """How revenue moved against its usual variation, and the bridge's largest driver."""
+def _revenue_sentence(bridge: RevenueBridge, top: BridgeComponent | None, lang: str) -> str:
+    """How revenue moved against its usual variation, and the bridge's largest driver beyond noise
+    (``None``: no component stands out, which the sentence says)."""
     sentence = revenue_decline_summary(bridge, top, lang)
     variation, mix = bridge.variation, bridge.mix_test
-    mix_tested = mix is not None and top.driver == "mix" and top.dimension == bridge.dimension
+    mix_tested = mix is not None and top is not None and top.driver == "mix" and top.dimension == bridge.dimension
     if lang == "ja":
         if variation is not None:
             sentence += (
