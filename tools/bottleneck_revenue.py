@@ -25,7 +25,7 @@ from tools.analysis_context import AnalysisContext
 from tools.bottleneck import MATERIAL_CHANGE, MATERIAL_REVENUE, Bottleneck, LeverChange, explain
 from tools.bridge import BridgeComponent, RevenueBridge
 from tools.findings.model import Finding
-from tools.findings.revenue import revenue_decline_summary
+from tools.findings.revenue import names_driver, revenue_decline_summary
 from tools.schema import LEVERS
 from tools.stats import ALPHA
 
@@ -61,6 +61,32 @@ def complete_bottleneck(
         bottleneck,
         explanation=f"No funnel lever deteriorated significantly. {_revenue_sentence(bridge, top, 'en')}",
         explanation_ja="有意に悪化したファネルのレバーはありません。" + _revenue_sentence(bridge, top, "ja"),
+    )
+
+
+def lever_names_driver(chosen: LeverChange | None, driver: BridgeComponent) -> bool:
+    """The bottleneck's lever is the bridge ``driver``'s cause: the same lever (in the same segment
+    where both localise), or, for a mix driver, a rate that fell because the mix of that dimension
+    moved (towards the driver's value where it is localised)."""
+    if chosen is None:
+        return False
+    if driver.driver == "mix":
+        mix = chosen.mix_driver
+        return mix is not None and mix[0] == driver.dimension and driver.value in (None, mix[1])
+    if chosen.lever != driver.driver or chosen.mix_driver is not None:
+        return False
+    return driver.value is None or chosen.segment in (None, (driver.dimension, driver.value))
+
+
+def bottleneck_owns_driver(bottleneck: Bottleneck, findings: list[Finding], driver: BridgeComponent) -> bool:
+    """The bottleneck and the bridge ``driver`` are one cause: its lever names the driver, or a
+    medium-or-higher finding on the bottleneck's transition does (a rate that fell because the
+    source mix moved is the lead-source mix driver)."""
+    chosen = bottleneck.chosen
+    if chosen is None or bottleneck.lever is None:
+        return False
+    return lever_names_driver(chosen, driver) or any(
+        f.transition == chosen.lever and names_driver(f, driver) for f in findings
     )
 
 

@@ -100,8 +100,15 @@ def _pct(value: float | None) -> str:
 
 
 def names_driver(finding: Finding, driver: BridgeComponent) -> bool:
-    """``finding`` (medium or higher) explains the bridge ``driver`` where the bridge localises it."""
-    if finding.severity not in ("high", "medium") or finding.code not in OWNERS.get(driver.driver, ()):
+    """``finding`` (medium or higher) explains the bridge ``driver`` where the bridge localises it
+    (a ``revenue_decline`` finding explains the driver it was made from)."""
+    if finding.severity not in ("high", "medium"):
+        return False
+    if finding.code == "revenue_decline":
+        top = finding.evidence.get("largest_driver")
+        return isinstance(top, dict) and (top.get("driver"), top.get("dimension"), top.get("value")) == (
+            driver.driver, driver.dimension, driver.value)
+    if finding.code not in OWNERS.get(driver.driver, ()):
         return False
     if driver.driver in TRANSITIONS and finding.transition not in (driver.driver, None):
         return False
