@@ -24,10 +24,11 @@ already has:
 * **lead volume**: the count test (``compare_counts``) on the leads behind the revenue (each
   segment's lagged lead window, averaged at the segments' revenue weights).
 
-A component is **beyond noise** when its test is significant family-wise (Bonferroni at
-``NOISE_ALPHA`` over the bridge's tested components) and moved the same way as the component. A
-part (one segment) is judged by its own test, Bonferroni over the parts of its driver; the mix
-parts share their dimension's test.
+A verdict is **beyond noise** when its test is significant family-wise (Bonferroni at
+``NOISE_ALPHA`` over every test the bridge makes: each driver's and each segment's) and moved the
+same way as the component. A part (one segment) has its own test; the mix parts share their
+dimension's. A driver is beyond noise on its own test or on that of a part carrying at least half
+of it (``RevenueBridge.by_driver``): a collapse confined to one segment is diluted in the pooled one.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class NoiseVerdict:
     n_baseline: int
     n_current: int
     family: int = 1  # comparisons it is judged among (Bonferroni)
+    #: the (dimension, value) tested when a driver is judged on its dominant part
+    where: tuple[str | None, str] | None = None
 
     @property
     def adjusted_p(self) -> float:
@@ -90,6 +93,7 @@ class NoiseVerdict:
             "family": self.family,
             "n_baseline": self.n_baseline,
             "n_current": self.n_current,
+            "tested_on": None if self.where is None else {"dimension": self.where[0], "value": self.where[1]},
         }
 
 
@@ -122,12 +126,8 @@ def noise_verdicts(
         drivers[("mix", seg_dim, None)] = NoiseVerdict.of(mix_test)
     if source_dimension is not None:
         drivers[("mix", source_dimension, None)] = NoiseVerdict.of(_source_mix_test(chains, yields))
-    tested = {key: v for key, v in drivers.items() if v is not None}
-    out = {key: replace(v, family=len(tested)) for key, v in tested.items()}
-    for driver in {key[0] for key in parts}:
-        mine = {key: v for key, v in parts.items() if key[0] == driver and v is not None}
-        out.update({key: replace(v, family=len(mine)) for key, v in mine.items()})
-    return out
+    tested = {key: v for key, v in {**drivers, **parts}.items() if v is not None}
+    return {key: replace(v, family=len(tested)) for key, v in tested.items()}
 
 
 def _revenue_weight(r0: float, r1: float) -> float:

@@ -44,8 +44,7 @@ def _noise_verdict(ctx: MemoContext, names: list[str], bridge: BridgeView) -> st
         text = w.label("bridge_unusual" if bridge.material else "bridge_usual", sd=w.money(bridge.usual_variation))
     if all(s.beyond_noise is None for s in bridge.steps):
         return text
-    beyond = [f"{n} ({w.money(s.amount, signed=True)})" if not w.ja else f"{n}（{w.money(s.amount, signed=True)}）"
-              for n, s in zip(names, bridge.steps, strict=True) if s.beyond_noise]
+    beyond = [f"{n} {w.money(s.amount, signed=True)}" for n, s in zip(names, bridge.steps, strict=True) if s.beyond_noise]
     extra = w.label("bridge_beyond", names=("、" if w.ja else ", ").join(beyond)) if beyond else w.label("bridge_none")
     return f"{text}{'' if w.ja or not text else ' '}{extra}"
 

@@ -102,7 +102,7 @@ def bridge_view(diagnosis: Diagnosis) -> BridgeView | None:
         current_label=str(_get(current, "label", "")), current_revenue=cur_rev,
         change=change, steps=steps, residual=_number(_get(bridge, "residual")) or 0.0,
         largest_step=_step(largest() if callable(largest) else largest),
-        material=material if isinstance(material, bool) else None,
+        material=material if isinstance(material, bool) and variation is not None else None,
         usual_variation=_number(_get(variation, "change_sd")) if variation is not None else None,
     )
 
