@@ -24,11 +24,12 @@ already has:
 * **lead volume**: the count test (``compare_counts``) on the leads behind the revenue (each
   segment's lagged lead window, averaged at the segments' revenue weights).
 
-A verdict is **beyond noise** when its test is significant family-wise (Bonferroni at
-``NOISE_ALPHA`` over every test the bridge makes: each driver's and each segment's) and moved the
-same way as the component. A part (one segment) has its own test; the mix parts share their
-dimension's. A driver is beyond noise on its own test or on that of a part carrying at least half
-of it (``RevenueBridge.by_driver``): a collapse confined to one segment is diluted in the pooled one.
+A part (one segment) has its own test; the mix parts share their dimension's. A driver is beyond
+noise on its own test or on that of the one part carrying at least half of it
+(``RevenueBridge.by_driver``): a collapse confined to one segment is diluted in the pooled test. A
+verdict is **beyond noise** when its test moved the same way as the component and is significant
+family-wise: Bonferroni at ``NOISE_ALPHA`` over the tests a claim can rest on (each driver's own,
+and one part's per driver that has parts).
 """
 
 from __future__ import annotations
@@ -127,7 +128,9 @@ def noise_verdicts(
     if source_dimension is not None:
         drivers[("mix", source_dimension, None)] = NoiseVerdict.of(_source_mix_test(chains, yields))
     tested = {key: v for key, v in {**drivers, **parts}.items() if v is not None}
-    return {key: replace(v, family=len(tested)) for key, v in tested.items()}
+    # a claim rests on a driver's own test or on one part's (the one carrying most of it)
+    family = sum(key[2] is None for key in tested) + len({key[0] for key in tested if key[2] is not None})
+    return {key: replace(v, family=family) for key, v in tested.items()}
 
 
 def _revenue_weight(r0: float, r1: float) -> float:
