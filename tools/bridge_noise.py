@@ -122,8 +122,7 @@ def noise_verdicts(
                 parts[(transition, seg_dim, label)] = _step(chains[s : s + 1], weights[s : s + 1], k)
     drivers[("deal_size", None, None)] = _deal_size(ctx)
     if seg_dim is not None:
-        for label in labels:
-            parts[("deal_size", seg_dim, label)] = _segment_deal_size(ctx, seg_dim, label, source_dimension)
+        parts.update(_segment_deal_sizes(ctx, seg_dim, source_dimension))
         drivers[("mix", seg_dim, None)] = NoiseVerdict.of(mix_test)
     if source_dimension is not None:
         drivers[("mix", source_dimension, None)] = NoiseVerdict.of(_source_mix_test(chains, yields))
@@ -180,21 +179,26 @@ def _deal_size(ctx: AnalysisContext) -> NoiseVerdict | None:
     return NoiseVerdict.of(test, ctx.deal_size_adjusted_ratio - 1.0)
 
 
-def _segment_deal_size(ctx: AnalysisContext, dimension: str, value: str, source: str | None) -> NoiseVerdict | None:
-    """Log won amounts of one segment, current window against the baseline year, by lead source."""
+def _segment_deal_sizes(ctx: AnalysisContext, dimension: str, source: str | None) -> dict[VerdictKey, NoiseVerdict]:
+    """Log won amounts of each segment, current window against the baseline year, by lead source
+    (``stratified_log_test`` on the deals won in those windows only)."""
     masks = ctx.won_in_rate_windows
     if masks is None or not ctx.has_amounts:
-        return None
-    mine = ctx.dimension_mask(dimension, value)
-    base, cur = masks[0] & mine, masks[1] & mine
-    amount = ctx.arrays.amount()
-    result = stratified_log_test(amount, ctx.frame, [source] if source else [], base, cur)
-    if result is None:
-        return None
-    p_value, ratio = result
-    positive = amount > 0  # NaN compares False
-    n0, n1 = int((base & positive).sum()), int((cur & positive).sum())
-    return NoiseVerdict("stratified log-amount z", p_value, ratio - 1.0, n0, n1)
+        return {}
+    rows = np.flatnonzero(masks[0] | masks[1])
+    amount = ctx.arrays.amount()[rows]
+    base, cur, positive = masks[0][rows], masks[1][rows], amount > 0  # NaN compares False
+    strata = ctx.frame[source].iloc[rows].to_frame() if source else ctx.frame.iloc[rows, :0]
+    codes, labels = ctx.dimension_codes(dimension)
+    codes = codes[rows]
+    out: dict[VerdictKey, NoiseVerdict] = {}
+    for code, label in enumerate(labels):
+        mine = codes == code
+        result = stratified_log_test(amount, strata, [source] if source else [], base & mine, cur & mine)
+        if result is not None:
+            n0, n1 = int((base & mine & positive).sum()), int((cur & mine & positive).sum())
+            out[("deal_size", dimension, label)] = NoiseVerdict("stratified log-amount z", result[0], result[1] - 1.0, n0, n1)
+    return out
 
 
 def segment_mix_test(chains: Sequence[Sequence[Chain]], yields: Sequence[Chain]) -> Comparison:
