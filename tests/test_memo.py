@@ -242,7 +242,8 @@ def test_uploaded_markup_prints_as_text(giveaway: Case) -> None:
     assert hostile in memo.brief_text()
     markdown = render_markdown(memo)
     assert not re.search(r"(?<!\\)\]\(http", markdown) and not re.search(r"(?<!\\)<b", markdown)
-    assert r"\[click\](http://evil.example) \<b\>x\</b\> \*y\*" in markdown
+    # tools/safe_text: brackets escaped, a word joiner (U+2060) after the scheme, <> as entities
+    assert "\\[click\\](http\u2060://evil.example) &lt;b&gt;x&lt;/b&gt; \\*y\\*" in markdown
 
 
 def test_a_memo_from_the_conversation_lists_questions_answers_and_what_ifs(giveaway: Case) -> None:

@@ -9,7 +9,9 @@ swept (``delete_cache``); ``REVOPS_UI_PASSWORD`` turns on a login.
 
 from __future__ import annotations
 
+import atexit
 import os
+import signal
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +21,9 @@ import gradio as gr  # noqa: E402 - the analytics switch must be set before the 
 
 from ui import handlers  # noqa: E402
 from ui.labels import LANGUAGE_CHOICES, all_examples, label  # noqa: E402
-from ui.state import Report, TabState, close_session  # noqa: E402
+from ui.state import Report, TabState, close_session, remove_temp_dirs  # noqa: E402
 from ui.views import mode_markdown  # noqa: E402
+from ui.web_guards import LoginRateLimit, SessionDownloads, browser_id  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -33,6 +36,12 @@ AUTH_USER = "revops"
 #: Local font stacks: the default theme fonts come from Google Fonts, and the app must work offline.
 LOCAL_FONTS = ["Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
 LOCAL_MONO_FONTS = ["Noto Sans Mono CJK JP", "DejaVu Sans Mono", "Consolas", "monospace"]
+
+#: Every Markdown and Chatbot component renders data as text: HTML sanitised, no custom tags, no
+#: LaTeX. Values are escaped before they get here (``tools.safe_text``); this is the second wall.
+SAFE_MARKDOWN: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": []}
+SAFE_CHATBOT: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": [], "allow_tags": False,
+                                "render_markdown": True}
 
 CSS = """
 .revops-error { border-left: 4px solid #d9534f; background: #fdf0ef; padding: 4px 12px; border-radius: 6px; }
@@ -74,15 +83,15 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
     with gr.Blocks(title=label(lang0, "title"), delete_cache=DELETE_CACHE) as app:
         session = gr.State(None, time_to_live=SESSION_TTL, delete_callback=close_session)
         with gr.Row(equal_height=True):
-            header = gr.Markdown(_header(lang0), elem_id="revops-header")
+            header = gr.Markdown(_header(lang0), elem_id="revops-header", **SAFE_MARKDOWN)
             with gr.Column(scale=0, min_width=360):
                 language = gr.Radio(LANGUAGE_CHOICES, value=lang0, label=label(lang0, "language"),
                                     elem_id="revops-lang")
-                mode = gr.Markdown(mode_markdown(settings, lang0), elem_id="revops-mode")
-        status = gr.Markdown("", elem_id="revops-status")
+                mode = gr.Markdown(mode_markdown(settings, lang0), elem_id="revops-mode", **SAFE_MARKDOWN)
+        status = gr.Markdown("", elem_id="revops-status", **SAFE_MARKDOWN)
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label=label(lang0, "chat"), height=560, elem_id="revops-chat",
+                chatbot = gr.Chatbot(label=label(lang0, "chat"), height=560, elem_id="revops-chat", **SAFE_CHATBOT,
                                      feedback_options=None, buttons=["copy"],
                                      placeholder=label(lang0, "chat_placeholder"))
                 with gr.Row():
@@ -100,7 +109,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                         memo_build = gr.Button(label(lang0, "memo_build"), elem_id="revops-memo-build")
                         memo_download = gr.DownloadButton(label(lang0, "memo_download"), visible=False,
                                                           variant="primary", elem_id="revops-memo-download")
-                    memo_status = gr.Markdown("", elem_id="revops-memo-status")
+                    memo_status = gr.Markdown("", elem_id="revops-memo-status", **SAFE_MARKDOWN)
             with gr.Column(scale=2):
                 with gr.Accordion(label(lang0, "upload"), open=True) as upload_box:
                     exports = gr.File(label=label(lang0, "exports"), file_count="multiple",
@@ -111,12 +120,12 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
                         load = gr.Button(label(lang0, "load"), variant="primary", elem_id="revops-load")
                         demo_btn = gr.Button(label(lang0, "demo"), elem_id="revops-demo")
                 with gr.Accordion(label(lang0, "diagnosis"), open=True) as diagnosis_box:
-                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis")
+                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis", **SAFE_MARKDOWN)
         with gr.Row():
             funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
             finding = gr.Plot(show_label=False, elem_id="revops-finding")
         with gr.Accordion(label(lang0, "data"), open=True) as data_box, gr.Row():
-            data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data")
+            data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data", **SAFE_MARKDOWN)
             with gr.Column(scale=0, min_width=380):
                 overrides = gr.Textbox(label=label(lang0, "overrides"), lines=4, elem_id="revops-overrides",
                                        placeholder="amount=Deal Value\nsegment=Company Size")
@@ -145,9 +154,10 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
         def on_ask(text: str, history: handlers.Messages, state: TabState | None, lang: str) -> Any:
             yield from handlers.stream_answer(text, history, state, settings, lang)
 
-        def on_memo(state: TabState | None, fmt: str, lang: str,
+        def on_memo(state: TabState | None, fmt: str, lang: str, request: gr.Request,
                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang))
+            browser = browser_id(dict(getattr(request, "cookies", None) or {}))  # the download is this browser's only
+            path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang), browser)
             return gr.DownloadButton(value=path, visible=path is not None), note, new_session
 
         def on_language(lang: str, state: TabState | None, shown_status: str) -> tuple[Any, ...]:
@@ -190,13 +200,17 @@ def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Bloc
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: upload limit, optional login, styling."""
+    """Keyword arguments for ``Blocks.launch``: upload limit, optional login, styling, web guards."""
+    from starlette.middleware import Middleware
+
     options: dict[str, Any] = {
         "max_file_size": f"{settings.upload_max_mb}mb",
         "ssr_mode": False,
         "css": CSS,
         "theme": gr.themes.Soft(font=LOCAL_FONTS, font_mono=LOCAL_MONO_FONTS),
         "footer_links": [],
+        # login attempts throttled; memo downloads only for the browser that built them (ui.web_guards)
+        "app_kwargs": {"middleware": [Middleware(LoginRateLimit), Middleware(SessionDownloads)]},
     }
     if settings.ui_password:
         options["auth"] = (AUTH_USER, settings.ui_password)
@@ -226,6 +240,10 @@ def launch(host: str = "127.0.0.1", port: int = 7860, demo: bool = True, *, bloc
     from assistant.settings import get_settings
 
     settings = get_settings()
+    remove_temp_dirs(stale_only=True)  # left behind by a UI that was killed
+    atexit.register(remove_temp_dirs, stale_only=False)  # this process's session and demo folders
+    if threading.current_thread() is threading.main_thread():  # SIGTERM closes the server like Ctrl-C
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     app = build_app(settings, demo=demo)
     warm_up(settings)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,

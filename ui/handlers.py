@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tools.errors import RevOpsInputError
+from tools.safe_text import cap_text, defang_markdown, escape_markdown
 from ui import charts, views
 from ui.labels import label
 from ui.state import Report, TabState, load_demo, load_files, parse_override_text, split_targets
+from ui.web_guards import DOWNLOADS
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -28,6 +30,8 @@ Messages = list[dict[str, Any]]
 OK_MARK = "<span class='revops-ok'>✓</span> "
 #: The number of answer chunks streamed into the chat (paragraph-sized pieces).
 STREAM_CHUNKS = 12
+#: Longest error message shown (a loader message quoting a 5 MB "column name" stays readable).
+MAX_MESSAGE = 2000
 
 
 @dataclass
@@ -45,8 +49,9 @@ class Panels:
 
 
 def error_box(message: str, lang: str) -> str:
-    """The visible error for a bad upload (the loader's own message, verbatim)."""
-    body = "\n".join(f"> {line}" for line in message.splitlines())
+    """The visible error for a bad upload (the loader's own message, as literal text, capped)."""
+    message = cap_text(message, MAX_MESSAGE)
+    body = "\n".join(f"> {escape_markdown(line)}" for line in message.splitlines())
     hint = f"{label(lang, 'map_hint')}\n\n" if "--map" in message else ""
     return (f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{hint}"
             f"{label(lang, 'kept_previous')}\n\n</div>")
@@ -73,7 +78,7 @@ def ok_status(session: TabState, lang: str) -> str:
     rows = session.data.rows if session.data is not None else 0
     if session.is_demo:
         return OK_MARK + label(lang, "demo_loaded", rows=f"{rows:,}")
-    names = ", ".join(p.name for p in session.paths)
+    names = ", ".join(escape_markdown(p.name) for p in session.paths)
     return OK_MARK + label(lang, "loaded", rows=f"{rows:,}", files=names)
 
 
@@ -191,7 +196,7 @@ def stream_answer(
     if not question:
         yield history, session
         return
-    history.append({"role": "user", "content": question})
+    history.append({"role": "user", "content": escape_markdown(question, multiline=True)})
     progress: list[str] = []
     yield history + [views.working_message(progress, lang)], session
     answer: Answer | None = None
@@ -203,19 +208,20 @@ def stream_answer(
             else:
                 answer = item
     except RevOpsInputError as err:
-        yield history + [{"role": "assistant", "content": f"**{label(lang, 'ask_failed')}:** {err}"}], session
+        text = f"**{label(lang, 'ask_failed')}:** {escape_markdown(cap_text(str(err), MAX_MESSAGE))}"
+        yield history + [{"role": "assistant", "content": text}], session
         return
     except Exception as err:  # the edge: the chat keeps working after an internal error
-        text = f"**{label(lang, 'ask_failed')}:** {internal_error(err)}"
+        text = f"**{label(lang, 'ask_failed')}:** {escape_markdown(cap_text(internal_error(err), MAX_MESSAGE))}"
         yield history + [{"role": "assistant", "content": text}], session
         return
     if answer is None:
         yield history + [{"role": "assistant", "content": label(lang, "ask_failed")}], session
         return
     final = views.answer_messages(answer, lang, progress)
-    how, body = final[0], final[1]
-    for prefix in _chunks(body["content"])[:-1]:
-        yield history + [how, {"role": "assistant", "content": prefix}], session
+    how = final[0]
+    for prefix in _chunks(answer.answer)[:-1]:  # each prefix made safe on its own (a cut can open a code span)
+        yield history + [how, {"role": "assistant", "content": defang_markdown(prefix)}], session
     yield history + final, session
 
 
@@ -232,8 +238,12 @@ MEMO_FORMATS = {"Markdown": ".md", "DOCX": ".docx", "PDF": ".pdf"}
 
 
 def on_memo(session: TabState | None, settings: Settings | None, fmt: str, lang: str,
-            report: Report) -> tuple[str | None, str, TabState]:
-    """Write the memo for the session's data; returns (file path or None, status, session)."""
+            report: Report, browser: str | None = None) -> tuple[str | None, str, TabState]:
+    """Write the memo for the session's data; returns (file path or None, status, session).
+
+    The file is registered to ``browser`` (its ``revops_browser`` cookie): only that browser can
+    download it (``ui.web_guards.SessionDownloads``).
+    """
     from assistant.memo.build import write_memo
 
     session = session or new_session(settings)
@@ -248,5 +258,6 @@ def on_memo(session: TabState | None, settings: Settings | None, fmt: str, lang:
         return None, error_box(str(err), lang), session
     except Exception as err:  # the edge: a failed memo leaves the app usable
         return None, error_box(internal_error(err), lang), session
+    DOWNLOADS.bind(Path(path), browser)
     report(1.0, label(lang, "progress_memo"))
-    return str(path), OK_MARK + label(lang, "memo_ready", name=Path(path).name), session
+    return str(path), OK_MARK + label(lang, "memo_ready", name=escape_markdown(Path(path).name)), session

@@ -7,12 +7,12 @@ numbers themselves come from ``tools.diagnosis`` and ``assistant`` answers.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import TYPE_CHECKING, Any
 
 from tools import wording
 from tools.report import ja_summary
+from tools.safe_text import code_block, code_span, defang_markdown, escape_markdown
 from ui.charts import transition_name
 from ui.labels import label
 
@@ -32,8 +32,8 @@ def _word(table: dict[str, dict[str, str]], lang: str, key: str | None) -> str:
 
 
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+    """A value from the upload as literal text (also safe inside a Markdown table cell)."""
+    return escape_markdown(text)
 
 
 def mode_markdown(settings: Settings | None, lang: str) -> str:
@@ -45,20 +45,20 @@ def mode_markdown(settings: Settings | None, lang: str) -> str:
     try:
         mode = resolve_mode(settings)
     except Exception as err:  # misconfiguration shows up in the indicator, not as a crash
-        return f"{label(lang, 'mode_offline')} — {err}"
+        return f"{label(lang, 'mode_offline')} — {escape_markdown(err)}"
     if mode == "offline":
         return label(lang, "mode_offline")
     model = settings.openai_model
     if settings.openai_base_url:
         model += f" @ {settings.openai_base_url}"
-    return label(lang, "mode_llm", model=model)
+    return label(lang, "mode_llm", model=escape_markdown(model))
 
 
 def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) -> str:
     """The data panel: detected dialect, files, column mapping and data-quality warnings."""
     if data is None:
         return label(lang, "no_data")
-    lines = [f"**{label(lang, 'dialect')}:** `{data.dialect}`" + (" · demo" if is_demo else ""), ""]
+    lines = [f"**{label(lang, 'dialect')}:** {code_span(data.dialect)}" + (" · demo" if is_demo else ""), ""]
     if data.files:
         lines += [
             f"| {label(lang, 'files')} | {label(lang, 'dialect')} | {label(lang, 'encoding')} | {label(lang, 'rows')} |",
@@ -68,13 +68,13 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
         lines.append("")
     lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
-        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> `{_cell(d.code)}` — {_cell(d.message)}"
+        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> {code_span(d.code)} — {_cell(d.message)}"
                   f" ({d.rows:,} {label(lang, 'rows')})" for d in data.data_quality]
     else:
         lines.append(label(lang, "no_warnings"))
     lines += ["", f"**{label(lang, 'mapping')}**", "", f"| {label(lang, 'canonical')} | {label(lang, 'source_column')} |",
               "|---|---|"]
-    lines += [f"| `{_cell(k)}` | {_cell(v)} |" for k, v in data.mapping.items()]
+    lines += [f"| {code_span(k)} | {_cell(v)} |" for k, v in data.mapping.items()]
     return "\n".join(lines)
 
 
@@ -131,7 +131,7 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
     if lever:
         out.append(f"**{wording.lever_label(lever, _lang(lang))}** — {label(lang, 'revenue_at_stake')}: "
                    f"**{_impact(bottleneck.get('revenue_impact'), lang)}**\n")
-    out += bottleneck_lines(diagnosis, lang)
+    out += [_cell(line) for line in bottleneck_lines(diagnosis, lang)]
     metrics = diagnosis.get("metrics") or {}
     shown = [m for m in HEADLINE_METRICS if metrics.get(m) is not None]
     if shown:
@@ -145,11 +145,11 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
         where = transition_name(f.get("transition"), lang)
         segment = f.get("segment")
         if segment:
-            where = f"{where} · {segment['dimension']}={segment['value']}".lstrip(" ·")
+            where = f"{where} · {segment['dimension']}={_cell(segment['value'])}".lstrip(" ·")
         head = f"{severity_badge(f['severity'], lang)} **{wording.finding_label(f['code'], _lang(lang))}**"
         head += f" ({where})" if where else ""
-        owner = f" — {f['owner']}" if f.get("owner") else ""
-        summary = ja_summary(f) if lang == "ja" else f.get("summary", "")
+        owner = f" — {_cell(f['owner'])}" if f.get("owner") else ""
+        summary = _cell(ja_summary(f) if lang == "ja" else f.get("summary", ""))
         out.append(f"- {head}{owner}: {summary}")
     return "\n".join(out)
 
@@ -164,7 +164,7 @@ def _args(args: dict[str, Any]) -> str:
 def tool_calls_markdown(answer: Answer) -> str:
     """The tool calls of an answer, one per line, as code."""
     calls = [f"{c.name}({_args(c.args)})" for c in answer.tool_calls]
-    return "```\n" + "\n".join(calls) + "\n```" if calls else "—"
+    return code_block("\n".join(calls)) if calls else "—"
 
 
 def citations_markdown(answer: Answer) -> str:
@@ -175,18 +175,18 @@ def citations_markdown(answer: Answer) -> str:
         if len(excerpt) > MAX_EXCERPT:
             excerpt = excerpt[:MAX_EXCERPT].rstrip() + "…"
         title = c.title or c.topic
-        parts.append(f"**[{c.topic}] {title}** — `{c.source}`\n\n> {excerpt}")
+        parts.append(f"**\\[{_cell(c.topic)}\\] {_cell(title)}** — {code_span(c.source)}\n\n> {_cell(excerpt)}")
     return "\n\n".join(parts)
 
 
 def answer_text(answer: Answer, lang: str) -> str:
     """The answer body plus any fallback note and unverified-number warning."""
-    text = answer.answer.rstrip()
+    text = defang_markdown(answer.answer.rstrip())
     if answer.fallback:
-        text += "\n\n_" + label(lang, "fallback", reason=answer.fallback) + "_"
+        text += "\n\n_" + label(lang, "fallback", reason=_cell(answer.fallback)) + "_"
     ungrounded = getattr(answer.grounding, "ungrounded", None)
     if ungrounded:
-        text += "\n\n_" + label(lang, "ungrounded", numbers=", ".join(ungrounded)) + "_"
+        text += "\n\n_" + label(lang, "ungrounded", numbers=_cell(", ".join(ungrounded))) + "_"
     return text
 
 
@@ -194,7 +194,7 @@ def working_message(progress: list[str], lang: str, *, done: bool = False) -> di
     """The collapsible 'how this was computed' message while (or after) the tools run."""
     return {
         "role": "assistant",
-        "content": "\n".join(f"- {p}" for p in progress) or "…",
+        "content": "\n".join(f"- {code_span(p)}" for p in progress) or "…",
         "metadata": {"title": label(lang, "how_computed" if done else "thinking"),
                      "status": "done" if done else "pending"},
     }
@@ -204,7 +204,7 @@ def answer_messages(answer: Answer, lang: str, progress: list[str] | None = None
     """The finished answer as chat messages: how it was computed, the text, the sources."""
     how = tool_calls_markdown(answer)
     if progress and not answer.tool_calls:  # the calls with their arguments say more than the progress lines
-        how = "\n".join(f"- {p}" for p in progress)
+        how = "\n".join(f"- {code_span(p)}" for p in progress)
     messages: list[dict[str, Any]] = [
         {"role": "assistant", "content": how,
          "metadata": {"title": label(lang, "how_computed"), "status": "done"}},
