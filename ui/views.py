@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tools import wording
+from tools.load_text import render_load_text
 from tools.report import ja_summary
 from tools.safe_text import code_block, code_span, defang_markdown, escape_markdown
 from ui.charts import transition_name
@@ -66,6 +67,9 @@ def data_markdown(data: LoadedData | None, lang: str, *, is_demo: bool = False) 
         ]
         lines += [f"| {_cell(f.name)} | {_cell(f.dialect)} | {_cell(f.encoding)} | {f.rows:,} |" for f in data.files]
         lines.append("")
+    load = render_load_text(data.report, lang)  # roles, joins, analyses the data cannot support
+    if load:  # file and column names are the upload's: verbatim, in a block they cannot close
+        lines += [code_block("\n".join(line for line in load if line), "text"), ""]
     lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
         lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> {code_span(d.code)} — {_cell(d.message)}"
