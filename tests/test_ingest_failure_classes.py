@@ -213,3 +213,27 @@ def test_date_only_mql_dates_make_follow_up_carry_a_note(tmp_path: Path, slow_fo
     assert note.rows == int(slow_follow_up["first_touch_date"].notna().sum())
     assert loaded.capabilities.notes == [note.message]
     assert note.message in render_diagnosis_text(diagnose(loaded))
+
+
+def test_a_single_opportunity_file_whose_starts_end_early_is_diagnosed_as_of_its_last_start(tmp_path: Path) -> None:
+    """An opportunity report filtered on its start date still holds later close dates: new
+    opportunities after the last start are unknown, not zero, so no volume collapse is reported."""
+    days = pd.date_range("2016-01-01", "2017-12-31", freq="D")
+    rows = []
+    for i in range(3000):
+        start = days[(i * 7919) % len(days)]
+        stage = ("Won", "Lost", "Engaging")[i % 3]
+        close = "" if stage == "Engaging" else (start + pd.Timedelta(days=20 + i % 50)).date().isoformat()
+        rows.append({"opportunity_id": f"O{i:05d}", "deal_stage": stage, "engage_date": start.date().isoformat(),
+                     "close_date": close, "close_value": 1000 + i if stage == "Won" else ""})
+    path = tmp_path / "pipeline.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    last_start = pd.to_datetime(pd.DataFrame(rows)["engage_date"]).max()
+    last_close = pd.to_datetime(pd.DataFrame(rows)["close_date"].replace("", None)).max()
+    assert last_close - last_start > pd.Timedelta(days=31)  # the shape under test
+
+    loaded = load_exports([path])
+    diagnosis = diagnose(loaded)
+    assert diagnosis.as_of == last_start.normalize()
+    assert "leads_end_early" in [i.code for i in loaded.data_quality]
+    assert "lead_volume_decline" not in [f.code for f in diagnosis.findings]

@@ -19,7 +19,6 @@ from assistant.chat.tools.runtime import ToolRecord
 from assistant.offline import compose_open as open_
 from assistant.offline.actions import actions_for
 from assistant.offline.compose_findings import (
-    bottleneck_line,
     bridge_lines,
     diagnose_lines,
     finding_line,
@@ -276,10 +275,7 @@ def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words, s
         where = w.segment(seg.dimension, seg.value)
         lines += ["", w.t(f"Diagnosed within {where} only:", f"{where}だけで診断した結果:")]
     bridge = bridge_lines(diagnosis, w)
-    if bridge:
-        largest = diagnosis.revenue_bridge.largest_driver() if diagnosis.revenue_bridge is not None else None
-        if diagnosis.bottleneck.lever is not None and (largest is None or largest.driver != diagnosis.bottleneck.lever):
-            bridge += ["", bottleneck_line(diagnosis, w)]  # the lever to fix first is not this period's driver
+    if bridge:  # the bridge lines name the bottleneck too when it is not the driver's cause
         return lines + ["", *bridge]
     lines += ["", *diagnose_lines(diagnosis, w, limit=3)]
     return lines

@@ -12,6 +12,7 @@ from typing import Any
 from assistant.offline.actions import actions_for
 from assistant.offline.compose_metrics import comparison_lines
 from assistant.offline.words import Words
+from tools.bottleneck_revenue import bottleneck_owns_driver
 from tools.diagnosis import Diagnosis
 from tools.findings.model import Finding
 
@@ -180,7 +181,7 @@ def kpi_green_lines(diagnosis: Diagnosis, w: Words) -> tuple[list[str], list[str
     if slice_ is not None:
         lines.append(f"- {finding_sentence(slice_, w)}")
     lines.append(f"- {bottleneck_line(diagnosis, w)}")
-    bridge = bridge_lines(diagnosis, w)
+    bridge = bridge_lines(diagnosis, w, constraint=False)
     if bridge:
         lines += ["", *bridge]
     others = [f for f in findings if f not in (kpi, slice_) and f.severity in ("high", "medium")]
@@ -192,16 +193,23 @@ def kpi_green_lines(diagnosis: Diagnosis, w: Words) -> tuple[list[str], list[str
 
 def driver_name(component: Any, w: Words) -> str:
     """A bridge driver as a reader's name ("lead volume", "mix (lead source)", "SQL → Opportunity (Enterprise)")."""
-    name = w.lever(component.driver)
+    name, value = w.lever(component.driver), getattr(component, "value", None)
     if component.driver == "mix" and component.dimension:
-        name += f"（{w.dimension(component.dimension)}）" if w.ja else f" ({w.dimension(component.dimension)})"
-    if getattr(component, "value", None):
-        name += f"（{component.value}）" if w.ja else f" ({component.value})"
+        where = w.dimension(component.dimension) + ((f"、主に{value}" if w.ja else f", mostly {value}") if value else "")
+        return f"{name}（{where}）" if w.ja else f"{name} ({where})"
+    if value:
+        name += f"（{value}）" if w.ja else f" ({value})"
     return name
 
 
-def bridge_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
-    """The revenue bridge (issue 14, ``Diagnosis.revenue_bridge``): baseline → each driver → current."""
+def bridge_lines(diagnosis: Diagnosis, w: Words, constraint: bool = True) -> list[str]:
+    """The revenue bridge (issue 14, ``Diagnosis.revenue_bridge``): baseline → each driver → current.
+
+    A change within won revenue's usual variation says so first; each driver says whether it stands
+    out from the noise of the data behind it, and only one that does is called the largest driver.
+    With ``constraint``, a bottleneck that is not the driver's cause follows as what it is: the
+    constraint on revenue going forward, not the accounting of this change.
+    """
     bridge = getattr(diagnosis, "revenue_bridge", None)
     if bridge is None:
         return []
@@ -209,15 +217,29 @@ def bridge_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
     before, after = w.period(bridge.baseline.label), w.period(bridge.current.label)
     lines = [w.t(f"Revenue bridge from {before} ({base}) to {after} ({cur}):",
                  f"売上ブリッジ（{before} の {base} → {after} の {cur}）:")]
+    if bridge.variation is not None and bridge.change and not bridge.material:
+        sd = w.money(bridge.variation.change_sd)
+        lines.append(w.t(f"This change is within won revenue's usual month-to-month variation (about ±{sd}).",
+                         f"この変化は受注金額の通常の月ごとの揺れ（約±{sd}）の範囲内です。"))
     for part in bridge.by_driver():
         if abs(part.amount) >= 0.5:
-            lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}")
+            noise = "" if part.noise is None else (w.t(" (beyond noise)", "（揺れを超える）") if part.beyond_noise
+                                                   else w.t(" (within noise)", "（揺れの範囲内）"))
+            lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}{noise}")
     if abs(bridge.residual) >= 0.5:
         lines.append(w.t(f"- not explained by the drivers: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}",
                          f"- 要因で説明できない残差: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}"))
     largest = bridge.largest_driver()
     if largest is not None:
-        lines.append(w.t(f"The largest driver is {driver_name(largest, w)}.", f"最大の要因は{driver_name(largest, w)}です。"))
+        lines.append(w.t(f"The largest driver beyond noise is {driver_name(largest, w)}.",
+                         f"揺れを超える最大の要因は{driver_name(largest, w)}です。"))
+    elif bridge.change:
+        lines.append(w.t("No driver stands out from the noise of the data behind it.",
+                         "どの要因も、その元データの通常の揺れを超えていません。"))
+    same = largest is not None and bottleneck_owns_driver(diagnosis.bottleneck, diagnosis.findings, largest)
+    if constraint and diagnosis.bottleneck.lever and not same:
+        lines += ["", w.t("Separately, what holds revenue back going forward:", "これとは別に、今後の売上を抑えている制約:"),
+                  bottleneck_line(diagnosis, w)]
     return lines
 
 

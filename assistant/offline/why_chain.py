@@ -22,13 +22,14 @@ from assistant.chat.question import Route
 from assistant.chat.tools.playbook import passage_record
 from assistant.chat.tools.runtime import ToolRecord, ToolRuntime
 from assistant.offline.actions import actions_for
-from assistant.offline.compose_findings import bottleneck_line, finding_line, lever_value
+from assistant.offline.compose_findings import bottleneck_line, driver_name, finding_line, lever_value
 from assistant.offline.compose_metrics import comparison_lines, metric_name, period_text
 from assistant.offline.words import Words
+from tools.bottleneck_revenue import bottleneck_owns_driver
 from tools.diagnosis import Diagnosis
 from tools.errors import RevOpsInputError
 from tools.findings.model import Finding
-from tools.metric_layer import MetricQuery, MetricResult, PeriodSpec, named_window
+from tools.metric_layer import METRICS, MetricQuery, MetricResult, PeriodSpec, named_window
 
 #: the metric that measures a lever or bridge driver
 LEVER_METRIC = {"lead_to_mql": "lead_to_mql", "mql_to_sql": "mql_to_sql", "sql_to_opportunity": "sql_to_opportunity",
@@ -58,6 +59,15 @@ class Driver:
     current: float | None
     from_bridge: bool
     dimension: str | None = None
+
+    @property
+    def driver(self) -> str:
+        """The bridge's name for the lever (``compose_findings.driver_name`` reads a component)."""
+        return self.lever
+
+    @property
+    def value(self) -> str | None:
+        return self.where[1] if self.where else None
 
 
 def largest_driver(diagnosis: Diagnosis) -> Driver | None:
@@ -130,7 +140,8 @@ def plan_cause_chain(route: Route, ctx: ToolRuntime) -> None:
         dimension = _where_dimension(driver, finding)
         metric = LEVER_METRIC.get(driver.lever)
         if metric and dimension and not (seg and seg.dimension == dimension):
-            for period in _windows(finding):
+            counts = METRICS[metric].kind == "count"  # counts compare windows of the same length
+            for period in (PeriodSpec("current"), PeriodSpec("baseline")) if counts else _windows(finding):
                 ctx.query_metric(MetricQuery(metric, by=dimension, filters=filters, period=period))
     elif route.depth == 2 and finding is not None:
         if finding.segment and finding.code in ("lead_quality_decline", "mix_shift", "kpi_green_revenue_flat"):
@@ -205,22 +216,21 @@ def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding 
             lines += [w.t("The strongest finding of the diagnosis:", "診断で最も重要な検出事項:"), finding_line(finding, w)]
         return lines
     lines = [w.t("One level deeper: the largest driver.", "一段深掘り: 最大の要因")]
-    where = f" ({w.segment(*driver.where)})" if driver.where and not w.ja else \
-        (f"（{w.segment(*driver.where)}）" if driver.where else "")
+    where = ""  # driver_name says where the driver sits
     bridge = diagnosis.revenue_bridge
     if driver.from_bridge and driver.amount is not None and bridge is not None:
         sign = "+" if driver.amount >= 0 else "-"
         before, after = w.period(bridge.baseline.label), w.period(bridge.current.label)
-        lines.append(w.t(f"Of the revenue change from {before} to {after}, the largest part "
+        lines.append(w.t(f"Of the revenue change from {before} to {after}, the largest driver beyond noise "
                          f"is {driver_label(driver, w)}{where}: {sign}{w.money(abs(driver.amount))}.",
-                         f"{before}から{after}への売上の変化のうち、最大の要因は"
+                         f"{before}から{after}への売上の変化のうち、揺れを超える最大の要因は"
                          f"{driver_label(driver, w)}{where}で {sign}{w.money(abs(driver.amount))} です。"))
         if driver.baseline is not None and driver.current is not None:
             lines.append(w.t(f"{w.lever(driver.lever)}: {lever_value(driver.lever, driver.baseline, w)} in the baseline "
                              f"period vs {lever_value(driver.lever, driver.current, w)} now.",
                              f"{w.lever(driver.lever)}: 比較期間 {lever_value(driver.lever, driver.baseline, w)} → 今期 "
                              f"{lever_value(driver.lever, driver.current, w)}。"))
-    if not driver.from_bridge or diagnosis.bottleneck.lever not in (None, driver.lever):
+    if not driver.from_bridge or not _bottleneck_is_driver(diagnosis):
         lines.append(bottleneck_line(diagnosis, w))  # the lever to fix first, when it is not this period's driver
         lines += _bottleneck_where(diagnosis, driver, w)
     if finding is not None:
@@ -228,6 +238,14 @@ def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding 
     lines += _split_table(records, w)
     lines += ["", w.t("Ask \"why?\" again for the finding behind it.", "さらに「なぜ？」と聞くと、その背景の検出事項を説明します。")]
     return lines
+
+
+def _bottleneck_is_driver(diagnosis: Diagnosis) -> bool:
+    """The bottleneck is the bridge's largest driver's cause (one story, told once)."""
+    bridge = diagnosis.revenue_bridge
+    largest = bridge.largest_driver() if bridge is not None else None
+    return diagnosis.bottleneck.lever is None or (
+        largest is not None and bottleneck_owns_driver(diagnosis.bottleneck, diagnosis.findings, largest))
 
 
 def _bottleneck_where(diagnosis: Diagnosis, driver: Driver, w: Words) -> list[str]:
@@ -271,6 +289,9 @@ def _split_table(records: list[ToolRecord], w: Words) -> list[str]:
         previous = w.value(now.info, then.value) if then is not None and then.value is not None else "—"
         n_then = w.count(then.n) if then is not None else w.count(0)
         young = w.t(", still converting", "・転換途中") if v.immature else ""
+        if now.info.kind == "count":  # a count is its own n
+            lines.append(w.t(f"- {v.group}: {shown}, before {previous}", f"- {v.group}: {shown}、比較期間 {previous}"))
+            continue
         lines.append(w.t(f"- {v.group}: {shown} (n={w.count(v.n)}{young}), before {previous} (n={n_then})",
                          f"- {v.group}: {shown}（{w.count(v.n)}件{young}）、比較期間 {previous}（{n_then}件）"))
     return lines
@@ -304,11 +325,9 @@ def _level_finding(diagnosis: Diagnosis, driver: Driver | None, finding: Finding
 
 
 def driver_label(driver: Driver, w: Words) -> str:
-    """A driver as a reader's name ("mix (lead source)", "SQL → Opportunity")."""
-    name = w.lever(driver.lever)
-    if driver.lever == "mix" and driver.dimension:
-        name += f"（{w.dimension(driver.dimension)}）" if w.ja else f" ({w.dimension(driver.dimension)})"
-    return name
+    """A driver as a reader's name, with where it sits ("mix (lead source, mostly Giveaway Campaign)",
+    "Opportunity → Won (Enterprise)")."""
+    return driver_name(driver, w)
 
 
 def _level_end(route: Route, chain: list[str], w: Words) -> list[str]:

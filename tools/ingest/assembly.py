@@ -187,10 +187,12 @@ def _leads_end(records: list[RecordFile], loaded: LoadedData) -> pd.Timestamp | 
     """The last lead start date, when the lead files end well before the other files' dates (else None).
 
     After that date new leads are unknown, not zero: comparing a window past it would report a
-    volume collapse that never happened. Only an upload of several files can end early like this.
+    volume collapse that never happened. A single file can end early too: an opportunity report
+    filtered on its start date still carries the close dates of later months.
     """
-    leads = [r.frame[CREATED_COLUMN] for r in records if r.mapping.role == "leads" and CREATED_COLUMN in r.frame]
-    if len(records) < 2 or not leads:
+    starting = [r for r in records if r.mapping.role == "leads"] or (records if len(records) == 1 else [])
+    leads = [r.frame[CREATED_COLUMN] for r in starting if CREATED_COLUMN in r.frame]
+    if not leads:
         return None
     starts = pd.concat(leads).dropna()
     if len(starts) < _MIN_LEADS:
