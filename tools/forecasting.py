@@ -98,17 +98,29 @@ class _Deals:
         # a deal that closed without a close date has no known timing: never open, never a win
         self.open_until = np.where(self.open_now, np.iinfo(np.int64).max, np.where(closed_at != NAT, closed_at, NAT))
         self.opened = np.where(known, self.opened, np.iinfo(np.int64).max)
+        # every snapshot looks only at the deals it can count, kept in row order so each sum adds
+        # the same numbers in the same order: those ever open at a cut (opened before they
+        # closed, both dates known), and the wins with a won date
+        ever_open = np.flatnonzero(self.opened < self.open_until)
+        self._open_span = (self.opened[ever_open], self.open_until[ever_open])
+        self._open_cell = (self.segment[ever_open], self.won[ever_open], self.won_at[ever_open],
+                           self.amount[ever_open])
+        dated_wins = np.flatnonzero(self.won_at != NAT)  # NAT unless won
+        self._wins = (self.won_at[dated_wins], self.opened[dated_wins], self.amount[dated_wins])
 
     def snapshot(self, cut: int, end: int) -> _Snapshot:
-        rows = np.flatnonzero((self.opened < cut) & (self.open_until >= cut))  # open at the cut
-        age = (cut - self.opened[rows]) / DAY_NS
-        cell = (np.searchsorted(AGE_EDGES, age, side="right") - 1) * self.segments + self.segment[rows]
+        opened, open_until = self._open_span
+        segment, won, won_at, amount = self._open_cell
+        rows = np.flatnonzero((opened < cut) & (open_until >= cut))  # open at the cut
+        age = (cut - opened[rows]) / DAY_NS
+        cell = _age_bucket(age) * self.segments + segment[rows]
         k = len(AGE_EDGES) * self.segments
-        won_at = self.won_at[rows]
-        won_by_end = self.won[rows] & (won_at >= cut) & (won_at < end)
-        amount = self.amount[rows]
+        won_at = won_at[rows]
+        won_by_end = won[rows] & (won_at >= cut) & (won_at < end)
+        amount = amount[rows]
         # opened after the cut and won by the end (an unknown opening date is never after a cut)
-        run = self.won & (self.won_at >= cut) & (self.won_at < end) & (self.opened >= cut) & (self.opened < end)
+        wins_at, wins_opened, wins_amount = self._wins
+        run = (wins_at >= cut) & (wins_at < end) & (wins_opened >= cut) & (wins_opened < end)
         return _Snapshot(
             cut=cut,
             end=end,
@@ -117,13 +129,23 @@ class _Deals:
             open_amount=np.bincount(cell, weights=amount, minlength=k),
             open_squares=np.bincount(cell, weights=amount**2, minlength=k),
             open_deals=len(rows),
-            run_rate=float(self.amount[run].sum()),
-            run_squares=float((self.amount[run] ** 2).sum()),
+            run_rate=float(wins_amount[run].sum()),
+            run_squares=float((wins_amount[run] ** 2).sum()),
         )
 
     def closed_between(self, start: int, end: int) -> float:
         """Revenue won in ``[start, end)``."""
-        return float(self.amount[self.won & (self.won_at >= start) & (self.won_at < end)].sum())
+        wins_at, _, wins_amount = self._wins
+        return float(wins_amount[(wins_at >= start) & (wins_at < end)].sum())
+
+
+def _age_bucket(age: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(AGE_EDGES, age, side="right") - 1`` (ages are positive), counted with one
+    comparison per edge: several times faster than a binary search per deal over nine edges."""
+    count = np.zeros(len(age), dtype=np.int8)  # fewer than 127 edges
+    for edge in AGE_EDGES:
+        count += (age >= edge).view(np.int8)
+    return count.astype(np.int64) - 1
 
 
 def _pooled_rates(refs: list[_Snapshot], segments: int) -> tuple[np.ndarray, np.ndarray]:
