@@ -298,7 +298,9 @@ def _sample_table(sniffed: Sniffed) -> pa.Table:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(head),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            # on this thread: pyarrow's thread pool is busy with the whole file's read, and the
+            # sample (256 KB) would wait behind it, holding up the header mapping and pandas import
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, newlines_in_values=True,
                                              invalid_row_handler=lambda row: "skip"),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
