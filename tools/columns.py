@@ -12,6 +12,7 @@ masks need no separate null check, and lags are exact integer differences.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -79,6 +80,11 @@ class FrameArrays:
             return to_ns(self.frame[column])
 
         return self.memo(("dates", column), make)
+
+    @functools.cached_property
+    def first_created(self) -> pd.Timestamp:
+        """The earliest creation date (NaT when there is none), looked up once."""
+        return self.frame[CREATED_COLUMN].min()
 
     def has(self, column: str) -> bool:
         return column in self.frame
