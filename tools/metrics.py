@@ -144,9 +144,11 @@ def stage_lags(data: Frame, transition: str) -> np.ndarray | None:
     a, b = TRANSITION_STAGES[transition]
     if not arrays.has(STAGE_DATE_COLUMNS[a]) or not arrays.has(STAGE_DATE_COLUMNS[b]):
         return None
-    # a to-stage date implies reaching that stage: only those records can have a lag
-    rows = np.flatnonzero(arrays.reached(b))
-    lag = elapsed(arrays.dates(STAGE_DATE_COLUMNS[a])[rows], arrays.dates(STAGE_DATE_COLUMNS[b])[rows])
+    # only records that reached the to-stage with both dates known can have a lag (the others'
+    # would be NaN and dropped): those alone are picked out, in row order
+    start, end = arrays.dates(STAGE_DATE_COLUMNS[a]), arrays.dates(STAGE_DATE_COLUMNS[b])
+    rows = np.flatnonzero(arrays.reached(b) & (start != NAT) & (end != NAT))
+    lag = elapsed(start[rows], end[rows])
     return lag[lag >= 0]
 
 
@@ -179,7 +181,12 @@ def never_contacted(data: Frame) -> np.ndarray | None:
 
 def follow_up_summary(data: Frame) -> dict[str, float | int | None]:
     """Median and 90th-percentile follow-up hours and the share within the SLA."""
-    hours = follow_up_hours(data).to_numpy()
+    arrays = _arrays(data)
+    if not arrays.has("first_touch_date") or not arrays.has("mql_date"):
+        hours = np.empty(0)
+    else:  # the values of ``follow_up_hours``, without building its index
+        hours = arrays.between("mql_date", "first_touch_date", HOUR_NS)
+        hours = hours[hours >= 0]
     if not len(hours):
         return {"n": 0, "median_hours": None, "p90_hours": None, "within_sla": None}
     return {
