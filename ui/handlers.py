@@ -1,55 +1,45 @@
-"""The app's event handlers: plain functions of (inputs, session) -> outputs.
+"""The data side's event handlers: page load, demo, upload, mapping editor, memo.
 
-Each handler takes the per-tab ``TabState`` from ``gr.State`` and returns the new panel values
-plus the session, so the same functions are unit-tested without a browser. Bad input is
-translated here, once: ``RevOpsInputError`` becomes the visible error box and the session keeps
-its previous data, so the app stays usable.
+Plain generator functions of (inputs, session) that yield ``Update``s, so the same functions are
+unit-tested without a browser and the app streams their progress. Bad input is translated here,
+once: ``RevOpsInputError`` becomes the visible error box (the loader's own message), the session
+keeps its previous data, and the mapping editor shows the upload's columns so it can be fixed.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tools.errors import RevOpsInputError
+from tools.wording import Lang
 from ui import charts, views
 from ui.labels import label
-from ui.state import Report, TabState, load_demo, load_files, parse_override_text, split_targets
+from ui.mapping import MappingPlan
+from ui.state import Step, TabState, demo_steps, in_background, load_steps, split_targets, tick
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from assistant.chat.answer import Answer
     from assistant.settings import Settings
-
-Messages = list[dict[str, Any]]
-OK_MARK = "<span class='revops-ok'>✓</span> "
-#: The number of answer chunks streamed into the chat (paragraph-sized pieces).
-STREAM_CHUNKS = 12
+    from tools.dataset import LoadedData
 
 
 @dataclass
-class Panels:
-    """What the data-dependent panels show after a load (or a failed load)."""
+class Update:
+    """What the data panels show after (or during) a load: ``None`` fields are left as they are."""
 
     status: str
-    data: str
-    diagnosis: str
-    funnel: go.Figure | None
-    finding: go.Figure | None
-
-    def as_tuple(self) -> tuple[str, str, str, go.Figure | None, go.Figure | None]:
-        return self.status, self.data, self.diagnosis, self.funnel, self.finding
-
-
-def error_box(message: str, lang: str) -> str:
-    """The visible error for a bad upload (the loader's own message, verbatim)."""
-    body = "\n".join(f"> {line}" for line in message.splitlines())
-    hint = f"{label(lang, 'map_hint')}\n\n" if "--map" in message else ""
-    return (f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{hint}"
-            f"{label(lang, 'kept_previous')}\n\n</div>")
+    data: str | None = None
+    diagnosis: str | None = None
+    funnel: go.Figure | None = None
+    finding: go.Figure | None = None
+    #: the mapping editor must be drawn again (a new upload's columns)
+    editor_changed: bool = False
+    preview: str | None = None
 
 
 def internal_error(err: BaseException) -> str:
@@ -57,173 +47,153 @@ def internal_error(err: BaseException) -> str:
     return f"internal error: {type(err).__name__}: {err}"
 
 
-def panels(session: TabState, lang: str, status: str = "") -> Panels:
-    """Render every data panel from the session."""
-    return Panels(
-        status=status,
-        data=views.data_markdown(session.data, lang, is_demo=session.is_demo),
-        diagnosis=views.diagnosis_markdown(session.diagnosis, lang),
-        funnel=charts.funnel_figure(session.diagnosis, lang),
-        finding=charts.finding_figure(session.diagnosis, lang),
-    )
-
-
-def ok_status(session: TabState, lang: str) -> str:
-    """The one-line 'loaded' status for the session's data."""
-    rows = session.data.rows if session.data is not None else 0
-    if session.is_demo:
-        return OK_MARK + label(lang, "demo_loaded", rows=f"{rows:,}")
-    names = ", ".join(p.name for p in session.paths)
-    return OK_MARK + label(lang, "loaded", rows=f"{rows:,}", files=names)
-
-
-def _guard(session: TabState, lang: str, action: Callable[[], TabState]) -> tuple[TabState, Panels]:
-    """Run a load; on bad input keep the previous data and show the loader's message."""
-    try:
-        session = action()
-    except RevOpsInputError as err:
-        return session, panels(session, lang, error_box(str(err), lang))
-    except Exception as err:  # the edge: an internal error is shown, and the tab stays usable
-        return session, panels(session, lang, error_box(internal_error(err), lang))
-    return session, panels(session, lang, ok_status(session, lang))
-
-
 def new_session(settings: Settings | None) -> TabState:
     """A fresh, empty session."""
     return TabState(settings=settings)
 
 
-def start(settings: Settings | None, demo: bool, lang: str, report: Report) -> tuple[TabState, Panels]:
-    """Page load: a new session, with the demo loaded when ``demo`` is on."""
-    session = new_session(settings)
-    if not demo:
-        return session, panels(session, lang)
-    return _guard(session, lang, lambda: load_demo(session, report=report))
+def status_of(session: TabState, lang: Lang) -> str:
+    """The one-line 'loaded' status for the session's data ('' when nothing is loaded)."""
+    if session.data is None:
+        return ""
+    return views.status_line(session.data.rows, [p.name for p in session.paths], lang, is_demo=session.is_demo)
 
 
-def on_demo(session: TabState | None, settings: Settings | None, lang: str, report: Report) -> tuple[TabState, Panels]:
-    """The demo button."""
+def full_update(session: TabState, lang: Lang, status: str, *, editor_changed: bool = False) -> Update:
+    """Every data panel rendered from the session."""
+    return Update(
+        status=status,
+        data=views.data_markdown(session.data, lang, session.plan, is_demo=session.is_demo),
+        diagnosis=views.diagnosis_markdown(session.diagnosis, lang),
+        funnel=charts.funnel_figure(session.diagnosis, lang),
+        finding=charts.finding_figure(session.diagnosis, lang),
+        editor_changed=editor_changed,
+        preview="",
+    )
+
+
+def _guarded(session: TabState, lang: Lang, steps: Callable[[], Iterator[Step]]) -> Iterator[Update]:
+    """Run a load, streaming its progress; on bad input keep the data and show the loader's message."""
+    log = views.ProgressLog()
+    plan_before = session.plan
+    try:
+        for step in steps():
+            log.add(step)
+            yield Update(status=log.markdown(lang))
+    except RevOpsInputError as err:
+        yield full_update(session, lang, views.error_box(str(err), lang), editor_changed=session.plan is not plan_before)
+        return
+    except Exception as err:  # the edge: an internal error is shown, and the tab stays usable
+        yield full_update(session, lang, views.error_box(internal_error(err), lang))
+        return
+    lines = log.markdown(lang)
+    status = status_of(session, lang) + (f"\n\n<div class='revops-steps'>\n\n{lines}\n\n</div>" if lines else "")
+    yield full_update(session, lang, status, editor_changed=True)
+
+
+def start(session: TabState | None, settings: Settings | None, demo: bool, lang: Lang) -> Iterator[Update]:
+    """Page load: the session's panels, with the demo loaded when ``demo`` is on."""
     session = session or new_session(settings)
-    return _guard(session, lang, lambda: load_demo(session, report=report))
+    if not demo or session.data is not None:
+        yield full_update(session, lang, status_of(session, lang), editor_changed=True)
+        return
+    yield from _guarded(session, lang, lambda: demo_steps(session))
 
 
-def _paths(files: Sequence[Any] | Any | None) -> list[Path]:
+def on_demo(session: TabState, lang: Lang) -> Iterator[Update]:
+    """The demo button."""
+    yield from _guarded(session, lang, lambda: demo_steps(session))
+
+
+def file_paths(files: Sequence[Any] | Any | None) -> list[Path]:
+    """Paths of Gradio file values (strings or objects with ``.name``)."""
     if files is None:
         return []
     items: list[Any] = list(files) if isinstance(files, list | tuple) else [files]
     return [Path(str(getattr(f, "name", f))) for f in items if f]
 
 
-def on_upload(
-    session: TabState | None,
-    settings: Settings | None,
-    files: Sequence[Any] | None,
-    targets_file: Any,
-    overrides_text: str,
-    lang: str,
-    report: Report,
-) -> tuple[TabState, Panels]:
-    """The load button: exports (+ optional targets file) with the mapping overrides."""
-    session = session or new_session(settings)
-    paths = _paths(files)
-    targets = _paths(targets_file)
-    if not paths:
-        return session, panels(session, lang, error_box(label(lang, "no_files"), lang))
+def on_upload(session: TabState, files: Sequence[Any] | None, targets_file: Any, lang: Lang) -> Iterator[Update]:
+    """Exports dropped (+ an optional targets file): load them with any saved mapping, and diagnose."""
+    paths = file_paths(files)
+    targets = file_paths(targets_file)
     if not targets:  # a targets file dropped among the exports is recognised by its name
         paths, found = split_targets(paths)
         targets = [found] if found else []
-        if not paths:
-            return session, panels(session, lang, error_box(label(lang, "no_files"), lang))
-
-    def action() -> TabState:
-        overrides = parse_override_text(overrides_text)
-        return load_files(session, paths, targets[0] if targets else None, overrides, report=report)
-
-    return _guard(session, lang, action)
-
-
-def on_remap(
-    session: TabState | None, settings: Settings | None, overrides_text: str, lang: str, report: Report
-) -> tuple[TabState, Panels]:
-    """Re-run the loader over the session's current files with the edited mapping."""
-    session = session or new_session(settings)
-    if not session.paths:
-        return session, panels(session, lang, error_box(label(lang, "no_files"), lang))
-
-    def action() -> TabState:
-        overrides = parse_override_text(overrides_text)
-        return load_files(session, session.paths, session.targets_path, overrides,
-                          report=report, is_demo=session.is_demo)
-
-    return _guard(session, lang, action)
-
-
-# --- chat ---------------------------------------------------------------------------------------
-
-
-def _chunks(text: str, pieces: int = STREAM_CHUNKS) -> list[str]:
-    """Growing prefixes of ``text`` cut at whitespace (what the chat shows while streaming)."""
-    if len(text) < 80:
-        return [text]
-    step = max(1, len(text) // pieces)
-    cuts, pos = [], step
-    while pos < len(text):
-        space = text.find(" ", pos)
-        newline = text.find("\n", pos)
-        cut = min(c for c in (space, newline, len(text)) if c != -1)
-        cuts.append(text[:cut])
-        pos = cut + step
-    cuts.append(text)
-    return cuts
-
-
-def stream_answer(
-    question: str, history: Messages | None, session: TabState | None, settings: Settings | None, lang: str
-) -> Iterator[tuple[Messages, TabState]]:
-    """Answer ``question`` in the session's conversation, yielding the chat as it grows.
-
-    First the question and a pending 'working' note with the tools as they run, then the answer
-    text in growing pieces, finally the answer with its collapsible tool calls and sources.
-    """
-    session = session or new_session(settings)
-    history = list(history or [])
-    question = (question or "").strip()
-    if not question:
-        yield history, session
+    if not paths:
+        yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
         return
-    history.append({"role": "user", "content": question})
-    progress: list[str] = []
-    yield history + [views.working_message(progress, lang)], session
-    answer: Answer | None = None
+    yield from _guarded(session, lang, lambda: load_steps(session, paths, targets[0] if targets else None))
+
+
+# --- the mapping editor -------------------------------------------------------------------------
+
+
+def preview_markdown(session: TabState, plan: MappingPlan, lang: Lang) -> str:
+    """The funnel the edited mapping would give, next to the one loaded now; or why it cannot load."""
+    from tools.funnel import stage_counts
+    from tools.ingest.loading import load_exports
+    from tools.wording import format_count, stage_label
+
+    changes = ", ".join(f"{views.cell(c.column)} → {_field(c.chosen, lang)}" for _, c in plan.changes())
+    head = label(lang, "preview_changes", changes=changes) if changes else ""
     try:
-        for item in session.chat().ask_stream(question):
-            if isinstance(item, str):
-                progress.append(item)
-                yield history + [views.working_message(progress, lang)], session
-            else:
-                answer = item
+        data: LoadedData = load_exports([f.path for f in plan.files], overrides=plan.overrides() or None)
     except RevOpsInputError as err:
-        yield history + [{"role": "assistant", "content": f"**{label(lang, 'ask_failed')}:** {err}"}], session
-        return
-    except Exception as err:  # the edge: the chat keeps working after an internal error
-        text = f"**{label(lang, 'ask_failed')}:** {internal_error(err)}"
-        yield history + [{"role": "assistant", "content": text}], session
-        return
-    if answer is None:
-        yield history + [{"role": "assistant", "content": label(lang, "ask_failed")}], session
-        return
-    final = views.answer_messages(answer, lang, progress)
-    how, body = final[0], final[1]
-    for prefix in _chunks(body["content"])[:-1]:
-        yield history + [how, {"role": "assistant", "content": prefix}], session
-    yield history + final, session
+        body = "\n".join(f"> {views.cell(line)}" for line in str(err).splitlines())
+        return f"{head}\n\n**{label(lang, 'preview_failed')}**\n\n{body}"
+    now = {s["stage"]: s["count"] for s in (session.diagnosis or {}).get("funnel", {}).get("stages", [])}
+    rows = [f"| {stage_label(s.stage, lang)} | {format_count(now.get(s.stage), lang)} | **{format_count(s.count, lang)}** |"
+            for s in stage_counts(data.frame)]
+    table = "\n".join([f"| {label(lang, 'preview')} | {label(lang, 'records')} ({label(lang, 'tab_data')}) | "
+                       f"{label(lang, 'records')} ({label(lang, 'preview')}) |", "|---|---:|---:|", *rows])
+    return f"{head}\n\n{table}"
 
 
-def on_clear(session: TabState | None, settings: Settings | None) -> tuple[Messages, TabState]:
-    """Start a new conversation over the same data."""
-    session = session or new_session(settings)
-    session.reset_chat()
-    return [], session
+def _field(key: str | None, lang: Lang) -> str:
+    from ui.labels import field_name
+
+    return field_name(key, lang) if key else label(lang, "not_used")
+
+
+def on_choose(session: TabState, file_name: str, column: str, key: str | None, lang: Lang) -> Iterator[str]:
+    """A dropdown in the editor changed: record the choice and stream the new funnel preview."""
+    if session.plan is None:
+        yield ""
+        return
+    session.plan.choose(file_name, column, key or None)
+    plan = session.plan
+    result = ""
+    for item in in_background(lambda: preview_markdown(session, plan, lang), tick):
+        if isinstance(item, Step):
+            yield f"{views.PENDING_MARK}{label(lang, 'progress_elapsed', seconds=item.values['seconds'])}"
+        else:
+            result = item
+    yield result
+
+
+def on_apply(session: TabState, remember: bool, lang: Lang) -> Iterator[Update]:
+    """Apply the editor's mapping: load with it, diagnose, and save it for the same header sets."""
+    plan = session.plan
+    if plan is None or not plan.files:
+        yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
+        return
+    exports = [f.path for f in plan.files]
+    yield from _guarded(session, lang, lambda: load_steps(session, exports, session.targets_path,
+                                                          plan.overrides(), plan=plan,
+                                                          is_demo=session.is_demo and not plan.changes()))
+    if remember and session.plan is plan and session.data is not None:
+        saved = []
+        for file in plan.files:
+            choices = plan.choices_of(file.name)
+            if choices:
+                session.mappings.save(file.header_key, choices)
+                saved.append(file.name)
+        if saved:
+            note = label(lang, "mapping_saved", file=", ".join(saved))
+            if not session.mappings.persistent:
+                note += " " + label(lang, "mapping_session_only")
+            yield Update(status=status_of(session, lang) + f"<br>\n{views.OK_MARK}{views.cell(note)}")
 
 
 # --- memo ---------------------------------------------------------------------------------------
@@ -231,22 +201,27 @@ def on_clear(session: TabState | None, settings: Settings | None) -> tuple[Messa
 MEMO_FORMATS = {"Markdown": ".md", "DOCX": ".docx", "PDF": ".pdf"}
 
 
-def on_memo(session: TabState | None, settings: Settings | None, fmt: str, lang: str,
-            report: Report) -> tuple[str | None, str, TabState]:
-    """Write the memo for the session's data; returns (file path or None, status, session)."""
+def on_memo(session: TabState, fmt: str, lang: Lang) -> Iterator[tuple[str | None, str]]:
+    """Write the memo for the session's data, streaming the elapsed time; yields (file or None, status)."""
     from assistant.memo.build import write_memo
 
-    session = session or new_session(settings)
     if session.data is None:
-        return None, error_box(label(lang, "no_data"), lang), session
+        yield None, views.error_box(label(lang, "no_data"), lang)
+        return
     suffix = MEMO_FORMATS.get(fmt, ".md")
     output = session.workdir / f"revops-memo-{lang}{suffix}"
-    report(0.2, label(lang, "progress_memo"))
+    data, targets = session.data, session.targets
+    start = time.perf_counter()
+    yield None, f"{views.PENDING_MARK}{label(lang, 'progress_memo', fmt=fmt, seconds='0.0')}"
     try:
-        path = write_memo(session.data, output, targets=session.targets, lang=lang)
+        for item in in_background(lambda: write_memo(data, output, targets=targets, lang=lang), tick):
+            if isinstance(item, Step):
+                yield None, f"{views.PENDING_MARK}{label(lang, 'progress_memo', fmt=fmt, seconds=item.values['seconds'])}"
     except RevOpsInputError as err:
-        return None, error_box(str(err), lang), session
+        yield None, views.error_box(str(err), lang)
+        return
     except Exception as err:  # the edge: a failed memo leaves the app usable
-        return None, error_box(internal_error(err), lang), session
-    report(1.0, label(lang, "progress_memo"))
-    return str(path), OK_MARK + label(lang, "memo_ready", name=Path(path).name), session
+        yield None, views.error_box(internal_error(err), lang)
+        return
+    seconds = f"{time.perf_counter() - start:.1f}"
+    yield str(output), views.OK_MARK + label(lang, "memo_ready", name=output.name, seconds=seconds)

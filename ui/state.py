@@ -1,39 +1,67 @@
-"""Per-browser-session state and the loading steps behind the upload and demo buttons.
+"""Per-browser-session state, and the load steps behind the upload, demo and mapping buttons.
 
-One ``TabState`` lives in a ``gr.State`` per browser tab: its data, targets, diagnosis and
-conversation never reach another tab. Loading calls the real loader and engine
-(``tools.ingest.loading``, ``tools.ingest.targets``, ``tools.diagnosis``); the UI computes no numbers itself.
-A failed load raises ``RevOpsInputError`` and leaves the session as it was.
+One ``TabState`` lives in a ``gr.State`` per browser tab: its data, targets, diagnosis, mapping
+editor and conversation never reach another tab. Loading calls the real loader and engine
+(``tools.ingest``, and the diagnosis through the chat's own tool runtime, so the panel, the chat
+and the memo share one diagnosis per upload); the UI computes no numbers itself. ``load_steps``
+yields ``Step`` progress events while the work runs on a worker thread; a failed load raises
+``RevOpsInputError`` and leaves the session as it was.
 """
 
 from __future__ import annotations
 
+import copy
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tools.errors import RevOpsInputError
+from ui.mapping import MappingPlan, apply_saved, plan_mapping
+from ui.saved_mappings import MappingStore, SessionMappings
 
 if TYPE_CHECKING:
+    from assistant.chat.answer import Answer
     from assistant.chat.conversation import Conversation
     from assistant.settings import Settings
     from tools.dataset import LoadedData
 
-#: ``report(fraction, message)``: progress callback (``gr.Progress`` or a no-op in tests).
-Report = Callable[[float, str], None]
-
+T = TypeVar("T")
+#: Builds a session's conversation: ``(data, targets, settings) -> Conversation`` (tests pass their own).
+ConversationFactory = Callable[[Any, Any, Any], "Conversation"]
 _TARGET_HINTS = ("target", "目標")
-
-
-def _no_report(fraction: float, message: str) -> None:  # noqa: ARG001 - matches Report
-    return None
+#: How often a running step reports its elapsed time (seconds).
+TICK = 0.25
 
 
 @dataclass
+class Step:
+    """One progress event: a ``ui.labels`` key and its values (rendered in the UI language)."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    done: bool = False
+
+
+@dataclass
+class ChatTurn:
+    """One question in the conversation, its progress lines and its answer (or error)."""
+
+    question: str
+    progress: list[str] = field(default_factory=list)
+    answer: Answer | None = None
+    error: str | None = None
+    csv_files: list[Path] = field(default_factory=list)
+    #: the turn's chat messages per UI language, once finished (charts are drawn once)
+    rendered: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+
+@dataclass(eq=False)
 class TabState:
     """Everything one browser tab has loaded and said."""
 
@@ -46,11 +74,20 @@ class TabState:
     overrides: dict[str, str] = field(default_factory=dict)
     is_demo: bool = False
     conversation: Conversation | None = None
+    turns: list[ChatTurn] = field(default_factory=list)
+    #: the mapping editor over the current (or the last attempted) upload
+    plan: MappingPlan | None = None
+    #: files whose saved mapping was reused on the last upload
+    reused: list[str] = field(default_factory=list)
+    mappings: MappingStore = field(default_factory=SessionMappings)
+    #: bumped when the mapping editor must be drawn again (new columns)
+    editor_version: int = 0
+    conversation_factory: ConversationFactory | None = field(default=None, repr=False)
     _workdir: Path | None = field(default=None, repr=False)
 
     @property
     def workdir(self) -> Path:
-        """A private folder for this session's generated files (memos), removed on ``close``."""
+        """A private folder for this session's generated files (memos, CSVs), removed on ``close``."""
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="revops-session-"))
         return self._workdir
@@ -58,14 +95,18 @@ class TabState:
     def chat(self) -> Conversation:
         """The conversation over the current data (created on first use)."""
         if self.conversation is None:
-            from assistant.chat.conversation import Conversation
+            factory = self.conversation_factory
+            if factory is None:
+                from assistant.chat.conversation import Conversation
 
-            self.conversation = Conversation(data=self.data, targets=self.targets, settings=self.settings)
+                factory = Conversation
+            self.conversation = factory(self.data, self.targets, self.settings)
         return self.conversation
 
     def reset_chat(self) -> None:
         """Forget the conversation (the data stays loaded)."""
         self.conversation = None
+        self.turns = []
 
     def close(self) -> None:
         """Delete this session's generated files (called when Gradio drops the state)."""
@@ -92,12 +133,145 @@ def split_targets(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
     return exports, targets
 
 
-def parse_override_text(text: str) -> dict[str, str]:
-    """The mapping textbox (``canonical=Column`` per line, ``#`` comments) -> overrides."""
-    from tools.ingest.loading import parse_mapping_overrides
+def human_size(size: int) -> str:
+    """A file size for progress lines ("98.4 MB")."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
 
-    items = [line.strip() for line in (text or "").splitlines()]
-    return parse_mapping_overrides([i for i in items if i and not i.startswith("#")], None)
+
+def in_background(work: Callable[[], T], on_tick: Callable[[float], Step]) -> Iterator[Step | T]:
+    """Run ``work`` on a worker thread; yield ``on_tick(elapsed)`` every ``TICK`` s, then its result."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="revops-ui")
+    start = time.perf_counter()
+    future: Future[T] = pool.submit(work)
+    pool.shutdown(wait=False)
+    while True:
+        try:
+            result = future.result(timeout=TICK)
+        except TimeoutError:
+            yield on_tick(time.perf_counter() - start)
+            continue
+        yield result
+        return
+
+
+def tick(elapsed: float) -> Step:
+    """The elapsed-time event of the running step."""
+    return Step("tick", {"seconds": f"{elapsed:.1f}"})
+
+
+def _seconds(since: float) -> str:
+    return f"{time.perf_counter() - since:.1f}"
+
+
+def load_steps(
+    session: TabState,
+    paths: Sequence[Path | str],
+    targets_path: Path | str | None = None,
+    overrides: dict[str, str] | None = None,
+    *,
+    is_demo: bool = False,
+    plan: MappingPlan | None = None,
+) -> Iterator[Step]:
+    """Load exports (+ targets) into ``session`` and diagnose them, yielding progress ``Step``s.
+
+    The mapping editor's plan is built first (the user can fix a mapping even when the load
+    fails); saved mappings for the same header sets are applied unless ``overrides`` are given.
+    Raises ``RevOpsInputError`` (the loader's message) and leaves the data unchanged on bad input.
+    """
+    from tools.ingest.loading import load_exports
+
+    files = [Path(p) for p in paths]
+    if not files:
+        raise RevOpsInputError("no export files chosen", hint="Choose at least one CSV or XLSX export")
+    reused: list[str] = []
+    if plan is None:
+        plan = plan_mapping(files, overrides)
+        if overrides is None:
+            reused = apply_saved(plan, session.mappings.load_all())
+    session.plan = plan
+    for name in reused:
+        yield Step("saved_reused", {"file": name}, done=True)
+    overrides = plan.overrides() if overrides is None else dict(overrides)
+    for file in files:
+        yield Step("progress_reading", {"file": file.name, "size": human_size(_size(file))})
+    start = time.perf_counter()
+    data: Any = None
+    for loaded in in_background(lambda: load_exports(files, overrides=overrides or None), tick):
+        if isinstance(loaded, Step):
+            yield loaded
+        else:
+            data = loaded
+    roles = {f.name: f.role for f in plan.files}
+    for source in data.files:
+        yield Step("progress_read", {"file": source.name, "rows": source.rows, "encoding": source.encoding,
+                                     "role": roles.get(source.name, "leads")}, done=True)
+    for join in load_joins(data):
+        yield Step("progress_joined", join, done=True)
+    yield Step("progress_loaded", {"rows": data.rows, "seconds": _seconds(start)}, done=True)
+    targets = None
+    if targets_path is not None:
+        from tools.ingest.targets import load_targets
+
+        targets = load_targets(Path(targets_path))
+    start = time.perf_counter()
+    yield Step("progress_diagnosing")
+    diagnosis = None
+    for item in in_background(lambda: shared_diagnosis(session.settings, data, targets), tick):
+        if isinstance(item, Step):
+            yield item
+        else:
+            diagnosis = item
+    yield Step("progress_diagnosed", {"seconds": _seconds(start)}, done=True)
+    session.data, session.targets, session.diagnosis = data, targets, diagnosis
+    if session.conversation is not None:  # a new upload starts a fresh analysis but keeps the chat
+        session.conversation.set_data(data, targets)
+    session.paths = files
+    session.targets_path = Path(targets_path) if targets_path is not None else None
+    session.overrides = dict(overrides)
+    session.is_demo = is_demo
+    session.reused = reused
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def load_joins(data: LoadedData) -> list[dict[str, Any]]:
+    """The joins the loader made, with matched/unmatched counts, when its load report has them."""
+    report = getattr(data, "load", None)
+    joins = getattr(report, "joins", None) or []
+    out = []
+    for join in joins:
+        on = getattr(join, "on", ("", ""))
+        out.append({"left": getattr(join, "left", ""), "right": getattr(join, "right", ""),
+                    "on": " = ".join(str(o) for o in on), "matched": int(getattr(join, "matched", 0)),
+                    "unmatched": int(getattr(join, "unmatched", 0))})
+    return out
+
+
+def shared_diagnosis(settings: Settings | None, data: LoadedData, targets: Any) -> dict[str, Any]:
+    """The upload's diagnosis, computed once by the chat's tool runtime and shared with the panels.
+
+    The runtime caches it per upload, so the chat's first question finds it instead of diagnosing
+    again, and the memo is written from the same figures.
+    """
+    from assistant.chat.tools.runtime import ToolRuntime
+
+    return ToolRuntime(data, targets, settings).diagnosis()
+
+
+def run_steps(steps: Iterator[Step]) -> None:
+    """Drain a step iterator (for callers that need no progress, like tests and the demo cache)."""
+    for _ in steps:
+        pass
 
 
 def load_files(
@@ -106,48 +280,20 @@ def load_files(
     targets_path: Path | str | None = None,
     overrides: dict[str, str] | None = None,
     *,
-    report: Report = _no_report,
     is_demo: bool = False,
 ) -> TabState:
-    """Load exports (+ targets) into ``session``, diagnose, and start a fresh conversation.
-
-    Raises ``RevOpsInputError`` (the loader's message) and leaves ``session`` unchanged on bad input.
-    """
-    from tools.ingest.loading import load_exports
-
-    files = [Path(p) for p in paths]
-    if not files:
-        raise RevOpsInputError("no export files chosen", hint="Choose at least one CSV or XLSX export")
-    report(0.1, "reading")
-    data = load_exports(files, overrides=overrides or None)
-    targets = None
-    if targets_path is not None:
-        from tools.ingest.targets import load_targets
-
-        targets = load_targets(Path(targets_path))
-    report(0.6, "diagnosing")
-    diagnosis = run_diagnosis(data, targets)
-    session.data, session.targets, session.diagnosis = data, targets, diagnosis
-    session.paths = files
-    session.targets_path = Path(targets_path) if targets_path is not None else None
-    session.overrides = dict(overrides or {})
-    session.is_demo = is_demo
-    session.conversation = None
-    report(1.0, "done")
+    """``load_steps`` without progress; returns the session."""
+    run_steps(load_steps(session, paths, targets_path, overrides, is_demo=is_demo))
     return session
-
-
-def run_diagnosis(data: LoadedData, targets: Any = None) -> dict[str, Any]:
-    """``tools.diagnosis.diagnose(...).to_dict()`` — the SPEC §5 object the panels render."""
-    from tools.diagnosis import diagnose
-
-    return diagnose(data, targets=targets).to_dict()
 
 
 # --- demo data ----------------------------------------------------------------------------------
 
 _demo_lock = threading.Lock()
 _demo_files: list[Path] | None = None
+#: The export dialect the demo button loads (two files joined on the deal id: shows the mapping).
+DEMO_DIALECT = "hubspot"
+_demo_cache: tuple[LoadedData, Any, dict[str, Any], MappingPlan | None] | None = None
 
 
 def demo_files() -> list[Path]:
@@ -155,41 +301,33 @@ def demo_files() -> list[Path]:
     global _demo_files
     with _demo_lock:
         if _demo_files is None or not all(p.exists() for p in _demo_files):
+            from tools.demo.sample import write_demo
+
             outdir = Path(tempfile.mkdtemp(prefix="revops-demo-"))
-            _demo_files = _write_demo(outdir)
+            _demo_files = [Path(p) for p in write_demo(outdir, DEMO_DIALECT)]
         return list(_demo_files)
 
 
-#: The export dialect the demo button loads (two files joined on the deal id: shows the mapping).
-DEMO_DIALECT = "hubspot"
-
-
-def _write_demo(outdir: Path) -> list[Path]:
-    """The bundled demo (``tools.demo.sample.write_demo``): the exports, then ``targets.csv``."""
-    from tools.demo.sample import write_demo
-
-    return [Path(p) for p in write_demo(outdir, DEMO_DIALECT)]
-
-
-_demo_cache: tuple[LoadedData, Any, dict[str, Any]] | None = None
-
-
-def load_demo(session: TabState, *, report: Report = _no_report) -> TabState:
-    """Load the bundled demo exports (and their targets file) into ``session``.
-
-    The loaded demo is computed once per process and shared read-only between sessions; each
-    session still gets its own conversation.
-    """
+def demo_steps(session: TabState) -> Iterator[Step]:
+    """Load the bundled demo into ``session`` (computed once per process, shared read-only)."""
     global _demo_cache
-    report(0.05, "demo")
     exports, targets = split_targets(demo_files())
     if _demo_cache is None:
-        load_files(session, exports, targets, report=report, is_demo=True)
+        yield from load_steps(session, exports, targets, {}, is_demo=True)
         assert session.data is not None and session.diagnosis is not None
-        _demo_cache = (session.data, session.targets, session.diagnosis)
-        return session
-    session.data, session.targets, session.diagnosis = _demo_cache
+        _demo_cache = (session.data, session.targets, session.diagnosis, session.plan)
+        return
+    data, target_data, diagnosis, shared_plan = _demo_cache
+    plan = copy.deepcopy(shared_plan)  # the editor's choices are this session's own
+    if session.conversation is not None:
+        session.conversation.set_data(data, target_data)
+    session.data, session.targets, session.diagnosis, session.plan = data, target_data, diagnosis, plan
     session.paths, session.targets_path, session.overrides = exports, targets, {}
-    session.is_demo, session.conversation = True, None
-    report(1.0, "done")
+    session.is_demo, session.reused = True, []
+    yield Step("progress_loaded", {"rows": data.rows, "seconds": "0.0"}, done=True)
+
+
+def load_demo(session: TabState) -> TabState:
+    """``demo_steps`` without progress; returns the session."""
+    run_steps(demo_steps(session))
     return session

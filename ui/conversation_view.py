@@ -1,0 +1,171 @@
+"""The conversation as Gradio chat messages, and as a Markdown transcript to download.
+
+Each turn renders as: the question; a collapsible "how this was computed" note (the tools as they
+run, then the exact calls); the answer text; one message per chart (``ui.exhibits``) with the CSV
+of its numbers; and the collapsible sources. Chart figures and CSV files are made once per turn
+and language, so streaming a new answer does not redraw the earlier ones.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tools.wording import Lang
+from ui.exhibits import column, exhibit_figure, format_value, write_csv
+from ui.labels import label
+from ui.state import ChatTurn
+
+if TYPE_CHECKING:
+    from assistant.chat.answer import Answer, Exhibit
+
+Message = dict[str, Any]
+MAX_EXCERPT = 420
+
+
+def _args(args: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False, default=str)}" for k, v in args.items())
+
+
+def tool_calls_markdown(answer: Answer) -> str:
+    """The tool calls of an answer, one per line, as code."""
+    calls = [f"{c.name}({_args(c.args)})" for c in answer.tool_calls]
+    return "```\n" + "\n".join(calls) + "\n```" if calls else "—"
+
+
+def citations_markdown(answer: Answer) -> str:
+    """Each cited playbook passage: topic, title, source file and the excerpt."""
+    parts = []
+    for c in answer.citations:
+        excerpt = " ".join(c.excerpt.split())
+        if len(excerpt) > MAX_EXCERPT:
+            excerpt = excerpt[:MAX_EXCERPT].rstrip() + "…"
+        parts.append(f"**[{c.topic}] {c.title or c.topic}** — `{c.source}`\n\n> {excerpt}")
+    return "\n\n".join(parts)
+
+
+def answer_text(answer: Answer, lang: Lang) -> str:
+    """The answer body plus any fallback note and unverified-number warning."""
+    text = answer.answer.rstrip()
+    if answer.fallback:
+        text += "\n\n_" + label(lang, "fallback", reason=answer.fallback) + "_"
+    ungrounded = getattr(answer.grounding, "ungrounded", None)
+    if ungrounded:
+        text += "\n\n_" + label(lang, "ungrounded", numbers=", ".join(ungrounded)) + "_"
+    return text
+
+
+def working_message(progress: list[str], lang: Lang, *, done: bool = False) -> Message:
+    """The collapsible note that lists the tools as they run (pending until the answer is in)."""
+    lines = [f"- {label(lang, 'running', tool=p)}" if not done else f"- {p}" for p in progress]
+    return {
+        "role": "assistant",
+        "content": "\n".join(lines) or "…",
+        "metadata": {"title": label(lang, "how_computed" if done else "thinking"),
+                     "status": "done" if done else "pending"},
+    }
+
+
+def exhibit_files(turn: ChatTurn, folder: Path) -> list[Path]:
+    """The CSV of each of the turn's charts, written once."""
+    if turn.answer is None:
+        return []
+    if len(turn.csv_files) != len(turn.answer.exhibits):
+        turn.csv_files = [write_csv(e, folder, i + 1) for i, e in enumerate(turn.answer.exhibits)]
+    return turn.csv_files
+
+
+def exhibit_message(exhibit: Exhibit, csv_file: Path, lang: Lang) -> Message:
+    """One chart, inline, with the CSV of the numbers behind it."""
+    import gradio as gr
+
+    plot = gr.Plot(exhibit_figure(exhibit, lang), show_label=False, container=False, elem_classes=["revops-exhibit"])
+    return {"role": "assistant", "content": [plot, {"path": str(csv_file), "alt_text": label(lang, "csv_caption")}]}
+
+
+def answer_messages(answer: Answer, lang: Lang, csv_files: list[Path], progress: list[str] | None = None,
+                    *, text: str | None = None) -> list[Message]:
+    """The finished answer: how it was computed, the text, its charts and the sources.
+
+    ``text`` shows a prefix of the answer while it streams (charts and sources come at the end).
+    """
+    how = tool_calls_markdown(answer)
+    if progress and not answer.tool_calls:
+        how = "\n".join(f"- {p}" for p in progress)
+    messages: list[Message] = [
+        {"role": "assistant", "content": how, "metadata": {"title": label(lang, "how_computed"), "status": "done"}},
+        {"role": "assistant", "content": answer_text(answer, lang) if text is None else text},
+    ]
+    if text is not None:
+        return messages
+    messages += [exhibit_message(e, f, lang) for e, f in zip(answer.exhibits, csv_files, strict=False)]
+    if answer.citations:
+        messages.append({
+            "role": "assistant",
+            "content": citations_markdown(answer),
+            "metadata": {"title": label(lang, "sources", n=len(answer.citations)), "status": "done"},
+        })
+    return messages
+
+
+def turn_messages(turn: ChatTurn, lang: Lang, folder: Path) -> list[Message]:
+    """A whole turn: the question, then its answer (or error, or the pending tools)."""
+    messages: list[Message] = [{"role": "user", "content": turn.question}]
+    if turn.error is not None:
+        return [*messages, {"role": "assistant", "content": f"**{label(lang, 'ask_failed')}:** {turn.error}"}]
+    if turn.answer is None:
+        return [*messages, working_message(turn.progress, lang)]
+    return messages + answer_messages(turn.answer, lang, exhibit_files(turn, folder), turn.progress)
+
+
+def conversation_messages(turns: list[ChatTurn], lang: Lang, folder: Path) -> list[Message]:
+    """Every turn's messages; a finished turn is rendered once per language and kept on the turn."""
+    out: list[Message] = []
+    for turn in turns:
+        finished = turn.answer is not None or turn.error is not None
+        if finished and lang in turn.rendered:
+            out += turn.rendered[lang]
+            continue
+        rendered = turn_messages(turn, lang, folder)
+        if finished:
+            turn.rendered[lang] = rendered
+        out += rendered
+    return out
+
+
+# --- transcript ---------------------------------------------------------------------------------
+
+
+def exhibit_table(exhibit: Exhibit, lang: Lang) -> str:
+    """A chart's numbers as a Markdown table, written as the chart writes them."""
+    header = "| " + " | ".join(exhibit.columns) + " |"
+    rule = "|" + "|".join("---:" if c in exhibit.y else "---" for c in exhibit.columns) + "|"
+    columns = {name: column(exhibit, name) for name in exhibit.columns}
+    rows = []
+    for i in range(len(exhibit.rows)):
+        cells = [format_value(columns[c][i], exhibit.unit, lang, exhibit.currency) if c in exhibit.y
+                 else str(columns[c][i]) for c in exhibit.columns]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join([f"**{exhibit.title}**", "", header, rule, *rows])
+
+
+def transcript_markdown(turns: list[ChatTurn], lang: Lang) -> str:
+    """The whole conversation: questions, answers, the numbers behind each chart, tool calls, sources."""
+    out = [f"# {label(lang, 'transcript_title')}", ""]
+    for turn in turns:
+        out += [f"## {label(lang, 'you')}", "", turn.question, "", f"## {label(lang, 'assistant')}", ""]
+        if turn.error is not None:
+            out += [f"**{label(lang, 'ask_failed')}:** {turn.error}", ""]
+            continue
+        if turn.answer is None:
+            continue
+        out += [answer_text(turn.answer, lang), ""]
+        for exhibit in turn.answer.exhibits:
+            out += [exhibit_table(exhibit, lang), ""]
+        if turn.answer.tool_calls:
+            out += [f"**{label(lang, 'how_computed')}**", "", tool_calls_markdown(turn.answer), ""]
+        if turn.answer.citations:
+            out += [f"**{label(lang, 'sources', n=len(turn.answer.citations))}**", "",
+                    citations_markdown(turn.answer), ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,74 @@
+"""The column-mapping editor: one row per uploaded column, with its values and a field dropdown.
+
+Drawn with ``gr.render`` from the session's ``MappingPlan`` whenever an upload brings new columns
+(or the language changes). Each file shows its detected role and format; each column its sample
+values, what the loader detected, and a dropdown of the fields it can feed ("not used" included).
+A change streams the funnel preview (``ui.handlers.on_choose``); nothing loads until "Apply".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+import gradio as gr
+
+from tools.ingest.dialects import MAPPABLE_KEYS
+from tools.wording import Lang
+from ui.handlers import on_choose
+from ui.labels import field_name, label, role_name
+from ui.mapping import ColumnChoice, FilePlan
+from ui.state import TabState
+from ui.views import cell
+
+NOT_USED = ""
+
+
+def field_choices(lang: Lang) -> list[tuple[str, str]]:
+    """The dropdown's choices: "not used", then every field the loader can map."""
+    return [(label(lang, "not_used"), NOT_USED)] + [(field_name(k, lang), k) for k in MAPPABLE_KEYS]
+
+
+def column_markdown(choice: ColumnChoice, lang: Lang) -> str:
+    """The column's name, a few of its values and what the loader detected."""
+    samples = " · ".join(cell(s) for s in choice.samples) or "—"
+    detected = field_name(choice.detected, lang) if choice.detected else label(lang, "not_used")
+    return (f"**{cell(choice.column)}**  \n<small>{label(lang, 'samples')}: {samples}</small>  \n"
+            f"<small>{label(lang, 'detected')}: {detected}</small>")
+
+
+def file_markdown(plan: FilePlan, lang: Lang) -> str:
+    return (f"#### {cell(plan.name)}\n{label(lang, 'file_role')}: **{role_name(plan.role, lang)}** · "
+            f"{label(lang, 'dialect')}: `{cell(plan.dialect)}` · {label(lang, 'encoding')}: {cell(plan.encoding)}")
+
+
+def _choose(file_name: str, column: str, session: TabState | None, key: str | None, lang: Lang) -> Iterator[str]:
+    if session is None:
+        yield ""
+        return
+    yield from on_choose(session, file_name, column, key, lang)
+
+
+def define_editor(session: gr.State, editor_version: gr.State, language: gr.Radio, preview: gr.Markdown) -> None:
+    """Define the editor (a ``gr.render``) at this point of the page."""
+
+    @gr.render(inputs=[session, language], triggers=[editor_version.change, language.change])
+    def editor(state: TabState | None, lang: Lang) -> None:
+        plan = state.plan if state is not None else None
+        if plan is None or not plan.files:
+            errors = "\n\n".join(f"> {cell(e)}" for e in (plan.errors if plan else []))
+            gr.Markdown(errors or label(lang, "mapping_empty"), elem_id="revops-mapping-empty")
+            return
+        choices = field_choices(lang)
+        for f_index, file in enumerate(plan.files):
+            gr.Markdown(file_markdown(file, lang), elem_classes=["revops-map-file"])
+            for c_index, choice in enumerate(file.columns):
+                with gr.Row(equal_height=True, elem_classes=["revops-map-row"]):
+                    gr.Markdown(column_markdown(choice, lang), elem_classes=["revops-map-column"])
+                    dropdown = gr.Dropdown(choices, value=choice.chosen or NOT_USED, show_label=False,
+                                           container=False, filterable=True, key=f"map-{f_index}-{c_index}",
+                                           elem_id=f"revops-map-{f_index}-{c_index}",
+                                           elem_classes=["revops-map-field"])
+                handler: Any = partial(_choose, file.name, choice.column)
+                dropdown.input(handler, [session, dropdown, language], [preview], show_progress="hidden")
