@@ -40,3 +40,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert ci_commands == ["bash scripts/test.sh"]
     assert "bash scripts/test.sh" in README
     assert "bash scripts/demo.sh" in README
+
+
+def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's Python example runs as printed, offline, and prints what its comments say."""
+    monkeypatch.setenv("REVOPS_LLM", "offline")
+    monkeypatch.setenv("REVOPS_HOME", str(tmp_path))
+    block = re.search(r"## Python API.*?```python\n(.*?)```", README, re.S)
+    assert block, "README has no Python API example"
+    code = block.group(1)
+    assert len([ln for ln in code.splitlines() if ln.strip()]) <= 5
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "sql_to_opportunity"
+    assert "SQL" in "\n".join(printed[1:])

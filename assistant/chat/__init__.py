@@ -1,0 +1,1 @@
+"""The chat: route a question, run the agent (remote model or the offline planner) over the session-bound tools, ground and cite the answer. ``conversation.Conversation`` and ``conversation.answer_question`` are the entry points."""

@@ -1,0 +1,1 @@
+"""Memo renderers, one per format, over the same ``assistant.memo.model.Memo``."""
