@@ -28,6 +28,7 @@ from ui.locale import set_locale_js  # noqa: E402
 from ui.mapping_editor import define_editor  # noqa: E402
 from ui.saved_mappings import mapping_store  # noqa: E402
 from ui.state import ConversationFactory, TabState, close_session  # noqa: E402
+from ui.upload_guard import upload_guard_head  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -163,6 +164,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "css": CSS,
         "theme": gr.themes.Soft(font=LOCAL_FONTS, font_mono=LOCAL_MONO_FONTS),
         "footer_links": [],
+        "head": upload_guard_head(settings.upload_max_mb),
     }
     if settings.ui_password:
         options["auth"] = (AUTH_USER, settings.ui_password)

@@ -80,7 +80,7 @@ def exhibit_message(exhibit: Exhibit, csv_file: Path, lang: Lang) -> Message:
     """One chart, inline, with the CSV of the numbers behind it."""
     import gradio as gr
 
-    plot = gr.Plot(exhibit_figure(exhibit, lang), show_label=False, container=False, elem_classes=["revops-exhibit"])
+    plot = gr.Plot(exhibit_figure(exhibit, lang), show_label=False, container=False)
     return {"role": "assistant", "content": [plot, {"path": str(csv_file), "alt_text": label(lang, "csv_caption")}]}
 
 

@@ -35,7 +35,14 @@ LABELS: dict[str, dict[str, str]] = {
     "clear": {"en": "Start over", "ja": "最初からやり直す"},
     "export_chat": {"en": "Export conversation (Markdown)", "ja": "会話を書き出す (Markdown)"},
     "examples": {"en": "Try asking", "ja": "質問の例"},
-    "exports": {"en": "CRM exports (CSV / XLSX, several allowed)", "ja": "CRM エクスポート (CSV / XLSX、複数可)"},
+    "exports": {"en": "CRM exports (CSV / XLSX, several allowed, up to {limit} MB each)",
+                "ja": "CRM エクスポート (CSV / XLSX、複数可、1 ファイル {limit} MB まで)"},
+    "upload_limit": {
+        "en": "{files}: larger than the upload limit of {limit} MB per file. Split the export by period, "
+              "or ask whoever runs this app to raise the limit.",
+        "ja": "{files}: 1 ファイルあたりのアップロード上限 {limit} MB を超えています。期間でエクスポートを分けるか、"
+              "このアプリの管理者に上限の引き上げを依頼してください。",
+    },
     "targets": {"en": "Targets file (optional)", "ja": "目標ファイル (任意)"},
     "demo": {"en": "Try the demo", "ja": "デモを試す"},
     "open_panel": {"en": "Data, mapping and diagnosis", "ja": "データ・マッピング・診断"},

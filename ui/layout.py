@@ -45,9 +45,6 @@ CSS = """
 #revops-exports { min-height: 0; }
 .revops-example { white-space: normal !important; text-align: left !important; height: auto !important;
   line-height: 1.3 !important; padding: 6px 10px !important; }
-#revops-chat .message-wrap .message:has(.revops-exhibit),
-#revops-chat .message-wrap .message-content:has(.revops-exhibit) { width: 100%; max-width: 100%; }
-#revops-chat .revops-exhibit { min-width: min(640px, 100%); }
 .revops-map-column p { margin: 0; }
 .revops-map-column small { color: var(--body-text-color-subdued); }
 """
@@ -94,7 +91,7 @@ class Page:
 
     def labelled(self) -> list[Any]:
         """The components ``relabel`` updates, in its order."""
-        return [self.header, self.mode, self.tab_data, self.tab_mapping, self.tab_diagnosis, self.tab_memo,
+        return [self.header, self.mode, self.language, self.tab_data, self.tab_mapping, self.tab_diagnosis, self.tab_memo,
                 self.exports, self.targets, self.demo, self.open_panel, self.chatbot, self.question, self.ask,
                 self.clear, self.export_chat, self.mapping_intro, self.remember, self.apply, self.memo_format,
                 self.memo_build, self.memo_download, *self.example_buttons]
@@ -103,6 +100,15 @@ class Page:
         """What a load updates, in ``ui.app.unpack`` order."""
         return [self.session, self.status, self.data, self.diagnosis, self.funnel, self.finding,
                 self.editor_version, self.preview, self.side, self.tabs]
+
+
+def upload_limit(settings: Settings | None) -> int:
+    """The per-file upload limit in MB (the settings' default when there are none)."""
+    if settings is None:
+        from assistant.settings import get_settings
+
+        settings = get_settings()
+    return int(settings.upload_max_mb)
 
 
 def header_markdown(lang: Lang) -> str:
@@ -119,8 +125,8 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
     session = gr.State(None, time_to_live=session_ttl, delete_callback=close)
     editor_version = gr.State(0)
     # created first, drawn later: the mapping editor in the side panel redraws on a language switch
-    language = gr.Radio(LANGUAGE_CHOICES, value=lang, show_label=False, container=False, elem_id="revops-lang",
-                        render=False)
+    language = gr.Radio(LANGUAGE_CHOICES, value=lang, label=label(lang, "language"), show_label=False,
+                        container=False, elem_id="revops-lang", render=False)
     preview = gr.Markdown("", elem_id="revops-mapping-preview", render=False)
     with gr.Sidebar(position="right", open=False, width=660, elem_id="revops-side") as side, \
             gr.Tabs(elem_id="revops-tabs") as tabs:
@@ -130,10 +136,11 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
                               elem_id="revops-targets", height=120)
         with gr.Tab(label(lang, "tab_mapping"), id="mapping", elem_id="revops-tab-mapping") as tab_mapping:
             mapping_intro = gr.Markdown(label(lang, "mapping_intro"), elem_id="revops-mapping-intro")
-            draw_editor(session, editor_version, language, preview)
             preview.render()
-            remember = gr.Checkbox(True, label=label(lang, "remember_mapping"), elem_id="revops-remember")
-            apply = gr.Button(label(lang, "apply_mapping"), variant="primary", elem_id="revops-apply")
+            with gr.Row(equal_height=True):
+                remember = gr.Checkbox(True, label=label(lang, "remember_mapping"), elem_id="revops-remember", scale=3)
+                apply = gr.Button(label(lang, "apply_mapping"), variant="primary", elem_id="revops-apply", scale=2)
+            draw_editor(session, editor_version, language, preview)
         with gr.Tab(label(lang, "tab_diagnosis"), id="diagnosis", elem_id="revops-tab-diagnosis") as tab_diagnosis:
             diagnosis = gr.Markdown(label(lang, "no_data"), elem_id="revops-diagnosis")
             funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
@@ -151,7 +158,7 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
             language.render()
             mode = gr.Markdown(mode_markdown(settings, lang), elem_id="revops-mode")
     with gr.Row(equal_height=True):
-        exports = gr.File(label=label(lang, "exports"), file_count="multiple", file_types=EXPORT_TYPES,
+        exports = gr.File(label=label(lang, "exports", limit=upload_limit(settings)), file_count="multiple", file_types=EXPORT_TYPES,
                           elem_id="revops-exports", height=110, scale=4)
         with gr.Column(scale=1, min_width=220):
             demo = gr.Button(label(lang, "demo"), elem_id="revops-demo")
@@ -161,7 +168,8 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
                          feedback_options=None, buttons=["copy", "copy_all"],
                          placeholder=label(lang, "chat_placeholder"), group_consecutive_messages=True)
     with gr.Row(equal_height=True):
-        question = gr.Textbox(show_label=False, scale=6, placeholder=label(lang, "question_placeholder"),
+        question = gr.Textbox(label=label(lang, "question"), show_label=False, scale=6,
+                              placeholder=label(lang, "question_placeholder"),
                               elem_id="revops-question", container=False)
         ask = gr.Button(label(lang, "send"), variant="primary", scale=1, elem_id="revops-ask")
     with gr.Row(elem_id="revops-examples"):
@@ -196,12 +204,13 @@ def relabel(page: Page, lang: Lang, settings: Settings | None) -> dict[Any, Any]
         page.tab_memo: gr.Tab(label=label(lang, "tab_memo")),
         # redrawn read-only here and editable again right after (``remount_uploads``): Gradio writes
         # "Drop File Here" in the front-end's language only when an upload area is created
-        page.exports: gr.File(label=label(lang, "exports"), interactive=False),
+        page.exports: gr.File(label=label(lang, "exports", limit=upload_limit(settings)), interactive=False),
         page.targets: gr.File(label=label(lang, "targets"), interactive=False),
         page.demo: gr.Button(label(lang, "demo")),
         page.open_panel: gr.Button(label(lang, "open_panel")),
         page.chatbot: gr.Chatbot(placeholder=label(lang, "chat_placeholder")),
-        page.question: gr.Textbox(placeholder=label(lang, "question_placeholder")),
+        page.question: gr.Textbox(label=label(lang, "question"), placeholder=label(lang, "question_placeholder")),
+        page.language: gr.Radio(label=label(lang, "language")),
         page.ask: gr.Button(label(lang, "send")),
         page.clear: gr.Button(label(lang, "clear")),
         page.export_chat: gr.DownloadButton(label(lang, "export_chat")),
