@@ -45,10 +45,11 @@ def main() -> None:
     parser.add_argument("--funnel-exhibit", action="store_true")
     args = parser.parse_args()
     from assistant.settings import get_settings
-    from ui.app import build_app, launch_options, warm_up
+    from ui.app import build_app, launch_options
+    from ui.warmup import start_warm_up
 
     settings = get_settings()
-    warm_up(settings)
+    start_warm_up(settings, demo=not args.no_demo)
     app = build_app(settings, demo=not args.no_demo, host="127.0.0.1",
                     conversation_factory=make_conversation if args.funnel_exhibit else None)
     app.launch(server_name="127.0.0.1", server_port=args.port, quiet=True, **launch_options(settings))

@@ -4,15 +4,14 @@
 it (``revops ui``). The app is a thin shell: loading, diagnosis, answers and memos all come from
 ``tools/`` and ``assistant/`` through ``ui.handlers`` and ``ui.chat_handlers``. Each browser tab
 has its own ``TabState`` in a ``gr.State``; uploads are size-limited (``REVOPS_UPLOAD_MAX_MB``),
-Gradio's cache is swept (``delete_cache``) and ``REVOPS_UI_PASSWORD`` turns on a login. The
-playbook store, the intent router and the chat engine are warmed on a background thread at start,
-so the first question does not pay for them.
+Gradio's cache is swept (``delete_cache``) and ``REVOPS_UI_PASSWORD`` turns on a login.
+``launch`` warms the chat engine, the demo, the playbook store and the intent router on a
+background thread (``ui.warmup``), so the first question does not pay for them.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from ui.mapping_editor import define_editor  # noqa: E402
 from ui.saved_mappings import mapping_store  # noqa: E402
 from ui.state import ConversationFactory, TabState, close_session  # noqa: E402
 from ui.upload_guard import upload_guard_head  # noqa: E402
+from ui.warmup import start_warm_up  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -172,32 +172,12 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def warm_up(settings: Settings) -> threading.Thread:
-    """Warm what the first question needs, on a background thread: the chat engine's imports, the
-    playbook store (built on first ever use), the intent router's embeddings and the demo's diagnosis."""
-
-    def run() -> None:
-        try:
-            import assistant.chat.conversation  # noqa: F401 - LangChain's import is most of a cold first answer
-            from assistant.chat.routing import warm_up as warm_intents
-            from assistant.knowledge_access import open_knowledge
-
-            open_knowledge(settings)
-            warm_intents()
-        except Exception:  # noqa: BLE001 - warming is best-effort; the first question retries
-            return
-
-    thread = threading.Thread(target=run, name="revops-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def launch(host: str = "127.0.0.1", port: int = 7860, demo: bool = True, *, block: bool = True) -> gr.Blocks:
     """Serve the app on ``host:port`` (``revops ui``); ``block=False`` returns once it is up."""
     from assistant.settings import get_settings
 
     settings = get_settings()
-    warm_up(settings)
+    start_warm_up(settings, demo=demo)
     app = build_app(settings, demo=demo, host=host)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
                **launch_options(settings))

@@ -21,6 +21,7 @@ from ui.conversation_view import (
     transcript_markdown,
 )
 from ui.state import ChatTurn, TabState
+from ui.warmup import playbook_pending
 
 if TYPE_CHECKING:
     from assistant.chat.answer import Answer
@@ -69,7 +70,7 @@ def stream_answer(question: str, session: TabState, lang: Lang) -> Iterator[list
     if not question:
         yield messages(session, lang)
         return
-    turn = ChatTurn(question)
+    turn = ChatTurn(question, waiting_for_playbook=playbook_pending())
     session.turns.append(turn)
     yield messages(session, lang)
     answer: Answer | None = None

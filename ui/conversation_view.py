@@ -56,9 +56,11 @@ def answer_text(answer: Answer, lang: Lang) -> str:
     return text
 
 
-def working_message(progress: list[str], lang: Lang, *, done: bool = False) -> Message:
+def working_message(progress: list[str], lang: Lang, *, done: bool = False, waiting: bool = False) -> Message:
     """The collapsible note that lists the tools as they run (pending until the answer is in)."""
     lines = [f"- {label(lang, 'running', tool=p)}" if not done else f"- {p}" for p in progress]
+    if waiting and not done:
+        lines.insert(0, f"- {label(lang, 'playbook_pending')}")
     return {
         "role": "assistant",
         "content": "\n".join(lines) or "…",
@@ -115,7 +117,7 @@ def turn_messages(turn: ChatTurn, lang: Lang, folder: Path) -> list[Message]:
     if turn.error is not None:
         return [*messages, {"role": "assistant", "content": f"**{label(lang, 'ask_failed')}:** {turn.error}"}]
     if turn.answer is None:
-        return [*messages, working_message(turn.progress, lang)]
+        return [*messages, working_message(turn.progress, lang, waiting=turn.waiting_for_playbook)]
     return messages + answer_messages(turn.answer, lang, exhibit_files(turn, folder), turn.progress)
 
 

@@ -98,6 +98,8 @@ LABELS: dict[str, dict[str, str]] = {
     "how_computed": {"en": "How this was computed", "ja": "計算の内訳"},
     "thinking": {"en": "Working…", "ja": "処理中…"},
     "running": {"en": "running {tool}", "ja": "{tool} を実行中"},
+    "playbook_pending": {"en": "preparing the playbook index (first start only, a few seconds)",
+                         "ja": "プレイブックの索引を準備中 (初回起動時のみ、数秒)"},
     "fallback": {"en": "Note: {reason}", "ja": "注意: {reason}"},
     "ungrounded": {"en": "Unverified numbers: {numbers}", "ja": "未検証の数値: {numbers}"},
     "ask_failed": {"en": "Could not answer", "ja": "回答できませんでした"},

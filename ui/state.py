@@ -54,6 +54,8 @@ class ChatTurn:
 
     question: str
     progress: list[str] = field(default_factory=list)
+    #: the playbook store was still being prepared when the question was asked
+    waiting_for_playbook: bool = False
     answer: Answer | None = None
     error: str | None = None
     csv_files: list[Path] = field(default_factory=list)
@@ -294,6 +296,7 @@ _demo_files: list[Path] | None = None
 #: The export dialect the demo button loads (two files joined on the deal id: shows the mapping).
 DEMO_DIALECT = "hubspot"
 _demo_cache: tuple[LoadedData, Any, dict[str, Any], MappingPlan | None] | None = None
+_demo_compute = threading.Lock()
 
 
 def demo_files() -> list[Path]:
@@ -312,12 +315,13 @@ def demo_steps(session: TabState) -> Iterator[Step]:
     """Load the bundled demo into ``session`` (computed once per process, shared read-only)."""
     global _demo_cache
     exports, targets = split_targets(demo_files())
-    if _demo_cache is None:
-        yield from load_steps(session, exports, targets, {}, is_demo=True)
-        assert session.data is not None and session.diagnosis is not None
-        _demo_cache = (session.data, session.targets, session.diagnosis, session.plan)
-        return
-    data, target_data, diagnosis, shared_plan = _demo_cache
+    with _demo_compute:  # the start-up warm-up may be computing it right now
+        if _demo_cache is None:
+            yield from load_steps(session, exports, targets, {}, is_demo=True)
+            assert session.data is not None and session.diagnosis is not None
+            _demo_cache = (session.data, session.targets, session.diagnosis, copy.deepcopy(session.plan))
+            return
+        data, target_data, diagnosis, shared_plan = _demo_cache
     plan = copy.deepcopy(shared_plan)  # the editor's choices are this session's own
     if session.conversation is not None:
         session.conversation.set_data(data, target_data)
