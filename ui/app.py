@@ -96,8 +96,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
             yield from _stream_load(page, session, handlers.on_upload(session, files, target, lang))
 
         def on_targets(session: TabState, target: Any, lang: Lang) -> Iterator[dict[Any, Any]]:
-            files = [str(p) for p in session.paths]
-            yield from _stream_load(page, session, handlers.on_upload(session, files, target, lang))
+            yield from _stream_load(page, session, handlers.on_targets(session, target, lang))
 
         def on_apply(session: TabState, remember: bool, lang: Lang) -> Iterator[dict[Any, Any]]:
             yield from _stream_load(page, session, handlers.on_apply(session, remember, lang))

@@ -126,6 +126,16 @@ def on_upload(session: TabState, files: Sequence[Any] | None, targets_file: Any,
     yield from _guarded(session, lang, lambda: load_steps(session, paths, targets[0] if targets else None))
 
 
+def on_targets(session: TabState, targets_file: Any, lang: Lang) -> Iterator[Update]:
+    """A targets file chosen in the data tab: load the current exports again, with these targets."""
+    targets = file_paths(targets_file)
+    if not session.paths or not targets:
+        yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
+        return
+    yield from _guarded(session, lang, lambda: load_steps(session, session.paths, targets[0], session.overrides,
+                                                          is_demo=session.is_demo))
+
+
 # --- the mapping editor -------------------------------------------------------------------------
 
 
@@ -137,6 +147,9 @@ def preview_markdown(session: TabState, plan: MappingPlan, lang: Lang) -> str:
 
     changes = ", ".join(f"{views.cell(c.column)} → {_field(c.chosen, lang)}" for _, c in plan.changes())
     head = label(lang, "preview_changes", changes=changes) if changes else ""
+    ignored = [column for columns in plan.ignored().values() for column in columns]
+    if ignored:
+        head += "\n\n" + label(lang, "cannot_ignore", columns=views.cell(", ".join(ignored)))
     try:
         data: LoadedData = load_exports([f.path for f in plan.files], overrides=plan.overrides() or None)
     except RevOpsInputError as err:
@@ -145,8 +158,8 @@ def preview_markdown(session: TabState, plan: MappingPlan, lang: Lang) -> str:
     now = {s["stage"]: s["count"] for s in (session.diagnosis or {}).get("funnel", {}).get("stages", [])}
     rows = [f"| {stage_label(s.stage, lang)} | {format_count(now.get(s.stage), lang)} | **{format_count(s.count, lang)}** |"
             for s in stage_counts(data.frame)]
-    table = "\n".join([f"| {label(lang, 'preview')} | {label(lang, 'records')} ({label(lang, 'tab_data')}) | "
-                       f"{label(lang, 'records')} ({label(lang, 'preview')}) |", "|---|---:|---:|", *rows])
+    table = "\n".join([f"| {label(lang, 'stage')} | {label(lang, 'loaded_now')} | {label(lang, 'with_mapping')} |",
+                       "|---|---:|---:|", *rows])
     return f"{head}\n\n{table}"
 
 
@@ -179,9 +192,8 @@ def on_apply(session: TabState, remember: bool, lang: Lang) -> Iterator[Update]:
         yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
         return
     exports = [f.path for f in plan.files]
-    yield from _guarded(session, lang, lambda: load_steps(session, exports, session.targets_path,
-                                                          plan.overrides(), plan=plan,
-                                                          is_demo=session.is_demo and not plan.changes()))
+    yield from _guarded(session, lang, lambda: load_steps(session, exports, plan.targets, plan.overrides(), plan=plan,
+                                                          is_demo=plan.is_demo and not plan.changes()))
     if remember and session.plan is plan and session.data is not None:
         saved = []
         for file in plan.files:

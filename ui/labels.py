@@ -134,7 +134,16 @@ LABELS: dict[str, dict[str, str]] = {
     "not_used": {"en": "not used", "ja": "使用しない"},
     "file_role": {"en": "File role", "ja": "ファイルの役割"},
     "preview": {"en": "Preview", "ja": "プレビュー"},
+    "stage": {"en": "Stage", "ja": "ステージ"},
+    "loaded_now": {"en": "loaded now", "ja": "現在"},
+    "with_mapping": {"en": "with this mapping", "ja": "このマッピングで"},
     "preview_changes": {"en": "Changes not applied yet: {changes}", "ja": "未適用の変更: {changes}"},
+    "cannot_ignore": {
+        "en": "{columns}: still read as detected. The loader cannot leave out a column it recognises yet; "
+              "choose the right column for that field instead.",
+        "ja": "{columns}: 自動判定のまま読み込まれます。認識済みの列を除外する機能はまだ読み込み側にありません。"
+              "代わりに、その項目に正しい列を選んでください。",
+    },
     "preview_failed": {"en": "With this mapping the upload cannot load:", "ja": "このマッピングでは読み込めません:"},
     "apply_mapping": {"en": "Apply mapping and diagnose", "ja": "マッピングを適用して診断"},
     "remember_mapping": {"en": "Remember this mapping for exports with the same columns",

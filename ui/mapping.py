@@ -67,6 +67,9 @@ class MappingPlan:
     files: list[FilePlan] = field(default_factory=list)
     #: files that could not even be opened (their loader message), shown above the editor
     errors: list[str] = field(default_factory=list)
+    #: the targets file uploaded with these exports, and whether they are the bundled demo
+    targets: Path | None = None
+    is_demo: bool = False
 
     def choose(self, file_name: str, column: str, key: str | None) -> None:
         """Set ``column`` of ``file_name`` to feed ``key`` (``None``: not used).

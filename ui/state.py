@@ -195,6 +195,8 @@ def load_steps(
         plan = plan_mapping(files, overrides)
         if overrides is None:
             reused = apply_saved(plan, session.mappings.load_all())
+    plan.targets = Path(targets_path) if targets_path is not None else None
+    plan.is_demo = is_demo
     session.plan = plan
     for name in reused:
         yield Step("saved_reused", {"file": name}, done=True)

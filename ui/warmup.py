@@ -1,9 +1,9 @@
 """Warm what the first question needs, on a background thread started with the app.
 
-In order: the chat engine's imports (LangChain is most of a cold first answer), the demo upload
-and its diagnosis (when the demo is on), the playbook store (built on the first ever start, a few
-seconds), the intent router's embeddings, and one throwaway question over the demo so the agent's
-code paths are warm. A question asked before the playbook is ready waits for it, and its working
+Two threads: one opens the playbook store (built on the first ever start, a few seconds) and then
+the intent router's embeddings; the other imports the chat engine (LangChain is most of a cold
+first answer) and loads the demo upload and its diagnosis (when the demo is on), then, once the
+playbook is ready, asks one throwaway question over the demo so the agent's code paths are warm. A question asked before the playbook is ready waits for it, and its working
 note says why (``playbook_pending``).
 """
 
@@ -40,28 +40,44 @@ def playbook_pending() -> bool:
     return _current is not None and not _current.playbook_ready.is_set() and not _current.finished.is_set()
 
 
-def _run(warm: WarmUp, settings: Settings, demo: bool) -> None:
+def _playbook(warm: WarmUp, settings: Settings) -> None:
+    """Open (on a first start: build) the playbook store, then the router's embeddings."""
     start = time.perf_counter()
+    try:
+        from assistant.knowledge_access import open_knowledge
+
+        open_knowledge(settings)
+        start = warm.step("playbook", start)
+    except Exception:  # noqa: BLE001 - warming is best-effort; the first question does the work itself
+        return
+    finally:
+        warm.playbook_ready.set()
+    try:
+        from assistant.chat.routing import warm_up as warm_intents
+
+        warm_intents()
+        warm.step("router", start)
+    except Exception:  # noqa: BLE001
+        return
+
+
+def _run(warm: WarmUp, settings: Settings, demo: bool) -> None:
+    """The chat engine's imports and the demo, beside the playbook thread; then one question."""
+    start = time.perf_counter()
+    playbook = threading.Thread(target=_playbook, args=(warm, settings), name="revops-warm-playbook", daemon=True)
+    playbook.start()
     try:
         import assistant.chat.conversation  # noqa: F401 - the chat engine's imports
 
         start = warm.step("imports", start)
-        data = None
+        data = targets = None
         if demo:
             from ui.state import TabState, load_demo
 
             session = load_demo(TabState(settings=settings))  # fills the process's shared demo cache
             data, targets = session.data, session.targets
             start = warm.step("demo", start)
-        from assistant.knowledge_access import open_knowledge
-
-        open_knowledge(settings)
-        warm.playbook_ready.set()
-        start = warm.step("playbook", start)
-        from assistant.chat.routing import warm_up as warm_intents
-
-        warm_intents()
-        start = warm.step("router", start)
+        playbook.join()
         if data is not None:
             from assistant.chat.conversation import Conversation
 
@@ -70,7 +86,6 @@ def _run(warm: WarmUp, settings: Settings, demo: bool) -> None:
     except Exception:  # noqa: BLE001 - warming is best-effort; the first question does the work itself
         return
     finally:
-        warm.playbook_ready.set()
         warm.finished.set()
 
 
