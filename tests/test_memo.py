@@ -1,98 +1,66 @@
-"""Memo document model and text, built from a small SPEC §5 fixture diagnosis (fast, no charts)."""
+"""The memo from the typed diagnosis of planted scenarios (fast: no charts, no PDF).
+
+Truth comes from the plants (``tools.demo.scenarios``) and from the diagnosis the memo is given;
+expectations are computed here from those values, never copied from a memo.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from assistant.chat.grounding import check_grounding
 from assistant.memo.actions import POLICY_NUMBERS
 from assistant.memo.build import build_memo, write_memo
 from assistant.memo.context import software_version
-from assistant.memo.model import Memo
-from assistant.memo.render.markdown import render_markdown, write_markdown
-from assistant.memo.text import FINDING_TITLES, OWNER_NAMES
+from assistant.memo.model import Memo, Table
+from assistant.memo.render.markdown import render_markdown
+from tests.memo_lint import body_text, data_names, english_in_japanese, p_values, raw_keys
 from tools.dataset import LoadedData, from_canonical
+from tools.demo.scenarios import generate_scenario
+from tools.diagnosis import Diagnosis, diagnose
 from tools.errors import RevOpsInputError
+from tools.wording import OWNER_NAMES, finding_title, format_money, format_percent
+
+TODAY = dt.date(2026, 11, 1)
 
 
-def _frame() -> pd.DataFrame:
-    """Sixty small journeys over two quarters with lead sources and amounts."""
-    rows = []
-    for i in range(60):
-        created = pd.Timestamp("2024-01-05") + pd.Timedelta(days=3 * i)
-        stage = i % 5  # 0 lead .. 4 won
-        rows.append({
-            "record_id": f"L{i:03d}",
-            "created_date": created,
-            "mql_date": created + pd.Timedelta(days=2) if stage >= 1 else None,
-            "sql_date": created + pd.Timedelta(days=6) if stage >= 2 else None,
-            "opportunity_date": created + pd.Timedelta(days=12) if stage >= 3 else None,
-            "won_date": created + pd.Timedelta(days=40) if stage >= 4 else None,
-            "amount": 1_200_000.0 if stage >= 3 else None,
-            "lead_source": ("Webinar", "Giveaway Campaign", "Referral")[i % 3],
-        })
-    return pd.DataFrame(rows)
+@dataclasses.dataclass
+class Case:
+    data: LoadedData
+    targets: Any
+    diagnosis: Diagnosis
+
+    def memo(self, lang: str = "en", **kwargs: Any) -> Memo:
+        kwargs.setdefault("today", TODAY)
+        kwargs.setdefault("knowledge", None)
+        return build_memo(self.data, self.targets, lang, diagnosis=self.diagnosis, charts=False, **kwargs)
 
 
-def fixture_diagnosis() -> dict[str, Any]:
-    """A realistic diagnosis in the SPEC §5 shape ("KPIs green, revenue flat")."""
-    return {
-        "as_of": "2024-06-30",
-        "periods": {"grain": "quarter", "current": "2024-Q2", "baseline": "2024-Q1"},
-        "funnel": {
-            "stages": [
-                {"stage": "lead", "count": 60, "amount": None},
-                {"stage": "mql", "count": 48, "amount": None},
-                {"stage": "sql", "count": 36, "amount": None},
-                {"stage": "opportunity", "count": 24, "amount": 28_800_000.0},
-                {"stage": "won", "count": 12, "amount": 14_400_000.0},
-            ],
-            "conversions": [
-                {"transition": "lead_to_mql", "rate": 0.8, "baseline_rate": 0.79, "current_rate": 0.81},
-                {"transition": "mql_to_sql", "rate": 0.75, "baseline_rate": 0.74, "current_rate": 0.76},
-                {"transition": "sql_to_opportunity", "rate": 0.6667, "baseline_rate": 0.72,
-                 "current_rate": 0.41, "current_window": "2024-Q2", "baseline_window": "2024-Q1"},
-                {"transition": "opportunity_to_won", "rate": 0.5, "baseline_rate": 0.5, "current_rate": 0.49},
-            ],
-        },
-        "metrics": {"win_rate": 0.5, "average_deal_size": 1_200_000.0, "median_cycle_days": 40.0},
-        "bottleneck": {
-            "lever": "sql_to_opportunity",
-            "revenue_impact": 5_236_500.0,
-            "explanation": "sql to opportunity conversion fell from 72.0% to 41.0%; restoring it is worth about 5,236,500.",
-            "levers": [{"lever": "sql_to_opportunity", "baseline": 0.72, "current": 0.41}],
-        },
-        "findings": [
-            {"code": "lead_quality_decline", "severity": "high", "transition": "sql_to_opportunity",
-             "segment": {"dimension": "lead_source", "value": "Giveaway Campaign"},
-             "summary": "Lead growth came from Giveaway Campaign, which converts at 14.3% vs 53.3%.",
-             "evidence": {"overall": {"baseline": 0.72, "current": 0.41, "n_baseline": 267,
-                                      "n_current": 457, "p_value": 0.00001},
-                          "driver_rate": 0.143, "others_rate": 0.533},
-             "playbook_topics": ["lead-stages", "flexible-qualification"], "owner": "Marketing"},
-            {"code": "kpi_green_revenue_flat", "severity": "high", "transition": None, "segment": None,
-             "summary": "Leads grew +61% while won revenue moved -26%.",
-             "evidence": {"leads": {"baseline": 1676, "current": 2705}, "relative_change": -0.26},
-             "playbook_topics": ["partial-optimization", "kpi-design"], "owner": "RevOps"},
-        ],
-        "data_quality": [{"code": "duplicate_ids", "message": "2 duplicate ids merged", "rows": 2}],
-        "mapping": {"record_id": "Lead ID", "created_date": "Create Date"},
-    }
+def _case(cause: str) -> Case:
+    scenario = generate_scenario(cause, seed=0)  # type: ignore[arg-type]
+    data = from_canonical(scenario.frame)
+    return Case(data, scenario.targets, diagnose(data, targets=scenario.targets))
 
 
 @pytest.fixture(scope="module")
-def data() -> LoadedData:
-    return from_canonical(_frame())
+def giveaway() -> Case:
+    """Volume KPIs green, revenue down: the Giveaway Campaign added on top (the demo's story)."""
+    return _case("kpi_green_revenue_flat")
 
 
-def _memo(data: LoadedData, lang: str = "en", diagnosis: dict[str, Any] | None = None,
-          today: dt.date = dt.date(2024, 7, 1)) -> Memo:
-    return build_memo(data, lang=lang, diagnosis=diagnosis or fixture_diagnosis(), knowledge=None,
-                      today=today, charts=False)
+@pytest.fixture(scope="module")
+def follow_up() -> Case:
+    return _case("slow_follow_up")
+
+
+@pytest.fixture(scope="module")
+def healthy() -> Case:
+    return _case("healthy")
 
 
 def grounding_sources(memo: Memo) -> list[Any]:
@@ -102,117 +70,224 @@ def grounding_sources(memo: Memo) -> list[Any]:
     return sources + sorted(POLICY_NUMBERS) + [memo.date, software_version()]
 
 
-def test_memo_has_every_section(data: LoadedData) -> None:
-    memo = _memo(data)
-    keys = [section.key for section in memo.sections]
-    assert keys == ["funnel", "bottleneck", "findings", "actions", "plan", "appendix"]
-    appendix = [sub.key for sub in memo.section("appendix").subsections]
-    assert appendix == ["appendix-mapping", "appendix-quality", "appendix-tools", "appendix-sources",
-                        "appendix-version"]
+def test_sections_in_reading_order(giveaway: Case) -> None:
+    memo = giveaway.memo()
+    assert [s.key for s in memo.sections] == ["brief", "plan", "funnel", "bottleneck", "findings", "appendix"]
+    assert [s.key for s in memo.section("brief").subsections] == ["brief-causes", "brief-actions", "brief-kpi"]
+    assert [s.key for s in memo.section("appendix").subsections] == [
+        "appendix-evidence", "appendix-method", "appendix-mapping", "appendix-quality", "appendix-tools",
+        "appendix-sources", "appendix-version"]
+    assert memo.section("plan").page_break and memo.section("appendix").page_break
 
 
-def test_summary_names_problem_owner_bottleneck_and_first_move(data: LoadedData) -> None:
-    memo = _memo(data)
-    assert 3 <= len(memo.summary) <= 5
-    summary = memo.summary_text()
-    assert FINDING_TITLES["en"]["lead_quality_decline"] in summary
-    assert FINDING_TITLES["en"]["kpi_green_revenue_flat"] in summary
-    assert "Marketing" in summary and "RevOps" in summary
-    assert "SQL-to-opportunity conversion" in summary
-    assert "5,236,500" in summary  # the engine's revenue at stake
-    assert "First move:" in summary
+def test_headline_states_the_revenue_change_with_its_windows(giveaway: Case) -> None:
+    metrics = giveaway.diagnosis.metrics
+    before, after = metrics["won_revenue_baseline"], metrics["won_revenue_current"]
+    fall = format_percent(1 - after / before, "en", 0)
+    headline = giveaway.memo().section("brief").blocks[0].text  # type: ignore[union-attr]
+    assert headline.startswith(f"Won revenue fell {fall} in ")
+    assert format_money(after, "en") in headline and format_money(before, "en") in headline
+    current = giveaway.diagnosis.periods.current
+    assert current is not None and current.label[:7] in headline
+    assert "Giveaway Campaign" in headline  # why: the mix moved to the planted source
 
 
-def test_every_number_is_grounded_in_tool_output(data: LoadedData) -> None:
-    for lang in ("en", "ja"):
-        memo = _memo(data, lang)
-        report = check_grounding(memo.plain_text(), grounding_sources(memo))
-        assert report.numbers > 30
-        assert report.ungrounded == [], lang
+def test_brief_has_three_actions_with_owner_step_kpi_and_effect(giveaway: Case) -> None:
+    table = giveaway.memo().section("brief-actions").blocks[0]
+    assert isinstance(table, Table) and len(table.rows) == 3
+    owners = set(OWNER_NAMES["en"].values())
+    for owner, step, kpi, effect in table.rows:
+        assert owner in owners and len(step) > 20 and len(kpi) > 5 and effect
 
 
-def test_grounding_check_catches_an_invented_number(data: LoadedData) -> None:
-    memo = _memo(data)
+def test_mix_driven_fall_is_not_sold_as_a_restorable_rate(giveaway: Case) -> None:
+    """The rate fell because the Giveaway Campaign was added on top: cutting it restores the rate,
+    not revenue, and the only figure given is conditional on replacing its leads."""
+    lead = next(f for f in giveaway.diagnosis.findings if f.code == "lead_quality_decline")
+    assert lead.segment == ("lead_source", "Giveaway Campaign")
+    table = giveaway.memo().section("brief-actions").blocks[0]
+    assert isinstance(table, Table)
+    effect = next(row[3] for row in table.rows if "Giveaway Campaign" in row[1])
+    assert "cutting it alone adds no revenue" in effect and "only if" in effect
+    bottleneck = giveaway.memo().section_text("bottleneck")
+    assert "the mix moved to lead source 'Giveaway Campaign'" in bottleneck
+    assert "returns to its baseline" not in bottleneck  # the blended-rate counterfactual is not offered
+
+
+def test_a_lever_that_fell_on_its_own_is_worth_its_restore_value(follow_up: Case) -> None:
+    bottleneck = follow_up.diagnosis.bottleneck
+    assert bottleneck.lever == "mql_to_sql" and bottleneck.revenue_impact
+    text = follow_up.memo().section_text("bottleneck")
+    assert "+" + format_money(bottleneck.revenue_impact, "en") in text
+    assert "returns to its baseline" in text and "everything else at today's level" in text
+
+
+def test_every_number_is_grounded_in_tool_output(giveaway: Case, follow_up: Case) -> None:
+    for case in (giveaway, follow_up):
+        for lang in ("en", "ja"):
+            memo = case.memo(lang)
+            report = check_grounding(memo.plain_text(), grounding_sources(memo))
+            assert report.numbers > 60
+            assert report.ungrounded == [], (lang, report.ungrounded)
+
+
+def test_grounding_check_catches_an_invented_number(giveaway: Case) -> None:
+    memo = giveaway.memo()
     report = check_grounding(memo.plain_text() + "\nRevenue will grow 37.9% next year.", grounding_sources(memo))
     assert report.ungrounded == ["37.9%"]
 
 
-def test_same_input_same_memo_except_the_date(data: LoadedData) -> None:
-    first = _memo(data, today=dt.date(2024, 7, 1)).plain_text().splitlines()
-    second = _memo(data, today=dt.date(2025, 1, 2)).plain_text().splitlines()
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_body_has_no_raw_keys_no_p_values_and_speaks_the_memo_language(giveaway: Case, follow_up: Case,
+                                                                        lang: str) -> None:
+    for case in (giveaway, follow_up):
+        body = body_text(case.memo(lang))
+        assert raw_keys(body) == []
+        assert p_values(body) == []
+        if lang == "ja":
+            assert english_in_japanese(body, data_names(case.data)) == []
+
+
+def test_the_lint_catches_what_it_looks_for() -> None:
+    assert raw_keys("attainment — won_revenue 1") == ["won_revenue"]
+    assert p_values("overall — p-value < 0.001") == ["p-value"]
+    assert english_in_japanese("当期 mix test は 2026-Q3", {"Giveaway"}) == ["mix", "test"]
+
+
+def test_p_values_move_to_the_appendix_in_words(giveaway: Case) -> None:
+    memo = giveaway.memo()
+    assert "clearly beyond normal month-to-month noise" in body_text(memo)
+    assert "< 0.001" in memo.section_text("appendix-evidence")
+
+
+def test_windows_are_named_where_figures_are(giveaway: Case) -> None:
+    """A rate measured on cohorts names the cohort windows; the evidence table says which window
+    each comparison uses (leads by creation window, conversion by cohort)."""
+    memo = giveaway.memo()
+    lead = next(f for f in giveaway.diagnosis.findings if f.code == "lead_quality_decline")
+    cohort_current = lead.evidence["current_window"]
+    assert f"against {cohort_current}" in memo.section_text("brief-causes")
+    table = memo.section("appendix-evidence-1").blocks[-2]
+    assert isinstance(table, Table)
+    windows = {row[0]: row[1] for row in table.rows}
+    assert windows["SQL → Opportunity conversion"].endswith(cohort_current)
+    assert windows["New leads from the other sources"].endswith("2026-08..10")
+
+
+def test_currency_and_japanese_units(giveaway: Case) -> None:
+    r1 = giveaway.diagnosis.metrics["won_revenue_current"]
+    assert format_money(r1, "en", "JPY") in giveaway.memo(currency="JPY").section_text("brief")
+    ja = giveaway.memo("ja", currency="JPY").section_text("brief")
+    assert format_money(r1, "ja", "JPY") in ja and ("億円" in ja or "万円" in ja)
+    assert "¥" not in giveaway.memo().section_text("brief")  # no currency known: no guessed symbol
+
+
+def test_japanese_memo_is_japanese(giveaway: Case) -> None:
+    memo = giveaway.memo("ja")
+    assert memo.title == "売上改善メモ"
+    assert finding_title("lead_quality_decline", "ja") in memo.plain_text()
+    assert "マーケティング" in memo.brief_text()
+    assert "Lead growth came from" not in memo.plain_text()  # English engine prose stays out
+    assert "30日以内" in memo.plain_text()
+
+
+def test_healthy_funnel_memo(healthy: Case) -> None:
+    assert healthy.diagnosis.bottleneck.lever is None
+    brief = healthy.memo().brief_text()
+    assert "No lever deteriorated beyond normal noise" in brief
+    assert "No single lever holds revenue back" in healthy.memo().section_text("bottleneck")
+
+
+def test_same_input_same_memo_except_the_date(giveaway: Case) -> None:
+    first = giveaway.memo(today=dt.date(2024, 7, 1)).plain_text().splitlines()
+    second = giveaway.memo(today=dt.date(2025, 1, 2)).plain_text().splitlines()
     assert [a for a, b in zip(first, second, strict=True) if a != b] == [first[1]]
 
 
-def test_appendix_has_mapping_quality_tools_hash_and_version(data: LoadedData) -> None:
-    text = _memo(data).plain_text()
-    assert "record_id | Lead ID" in text
-    assert "duplicate_ids | 2 duplicate ids merged | 2" in text
-    assert "what_if" in text and '"lever": "sql_to_opportunity"' in text
-    assert data.input_hash in text
-    assert software_version() in text
+def test_appendix_has_mapping_quality_tools_hash_and_version(giveaway: Case) -> None:
+    memo = giveaway.memo()
+    text = memo.plain_text()
+    assert "record_id | record_id" in text
+    assert "No data-quality warnings." in text
+    assert "diagnose" in memo.section_text("appendix-tools")
+    assert giveaway.data.input_hash in text and software_version() in text
 
 
-def test_without_retrieval_topics_are_cited_by_id(data: LoadedData) -> None:
-    memo = _memo(data)
-    reasoning = memo.section("finding-1").blocks[-1].text  # type: ignore[union-attr]
-    assert "lead-stages" in reasoning and "flexible-qualification" in reasoning
-    assert "The playbook store was not available" in memo.plain_text()
-
-
-def test_playbook_titles_are_cited_when_the_knowledge_base_lists_them(data: LoadedData) -> None:
+def test_playbook_titles_are_cited_when_the_knowledge_base_lists_them(giveaway: Case) -> None:
     class Doc:
         def __init__(self, topic: str, title: str) -> None:
             self.topic, self.title, self.lang, self.source = topic, title, "en", f"knowledge/docs/en/{topic}.md"
 
     class FakeKnowledge:
         def list_documents(self) -> list[Doc]:
-            return [Doc("lead-stages", "Lead stages"), Doc("kpi-design", "KPI design")]
+            return [Doc("lead-stages", "Lead stages (ours)"), Doc("kpi-design", "KPI design (ours)")]
 
-    memo = build_memo(data, diagnosis=fixture_diagnosis(), knowledge=FakeKnowledge(), charts=False)
-    text = memo.plain_text()
-    assert "lead-stages (Lead stages)" in text
-    assert "knowledge/docs/en/kpi-design.md" in text
-
-
-def test_japanese_memo_is_japanese(data: LoadedData) -> None:
-    memo = _memo(data, "ja")
-    text = memo.plain_text()
-    assert memo.title == "売上改善メモ"
-    assert FINDING_TITLES["ja"]["lead_quality_decline"] in memo.summary_text()
-    assert OWNER_NAMES["ja"]["Marketing"] in memo.summary_text()
-    assert "Lead growth came from" not in text  # English engine prose stays out of the Japanese memo
-    assert "30日以内" in text
+    memo = giveaway.memo(knowledge=FakeKnowledge())
+    assert "Lead stages (ours)" in memo.section_text("findings")
+    assert "knowledge/docs/en/kpi-design.md" in memo.section_text("appendix-sources")
 
 
-def test_healthy_funnel_memo(data: LoadedData) -> None:
-    diagnosis = fixture_diagnosis()
-    diagnosis["findings"] = []
-    diagnosis["bottleneck"] = {"lever": None, "revenue_impact": None, "explanation": "nothing stands out"}
-    memo = _memo(data, diagnosis=diagnosis)
-    assert "No significant findings" in memo.summary_text()
-    assert "No single lever holds revenue back" in memo.summary_text()
+def test_uploaded_markup_prints_as_text(giveaway: Case) -> None:
+    frame = giveaway.data.frame.copy()
+    hostile = "[click](http://evil.example) <b>x</b> *y*"
+    frame["lead_source"] = frame["lead_source"].astype(str).replace("Giveaway Campaign", hostile)
+    data = from_canonical(frame)
+    diagnosis = diagnose(data, targets=giveaway.targets)
+    memo = build_memo(data, giveaway.targets, diagnosis=diagnosis, knowledge=None, charts=False, today=TODAY)
+    assert hostile in memo.brief_text()
+    markdown = render_markdown(memo)
+    assert not re.search(r"(?<!\\)\]\(http", markdown) and not re.search(r"(?<!\\)<b", markdown)
+    assert r"\[click\](http://evil.example) \<b\>x\</b\> \*y\*" in markdown
 
 
-def test_markdown_links_charts_and_tables(data: LoadedData, tmp_path: Any) -> None:
-    memo = _memo(data)
-    text = render_markdown(memo)
-    assert text.startswith("# Revenue improvement memo")
-    assert "## Executive summary" in text and "| Stage | Reached | Amount |" in text
-    out = write_markdown(memo, tmp_path / "memo.md")
-    assert out.read_text(encoding="utf-8") == text  # no figures: nothing to link
+def test_a_memo_from_the_conversation_lists_questions_answers_and_what_ifs(giveaway: Case) -> None:
+    @dataclasses.dataclass
+    class Call:
+        name: str
+        args: dict[str, Any]
+
+    @dataclasses.dataclass
+    class Reply:
+        answer: str
+        tool_calls: list[Call]
+
+    @dataclasses.dataclass
+    class Turn:
+        question: str
+        answer: Reply
+
+    turns = [
+        Turn("Why is revenue flat?", Reply("Because the Giveaway Campaign converts poorly. More below.", [])),
+        Turn("What if MQL to SQL rose 20%?", Reply("Revenue would rise.", [Call("what_if", {"lever": "mql_to_sql",
+                                                                                          "change_pct": 20})])),
+        Turn("And deal size -5%?", Reply("Revenue would fall.", [Call("what_if", {"lever": "deal_size", "change": -0.05}),
+                                                                  Call("search_playbook", {"query": "x"})])),
+    ]
+    memo = giveaway.memo(conversation=turns)
+    assert [s.key for s in memo.sections][:3] == ["brief", "plan", "conversation"]
+    text = memo.section_text("conversation")
+    assert "Why is revenue flat? → Because the Giveaway Campaign converts poorly." in text
+    reruns = {c.args["lever"]: c for c in memo.tool_calls if c.name == "what_if" and c.args["lever"] != "sql_to_opportunity"}
+    assert reruns["mql_to_sql"].args["change"] == pytest.approx(0.2)  # the chat's percent, as a fraction
+    assert reruns["deal_size"].args["change"] == pytest.approx(-0.05)
+    assert "+20%" in text and "-5%" in text
+    assert format_money(reruns["mql_to_sql"].result["revenue_change"], "en") in text
+    assert check_grounding(memo.plain_text(), grounding_sources(memo)).ungrounded == []
 
 
-def test_unknown_format_and_language_are_clear_errors(data: LoadedData, tmp_path: Any) -> None:
+def test_bad_requests_are_clear(giveaway: Case, tmp_path: Any) -> None:
     with pytest.raises(RevOpsInputError, match="unknown memo format '.txt'"):
-        write_memo(data, tmp_path / "memo.txt")
+        write_memo(giveaway.data, tmp_path / "memo.txt")
     with pytest.raises(RevOpsInputError, match="unknown language 'fr'"):
-        build_memo(data, lang="fr", diagnosis=fixture_diagnosis(), knowledge=None)
+        giveaway.memo("fr")
+    with pytest.raises(TypeError, match="typed Diagnosis"):
+        build_memo(giveaway.data, diagnosis=giveaway.diagnosis.to_dict(), knowledge=None)  # type: ignore[arg-type]
 
 
 def test_japanese_pdf_lines_fit_and_keep_numbers_whole() -> None:
     from assistant.memo.render.pdf import FAMILY, MemoPDF
 
-    memo = Memo(lang="ja", title="t", date="d", header=[], summary=[], sections=[])
+    memo = Memo(lang="ja", title="t", date="d", header=[], sections=[])
     pdf = MemoPDF(memo)
     pdf.set_font(FAMILY, "", 9.5)
     text = "フェーズの標準滞留期間を超えた商談は受注に至りにくく、売上予測も歪めます。売上は四半期あたり+15,193,518変化します（151,935,183→167,128,702）。"
@@ -221,3 +296,28 @@ def test_japanese_pdf_lines_fit_and_keep_numbers_whole() -> None:
     assert all(pdf.get_string_width(line) <= 60 for line in lines)
     assert not any(line[0] in "、。）ー" for line in lines[1:])
     assert all(n in "\n".join(lines) for n in ("+15,193,518", "151,935,183", "167,128,702"))
+
+
+def test_a_revenue_bridge_drives_the_headline_and_the_mix_effect(giveaway: Case) -> None:
+    """When the diagnosis carries a revenue bridge (SPEC §9.1) the headline and the mix-driven
+    effect come from it: here a bridge built from the case's own windows with a known mix component."""
+    metrics = giveaway.diagnosis.metrics
+    before, after = metrics["won_revenue_baseline"], metrics["won_revenue_current"]
+    mix = -0.8 * (before - after)
+    volume = (after - before) - mix
+    bridge = {"baseline": {"label": "2025-08..2025-10", "revenue": before},
+              "current": {"label": "2026-08..2026-10", "revenue": after}, "change": after - before,
+              "components": [{"driver": "lead_volume", "dimension": None, "value": None, "amount": volume},
+                             {"driver": "mix", "dimension": "lead_source", "value": "Giveaway Campaign", "amount": mix}],
+              "residual": 0.0}
+    diagnosis = dataclasses.replace(giveaway.diagnosis)
+    diagnosis.revenue_bridge = bridge  # type: ignore[attr-defined]
+    case = Case(giveaway.data, giveaway.targets, diagnosis)
+    memo = case.memo()
+    assert "the largest driver was the lead source mix (" + format_money(mix, "en") + ")" in memo.brief_text()
+    table = memo.section("brief-actions").blocks[0]
+    assert isinstance(table, Table)
+    effect = next(row[3] for row in table.rows if "Giveaway Campaign" in row[1])
+    assert effect.startswith("About +" + format_money(-mix, "en"))
+    assert [s.key for s in memo.sections][2] == "bridge"
+    assert check_grounding(memo.plain_text(), [*grounding_sources(memo), bridge]).ungrounded == []

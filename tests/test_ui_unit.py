@@ -198,6 +198,23 @@ def test_memo_streams_its_time_then_offers_the_file(tmp_path: Path) -> None:
     assert list(handlers.on_memo(TabState(), "PDF", "en"))[-1][0] is None
 
 
+def test_memo_is_written_from_the_sessions_diagnosis_and_lists_its_conversation(tmp_path: Path) -> None:
+    from assistant.chat.answer import Answer
+    from ui.state import ChatTurn
+
+    session = TabState()
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    _drain(handlers.on_upload(session, [str(good)], None, "en"))
+    session.turns = [ChatTurn("Where is the funnel leaking?", answer=Answer("MQL to SQL is the leak.", "en", "offline")),
+                     ChatTurn("Unanswered?")]
+    path, _ = list(handlers.on_memo(session, "Markdown", "en"))[-1]
+    assert path is not None
+    text = Path(path).read_text(encoding="utf-8")
+    assert "Where is the funnel leaking?" in text and "MQL to SQL is the leak." in text
+    assert "Unanswered?" not in text
+
+
 def test_session_close_removes_its_files() -> None:
     session = TabState()
     folder = session.workdir

@@ -222,11 +222,13 @@ def on_memo(session: TabState, fmt: str, lang: Lang) -> Iterator[tuple[str | Non
         return
     suffix = MEMO_FORMATS.get(fmt, ".md")
     output = session.workdir / f"revops-memo-{lang}{suffix}"
-    data, targets = session.data, session.targets
+    data, targets, diagnosis = session.data, session.targets, session.typed_diagnosis
+    turns = [t for t in session.turns if t.answer is not None]  # the memo's conversation section
     start = time.perf_counter()
     yield None, f"{views.PENDING_MARK}{label(lang, 'progress_memo', fmt=fmt, seconds='0.0')}"
     try:
-        for item in in_background(lambda: write_memo(data, output, targets=targets, lang=lang), tick):
+        for item in in_background(lambda: write_memo(data, output, targets=targets, lang=lang, diagnosis=diagnosis,
+                                                     conversation=turns), tick):
             if isinstance(item, Step):
                 yield None, f"{views.PENDING_MARK}{label(lang, 'progress_memo', fmt=fmt, seconds=item.values['seconds'])}"
     except RevOpsInputError as err:

@@ -70,7 +70,9 @@ class TabState:
     settings: Settings | None = None
     data: LoadedData | None = None
     targets: Any = None
+    #: the diagnosis as the panels read it (SPEC §5 dict), and typed when the engine gave one
     diagnosis: dict[str, Any] | None = None
+    typed_diagnosis: Any = None
     paths: list[Path] = field(default_factory=list)
     targets_path: Path | None = None
     overrides: dict[str, str] = field(default_factory=dict)
@@ -224,14 +226,15 @@ def load_steps(
         targets = load_targets(Path(targets_path))
     start = time.perf_counter()
     yield Step("progress_diagnosing")
-    diagnosis = None
+    diagnosis: Any = None
     for item in in_background(lambda: shared_diagnosis(session.settings, data, targets), tick):
         if isinstance(item, Step):
             yield item
         else:
             diagnosis = item
     yield Step("progress_diagnosed", {"seconds": _seconds(start)}, done=True)
-    session.data, session.targets, session.diagnosis = data, targets, diagnosis
+    session.data, session.targets = data, targets
+    session.diagnosis, session.typed_diagnosis = diagnosis
     if session.conversation is not None:  # a new upload starts a fresh analysis but keeps the chat
         session.conversation.set_data(data, targets)
     session.paths = files
@@ -261,15 +264,18 @@ def load_joins(data: LoadedData) -> list[dict[str, Any]]:
     return out
 
 
-def shared_diagnosis(settings: Settings | None, data: LoadedData, targets: Any) -> dict[str, Any]:
-    """The upload's diagnosis, computed once by the chat's tool runtime and shared with the panels.
+def shared_diagnosis(settings: Settings | None, data: LoadedData, targets: Any) -> tuple[dict[str, Any], Any]:
+    """The upload's diagnosis, computed once by the chat's tool runtime: (the dict, the typed one or None).
 
     The runtime caches it per upload, so the chat's first question finds it instead of diagnosing
-    again, and the memo is written from the same figures.
+    again, the panels read it, and the memo is written from the same figures.
     """
     from assistant.chat.tools.runtime import ToolRuntime
 
-    return ToolRuntime(data, targets, settings).diagnosis()
+    result = ToolRuntime(data, targets, settings).diagnosis()
+    if isinstance(result, dict):
+        return result, None
+    return result.to_dict(), result
 
 
 def run_steps(steps: Iterator[Step]) -> None:
@@ -297,7 +303,7 @@ _demo_lock = threading.Lock()
 _demo_files: list[Path] | None = None
 #: The export dialect the demo button loads (two files joined on the deal id: shows the mapping).
 DEMO_DIALECT = "hubspot"
-_demo_cache: tuple[LoadedData, Any, dict[str, Any], MappingPlan | None] | None = None
+_demo_cache: tuple[LoadedData, Any, tuple[dict[str, Any], Any], MappingPlan | None] | None = None
 _demo_compute = threading.Lock()
 
 
@@ -321,13 +327,15 @@ def demo_steps(session: TabState) -> Iterator[Step]:
         if _demo_cache is None:
             yield from load_steps(session, exports, targets, {}, is_demo=True)
             assert session.data is not None and session.diagnosis is not None
-            _demo_cache = (session.data, session.targets, session.diagnosis, copy.deepcopy(session.plan))
+            _demo_cache = (session.data, session.targets, (session.diagnosis, session.typed_diagnosis),
+                           copy.deepcopy(session.plan))
             return
         data, target_data, diagnosis, shared_plan = _demo_cache
     plan = copy.deepcopy(shared_plan)  # the editor's choices are this session's own
     if session.conversation is not None:
         session.conversation.set_data(data, target_data)
-    session.data, session.targets, session.diagnosis, session.plan = data, target_data, diagnosis, plan
+    session.data, session.targets, session.plan = data, target_data, plan
+    session.diagnosis, session.typed_diagnosis = diagnosis
     session.paths, session.targets_path, session.overrides = exports, targets, {}
     session.is_demo, session.reused = True, []
     yield Step("progress_loaded", {"rows": data.rows, "seconds": "0.0"}, done=True)

@@ -31,12 +31,12 @@ _SCALE = {
     "万": 1e4,
     "億": 1e8,
 }
-_PERCENT_UNITS = {"%", "pt", "pp", "ポイント", "percent"}
+_PERCENT_UNITS = {"%", "pt", "pts", "pp", "ポイント", "percent"}
 
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.])"  # not inside an identifier ("Q3", "v2") — CJK before a number is fine
     r"(?P<num>[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-    r"(?P<unit>\s?(?:%|pp\b|pt\b|ポイント|percent\b)|(?:k|K|M|B|bn)(?![A-Za-z])|千|万|億)?"
+    r"(?P<unit>\s?(?:%|pp\b|pts?\b|ポイント|percent\b)|(?:k|K|M|B|bn)(?![A-Za-z])|千|万|億)?"
 )
 #: "1." / "2)" at the start of a line is a list marker, not a claim.
 _LIST_MARKER = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s", re.MULTILINE)

@@ -1,66 +1,51 @@
-"""Improvement memos (SPEC §8): one diagnosis run rendered as Markdown, DOCX or PDF.
+"""Improvement memos (SPEC §8): one diagnosis rendered as Markdown, DOCX or PDF.
 
-``build_memo`` runs the deterministic tools (diagnosis, funnel splits, what-if), records every
-call with its parameters and result, and fills a :class:`~assistant.memo.model.Memo`;
-``write_memo`` renders it in the format the output file's extension names. The memo's numbers
-are the tools' numbers, formatted, never recomputed here; the same input gives the same memo
-except for the date.
+``build_memo`` takes the typed ``Diagnosis`` the caller already computed (it diagnoses only when
+none is given), runs the few extra tools the memo needs (funnel splits for the charts, what-ifs),
+records every call with its parameters and result, and fills a :class:`~assistant.memo.model.Memo`;
+``write_memo`` renders it in the format the output file's extension names. The memo's numbers are
+the tools' numbers, formatted, never recomputed; the same input gives the same memo except for
+the date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.memo import sections
-from assistant.memo.context import MemoContext, TopicRef
+from assistant.memo.context import MemoContext
 from assistant.memo.model import Memo
+from assistant.memo.playbook import AUTO, load_topics
 from assistant.memo.render.docx import write_docx
 from assistant.memo.render.markdown import write_markdown
 from assistant.memo.render.pdf import write_pdf
+from assistant.memo.words import Words
 from tools.dataset import LoadedData
+from tools.diagnosis import Diagnosis, diagnose
 from tools.errors import RevOpsInputError
+from tools.wording import check_lang
 
 FORMATS: tuple[str, ...] = (".md", ".docx", ".pdf")
-_AUTO = "auto"
 
 
-def run_diagnosis(data: LoadedData, targets: Any = None) -> dict[str, Any]:
-    """The engine's diagnosis as SPEC §5 JSON."""
-    from tools.diagnosis import diagnose
-
-    return dict(diagnose(data, targets=targets).to_dict())
-
-
-def load_topics(lang: str, knowledge: Any = _AUTO) -> tuple[dict[str, TopicRef], bool]:
-    """Playbook topic titles and sources in ``lang`` from the knowledge base.
-
-    Retrieval is optional: when the knowledge base cannot be opened the memo cites topic ids
-    only. ``knowledge`` may be a ``KnowledgeBase``, ``None`` (skip) or ``"auto"`` (open it).
-    """
-    if knowledge is None:
-        return {}, False
+def memo_currency(data: LoadedData, currency: str | None = None) -> str | None:
+    """The currency amounts are written in: the caller's, else the upload's, else the
+    ``REVOPS_CURRENCY`` setting; None (no symbol) when nobody knows."""
+    if currency:
+        return currency.upper()
+    found = getattr(data, "currency", None)
+    if found:
+        return str(found).upper()
     try:
-        if knowledge == _AUTO:
-            from assistant.knowledge_access import open_knowledge
+        from assistant.settings import Settings
 
-            knowledge = open_knowledge(auto_index=False)
-        documents = list(knowledge.list_documents())
-    except Exception:  # retrieval is a nicety here; the memo must still be written
-        documents = []
-    if not documents:
-        try:  # the built-in playbook files still give titles without a vector store
-            from knowledge.documents import load_builtin_documents
-
-            documents = list(load_builtin_documents())
-        except Exception:
-            return {}, False
-    topics: dict[str, TopicRef] = {}
-    for doc in sorted(documents, key=lambda d: (d.topic, d.lang != lang, str(d.source))):
-        if doc.topic not in topics or (topics[doc.topic].lang != lang and doc.lang == lang):
-            topics[doc.topic] = TopicRef(doc.topic, doc.title, doc.lang, str(doc.source))
-    return topics, bool(topics)
+        setting = getattr(Settings(), "currency", None)
+    except Exception:  # settings that do not load must not stop a memo
+        setting = None
+    return str(setting).upper() if setting else None
 
 
 def build_memo(
@@ -68,38 +53,55 @@ def build_memo(
     targets: Any = None,
     lang: str = "en",
     *,
-    diagnosis: dict[str, Any] | None = None,
-    knowledge: Any = _AUTO,
+    diagnosis: Diagnosis | None = None,
+    conversation: Sequence[Any] | None = None,
+    currency: str | None = None,
+    knowledge: Any = AUTO,
     today: dt.date | None = None,
     charts: bool = True,
 ) -> Memo:
-    """Build the memo's document model from one diagnosis run.
+    """Build the memo's document model.
 
     Args:
         data: the loaded dataset.
-        targets: optional targets (passed to the diagnosis and planning tools).
+        targets: optional targets (used when the diagnosis has to be computed here).
         lang: "en" or "ja".
-        diagnosis: an already computed diagnosis dict (SPEC §5); computed when omitted.
-        knowledge: a knowledge base for playbook titles, None to skip, "auto" to open it.
-        today: the memo date (default: today) — the only thing that varies between runs.
+        diagnosis: the typed diagnosis already computed for ``data`` (computed when omitted).
+        conversation: the chat's turns (question + Answer) the memo was asked from, if any.
+        currency: ISO code for amounts (default: the upload's, then the settings').
+        knowledge: a knowledge base for playbook titles, None to use the built-in files only,
+            "auto" to open the configured store.
+        today: the memo date (default: today), the only thing that varies between runs.
         charts: render the chart images (off for fast text-only checks).
     """
-    if lang not in ("en", "ja"):
-        raise RevOpsInputError(f"unknown language '{lang}'", hint="Use en or ja")
-    ctx = MemoContext(lang=lang, data=data, diagnosis={}, targets=targets)
+    words = Words(check_lang(lang), memo_currency(data, currency))
     if diagnosis is None:
-        diagnosis = run_diagnosis(data, targets)
-    ctx.diagnosis = diagnosis
+        diagnosis = diagnose(data, targets=targets)
+    if not isinstance(diagnosis, Diagnosis):
+        raise TypeError("build_memo takes the typed Diagnosis (tools.diagnosis.diagnose), not its JSON")
+    ctx = MemoContext(words=words, data=data, diagnosis=diagnosis, targets=targets, conversation=conversation or ())
+    summary = sections.dataset_summary(data)
     ctx.record("diagnose", {"targets": targets is not None}, diagnosis)
-    ctx.record("dataset_summary", {}, sections.dataset_summary(data))
-    ctx.topics, ctx.knowledge_available = load_topics(lang, knowledge)
-    return sections.assemble(ctx, today or dt.date.today(), charts=charts)
+    ctx.record("dataset_summary", {}, summary)
+    ctx.topics, ctx.knowledge_available = load_topics(words.lang, knowledge)
+    return sections.assemble(ctx, today or dt.date.today(), summary, charts=charts)
 
 
-def write_memo(data: LoadedData, output: Path, targets: Any = None, lang: str = "en") -> Path:
+def write_memo(
+    data: LoadedData,
+    output: Path,
+    targets: Any = None,
+    lang: str = "en",
+    *,
+    diagnosis: Diagnosis | None = None,
+    conversation: Sequence[Any] | None = None,
+    currency: str | None = None,
+    today: dt.date | None = None,
+) -> Path:
     """Write the improvement memo to ``output`` (.md, .docx or .pdf) and return its path.
 
-    This is what the CLI's ``revops memo`` and the UI's memo button call.
+    This is what the CLI's ``revops memo`` and the UI's memo button call; pass the session's
+    ``diagnosis`` (and the chat's turns as ``conversation``) so nothing is computed twice.
     """
     output = Path(output)
     suffix = output.suffix.lower()
@@ -108,7 +110,8 @@ def write_memo(data: LoadedData, output: Path, targets: Any = None, lang: str = 
             f"unknown memo format '{output.suffix or output.name}'",
             hint="Use -o memo.md, memo.docx or memo.pdf",
         )
-    memo = build_memo(data, targets=targets, lang=lang)
+    memo = build_memo(data, targets=targets, lang=lang, diagnosis=diagnosis, conversation=conversation,
+                      currency=currency, today=today)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".md":
         write_markdown(memo, output)

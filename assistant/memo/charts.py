@@ -99,24 +99,6 @@ def _png(fig: MplFigure) -> bytes:
     return buffer.getvalue()
 
 
-def funnel_chart(labels: list[str], counts: list[int], highlight: int | None = None) -> bytes:
-    """Horizontal bars of records reaching each stage, top stage first; ``highlight`` = index of
-    the stage entered by the bottleneck transition."""
-    fig, ax = _figure(height_in=2.9)
-    positions = list(range(len(labels)))[::-1]
-    colors = [ACCENT if i == highlight else PRIMARY for i in range(len(labels))]
-    bars = ax.barh(positions, counts, color=colors, height=0.62)
-    ax.set_yticks(positions, labels)
-    top = max(counts) if counts and max(counts) > 0 else 1
-    ax.set_xlim(0, top * 1.15)
-    for bar, count in zip(bars, counts, strict=True):
-        ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, f"{count:,}",
-                va="center", fontsize=9)
-    ax.xaxis.set_visible(False)
-    ax.spines["bottom"].set_visible(False)
-    return _png(fig)
-
-
 def trend_chart(
     periods: list[str],
     values: list[float | None],
@@ -186,4 +168,35 @@ def breakdown_chart(
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     if len(names) > 1:
         ax.legend(fontsize=8, frameon=False, ncol=len(names), loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    return _png(fig)
+
+
+def waterfall_chart(labels: list[str], amounts: list[float], *, start: float, end: float,
+                    start_label: str, end_label: str, value_labels: list[str], ylabel: str = "") -> bytes:
+    """Revenue bridge: the start bar, one floating bar per driver (down in accent, up in primary),
+    the end bar; ``value_labels`` are the already formatted amounts printed on each bar."""
+    names = [start_label, *labels, end_label]
+    fig, ax = _figure(height_in=3.3)
+    running = start
+    bottoms, heights, colors = [0.0], [start], [MUTED]
+    for amount in amounts:
+        bottoms.append(running if amount >= 0 else running + amount)
+        heights.append(abs(amount))
+        colors.append(PRIMARY if amount >= 0 else ACCENT)
+        running += amount
+    bottoms.append(0.0)
+    heights.append(end)
+    colors.append(MUTED)
+    xs = list(range(len(names)))
+    ax.bar(xs, heights, bottom=bottoms, color=colors, width=0.62)
+    top = max(b + h for b, h in zip(bottoms, heights, strict=True)) or 1.0
+    for x, bottom, height, text in zip(xs, bottoms, heights, value_labels, strict=False):
+        ax.text(x, bottom + height + top * 0.01, text, ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(xs, names, fontsize=8, rotation=25 if len(names) > 5 else 0,
+                  ha="right" if len(names) > 5 else "center")
+    ax.set_ylim(0, top * 1.12)
+    ax.yaxis.set_visible(False)
+    ax.spines["left"].set_visible(False)
+    if ylabel:
+        ax.set_title(ylabel, fontsize=9, loc="left")
     return _png(fig)

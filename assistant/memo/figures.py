@@ -11,17 +11,26 @@ from typing import Any
 
 from assistant.memo.charts import breakdown_chart, trend_chart
 from assistant.memo.context import MemoContext
-from assistant.memo.evidence import transition_windows
 from assistant.memo.model import Figure
-from assistant.memo.text import DIMENSION_NAMES, LEVER_NAMES, label, name
+from tools.findings.model import Finding
 from tools.schema import TRANSITIONS
 
 MAX_CATEGORIES = 8
-_LEGEND = {"en": ("baseline", "current", "not yet mature"), "ja": ("基準期間", "当期", "未成熟（転換途中）")}
-_COHORT_NOTE = {
-    "en": " (by lead-creation cohort; grey points are cohorts that have not had time to convert)",
-    "ja": "（リード作成時期のコホート別。灰色の点は転換に必要な期間が経過していないコホート）",
-}
+
+
+def transition_windows(ctx: MemoContext, lever: str | None) -> tuple[str | None, str | None]:
+    """(baseline, current) labels the engine compared for ``lever``: a conversion's own
+    mature-cohort windows, else the diagnosis windows."""
+    row = ctx.conversion(lever)
+    if row is not None and row.cohort.get("current_window"):
+        base, cur = row.cohort.get("baseline_window"), row.cohort.get("current_window")
+        return (str(base) if base else None), str(cur)
+    return ctx.baseline_label(), ctx.current_label()
+
+
+def _legend(ctx: MemoContext) -> tuple[str, str, str]:
+    w = ctx.words
+    return w.label("legend_baseline"), w.label("legend_current"), w.label("legend_immature")
 
 
 def _months(period: str | None) -> tuple[int, int] | None:
@@ -88,7 +97,7 @@ def _stage(group: dict[str, Any], stage: str) -> dict[str, Any]:
 
 def trend_figure(ctx: MemoContext, lever: str, windows: tuple[str | None, str | None]) -> Figure | None:
     """The bottleneck lever by period, baseline and current windows marked."""
-    grain = (ctx.diagnosis.get("periods") or {}).get("grain") or "month"
+    grain = ctx.grain
     if lever not in (*TRANSITIONS, "lead_volume", "deal_size"):
         return None  # cycle time and retention have no per-cohort series in the funnel tool
     summary = _funnel_summary(ctx, period=grain)
@@ -96,7 +105,6 @@ def trend_figure(ctx: MemoContext, lever: str, windows: tuple[str | None, str | 
         return None
     groups = sorted(summary.get("groups", []), key=lambda g: str(g["key"].get("period")))
     periods = [str(g["key"].get("period")) for g in groups]
-    lang = ctx.lang
     if lever in TRANSITIONS:
         values = [_conversion(g, lever) for g in groups]
         immature = [lever in g.get("immature", []) for g in groups]
@@ -114,24 +122,24 @@ def trend_figure(ctx: MemoContext, lever: str, windows: tuple[str | None, str | 
         percent = False
     if len([v for v in values if v is not None]) < 2:
         return None
-    lever_name = name(LEVER_NAMES, lang, lever)
-    spans = [[i for i, p in enumerate(periods) if in_window(p, w)] for w in windows]
-    png = trend_chart(periods, values, ylabel=lever_name, windows=(windows[0], windows[1]), spans=spans,
-                      immature=immature, percent=percent, legend=_LEGEND[lang])
-    caption = label(lang, "fig_trend", lever=lever_name, grain=label(lang, f"grain_{grain}"))
-    return Figure("trend.png", png, caption + _COHORT_NOTE[lang])
+    w = ctx.words
+    lever_name = w.lever_measure(lever)
+    spans = [[i for i, p in enumerate(periods) if in_window(p, window)] for window in windows]
+    png = trend_chart(periods, values, ylabel=w.lever(lever), windows=(windows[0], windows[1]), spans=spans,
+                      immature=immature, percent=percent, legend=_legend(ctx))
+    caption = w.label("fig_trend", lever=lever_name, grain=w.label(f"grain_{grain}"))
+    return Figure("trend.png", png, caption + w.label("cohort_note"), width_cm=12.0)
 
 
-def _main_finding(ctx: MemoContext, findings: list[dict[str, Any]]) -> tuple[str, str, str | None] | None:
+def _main_finding(ctx: MemoContext, findings: list[Finding]) -> tuple[str, str, str | None] | None:
     """(transition, dimension, highlighted value) for the breakdown chart, or None."""
-    lever = (ctx.diagnosis.get("bottleneck") or {}).get("lever")
+    lever = ctx.diagnosis.bottleneck.lever
     dims = ctx.data.dimensions
     for finding in findings:
-        segment = finding.get("segment") or {}
-        transition = finding.get("transition") or (lever if lever in TRANSITIONS else None)
-        if segment.get("dimension") in dims and transition:
-            return transition, segment["dimension"], str(segment.get("value"))
-    transition = next((f.get("transition") for f in findings if f.get("transition")), None)
+        transition = finding.transition or (lever if lever in TRANSITIONS else None)
+        if finding.segment is not None and finding.segment[0] in dims and transition:
+            return transition, finding.segment[0], str(finding.segment[1])
+    transition = next((f.transition for f in findings if f.transition), None)
     transition = transition or (lever if lever in TRANSITIONS else None)
     dimension = next((d for d in ("lead_source", "segment", "industry") if d in dims), None)
     if transition and dimension:
@@ -139,18 +147,17 @@ def _main_finding(ctx: MemoContext, findings: list[dict[str, Any]]) -> tuple[str
     return None
 
 
-def segment_figure(ctx: MemoContext, findings: list[dict[str, Any]]) -> Figure | None:
+def segment_figure(ctx: MemoContext, findings: list[Finding]) -> Figure | None:
     """Conversion of the main finding's transition per dimension value, baseline vs current."""
     chosen = _main_finding(ctx, findings)
     if chosen is None:
         return None
     transition, dimension, highlight = chosen
-    grain = (ctx.diagnosis.get("periods") or {}).get("grain") or "month"
-    baseline, current = transition_windows(ctx.diagnosis, transition)
+    grain = ctx.grain
+    baseline, current = transition_windows(ctx, transition)
     summary = _funnel_summary(ctx, by=dimension, period=grain)
     if not summary:
         return None
-    lang = ctx.lang
     groups_by_value: dict[str, dict[str, list[dict[str, Any]]]] = {}
     sizes: dict[str, int] = {}
     for group in summary.get("groups", []):
@@ -164,14 +171,14 @@ def segment_figure(ctx: MemoContext, findings: list[dict[str, Any]]) -> Figure |
     if not groups_by_value:
         return None
     categories = sorted(groups_by_value, key=lambda v: (-sizes[v], v))[:MAX_CATEGORIES]
-    legend = _LEGEND[lang]
+    legend = _legend(ctx)
+    w = ctx.words
     series = {
-        f"{legend[i]} ({window})": [
+        f"{legend[i]} ({w.period(window)})": [
             _pooled_conversion(groups_by_value[c].get(which, []), transition) for c in categories
         ]
         for i, (which, window) in enumerate((("baseline", baseline), ("current", current)))
     }
-    metric = name(LEVER_NAMES, lang, transition)
-    png = breakdown_chart(categories, series, ylabel=metric, highlight=highlight)
-    caption = label(lang, "fig_segment", metric=metric, dimension=name(DIMENSION_NAMES, lang, dimension))
-    return Figure("breakdown.png", png, caption)
+    png = breakdown_chart(categories, series, ylabel=w.lever(transition), highlight=highlight)
+    caption = w.label("fig_segment", metric=w.conversion(transition), dimension=w.dimension(dimension))
+    return Figure("breakdown.png", png, caption, width_cm=12.0)

@@ -1,8 +1,8 @@
 """The memo as a document model, independent of the output format.
 
 ``assistant.memo.build.build_memo`` fills a :class:`Memo` from one diagnosis run; the renderers in
-``memo_render_md``, ``memo_render_docx`` and ``memo_render_pdf`` turn the same model into
-Markdown, DOCX and PDF, so the three formats always say the same thing.
+``assistant.memo.render`` (markdown, docx, pdf) turn the same model into Markdown, DOCX and PDF,
+so the three formats always say the same thing.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
+    #: start on a new page (DOCX, PDF)
+    page_break: bool = False
 
     def add(self, block: Block) -> Section:
         """Append a block and return the section (for chaining)."""
@@ -99,14 +101,27 @@ class Memo:
     date: str
     #: label/value pairs printed under the title (data covered, as-of, ...)
     header: list[tuple[str, str]]
-    summary: list[str]
     sections: list[Section]
     tool_calls: list[ToolCall] = field(default_factory=list)
     footer: str = ""
 
-    def summary_text(self) -> str:
-        """The executive summary as one paragraph (no spaces between Japanese sentences)."""
-        return ("" if self.lang == "ja" else " ").join(self.summary)
+    def brief_text(self) -> str:
+        """Everything on the one-page brief (headline, causes, actions, KPI and SLA changes)."""
+        return self.section_text("brief")
+
+    def section_text(self, key: str) -> str:
+        """The visible text of one section and its subsections."""
+        lines: list[str] = []
+
+        def visit(section: Section) -> None:
+            lines.append(section.title)
+            for block in section.blocks:
+                lines.extend(_block_text(block))
+            for sub in section.subsections:
+                visit(sub)
+
+        visit(self.section(key))
+        return "\n".join(lines)
 
     def walk(self) -> Iterator[tuple[int, Section]]:
         """Every section with its depth (0 = top level), in reading order."""
@@ -132,7 +147,7 @@ class Memo:
 
     def plain_text(self, include_appendix: bool = True) -> str:
         """All visible text (no images), for tests and grounding checks."""
-        lines = [self.title, self.date, *(f"{k}: {v}" for k, v in self.header), *self.summary]
+        lines = [self.title, self.date, *(f"{k}: {v}" for k, v in self.header)]
         for _, sec in self.walk():
             if not include_appendix and sec.key.startswith("appendix"):
                 continue

@@ -1,7 +1,9 @@
-"""Memo sections from the diagnosis: header, executive summary, funnel, bottleneck, findings.
+"""The memo's first page and its order: header, the one-page brief, then body, plan and appendix.
 
-Every number printed here is a value of the diagnosis dict (or of a recorded tool call),
-formatted by ``assistant.memo.text``; nothing is recomputed.
+The brief decides: one headline sentence (what happened to revenue, by how much, why; from the
+revenue bridge when the diagnosis has one), the two or three causes with their figures, three
+actions (owner, first step, KPI, honest effect) and the KPI and SLA changes. Every number is a
+value of the typed diagnosis or of a recorded tool call, formatted by ``Words``.
 """
 
 from __future__ import annotations
@@ -9,34 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from assistant.memo import roadmap as memo_plan
-from assistant.memo.charts import funnel_chart
+from assistant.memo import appendix, body, roadmap
+from assistant.memo.bridge import BridgeView, bridge_view
+from assistant.memo.causes import Cause, describe
 from assistant.memo.context import MemoContext
-from assistant.memo.evidence import evidence_rows, transition_windows
-from assistant.memo.figures import segment_figure, trend_figure
-from assistant.memo.model import Figure, Memo, Paragraph, Section, Table
-from assistant.memo.text import (
-    DIMENSION_NAMES,
-    FINDING_TITLES,
-    LEVER_NAMES,
-    OWNER_NAMES,
-    SEVERITY_NAMES,
-    STAGE_NAMES,
-    fmt_count,
-    fmt_money,
-    fmt_pct,
-    label,
-    name,
-    transition_name,
-)
+from assistant.memo.conversation import conversation_section
+from assistant.memo.model import Bullets, Memo, Paragraph, Section
 from tools.dataset import LoadedData
-from tools.schema import CREATED_COLUMN, FINDING_OWNERS, SEVERITIES, TRANSITION_OWNERS, TRANSITIONS
+from tools.findings.model import Finding
+from tools.schema import CREATED_COLUMN, TRANSITIONS
 
-METRIC_FORMATS: dict[str, str] = {
-    "win_rate": "pct",
-    "average_deal_size": "money",
-    "median_cycle_days": "days",
-}
+MAX_CAUSES = 3
+#: A revenue change smaller than this (relative) is called flat.
+FLAT = 0.05
 
 
 def dataset_summary(data: LoadedData) -> dict[str, Any]:
@@ -53,227 +40,131 @@ def dataset_summary(data: LoadedData) -> dict[str, Any]:
     }
 
 
-def ordered_findings(diagnosis: dict[str, Any]) -> list[dict[str, Any]]:
-    """Findings by severity (high first), keeping the engine's order within a severity."""
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    findings = list(diagnosis.get("findings", []))
-    return sorted(findings, key=lambda f: rank.get(f.get("severity", "info"), len(rank)))
-
-
-def finding_owner(finding: dict[str, Any]) -> str:
-    """The owning function (schema.FINDING_OWNERS; a conversion drop goes to its transition's owner)."""
-    code = finding.get("code", "")
-    transition = finding.get("transition")
-    if code == "conversion_drop" and transition in TRANSITION_OWNERS:
-        return TRANSITION_OWNERS[transition]  # a drop at MQL→SQL is IS's, not FS's
-    if finding.get("owner") in OWNER_NAMES["en"]:
-        return str(finding["owner"])
-    return FINDING_OWNERS.get(code, "RevOps")
-
-
-def finding_heading(lang: str, finding: dict[str, Any]) -> str:
-    """The finding's title with its segment or transition."""
-    title = name(FINDING_TITLES, lang, finding.get("code"))
-    where = []
-    if finding.get("transition"):
-        where.append(transition_name(lang, finding["transition"]))
-    segment = finding.get("segment")
-    if segment:
-        where.append(f"{name(DIMENSION_NAMES, lang, segment.get('dimension'))}: {segment.get('value')}")
-    if not where:
-        return title
-    return f"{title} ({', '.join(where)})" if lang == "en" else f"{title}（{'、'.join(where)}）"
-
-
-def conversion(diagnosis: dict[str, Any], transition: str | None) -> dict[str, Any]:
-    """The diagnosis's conversion entry for ``transition`` (empty if none)."""
-    for entry in diagnosis.get("funnel", {}).get("conversions", []):
-        if entry.get("transition") == transition:
-            return dict(entry)
-    return {}
-
-
 def header(ctx: MemoContext, summary: dict[str, Any]) -> list[tuple[str, str]]:
-    """Label/value pairs under the title: data covered, as-of date, periods compared."""
-    lang, diag = ctx.lang, ctx.diagnosis
-    files = ", ".join(f["name"] for f in summary["files"]) or label(lang, "data_in_memory")
-    covered = label(
-        lang, "data_covered_value", rows=fmt_count(lang, summary["rows"]), files=files,
-        first=summary["first_created"] or "?", last=summary["last_created"] or "?",
-    )
-    rows = [(label(lang, "data_covered"), covered), (label(lang, "as_of"), str(diag.get("as_of", "")))]
-    periods = diag.get("periods") or {}
-    if periods.get("current"):
-        grain = label(lang, f"grain_{periods.get('grain', 'month')}")
-        rows.append((label(lang, "periods"), label(
-            lang, "periods_value", current=periods.get("current"),
-            baseline=periods.get("baseline") or label(lang, "na"), grain=grain,
+    """Label/value pairs under the title: data covered, as-of date, windows compared."""
+    w = ctx.words
+    files = ", ".join(f["name"] for f in summary["files"]) or w.label("data_in_memory")
+    covered = w.label("data_covered_value", rows=w.count(summary["rows"]), files=files,
+                      first=summary["first_created"] or "?", last=summary["last_created"] or "?")
+    rows = [(w.label("data_covered"), covered), (w.label("as_of"), ctx.diagnosis.as_of.date().isoformat())]
+    if ctx.current_label():
+        rows.append((w.label("periods"), w.label(
+            "periods_value", current=w.period(ctx.current_label()), baseline=w.period(ctx.baseline_label()),
+            grain=w.label(f"grain_{ctx.grain}"),
         )))
     return rows
 
 
-def executive_summary(ctx: MemoContext, findings: list[dict[str, Any]], first_move: str) -> list[str]:
-    """Three to five sentences: what is wrong, the bottleneck, revenue at stake, the first move."""
-    lang, diag = ctx.lang, ctx.diagnosis
-    ja = lang == "ja"
-    out: list[str] = []
-    serious = [f for f in findings if f.get("severity") in ("high", "medium")]
-    if serious:
-        top = serious[0]
-        owner = name(OWNER_NAMES, lang, finding_owner(top))
-        heading = finding_heading(lang, top)
-        out.append(f"最も重要な課題は「{heading}」で、担当は{owner}です。" if ja
-                   else f"The most important finding: {heading} — owned by {owner}.")
-        others = [f for f in serious[1:] if f.get("severity") == "high"][:2]
-        if others:
-            parts = [f"「{finding_heading(lang, f)}」（担当：{name(OWNER_NAMES, lang, finding_owner(f))}）" if ja
-                     else f"{finding_heading(lang, f)}, owned by {name(OWNER_NAMES, lang, finding_owner(f))}"
-                     for f in others]
-            out.append("このほか重要度の高い課題として、" + "、".join(parts) + "があります。" if ja
-                       else "Also high priority: " + "; ".join(parts) + ".")
-    else:
-        out.append(label(lang, "no_findings"))
-    bottleneck = diag.get("bottleneck") or {}
-    lever = bottleneck.get("lever")
+def _matches_bottleneck(ctx: MemoContext, finding: Finding) -> bool:
+    chosen = ctx.diagnosis.bottleneck.chosen
+    if chosen is None:
+        return False
+    if chosen.mix_driver is not None:
+        return finding.segment == chosen.mix_driver and finding.transition == chosen.lever
+    return chosen.lever in TRANSITIONS and finding.transition == chosen.lever
+
+
+def main_causes(ctx: MemoContext) -> list[Cause]:
+    """Up to three causes: the bottleneck's own finding first, then the other serious ones."""
+    serious = ctx.serious()
+    first = [f for f in serious if _matches_bottleneck(ctx, f)][:1]
+    ordered = first + [f for f in serious if f not in first]
+    return [describe(ctx, f) for f in ordered[:MAX_CAUSES]]
+
+
+def _bottleneck_phrase(ctx: MemoContext, causes: list[Cause]) -> str:
+    """Why revenue moved, as a phrase: the bottleneck's cause, else the lever, else 'no lever'."""
+    w = ctx.words
+    if causes:
+        return causes[0].short
+    lever = ctx.diagnosis.bottleneck.lever
     if lever:
-        lever_text = name(LEVER_NAMES, lang, lever)
-        conv = conversion(diag, lever)
-        if conv.get("baseline_rate") is not None and conv.get("current_rate") is not None:
-            b, c = fmt_pct(lang, conv["baseline_rate"]), fmt_pct(lang, conv["current_rate"])
-            out.append(f"売上を最も制約しているボトルネックは{lever_text}で、基準期間の{b}から当期は{c}になっています。"
-                       if ja else f"The single constraint on revenue is {lever_text}: {c} now against {b} in the baseline.")
-        else:
-            out.append(f"売上を最も制約しているボトルネックは{lever_text}です。" if ja
-                       else f"The single constraint on revenue is {lever_text}.")
-        if bottleneck.get("revenue_impact") is not None:
-            impact = fmt_money(lang, bottleneck["revenue_impact"])
-            per = label(lang, "per_grain", grain=label(lang, f"grain_{(diag.get('periods') or {}).get('grain') or 'month'}"))
-            out.append(f"このボトルネックによる売上への影響額は{per}{impact}と試算されます。" if ja
-                       else f"Restoring it to the baseline is worth {impact} in revenue {per} (the revenue at stake).")
+        return w.lever_measure(lever) + ("が悪化した" if w.ja else " deteriorated")
+    return "通常の揺れを超えて悪化した指標はない" if w.ja else "no lever deteriorated beyond normal noise"
+
+
+def headline(ctx: MemoContext, causes: list[Cause], bridge: BridgeView | None) -> str:
+    """One sentence: what happened to won revenue, by how much, and why."""
+    w = ctx.words
+    metrics = ctx.diagnosis.metrics
+    r0: Any
+    r1: Any
+    base: str | None
+    cur: str | None
+    if bridge is not None:
+        r0, r1 = bridge.baseline_revenue, bridge.current_revenue
+        base, cur = bridge.baseline_label, bridge.current_label
     else:
-        out.append(label(lang, "bn_none"))
-    out.append(f"最初の一手として、{first_move}" if ja else f"First move: {first_move}")
-    return out[:5]
+        r0, r1 = metrics.get("won_revenue_baseline"), metrics.get("won_revenue_current")
+        base, cur = ctx.baseline_label(), ctx.current_label()
+    why = _bottleneck_phrase(ctx, causes)
+    if not isinstance(r0, int | float) or not isinstance(r1, int | float) or r0 <= 0:
+        return w.sentence(f"主な課題は、{why}ことです" if w.ja else f"The main issue: {why}")
+    change = r1 / r0 - 1.0
+    ctx.record("revenue_change", {"of": "current / baseline won revenue - 1", "baseline": base, "current": cur},
+               {"baseline": r0, "current": r1, "relative_change": round(change, 4)})
+    b, c, move = w.period(base), w.period(cur), w.pct(abs(change), 0)
+    driver = _largest_driver(ctx, bridge)
+    if w.ja:
+        verb = "横ばいでした" if abs(change) < FLAT else (f"{move}減りました" if change < 0 else f"{move}増えました")
+        text = f"{c}の受注金額は{w.money(r1)}で、{b}の{w.money(r0)}から{verb}。"
+        text += f"最大の要因は{driver}です。" if driver else ""
+        return text + (f"主な原因は、{why}ことです。" if change < 0 else f"注意すべき点は、{why}ことです。")
+    verb = "was flat" if abs(change) < FLAT else (f"fell {move}" if change < 0 else f"rose {move}")
+    text = f"Won revenue {verb} in {c}: {w.money(r1)} against {w.money(r0)} in {b}"
+    text += f"; the largest driver was {driver}" if driver else ""
+    return text + (f", mainly because {why}." if change < 0 else f"; the main risk: {why}.")
 
 
-def funnel_section(ctx: MemoContext, charts: bool) -> Section:
-    """Stage counts, conversions (all data, baseline, current), headline metrics and the chart."""
-    lang, funnel = ctx.lang, ctx.diagnosis.get("funnel", {})
-    section = Section("funnel", label(lang, "funnel"))
-    stages = funnel.get("stages", [])
-    has_amount = any(s.get("amount") is not None for s in stages)
-    columns = [label(lang, "stage"), label(lang, "reached")] + ([label(lang, "amount")] if has_amount else [])
-    rows = []
-    for s in stages:
-        row = [name(STAGE_NAMES, lang, s.get("stage")), fmt_count(lang, s.get("count"))]
-        if has_amount:  # amounts are a deal concept: shown from the opportunity stage on
-            deal_stage = s.get("stage") in ("opportunity", "won")
-            row.append(fmt_money(lang, s.get("amount")) if deal_stage else label(lang, "na"))
-        rows.append(row)
-    section.add(Table(columns, rows, align=["left", "right", "right"], widths=[2, 1.2, 1.6]))
-    conv_rows = [
-        [transition_name(lang, c.get("transition", "")), fmt_pct(lang, c.get("rate")),
-         fmt_pct(lang, c.get("baseline_rate")), fmt_pct(lang, c.get("current_rate"))]
-        for c in funnel.get("conversions", [])
-    ]
-    section.add(Table(
-        [label(lang, "transition"), label(lang, "rate_all"), label(lang, "rate_baseline"), label(lang, "rate_current")],
-        conv_rows, align=["left", "right", "right", "right"], widths=[2, 1.4, 1.1, 1.1],
-    ))
-    metrics = [(k, v) for k, v in (ctx.diagnosis.get("metrics") or {}).items() if isinstance(v, int | float)]
-    if metrics:
-        section.add(Table(
-            [label(lang, "metric"), label(lang, "value")],
-            [[memo_plan.metric_label(lang, k), memo_plan.format_metric(lang, k, v)] for k, v in metrics],
-            align=["left", "right"], widths=[2.5, 1.5],
-        ))
-    if charts and stages:
-        lever = (ctx.diagnosis.get("bottleneck") or {}).get("lever")
-        highlight = TRANSITIONS.index(lever) + 1 if lever in TRANSITIONS else None
-        png = funnel_chart([name(STAGE_NAMES, lang, s.get("stage")) for s in stages],
-                           [int(s.get("count") or 0) for s in stages], highlight=highlight)
-        section.add(Figure("funnel.png", png, label(lang, "fig_funnel")))
+def _largest_driver(ctx: MemoContext, bridge: BridgeView | None) -> str:
+    if bridge is None:
+        return ""
+    step = bridge.largest()
+    if step is None:
+        return ""
+    w = ctx.words
+    name = w.lever(step.driver)
+    if step.driver == "mix" and step.dimension:
+        name = f"{w.dimension(step.dimension)}の{name}" if w.ja else f"the {w.dimension(step.dimension)} {name}"
+    return f"{name}（{w.money(step.amount, signed=True)}）" if w.ja else f"{name} ({w.money(step.amount, signed=True)})"
+
+
+def brief_section(ctx: MemoContext, planned: list[roadmap.PlannedAction]) -> Section:
+    """Page 1: headline, causes, three actions, KPI and SLA changes."""
+    w = ctx.words
+    causes = main_causes(ctx)
+    section = Section("brief", w.label("brief"))
+    section.add(Paragraph(headline(ctx, causes, bridge_view(ctx.diagnosis)), bold_lead=w.label("headline") + ":"))
+    why = Section("brief-causes", w.label("causes"))
+    why.add(Bullets([c.text for c in causes] or [w.label("no_causes")], numbered=len(causes) > 1))
+    top = roadmap.top_actions(planned)
+    actions = Section("brief-actions", w.label("top_actions"))
+    actions.add(roadmap.actions_table(ctx, top))
+    changes = Section("brief-kpi", w.label("kpi_sla"))
+    changes.add(roadmap.kpi_sla_changes(ctx, planned, top))
+    section.subsections += [why, actions, changes]
     return section
 
 
-def bottleneck_section(ctx: MemoContext, charts: bool) -> Section:
-    """The lever, the revenue at stake, how it was computed, and the trend of the metric."""
-    lang, diag = ctx.lang, ctx.diagnosis
-    section = Section("bottleneck", label(lang, "bottleneck"))
-    bottleneck = diag.get("bottleneck") or {}
-    lever = bottleneck.get("lever")
-    if not lever:
-        section.add(Paragraph(label(lang, "bn_none")))
-        return section
-    rows = [[label(lang, "bn_lever"), name(LEVER_NAMES, lang, lever)],
-            [label(lang, "bn_impact"), fmt_money(lang, bottleneck.get("revenue_impact"))]]
-    conv = conversion(diag, lever)
-    if conv:
-        rows.append([label(lang, "rate_baseline"), fmt_pct(lang, conv.get("baseline_rate"))])
-        rows.append([label(lang, "rate_current"), fmt_pct(lang, conv.get("current_rate"))])
-    section.add(Table([label(lang, "metric"), label(lang, "value")], rows, align=["left", "right"], widths=[2, 2]))
-    section.add(Paragraph(memo_plan.bottleneck_method(lang, bottleneck), bold_lead=label(lang, "bn_method") + ":"))
-    if charts:
-        figure = trend_figure(ctx, lever, transition_windows(diag, lever))
-        if figure is not None:
-            section.add(figure)
-    return section
-
-
-def findings_section(ctx: MemoContext, findings: list[dict[str, Any]], charts: bool) -> Section:
-    """One subsection per finding: what the data shows, evidence, owner and playbook reasoning."""
-    lang = ctx.lang
-    section = Section("findings", label(lang, "findings"))
-    if not findings:
-        section.add(Paragraph(label(lang, "no_findings")))
-    if not ctx.knowledge_available and findings:
-        section.add(Paragraph(label(lang, "kb_unavailable")))
-    for i, finding in enumerate(findings, start=1):
-        code = finding.get("code", "")
-        sub = Section(f"finding-{i}", f"{i}. {finding_heading(lang, finding)}")
-        gap = "　" if lang == "ja" else " · "
-        sub.add(Paragraph(
-            f"{label(lang, 'severity')}: {name(SEVERITY_NAMES, lang, finding.get('severity'))}{gap}"
-            f"{label(lang, 'owner')}: {name(OWNER_NAMES, lang, finding_owner(finding))}"
-        ))
-        if lang == "en" and finding.get("summary"):
-            sub.add(Paragraph(str(finding["summary"]), bold_lead=label(lang, "engine_summary") + ":"))
-        rows = evidence_rows(lang, finding.get("evidence") or {})
-        if rows:
-            sub.add(Table([label(lang, "metric"), label(lang, "value")], rows,
-                          align=["left", "right"], widths=[2.6, 1.4], caption=label(lang, "evidence")))
-        sub.add(Paragraph(memo_plan.reasoning_text(ctx, code, finding), bold_lead=label(lang, "reasoning") + ":"))
-        section.subsections.append(sub)
-    if charts and findings:
-        figure = segment_figure(ctx, findings)
-        if figure is not None:
-            section.add(figure)
-    return section
-
-
-def assemble(ctx: MemoContext, today: dt.date, *, charts: bool = True) -> Memo:
-    """The whole memo, sections in reading order; the appendix is built last (all calls known)."""
-    lang = ctx.lang
-    findings = ordered_findings(ctx.diagnosis)
-    summary_data = ctx.calls[-1].result if ctx.calls and ctx.calls[-1].name == "dataset_summary" else {}
-    planned = memo_plan.plan_actions(ctx, findings, finding_owner)
-    body = [
-        funnel_section(ctx, charts),
-        bottleneck_section(ctx, charts),
-        findings_section(ctx, findings, charts),
-        memo_plan.actions_section(ctx, planned),
-        memo_plan.plan_section(ctx, planned),
-    ]
-    first_move = planned[0].text if planned else label(lang, "no_findings")
-    summary = executive_summary(ctx, findings, first_move)
-    body.append(memo_plan.appendix_section(ctx, summary_data))
+def assemble(ctx: MemoContext, today: dt.date, summary: dict[str, Any], *, charts: bool = True) -> Memo:
+    """The whole memo in reading order; the appendix is built last (all tool calls known)."""
+    w = ctx.words
+    planned = roadmap.plan_actions(ctx)
+    brief = brief_section(ctx, planned)
+    plan = roadmap.plan_section(ctx, planned)
+    plan.page_break = True
+    sections = [brief, plan]
+    talk = conversation_section(ctx)
+    if talk is not None:
+        sections.append(talk)
+    sections += body.body_sections(ctx, charts)
+    sections.append(appendix.appendix_section(ctx, summary))
     return Memo(
-        lang=lang,
-        title=label(lang, "title"),
-        date=f"{label(lang, 'date')}: {today.isoformat()}",
-        header=header(ctx, summary_data),
-        summary=summary,
-        sections=body,
+        lang=ctx.lang,
+        title=w.label("title"),
+        date=f"{w.label('date')}: {today.isoformat()}",
+        header=header(ctx, summary),
+        sections=sections,
         tool_calls=list(ctx.calls),
-        footer=label(lang, "footer"),
+        footer=w.label("footer"),
     )

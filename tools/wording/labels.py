@@ -277,3 +277,17 @@ def target_metric_label(metric: str, lang: Lang = "en") -> str:
 def window_label(window: str, lang: Lang = "en") -> str:
     """"baseline" / 「比較期間」."""
     return lookup(WINDOW_NAMES, window, lang)
+
+
+#: Open-opportunity phases (``tools.schema.PHASES``).
+PHASE_NAMES: Table = {
+    "en": {"prospecting": "Prospecting", "engaging": "Engaging", "proposal": "Proposal",
+           "negotiation": "Negotiation", "commit": "Commit"},
+    "ja": {"prospecting": "見込み", "engaging": "関係構築", "proposal": "提案", "negotiation": "交渉",
+           "commit": "合意"},
+}
+
+
+def phase_label(phase: str, lang: Lang = "en") -> str:
+    """"Proposal" / 「提案」 for ``proposal``."""
+    return lookup(PHASE_NAMES, phase, lang)

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
-from assistant.memo.text import label
+from assistant.memo.render.escape import plain
 
 #: Fonts Word will find on the reader's machine (Latin, East Asian).
 FONTS = {"en": ("Calibri", "Yu Gothic"), "ja": ("Yu Gothic", "Yu Gothic")}
@@ -45,7 +45,7 @@ def _shade(cell: object, fill: str) -> None:
 
 def _table(doc: DocxDocument, table: Table) -> None:
     if table.caption:
-        doc.add_paragraph(table.caption, style="Caption")
+        doc.add_paragraph(plain(table.caption), style="Caption")
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -53,13 +53,13 @@ def _table(doc: DocxDocument, table: Table) -> None:
     for i, text in enumerate(table.columns):
         cell = grid.rows[0].cells[i]
         cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
+        run = cell.paragraphs[0].add_run(plain(text))
         run.bold = True
         _shade(cell, "DCE6F1")
     for row in table.rows:
         cells = grid.add_row().cells
         for i, text in enumerate(row):
-            cells[i].text = text
+            cells[i].text = plain(text)
             if table.alignment(i) == "right":
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in grid.rows:
@@ -74,17 +74,17 @@ def _block(doc: DocxDocument, block: Block) -> None:
     if isinstance(block, Paragraph):
         paragraph = doc.add_paragraph()
         if block.bold_lead:
-            paragraph.add_run(block.bold_lead + " ").bold = True
-        paragraph.add_run(block.text)
+            paragraph.add_run(plain(block.bold_lead) + " ").bold = True
+        paragraph.add_run(plain(block.text))
     elif isinstance(block, Bullets):
         for item in block.items:
-            doc.add_paragraph(item, style="List Number" if block.numbered else "List Bullet")
+            doc.add_paragraph(plain(item), style="List Number" if block.numbered else "List Bullet")
     elif isinstance(block, Table):
         _table(doc, block)
     elif isinstance(block, Figure):
         doc.add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, TEXT_WIDTH_CM)))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        doc.add_paragraph(block.caption, style="Caption")
+        doc.add_paragraph(plain(block.caption), style="Caption")
 
 
 def render_docx(memo: Memo) -> DocxDocument:
@@ -98,23 +98,21 @@ def render_docx(memo: Memo) -> DocxDocument:
     doc.core_properties.title = memo.title
     doc.core_properties.language = "ja-JP" if memo.lang == "ja" else "en-US"
     doc.core_properties.created = dt.datetime(2000, 1, 1)  # reproducible; the memo shows its own date
-    doc.add_heading(memo.title, level=0)
-    doc.add_paragraph(memo.date)
+    doc.add_heading(plain(memo.title), level=0)
+    doc.add_paragraph(plain(memo.date))
     for key, value in memo.header:
         paragraph = doc.add_paragraph()
-        paragraph.add_run(f"{key}: ").bold = True
-        paragraph.add_run(value)
-    doc.add_heading(label(memo.lang, "summary"), level=1)
-    doc.add_paragraph(memo.summary_text())
+        paragraph.add_run(f"{plain(key)}: ").bold = True
+        paragraph.add_run(plain(value))
     for depth, sec in memo.walk():
-        if sec.key == "appendix":
+        if sec.page_break:
             doc.add_page_break()
-        doc.add_heading(sec.title, level=min(depth + 1, 3))
+        doc.add_heading(plain(sec.title), level=min(depth + 1, 3))
         for block in sec.blocks:
             _block(doc, block)
     if memo.footer:
         footer = section.footer.paragraphs[0]
-        footer.text = memo.footer
+        footer.text = plain(memo.footer)
         footer.runs[0].font.size = Pt(8)
     return doc
 

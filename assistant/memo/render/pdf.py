@@ -21,7 +21,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from assistant.memo.charts import FontNotFoundError
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
-from assistant.memo.text import label
+from assistant.memo.render.escape import plain
 
 FAMILY = "memo"
 PRIMARY = (31, 78, 121)
@@ -168,15 +168,22 @@ class MemoPDF(FPDF):
     def text_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
 
-    def heading(self, text: str, depth: int) -> None:
+    def figure_height(self, block: Figure) -> float:
+        """Height of a figure on the page (mm), caption included."""
+        width = min(block.width_cm * 10, self.text_width)
+        px_width, px_height = struct.unpack(">II", block.png[16:24])  # PNG IHDR
+        return (width * px_height / px_width if px_width else width * 0.5) + 10
+
+    def heading(self, text: str, depth: int, keep_with: float = 0.0) -> None:
+        """A heading kept on the same page as the first ``keep_with`` mm that follow it."""
         size = (14.0, 11.5, 10.5)[min(depth, 2)]
-        needed = 30 if depth == 0 else 20
+        needed = (30 if depth == 0 else 20) + keep_with
         if self.get_y() + needed > self.page_break_trigger:
             self.add_page()
         self.ln(4 if depth == 0 else 2.5)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*PRIMARY)
-        self.multi_cell(0, size * 0.5, self.fit(text, self.text_width), align="L", wrapmode=self.wrap,
+        self.multi_cell(0, size * 0.5, self.fit(plain(text), self.text_width), align="L", wrapmode=self.wrap,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if depth == 0:
             self.set_draw_color(*PRIMARY)
@@ -189,20 +196,21 @@ class MemoPDF(FPDF):
 
     def paragraph(self, block: Paragraph) -> None:
         self.set_x(self.l_margin)
+        text = plain(block.text)
         if block.bold_lead:
             self.set_font(FAMILY, "B", 9.5)
-            self.write(LINE, block.bold_lead + " ", wrapmode=self.wrap)
+            self.write(LINE, plain(block.bold_lead) + " ", wrapmode=self.wrap)
         self.set_font(FAMILY, "", 9.5)
         if self.memo.lang == "ja":
             slack = 2 * self.c_margin + 0.6  # write() keeps the cell margins free
             remaining = self.w - self.r_margin - self.get_x() - slack
-            lines = self.wrap_lines(block.text, self.text_width - slack, first=remaining)
+            lines = self.wrap_lines(text, self.text_width - slack, first=remaining)
             for i, line in enumerate(lines):
                 if i:
                     self.ln(LINE)
                 self.write(LINE, line, wrapmode=self.wrap)
         else:
-            self.write(LINE, block.text, wrapmode=self.wrap)
+            self.write(LINE, text, wrapmode=self.wrap)
         self.ln(LINE + 1.5)
 
     def bullets(self, block: Bullets) -> None:
@@ -210,7 +218,7 @@ class MemoPDF(FPDF):
         for i, item in enumerate(block.items, start=1):
             self.set_x(self.l_margin + 2)
             self.cell(5, LINE, f"{i}." if block.numbered else "•")
-            self.multi_cell(self.text_width - 7, LINE, self.fit(item, self.text_width - 7), align="L", wrapmode=self.wrap,
+            self.multi_cell(self.text_width - 7, LINE, self.fit(plain(item), self.text_width - 7), align="L", wrapmode=self.wrap,
                             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.ln(0.8)
         self.ln(1.5)
@@ -218,7 +226,7 @@ class MemoPDF(FPDF):
     def table_block(self, table: Table) -> None:
         if table.caption:
             self.set_font(FAMILY, "B", 9)
-            self.cell(0, LINE, table.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, LINE, plain(table.caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 8.5)
         self.set_draw_color(190, 190, 190)
         self.set_line_width(0.2)
@@ -234,7 +242,7 @@ class MemoPDF(FPDF):
                 cells = grid.row()
                 self.set_font(FAMILY, "B" if index == 0 else "", 8.5)  # measure in the cell's font
                 for width, text in zip(widths, row, strict=False):
-                    cells.cell(self.fit(text, width - 3.2))
+                    cells.cell(self.fit(plain(text), width - 3.2))
         self.set_font(FAMILY, "", 8.5)
         self.ln(3)
 
@@ -249,7 +257,7 @@ class MemoPDF(FPDF):
         self.set_y(y + height + 1)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*GREY)
-        self.multi_cell(0, 4, self.fit(block.caption, self.text_width), align="C", wrapmode=self.wrap,
+        self.multi_cell(0, 4, self.fit(plain(block.caption), self.text_width), align="C", wrapmode=self.wrap,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(3)
@@ -268,7 +276,7 @@ class MemoPDF(FPDF):
         memo = self.memo
         self.set_font(FAMILY, "B", 20)
         self.set_text_color(*PRIMARY)
-        self.multi_cell(0, 10, self.fit(memo.title, self.text_width), wrapmode=self.wrap,
+        self.multi_cell(0, 10, self.fit(plain(memo.title), self.text_width), wrapmode=self.wrap,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 9.5)
         self.set_text_color(*GREY)
@@ -277,11 +285,13 @@ class MemoPDF(FPDF):
         self.ln(2)
         for key, value in memo.header:
             self.paragraph(Paragraph(value, bold_lead=f"{key}:"))
-        self.heading(label(memo.lang, "summary"), 0)
+
+    def headline(self, block: Paragraph) -> None:
+        """The brief's headline sentence, in a shaded box."""
         self.set_fill_color(*SUMMARY_FILL)
-        self.set_font(FAMILY, "", 10)
-        summary = memo.summary_text()
-        self.multi_cell(0, 5.6, self.fit(summary, self.text_width - 6), fill=True, wrapmode=self.wrap,
+        self.set_font(FAMILY, "B", 10.5)
+        text = plain(block.text)
+        self.multi_cell(0, 5.8, self.fit(text, self.text_width - 6), fill=True, wrapmode=self.wrap,
                         padding=3, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
@@ -292,11 +302,15 @@ def render_pdf(memo: Memo) -> bytes:
     pdf.add_page()
     pdf.title_page()
     for depth, section in memo.walk():
-        if section.key == "appendix":
+        if section.page_break:
             pdf.add_page()
-        pdf.heading(section.title, depth)
-        for block in section.blocks:
-            pdf.block(block)
+        first = section.blocks[0] if section.blocks else None
+        pdf.heading(section.title, depth, pdf.figure_height(first) if isinstance(first, Figure) else 0.0)
+        for i, block in enumerate(section.blocks):
+            if section.key == "brief" and i == 0 and isinstance(block, Paragraph):
+                pdf.headline(block)
+            else:
+                pdf.block(block)
     return bytes(pdf.output())
 
 
