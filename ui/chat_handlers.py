@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tools.errors import RevOpsInputError
 from tools.wording import Lang
+from ui import views
 from ui.conversation_view import (
     Message,
     answer_messages,
@@ -56,10 +57,6 @@ def text_chunks(text: str, pieces: int = STREAM_CHUNKS) -> list[str]:
     return cuts
 
 
-def internal_error(err: BaseException) -> str:
-    return f"internal error: {type(err).__name__}: {err}"
-
-
 def stream_answer(question: str, session: TabState, lang: Lang) -> Iterator[list[Message]]:
     """Answer ``question`` in the session's conversation, yielding the chat as it grows.
 
@@ -84,7 +81,7 @@ def stream_answer(question: str, session: TabState, lang: Lang) -> Iterator[list
     except RevOpsInputError as err:
         turn.error = str(err)
     except Exception as err:  # the edge: the chat keeps working after an internal error
-        turn.error = internal_error(err)
+        turn.error = views.internal_error(err)
     if answer is None and turn.error is None:
         turn.error = ""
     if turn.error is not None:

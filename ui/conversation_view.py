@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import gradio as gr
+
 from tools.wording import Lang
 from ui.exhibits import column, exhibit_figure, format_value, write_csv
 from ui.labels import label
@@ -80,8 +82,6 @@ def exhibit_files(turn: ChatTurn, folder: Path) -> list[Path]:
 
 def exhibit_message(exhibit: Exhibit, csv_file: Path, lang: Lang) -> Message:
     """One chart, inline, with the CSV of the numbers behind it."""
-    import gradio as gr
-
     plot = gr.Plot(exhibit_figure(exhibit, lang), show_label=False, container=False)
     return {"role": "assistant", "content": [plot, {"path": str(csv_file), "alt_text": label(lang, "csv_caption")}]}
 

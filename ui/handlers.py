@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tools.errors import RevOpsInputError
 from tools.wording import Lang
 from ui import charts, views
-from ui.labels import label
+from ui.labels import field_name, label
 from ui.mapping import MappingPlan
 from ui.state import Step, TabState, demo_steps, in_background, load_steps, split_targets, tick
 
@@ -40,11 +40,6 @@ class Update:
     #: the mapping editor must be drawn again (a new upload's columns)
     editor_changed: bool = False
     preview: str | None = None
-
-
-def internal_error(err: BaseException) -> str:
-    """The one-line text of an unexpected error (no traceback in the UI)."""
-    return f"internal error: {type(err).__name__}: {err}"
 
 
 def new_session(settings: Settings | None) -> TabState:
@@ -84,7 +79,7 @@ def _guarded(session: TabState, lang: Lang, steps: Callable[[], Iterator[Step]])
         yield full_update(session, lang, views.error_box(str(err), lang), editor_changed=session.plan is not plan_before)
         return
     except Exception as err:  # the edge: an internal error is shown, and the tab stays usable
-        yield full_update(session, lang, views.error_box(internal_error(err), lang))
+        yield full_update(session, lang, views.error_box(views.internal_error(err), lang))
         return
     lines = log.markdown(lang)
     status = status_of(session, lang) + (f"\n\n<div class='revops-steps'>\n\n{lines}\n\n</div>" if lines else "")
@@ -164,8 +159,6 @@ def preview_markdown(session: TabState, plan: MappingPlan, lang: Lang) -> str:
 
 
 def _field(key: str | None, lang: Lang) -> str:
-    from ui.labels import field_name
-
     return field_name(key, lang) if key else label(lang, "not_used")
 
 
@@ -235,7 +228,7 @@ def on_memo(session: TabState, fmt: str, lang: Lang) -> Iterator[tuple[str | Non
         yield None, views.error_box(str(err), lang)
         return
     except Exception as err:  # the edge: a failed memo leaves the app usable
-        yield None, views.error_box(internal_error(err), lang)
+        yield None, views.error_box(views.internal_error(err), lang)
         return
     seconds = f"{time.perf_counter() - start:.1f}"
     yield str(output), views.OK_MARK + label(lang, "memo_ready", name=output.name, seconds=seconds)

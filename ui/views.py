@@ -42,6 +42,11 @@ OK_MARK = "<span class='revops-ok'>✓</span> "
 PENDING_MARK = "<span class='revops-pending'></span> "
 
 
+def internal_error(err: BaseException) -> str:
+    """The one-line text of an unexpected error (no traceback in the UI)."""
+    return f"internal error: {type(err).__name__}: {err}"
+
+
 def cell(text: object) -> str:
     """Upload text made safe for Markdown and HTML (markup escaped, table pipes and newlines neutral)."""
     return html.escape(str(text)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
