@@ -512,6 +512,12 @@ def test_broken_upload_opens_the_mapping_editor_and_the_app_stays_usable(
     shot(page, "10-broken-upload-editor")
     ask(page, "Where is the funnel leaking?", "Sources (")  # the demo data is still loaded
 
+    good = tmp_path / "good_export.csv"
+    good.write_text("record_id,created_date,mql_date\nR1,2025-01-01,2025-02-01\nR2,2025-01-03,\n", encoding="utf-8")
+    upload(page, [good])  # a new drop is a new upload, not the broken file plus this one
+    expect(status).to_contain_text("Loaded 2 records from good_export.csv.", timeout=LOAD_TIMEOUT)
+    expect(status).not_to_contain_text("broken_export.csv")
+
 
 def test_two_sessions_do_not_see_each_other(browser: Browser, app_url: str, tmp_path: Path) -> None:
     from tools.demo.exports import write_export

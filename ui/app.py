@@ -61,10 +61,15 @@ def _panels(page: Page, session: TabState, update: handlers.Update, *, open_mapp
 
 
 def _stream_load(page: Page, session: TabState, updates: Iterator[handlers.Update]) -> Iterator[dict[Any, Any]]:
-    """Stream a load's progress; when it fails, open the mapping editor so the user can fix it."""
+    """Stream a load's progress; when it fails, open the mapping editor so the user can fix it.
+
+    The upload area is emptied at the end: Gradio adds a new drop to the files already there, and
+    each drop is a new upload (the status says what is loaded).
+    """
     for update in updates:
         failed = "revops-error" in update.status and session.plan is not None and bool(session.plan.files)
         yield _panels(page, session, update, open_mapping=failed)
+    yield {page.exports: None}
 
 
 def build_app(settings: Settings | None = None, *, demo: bool = True, host: str = "127.0.0.1",
@@ -149,7 +154,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
         page.memo_build.click(on_memo, [page.session, page.memo_format, page.language],
                               [page.memo_download, page.memo_status])
         page.language.change(on_language, [page.language, page.session],
-                             [*page.labelled(), *panels], js=set_locale_js()).then(
+                             list(dict.fromkeys([*page.labelled(), *panels])), js=set_locale_js()).then(
             lambda: remount_uploads(page), None, [page.exports, page.targets])
     app.queue(default_concurrency_limit=4)
     return app

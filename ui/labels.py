@@ -35,8 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
     "clear": {"en": "Start over", "ja": "最初からやり直す"},
     "export_chat": {"en": "Export conversation (Markdown)", "ja": "会話を書き出す (Markdown)"},
     "examples": {"en": "Try asking", "ja": "質問の例"},
-    "exports": {"en": "CRM exports (CSV / XLSX, several allowed, up to {limit} MB each)",
-                "ja": "CRM エクスポート (CSV / XLSX、複数可、1 ファイル {limit} MB まで)"},
+    "exports": {"en": "CRM exports (up to {limit} MB each)", "ja": "CRM エクスポート (1 ファイル {limit} MB まで)"},
     "upload_limit": {
         "en": "{files}: larger than the upload limit of {limit} MB per file. Split the export by period, "
               "or ask whoever runs this app to raise the limit.",

@@ -45,6 +45,7 @@ CSS = """
 #revops-exports { min-height: 0; }
 .revops-example { white-space: normal !important; text-align: left !important; height: auto !important;
   line-height: 1.3 !important; padding: 6px 10px !important; }
+#revops-data td:last-child { white-space: nowrap; }
 .revops-map-column p { margin: 0; }
 .revops-map-column small { color: var(--body-text-color-subdued); }
 """
@@ -99,7 +100,7 @@ class Page:
     def panel_outputs(self) -> list[Any]:
         """What a load updates, in ``ui.app.unpack`` order."""
         return [self.session, self.status, self.data, self.diagnosis, self.funnel, self.finding,
-                self.editor_version, self.preview, self.side, self.tabs]
+                self.editor_version, self.preview, self.side, self.tabs, self.exports]
 
 
 def upload_limit(settings: Settings | None) -> int:

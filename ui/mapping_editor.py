@@ -64,11 +64,11 @@ def define_editor(session: gr.State, editor_version: gr.State, language: gr.Radi
         for f_index, file in enumerate(plan.files):
             gr.Markdown(file_markdown(file, lang), elem_classes=["revops-map-file"])
             for c_index, choice in enumerate(file.columns):
-                with gr.Row(equal_height=True, elem_classes=["revops-map-row"]):
+                with gr.Row(equal_height=False, elem_classes=["revops-map-row"]):
                     gr.Markdown(column_markdown(choice, lang), elem_classes=["revops-map-column"])
                     dropdown = gr.Dropdown(choices, value=choice.chosen or NOT_USED, label=label(lang, "field"),
                                            show_label=False,
-                                           container=False, filterable=True, key=f"map-{f_index}-{c_index}",
+                                           container=False, filterable=True,
                                            elem_id=f"revops-map-{f_index}-{c_index}",
                                            elem_classes=["revops-map-field"])
                 handler: Any = partial(_choose, file.name, choice.column)

@@ -121,11 +121,11 @@ def data_markdown(data: LoadedData | None, lang: Lang, plan: MappingPlan | None 
     lines = [f"**{label(lang, 'dialect')}:** `{cell(data.dialect)}`" + (" · demo" if is_demo else ""), ""]
     if data.files:
         lines += [
-            f"| {label(lang, 'files')} | {label(lang, 'role')} | {label(lang, 'dialect')} | "
-            f"{label(lang, 'encoding')} | {label(lang, 'rows')} |",
-            "|---|---|---|---|---:|",
+            f"| {label(lang, 'files')} | {label(lang, 'role')} | {label(lang, 'dialect')} · {label(lang, 'encoding')} | "
+            f"{label(lang, 'rows')} |",
+            "|---|---|---|---:|",
         ]
-        lines += [f"| {cell(f.name)} | {role_name(roles.get(f.name, 'leads'), lang)} | `{cell(f.dialect)}` | "
+        lines += [f"| {cell(f.name)} | {role_name(roles.get(f.name, 'leads'), lang)} | `{cell(f.dialect)}` · "
                   f"{cell(f.encoding)} | {format_count(f.rows, lang)} |" for f in data.files]
         lines.append("")
     lines += _joins(data, lang)
