@@ -11,7 +11,7 @@ import pytest
 from assistant.chat.answer import Exhibit
 from tools.wording import format_count, format_hours, format_money, format_percent
 from ui import exhibits
-from ui.chart_style import format_value, nice_ticks, value_axis
+from ui.chart_style import BASE_COLOR, CURRENT_COLOR, format_value, nice_ticks, value_axis
 
 WIN_RATE = Exhibit("bar", "Win rate by segment", ["segment", "win rate", "n"],
                    [["Enterprise", 0.246, 122], ["Mid-Market", 0.331, 301], ["SMB", 0.279, 812]],
@@ -75,6 +75,17 @@ def test_line_chart_keeps_gaps_and_every_series() -> None:
     assert list(fig.data[0].customdata) == ["50.0%", "48.0%", "51.0%"]
 
 
+def test_hover_shows_the_sample_size_and_a_single_series_what_if_is_grey_then_blue() -> None:
+    (bar,) = exhibits.exhibit_figure(WIN_RATE, "en").data
+    assert list(bar.customdata) == ["24.6% (n=122)", "33.1% (n=301)", "27.9% (n=812)"]
+    today = Exhibit("before_after", "What-if", ["scenario", "revenue per period"],
+                    [["today", 140_000_000.0], ["after the change", 168_000_000.0]], "scenario", ["revenue per period"],
+                    "money", "JPY")
+    (bars,) = exhibits.exhibit_figure(today, "ja").data
+    assert list(bars.marker.color) == [BASE_COLOR, CURRENT_COLOR]
+    assert list(bars.text) == ["1.4億円", "1.68億円"]
+
+
 def test_before_after_and_funnel() -> None:
     before, after = exhibits.exhibit_figure(WHAT_IF, "en").data
     assert (before.name, after.name) == ("before", "after")
@@ -95,6 +106,17 @@ def test_csv_is_the_exhibits_own_numbers_with_a_bom_for_excel(tmp_path: Path) ->
     assert rows[0] == FUNNEL.columns and rows[1] == ["リード", "20229"]
     hostile = Exhibit("bar", "../../etc/passwd <b>", ["a", "b"], [["x", 1]], "a", ["b"])
     assert "/" not in exhibits.csv_name(hostile, 1) and exhibits.write_csv(hostile, tmp_path, 1).parent == tmp_path
+
+
+def test_markup_in_data_is_a_literal_label_in_the_chart() -> None:
+    hostile = Exhibit("bar", "<b>Win</b> rate", ["source", "win rate"],
+                      [['<a href="http://x.test">click</a>', 0.2], ["<img src=x onerror=alert(1)>", 0.3]],
+                      "source", ["win rate"], "percent")
+    fig = exhibits.exhibit_figure(hostile, "en")
+    labels = list(fig.data[0].y)  # long names: horizontal bars
+    assert labels == ['&lt;a href="http://x.test"&gt;click&lt;/a&gt;', "&lt;img src=x onerror=alert(1)&gt;"]
+    assert fig.layout.title.text == "&lt;b&gt;Win&lt;/b&gt; rate"
+    assert "<a " not in fig.to_json() and "<img" not in fig.to_json()
 
 
 @pytest.mark.parametrize(("low", "high"), [(0, 0.331), (0, 209_340_000), (-69_580_025, 35_000_000), (3, 3)])

@@ -7,6 +7,7 @@ that says 「6,958万円」. Ticks are placed at round values and labelled by th
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -32,6 +33,12 @@ ALERT_COLOR = "#d9534f"
 GOOD_COLOR = "#2e9d5b"
 SERIES_COLORS = (CURRENT_COLOR, "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", BASE_COLOR)
 FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, sans-serif"
+
+
+def plot_text(value: object) -> str:
+    """A value from the data as a chart label: Plotly renders a subset of HTML (links, spans), so
+    markup in a category, title or series name is escaped and shows as the literal text."""
+    return html.escape("" if value is None else str(value), quote=False)  # Plotly shows &quot; as is
 
 
 def format_value(value: Any, unit: str, lang: Lang, currency: str | None = None) -> str:
@@ -102,7 +109,7 @@ def _tick_text(value: float, unit: str, lang: Lang, currency: str | None) -> str
 def style(fig: go.Figure, title: str, *, height: int = 340, legend: bool = True) -> go.Figure:
     """The app's look: title top-left, transparent background, CJK-capable font, legend below."""
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
+        title={"text": plot_text(title), "x": 0.01, "xanchor": "left", "font": {"size": 15}},
         height=height,
         margin={"l": 10, "r": 16, "t": 52, "b": 10},
         paper_bgcolor="rgba(0,0,0,0)",

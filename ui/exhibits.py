@@ -24,6 +24,7 @@ from ui.chart_style import (
     GOOD_COLOR,
     SERIES_COLORS,
     format_value,
+    plot_text,
     style,
     value_axis,
 )
@@ -36,6 +37,8 @@ HORIZONTAL_AFTER = 6
 LONG_LABEL = 14
 #: A waterfall's optional column saying how each row is drawn ("absolute", "relative", "total").
 MEASURE_COLUMN = "measure"
+#: The sample-size column a breakdown may carry (shown on hover, not drawn).
+SAMPLE_COLUMN = "n"
 
 
 def column(exhibit: Exhibit, name: str) -> list[Any]:
@@ -45,7 +48,7 @@ def column(exhibit: Exhibit, name: str) -> list[Any]:
 
 
 def _categories(exhibit: Exhibit) -> list[str]:
-    return ["" if v is None else str(v) for v in column(exhibit, exhibit.x)]
+    return [plot_text(v) for v in column(exhibit, exhibit.x)]
 
 
 def _texts(values: list[Any], exhibit: Exhibit, lang: Lang) -> list[str]:
@@ -54,6 +57,14 @@ def _texts(values: list[Any], exhibit: Exhibit, lang: Lang) -> list[str]:
 
 def _numbers(values: list[Any]) -> list[float | None]:
     return [as_number(v) for v in values]
+
+
+def _hover(exhibit: Exhibit, texts: list[str]) -> list[str]:
+    """Hover texts: the value, and the sample size when the table has an ``n`` column."""
+    if SAMPLE_COLUMN not in exhibit.columns:
+        return texts
+    sizes = column(exhibit, SAMPLE_COLUMN)
+    return [f"{t} (n={n})" if n is not None else t for t, n in zip(texts, sizes, strict=True)]
 
 
 def _bar(exhibit: Exhibit, lang: Lang) -> go.Figure:
@@ -66,18 +77,18 @@ def _bar(exhibit: Exhibit, lang: Lang) -> go.Figure:
         every += values
         numbers, texts = _numbers(values), _texts(values, exhibit, lang)
         fig.add_trace(go.Bar(
-            name=name, x=numbers if horizontal else categories, y=categories if horizontal else numbers,
+            name=plot_text(name), x=numbers if horizontal else categories, y=categories if horizontal else numbers,
             orientation="h" if horizontal else "v", text=texts, textposition="outside", cliponaxis=False,
-            marker={"color": SERIES_COLORS[i % len(SERIES_COLORS)]}, customdata=texts,
-            hovertemplate="%{" + ("y" if horizontal else "x") + "}: %{customdata}<extra>" + name + "</extra>",
+            marker={"color": SERIES_COLORS[i % len(SERIES_COLORS)]}, customdata=_hover(exhibit, texts),
+            hovertemplate="%{" + ("y" if horizontal else "x") + "}: %{customdata}<extra>" + plot_text(name) + "</extra>",
         ))
     axis = value_axis(every, exhibit.unit, lang, exhibit.currency)
     if horizontal:
         fig.update_xaxes(**axis)
         fig.update_yaxes(autorange="reversed")
     else:
-        fig.update_yaxes(**axis, title_text=exhibit.y[0] if len(exhibit.y) == 1 else None)
-        fig.update_xaxes(title_text=exhibit.x)
+        fig.update_yaxes(**axis, title_text=plot_text(exhibit.y[0]) if len(exhibit.y) == 1 else None)
+        fig.update_xaxes(title_text=plot_text(exhibit.x))
     fig.update_layout(barmode="group")
     height = max(320, 60 + 34 * len(categories) * max(1, len(exhibit.y))) if horizontal else 340
     return style(fig, exhibit.title, height=min(height, 720), legend=len(exhibit.y) > 1)
@@ -92,14 +103,14 @@ def _line(exhibit: Exhibit, lang: Lang) -> go.Figure:
         every += values
         texts = _texts(values, exhibit, lang)
         fig.add_trace(go.Scatter(
-            name=name, x=categories, y=_numbers(values), mode="lines+markers", customdata=texts,
-            line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2.5},
-            hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+            name=plot_text(name), x=categories, y=_numbers(values), mode="lines+markers",
+            customdata=_hover(exhibit, texts), line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2.5},
+            hovertemplate="%{x}: %{customdata}<extra>" + plot_text(name) + "</extra>",
         ))
     fig.update_yaxes(**value_axis(every, exhibit.unit, lang, exhibit.currency,
                                   include_zero=exhibit.unit in ("percent", "count")),
-                     title_text=exhibit.y[0] if len(exhibit.y) == 1 else None)
-    fig.update_xaxes(title_text=exhibit.x, type="category")
+                     title_text=plot_text(exhibit.y[0]) if len(exhibit.y) == 1 else None)
+    fig.update_xaxes(title_text=plot_text(exhibit.x), type="category")
     return style(fig, exhibit.title, legend=len(exhibit.y) > 1)
 
 
@@ -131,25 +142,31 @@ def _waterfall(exhibit: Exhibit, lang: Lang) -> go.Figure:
     for measure, value in zip(measures, _numbers(values), strict=True):
         running = (value or 0.0) if measure in ("absolute", "total") else running + (value or 0.0)
         levels.append(running)
-    fig.update_yaxes(**value_axis(levels, exhibit.unit, lang, exhibit.currency), title_text=exhibit.y[0])
+    fig.update_yaxes(**value_axis(levels, exhibit.unit, lang, exhibit.currency), title_text=plot_text(exhibit.y[0]))
     return style(fig, exhibit.title, height=380, legend=False)
 
 
 def _before_after(exhibit: Exhibit, lang: Lang) -> go.Figure:
+    """Before (grey) and after (blue): one series per value column, or one bar per row when there
+    is a single value column (rows "today" / "after the change")."""
     categories = _categories(exhibit)
     fig = go.Figure()
     colors = (BASE_COLOR, CURRENT_COLOR, *SERIES_COLORS[1:])
     every: list[Any] = []
+    single = len(exhibit.y) == 1
     for i, name in enumerate(exhibit.y):
         values = column(exhibit, name)
         every += values
         texts = _texts(values, exhibit, lang)
-        fig.add_trace(go.Bar(name=name, x=categories, y=_numbers(values), text=texts, textposition="outside",
-                             cliponaxis=False, marker={"color": colors[i % len(colors)]}, customdata=texts,
-                             hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>"))
-    fig.update_yaxes(**value_axis(every, exhibit.unit, lang, exhibit.currency))
+        color = [colors[j % len(colors)] for j in range(len(values))] if single else colors[i % len(colors)]
+        fig.add_trace(go.Bar(name=plot_text(name), x=categories, y=_numbers(values), text=texts,
+                             textposition="outside", cliponaxis=False, marker={"color": color},
+                             customdata=_hover(exhibit, texts),
+                             hovertemplate="%{x}: %{customdata}<extra>" + plot_text(name) + "</extra>"))
+    fig.update_yaxes(**value_axis(every, exhibit.unit, lang, exhibit.currency),
+                     title_text=plot_text(exhibit.y[0]) if single else None)
     fig.update_layout(barmode="group")
-    return style(fig, exhibit.title, legend=True)
+    return style(fig, exhibit.title, legend=not single)
 
 
 def _funnel(exhibit: Exhibit, lang: Lang) -> go.Figure:
