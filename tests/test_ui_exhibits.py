@@ -98,7 +98,7 @@ def test_before_after_and_funnel() -> None:
 
 def test_csv_is_the_exhibits_own_numbers_with_a_bom_for_excel(tmp_path: Path) -> None:
     path = exhibits.write_csv(FUNNEL, tmp_path, 2)
-    assert path.name == "2-ファネル.csv"
+    assert path.name == "revops-chart-2-ファネル.csv"
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.decode("utf-8-sig") == FUNNEL.to_csv()

@@ -191,10 +191,14 @@ def exhibit_figure(exhibit: Exhibit, lang: Lang) -> go.Figure:
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 
 
+#: Prefix of every chart CSV (session-bound downloads recognise the app's generated files by name).
+CSV_PREFIX = "revops-chart-"
+
+
 def csv_name(exhibit: Exhibit, index: int) -> str:
-    """A readable file name for the exhibit's numbers (``3-win-rate-by-segment.csv``)."""
+    """A readable file name for the exhibit's numbers (``revops-chart-3-win-rate-by-segment.csv``)."""
     slug = _UNSAFE.sub("-", exhibit.title.strip().lower()).strip("-")[:60] or exhibit.kind
-    return f"{index}-{slug}.csv"
+    return f"{CSV_PREFIX}{index}-{slug}.csv"
 
 
 def write_csv(exhibit: Exhibit, folder: Path, index: int) -> Path:
