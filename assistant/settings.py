@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(default=200, description="Largest accepted upload in the UI, in MB.")
     ui_password: str | None = Field(default=None, description="If set, the UI asks for user 'revops' and this password.")
     lang: Literal["en", "ja"] = Field(default="en", description="Default language for UI labels and memos.")
+    currency: str | None = Field(
+        default=None,
+        description="ISO 4217 code of the amounts (JPY, USD...) when the upload carries no currency symbol; "
+        "money is then written with it (¥69.6M, 6,958万円).",
+    )
 
     @property
     def resolved_store_path(self) -> Path:

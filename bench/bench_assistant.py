@@ -1,80 +1,64 @@
-"""Question-set pass rate and offline answer latency of the assistant.
+"""Question-set pass rates and offline answer latency of the assistant.
 
-Usage: ``python bench/bench_assistant.py [--rows 50000]``
+Usage: ``python bench/bench_assistant.py [--split dev|heldout|both] [--rows 50000] [--no-latency] [--show-failures]``
 
-1. Pass rate: every question of ``assistant/eval/questions.jsonl`` is asked offline on the demo
-   data, grouped into conversations (follow-ups share one). A question passes when the routed
-   intent, the expected tools and findings, the language and zero ungrounded numbers all hold.
-2. Latency: the same questions on a ~``rows``-row upload, one conversation, after one warm-up
-   question (embedding model, knowledge index and the first diagnosis); p50/p95 in seconds.
+1. Pass rates: every question of ``assistant/eval/questions.jsonl`` (dev) and
+   ``assistant/eval/heldout.jsonl`` (held out: never looked at while tuning) is asked offline on
+   the demo data, conversations in order. A question passes when the harness
+   (``assistant.eval.harness``) finds the right intent and language, every figure the plain-pandas
+   oracle expects, no ungrounded number and no "[unverified]", and the item's own checks.
+2. Latency: the dev questions on a ~``rows``-row upload, one conversation per question group,
+   after one warm-up question; p50/p95 in seconds.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
-from collections import defaultdict
-from pathlib import Path
+from typing import Any
 
 from assistant.chat.conversation import Conversation
-from assistant.language import detect_language
+from assistant.eval.harness import conversations, load_items, run, summary
+from assistant.settings import Settings
 from tools.dataset import from_canonical
+from tools.demo.sample import demo_dataset
 from tools.demo.scenarios import generate_scenario
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "assistant" / "eval" / "questions.jsonl"
+#: the demo's amounts are yen; the setting makes answers print ¥ / 円
+SETTINGS = Settings(llm="offline", currency="JPY")
 
 
-def load_questions() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def check(item: dict, answer) -> list[str]:  # noqa: ANN001
-    problems = []
-    if answer.intent != item["intent"]:
-        problems.append(f"intent {answer.intent} != {item['intent']}")
-    called = {t.name for t in answer.tool_calls}
-    if not set(item["tools"]) <= called:
-        problems.append(f"tools {sorted(called)} lack {sorted(set(item['tools']) - called)}")
-    if not set(item["findings"]) <= set(answer.findings):
-        problems.append(f"findings lack {sorted(set(item['findings']) - set(answer.findings))}")
-    if answer.language != detect_language(item["question"]):
-        problems.append("wrong language")
-    if answer.grounding.ungrounded:
-        problems.append(f"ungrounded {answer.grounding.ungrounded}")
-    return problems
-
-
-def pass_rate(questions: list[dict]) -> tuple[int, int, list[str]]:
-    scenario = generate_scenario("kpi_green_revenue_flat", seed=0)
+def pass_rates(split: str, show_failures: bool) -> dict[str, Any]:
+    scenario = demo_dataset()
     data = from_canonical(scenario.frame)
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for q in questions:
-        groups[q["conversation"]].append(q)
-    passed, failures = 0, []
-    for items in groups.values():
-        chat = Conversation(data, scenario.targets)
-        for item in items:
-            problems = check(item, chat.ask(item["question"]))
-            if problems:
-                failures.append(f"{item['question']}: {'; '.join(problems)}")
-            else:
-                passed += 1
-    return passed, len(questions), failures
+    results = run(load_items(split), lambda: Conversation(data, scenario.targets, settings=SETTINGS),
+                  scenario.frame, scenario.targets)
+    report = summary(results)
+    print(f"{split}: {report['passed']}/{report['total']} passed ({report['passed'] / report['total']:.0%})"
+          + "".join(f"; {lang} {p}/{t}" for lang, (p, t) in sorted(report["by_lang"].items())))
+    for kind, (p, t) in sorted(report["by_type"].items()):
+        print(f"  {kind:18} {p}/{t}")
+    if show_failures:
+        for r in results:
+            if not r.passed:
+                print(f"  FAIL {r.item['id']} {r.item['question']}: {'; '.join(r.problems)}")
+    return report
 
 
-def latency(questions: list[dict], rows: int) -> tuple[int, float, float]:
+def latency(rows: int) -> tuple[int, float, float]:
     per_month = max(50, int(600 * rows / 19_600))
     scenario = generate_scenario("kpi_green_revenue_flat", seed=0, leads_per_month=per_month)
     data = from_canonical(scenario.frame)
-    chat = Conversation(data, scenario.targets)
-    chat.ask("Where is our funnel leaking?")  # warm-up
     timings = []
-    for item in questions:
-        start = time.perf_counter()
-        chat.ask(item["question"])
-        timings.append(time.perf_counter() - start)
+    warm = Conversation(data, scenario.targets, settings=SETTINGS)
+    warm.ask("Where is our funnel leaking?")  # the diagnosis and the playbook pages, once
+    for group in conversations(load_items("dev")):
+        chat = Conversation(data, scenario.targets, settings=SETTINGS, diagnosis=warm.context.diagnosis())
+        for item in group:
+            start = time.perf_counter()
+            chat.ask(item["question"])
+            timings.append(time.perf_counter() - start)
     timings.sort()
     p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
     return data.rows, statistics.median(timings), p95
@@ -82,15 +66,16 @@ def latency(questions: list[dict], rows: int) -> tuple[int, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
-    questions = load_questions()
-    passed, total, failures = pass_rate(questions)
-    print(f"question set: {passed}/{total} passed ({passed / total:.0%})")
-    for failure in failures:
-        print(f"  FAIL {failure}")
-    rows, p50, p95 = latency(questions, args.rows)
-    print(f"offline latency on {rows:,} rows after warm-up: p50 {p50:.3f} s, p95 {p95:.3f} s")
+    for split in ("dev", "heldout") if args.split == "both" else (args.split,):
+        pass_rates(split, args.show_failures)
+    if not args.no_latency:
+        rows, p50, p95 = latency(args.rows)
+        print(f"offline latency on {rows:,} rows after warm-up: p50 {p50:.3f} s, p95 {p95:.3f} s")
 
 
 if __name__ == "__main__":

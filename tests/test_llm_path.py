@@ -39,20 +39,20 @@ def _settings(base_url: str, **extra: object) -> Settings:
 
 def _final_from_metric(body: dict) -> Reply:
     results = tool_results(body)
-    rate = results[0]["values"]["all"]
+    rate = results[0]["total"]["value"]
     return Reply(content=f"Your win rate is {rate * 100:.1f}% [opportunity-phases].")
 
 
 def test_tools_are_executed_and_answer_is_grounded(canary_data) -> None:  # noqa: ANN001
     script = [
-        Reply(tool_calls=[("lookup_metric", {"metric": "win_rate"}),
+        Reply(tool_calls=[("query_metric", {"metric": "win_rate"}),
                           ("search_playbook", {"query": "win rate", "topics": ["opportunity-phases"]})]),
         _final_from_metric,
     ]
     with FakeOpenAI(script) as server:
         answer = answer_question("What is our win rate?", canary_data[0], settings=_settings(server.base_url))
     assert answer.mode == "llm" and answer.fallback is None
-    assert [t.name for t in answer.tool_calls] == ["lookup_metric", "search_playbook"]
+    assert [t.name for t in answer.tool_calls] == ["query_metric", "search_playbook"]
     assert answer.grounding.numbers == 1 and answer.grounding.ungrounded == []
     assert [c.topic for c in answer.citations] == ["opportunity-phases"]
     assert server.requests[0]["tools"], "tools must be offered to the model"
@@ -60,7 +60,7 @@ def test_tools_are_executed_and_answer_is_grounded(canary_data) -> None:  # noqa
 
 
 def test_invented_number_is_flagged(canary_data) -> None:  # noqa: ANN001
-    script = [Reply(tool_calls=[("lookup_metric", {"metric": "win_rate"})]),
+    script = [Reply(tool_calls=[("query_metric", {"metric": "win_rate"})]),
               Reply(content="Win rate is 87.5%, far above peers.")]
     with FakeOpenAI(script) as server:
         answer = answer_question("What is our win rate?", canary_data[0], settings=_settings(server.base_url))
@@ -72,7 +72,7 @@ def test_no_raw_cell_value_is_sent(canary_data) -> None:  # noqa: ANN001
     script = [
         Reply(tool_calls=[("funnel_summary", {"by_dimension": "owner"}),
                           ("funnel_summary", {"by_dimension": "lead_source"}),
-                          ("lookup_metric", {"metric": "win_rate", "by_dimension": "owner"}),
+                          ("query_metric", {"metric": "win_rate", "by": "owner"}),
                           ("diagnose_funnel", {})]),
         Reply(tool_calls=[("funnel_summary", {"segment_dimension": "owner", "segment_value": "Rep A"})]),
         Reply(content="Rep A owns the most leads."),
@@ -109,10 +109,32 @@ def test_remote_failures_fall_back_to_offline(canary_data, status, delay, expect
     assert answer.answer.startswith("Note: answered by the offline assistant")
     assert answer.to_dict()["fallback"] == answer.fallback
     assert answer.grounding.ungrounded == []
-    assert [t.name for t in answer.tool_calls][0] == "lookup_metric"
+    assert [t.name for t in answer.tool_calls][0] == "query_metric"
 
 
 def test_japanese_fallback_note(canary_data) -> None:  # noqa: ANN001
     with FakeOpenAI([], status=429) as server:
         answer = answer_question("受注率は？", canary_data[0], settings=_settings(server.base_url))
     assert answer.language == "ja" and answer.answer.startswith("注:")
+
+
+def test_the_model_fills_the_metric_query_schema(canary_data) -> None:  # noqa: ANN001
+    """The same metric layer as a tool: the schema lists the catalogue and takes filters, periods and rankings."""
+
+    def answer(body: dict) -> Reply:
+        (result,) = tool_results(body)
+        best = result["values"][0]
+        return Reply(content=f"{best['group']} leads at {best['value'] * 100:.1f}% (n={best['n']}).")
+
+    call = {"metric": "win_rate", "by": "segment", "rank": "top", "period": "last_12_months",
+            "filters": [{"dimension": "icp_fit", "value": "yes"}]}
+    with FakeOpenAI([Reply(tool_calls=[("query_metric", call)]), answer]) as server:
+        result = answer_question("Which segment wins best among ICP-fit leads this past year?", canary_data[0],
+                                 settings=_settings(server.base_url))
+    schema = next(t for t in server.requests[0]["tools"] if t["function"]["name"] == "query_metric")["function"]
+    params = schema["parameters"]["properties"]
+    assert "win_rate" in str(params["metric"]) and "lead_to_won" in str(params["metric"])
+    assert "dimension" in str(params["filters"]) and "top" in str(params["rank"])
+    assert result.mode == "llm" and result.grounding.ungrounded == [] and "[unverified]" not in result.answer
+    assert result.tool_calls[0].args["by"] == "segment"
+    assert [e.kind for e in result.exhibits] == ["bar"]  # the same chart as offline, from the same result

@@ -140,3 +140,12 @@ def test_capacity_plan_messages() -> None:
         capacity_plan(100_000_000, 10_000_000, current_reps=2.5)  # type: ignore[arg-type]
     with pytest.raises(RevOpsInputError, match="ramp must be a fraction"):
         capacity_plan(100_000_000, 10_000_000, ramp=0)
+
+
+def test_inside_sales_headcount_rounds_up_and_rejects_bad_input() -> None:
+    from tools.planning import inside_sales_plan
+
+    assert inside_sales_plan(326, 150).reps_needed == 3
+    assert inside_sales_plan(300, 150).reps_needed == 2
+    with pytest.raises(RevOpsInputError, match="mqls_per_rep must be a positive number"):
+        inside_sales_plan(300, 0)

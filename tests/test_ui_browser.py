@@ -38,7 +38,6 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--disable-sync", "--disable-quic",
 ]
 EN_QUESTION = "Why is revenue flat though our KPIs are green?"
-JA_QUESTION = "KPIは達成しているのに売上が伸びないのはなぜ？"
 ANSWER_TIMEOUT = 150_000
 LOAD_TIMEOUT = 120_000
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
@@ -81,8 +80,8 @@ class App:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app like ``revops ui`` (demo on), whose answers carry the funnel chart of their diagnosis."""
-    app = App(tmp_path_factory.mktemp("ui-app"), "--funnel-exhibit", env={"REVOPS_UPLOAD_MAX_MB": "400"})
+    """The app like ``revops ui`` (demo on)."""
+    app = App(tmp_path_factory.mktemp("ui-app"), env={"REVOPS_UPLOAD_MAX_MB": "400"})
     try:
         app.wait()
         yield app.url
@@ -159,25 +158,26 @@ RECORD_CHAT_JS = """() => {
 }"""
 
 
-def ask(page: Page, question: str, sources_title: str) -> list[dict[str, Any]]:
-    """Type a question, send it, wait for the finished answer and its chart; return what the chat showed."""
+def ask(page: Page, question: str, sources_title: str, *, chart: bool = True) -> list[dict[str, Any]]:
+    """Type a question, send it, wait for the finished answer (and its chart); return what the chat showed."""
     page.evaluate(RECORD_CHAT_JS)
     page.locator("#revops-question textarea").fill(question)
     page.locator("#revops-ask").click()
-    return wait_for_answer(page, sources_title)
+    return wait_for_answer(page, sources_title, chart=chart)
 
 
-def wait_for_answer(page: Page, sources_title: str) -> list[dict[str, Any]]:
+def wait_for_answer(page: Page, sources_title: str, *, chart: bool = True) -> list[dict[str, Any]]:
     chat = page.locator("#revops-chat")
     expect(chat.get_by_text(sources_title).last).to_be_visible(timeout=ANSWER_TIMEOUT)
-    expect(chat.locator(".js-plotly-plot").last).to_be_visible(timeout=LOAD_TIMEOUT)
+    if chart:
+        expect(chat.locator(".js-plotly-plot").last).to_be_visible(timeout=LOAD_TIMEOUT)
     return list(page.evaluate("() => window.__chat || []"))
 
 
 def assert_streamed(states: list[dict[str, Any]]) -> None:
     """The chat showed the running tools, then answer text that grew several times, then the chart."""
     assert any(s["pending"] for s in states), "no 'running <tool>' note while the tools ran"
-    first_chart = next(i for i, s in enumerate(states) if s["charts"])
+    first_chart = next(i for i, s in enumerate(states) if s["charts"] > states[0]["charts"])
     before = [s["text"] for s in states[:first_chart] if not s["pending"]]
     growth = sum(1 for a, b in zip(before, before[1:], strict=False) if b > a)
     assert growth >= 3, f"the answer text did not grow piece by piece: {before}"
@@ -207,53 +207,70 @@ def chart_csv(page: Page, tmp_path: Path) -> str:
     return target.read_bytes().decode("utf-8-sig")
 
 
-def demo_funnel_csv(lang: str) -> str:
-    """The funnel exhibit of the demo's diagnosis, computed here in the test process."""
-    from tests.ui_app import funnel_exhibit
-    from tools.diagnosis import diagnose
-    from tools.ingest.loading import load_exports
-    from tools.ingest.targets import load_targets
-    from ui.state import demo_files, split_targets
+def demo_exhibit_csv(question: str) -> str:
+    """The chart the chat gives ``question`` on the demo, asked here in the test process."""
+    from ui.state import TabState, load_demo
 
-    exports, targets = split_targets(demo_files())
-    assert targets is not None
-    diagnosis = diagnose(load_exports(exports), targets=load_targets(targets)).to_dict()
-    return funnel_exhibit(diagnosis, lang).to_csv()
+    answer = load_demo(TabState()).chat().ask(question)
+    assert len(answer.exhibits) == 1
+    return answer.exhibits[0].to_csv()
+
+
+def demo_win_rates() -> dict[str, float]:
+    """Won / (won + lost) per segment of the demo, from its canonical frame with plain pandas."""
+    from tools.demo.sample import demo_dataset
+
+    frame = demo_dataset().frame
+    closed = frame[frame["won_date"].notna() | frame["lost_date"].notna()]
+    return closed.groupby("segment")["won_date"].apply(lambda won: won.notna().mean()).to_dict()
+
+
+WIN_RATE_EN = "What is our win rate by segment?"
+WIN_RATE_JA = "セグメント別の受注率は？"
 
 
 def test_english_question_streams_an_answer_with_an_inline_chart_and_its_csv(
     context: BrowserContext, app_url: str, tmp_path: Path
 ) -> None:
-    import pandas as pd
-
-    from ui.state import demo_files
+    import csv
+    import io
 
     page = open_app(context, app_url)
     expect(page.locator("#revops-header")).to_contain_text("Drop your CRM exports")
     expect(page.locator("#revops-mode")).to_contain_text("Offline")
     shot(page, "01-first-screen")
-    states = ask(page, EN_QUESTION, "Sources (")
-    assert_streamed(states)
+    assert_streamed(ask(page, WIN_RATE_EN, "Sources ("))
     chat = page.locator("#revops-chat")
-    expect(chat).to_contain_text("Giveaway Campaign")  # the planted cause, from the tools
-    expect(chat.locator(".js-plotly-plot")).to_be_visible()
+    expect(chat.locator(".js-plotly-plot").last).to_contain_text("Enterprise")
     csv_text = chart_csv(page, tmp_path)
-    assert csv_text == demo_funnel_csv("en")
-    contacts = next(p for p in demo_files() if "contacts" in p.name)
-    assert f"Lead,{len(pd.read_csv(contacts))}" in csv_text  # every contact is a lead
+    assert csv_text == demo_exhibit_csv(WIN_RATE_EN)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    expected = demo_win_rates()
+    assert {r["segment"] for r in rows} == set(expected)
+    for row in rows:  # the numbers behind the chart, against plain pandas on the demo's own frame
+        assert abs(float(row["win rate"]) - expected[row["segment"]]) < 1e-9
     shot(page, "02-english-answer-with-chart")
+
+    ask(page, EN_QUESTION, "Sources (", chart=False)
+    expect(chat).to_contain_text("Giveaway Campaign")  # the planted cause, from the tools
     chat.get_by_text("Sources (").last.click()
     expect(chat.get_by_text("knowledge/docs/en/partial-optimization.md")).to_be_visible()
 
 
 def visible_texts(page: Page) -> list[str]:
-    """Every piece of text a user can see on the page, plus input placeholders."""
+    """Every piece of text a user can see on the page, plus input placeholders.
+
+    The prose of the chat's messages is left out: the question is the user's own text and the
+    answer is the assistant's (its language is the chat's concern, tested there); everything around
+    them, the charts' titles, axes and labels included, is checked.
+    """
     return list(page.evaluate("""() => {
       const out = [];
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       while (walker.nextNode()) {
         const node = walker.currentNode, el = node.parentElement;
         if (!el || !node.textContent.trim() || el.closest('script,style')) continue;
+        if (el.closest('#revops-chat .prose') && !el.closest('.js-plotly-plot')) continue;
         const style = getComputedStyle(el), box = el.getBoundingClientRect();
         if (style.display === 'none' || style.visibility === 'hidden' || box.width === 0 || box.height === 0) continue;
         out.push(node.textContent.trim());
@@ -287,11 +304,16 @@ def data_words() -> set[str]:
     return words
 
 
+#: Identifiers shown as such: file names, format ids (``hubspot_contacts``), encodings, playbook paths and topic ids.
+IDENTIFIER = re.compile(r"[\w.-]+\.(?:csv|md|xlsx)\b|\b\w+_\w+\b|\butf-8(?:-sig)?\b|\bcp932\b|knowledge/docs/\S+"
+                        r"|\[[a-z0-9-]+\]")
+
+
 def english_leftovers(texts: list[str], allowed: set[str]) -> list[str]:
     found = []
     for text in texts:
-        for word in re.findall(WORD, text):
-            if word not in allowed and word not in PRODUCT_NAMES and not re.fullmatch(r"[a-z0-9-]+", word):
+        for word in re.findall(WORD, IDENTIFIER.sub(" ", text)):
+            if word not in allowed and word not in PRODUCT_NAMES:
                 found.append(f"{word!r} in {text[:80]!r}")
     return found
 
@@ -305,12 +327,14 @@ def test_japanese_mode_translates_everything_and_answers_with_a_chart(
     expect(page.locator("#revops-exports")).to_contain_text("ファイルをここにドロップ")  # Gradio's own strings
     expect(page.locator("#revops-example-4")).to_have_text("来期の売上目標に必要なリード数は？")  # whole, not cut
     page.evaluate(RECORD_CHAT_JS)
-    page.locator("#revops-example-0").click()
+    page.locator("#revops-example-2").click()
     chat = page.locator("#revops-chat")
     assert_streamed(wait_for_answer(page, "出典 ("))
-    expect(chat).to_contain_text(JA_QUESTION)
-    expect(chat.locator(".js-plotly-plot")).to_contain_text("リード")
-    assert chart_csv(page, tmp_path) == demo_funnel_csv("ja")
+    expect(chat).to_contain_text(WIN_RATE_JA)
+    plot = chat.locator(".js-plotly-plot").last
+    expect(plot).to_contain_text("セグメント別の受注率")
+    expect(plot).to_contain_text("%")
+    assert chart_csv(page, tmp_path) == demo_exhibit_csv(WIN_RATE_JA)
     shot(page, "03-japanese-answer-with-chart")
 
     allowed = data_words()
@@ -482,11 +506,11 @@ def test_memo_downloads(context: BrowserContext, app_url: str, tmp_path: Path, f
 
 def test_conversation_export_downloads_the_markdown(context: BrowserContext, app_url: str, tmp_path: Path) -> None:
     page = open_app(context, app_url)
-    ask(page, EN_QUESTION, "Sources (")
+    ask(page, "Where is the funnel leaking?", "Sources (")
     with page.expect_download(timeout=LOAD_TIMEOUT) as info:
         page.locator("#revops-export-chat").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
-    assert text.startswith("# Conversation") and EN_QUESTION in text and "| Lead |" in text
+    assert text.startswith("# Conversation") and "Where is the funnel leaking?" in text and "| Lead |" in text
 
 
 def test_broken_upload_opens_the_mapping_editor_and_the_app_stays_usable(
@@ -532,7 +556,7 @@ def test_two_sessions_do_not_see_each_other(browser: Browser, app_url: str, tmp_
         page_a, page_b = open_app(ctx_a, app_url), open_app(ctx_b, app_url)
         upload(page_b, [renamed])
         expect(page_b.locator("#revops-status")).to_contain_text("team_b_pipeline.csv", timeout=LOAD_TIMEOUT)
-        ask(page_a, EN_QUESTION, "Sources (")
+        ask(page_a, EN_QUESTION, "Sources (", chart=False)
         expect(page_b.locator("#revops-chat")).not_to_contain_text(EN_QUESTION)
         expect(page_a.locator("#revops-status")).not_to_contain_text("team_b_pipeline.csv")
         page_b.reload()  # a reload is a new session: the demo again

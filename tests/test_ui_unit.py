@@ -199,20 +199,20 @@ def test_memo_streams_its_time_then_offers_the_file(tmp_path: Path) -> None:
 
 
 def test_memo_is_written_from_the_sessions_diagnosis_and_lists_its_conversation(tmp_path: Path) -> None:
-    from assistant.chat.answer import Answer
-    from ui.state import ChatTurn
+    from ui import chat_handlers
 
     session = TabState()
     good = tmp_path / "good.csv"
     small_frame().to_csv(good, index=False)
     _drain(handlers.on_upload(session, [str(good)], None, "en"))
-    session.turns = [ChatTurn("Where is the funnel leaking?", answer=Answer("MQL to SQL is the leak.", "en", "offline")),
-                     ChatTurn("Unanswered?")]
+    list(chat_handlers.stream_answer("Where is the funnel leaking?", session, "en"))
+    answer = session.turns[-1].answer
+    assert answer is not None
+    assert session.chat().context.diagnosis() is session.diagnosis_result  # one diagnosis per upload
     path, _ = list(handlers.on_memo(session, "Markdown", "en"))[-1]
     assert path is not None
     text = Path(path).read_text(encoding="utf-8")
-    assert "Where is the funnel leaking?" in text and "MQL to SQL is the leak." in text
-    assert "Unanswered?" not in text
+    assert "Where is the funnel leaking?" in text
 
 
 def test_session_close_removes_its_files() -> None:

@@ -64,22 +64,39 @@ def _open_deals(arrays: FrameArrays) -> np.ndarray:
     return arrays.memo(("open",), lambda: arrays.reached("opportunity") & ~_won(arrays) & ~arrays.lost())
 
 
+def win_counts(data: Frame) -> tuple[int, int]:
+    """(won, lost) deals: the counts behind the win rate."""
+    arrays = _arrays(data)
+    return int(np.count_nonzero(_won(arrays))), int(np.count_nonzero(arrays.lost()))
+
+
 def win_rate(data: Frame) -> float | None:
     """``won / (won + lost)`` over closed deals."""
-    arrays = _arrays(data)
-    won = int(np.count_nonzero(_won(arrays)))
-    lost = int(np.count_nonzero(arrays.lost()))
+    won, lost = win_counts(data)
     return won / (won + lost) if won + lost else None
+
+
+def won_amounts(data: Frame) -> np.ndarray:
+    """Amounts of won deals that carry one (empty without an amount column)."""
+    arrays = _arrays(data)
+    if not arrays.has(AMOUNT_COLUMN):
+        return np.empty(0)
+    amounts = arrays.amount()[_won(arrays)]
+    return amounts[~np.isnan(amounts)]
 
 
 def average_deal_size(data: Frame) -> float | None:
     """Mean amount of won deals that carry an amount."""
-    arrays = _arrays(data)
-    if not arrays.has(AMOUNT_COLUMN):
-        return None
-    amounts = arrays.amount()[_won(arrays)]
-    amounts = amounts[~np.isnan(amounts)]
+    amounts = won_amounts(data)
     return float(amounts.mean()) if len(amounts) else None
+
+
+def stage_entries(data: Frame, stage: str, window: Window) -> np.ndarray:
+    """Records that entered ``stage`` inside ``window`` (its own date, else the next later stage's;
+    leads by creation date): what a stage target of that period counts."""
+    arrays = _arrays(data)
+    dates = arrays.dates(STAGE_DATE_COLUMNS["lead"]) if stage == "lead" else arrays.stage(stage, fallback="later")
+    return window.mask(dates) & arrays.reached(stage)
 
 
 def won_revenue(data: Frame, window: Window | None = None) -> float:
@@ -121,20 +138,24 @@ def median_cycle_days(data: Frame) -> float | None:
     return float(np.median(days)) if len(days) else None
 
 
+def stage_lags(data: Frame, transition: str) -> np.ndarray | None:
+    """Days between the two stage dates of ``transition`` per record that moved (None without the dates)."""
+    arrays = _arrays(data)
+    a, b = TRANSITION_STAGES[transition]
+    if not arrays.has(STAGE_DATE_COLUMNS[a]) or not arrays.has(STAGE_DATE_COLUMNS[b]):
+        return None
+    # a to-stage date implies reaching that stage: only those records can have a lag
+    rows = np.flatnonzero(arrays.reached(b))
+    lag = elapsed(arrays.dates(STAGE_DATE_COLUMNS[a])[rows], arrays.dates(STAGE_DATE_COLUMNS[b])[rows])
+    return lag[lag >= 0]
+
+
 def stage_days(data: Frame) -> dict[str, float | None]:
     """Median days spent between consecutive stages, per transition, among records that moved."""
-    arrays = _arrays(data)
     out: dict[str, float | None] = {}
     for t in TRANSITIONS:
-        a, b = TRANSITION_STAGES[t]
-        if not arrays.has(STAGE_DATE_COLUMNS[a]) or not arrays.has(STAGE_DATE_COLUMNS[b]):
-            out[t] = None
-            continue
-        # a to-stage date implies reaching that stage: only those records can have a lag
-        rows = np.flatnonzero(arrays.reached(b))
-        lag = elapsed(arrays.dates(STAGE_DATE_COLUMNS[a])[rows], arrays.dates(STAGE_DATE_COLUMNS[b])[rows])
-        days = lag[lag >= 0]
-        out[t] = float(np.median(days)) if len(days) else None
+        days = stage_lags(data, t)
+        out[t] = float(np.median(days)) if days is not None and len(days) else None
     return out
 
 
@@ -146,6 +167,14 @@ def follow_up_hours(data: Frame) -> pd.Series:
     hours = arrays.between("mql_date", "first_touch_date", HOUR_NS)
     keep = hours >= 0
     return pd.Series(hours[keep], index=arrays.frame.index[keep])
+
+
+def never_contacted(data: Frame) -> np.ndarray | None:
+    """MQLs with no first inside-sales touch that never became SQL (None without touch dates)."""
+    arrays = _arrays(data)
+    if not arrays.has("first_touch_date"):
+        return None
+    return arrays.reached("mql") & ~arrays.reached("sql") & (arrays.dates("first_touch_date") == NAT)
 
 
 def follow_up_summary(data: Frame) -> dict[str, float | int | None]:
@@ -180,24 +209,44 @@ class AgingSummary:
         return asdict(self)
 
 
-def stage_aging(data: Frame, as_of: pd.Timestamp | None = None) -> AgingSummary:
-    """Age of open deals; deals older than the 90th percentile won cycle are stalled."""
+@dataclass(frozen=True)
+class OpenDeals:
+    """Open deals (row positions), their age in days at the analysis date and which are stalled."""
+
+    rows: np.ndarray
+    age_days: np.ndarray
+    stalled: np.ndarray
+    threshold: float | None
+    by_segment: dict[str, float]
+
+
+def open_deals(data: Frame, as_of: pd.Timestamp | None = None) -> OpenDeals:
+    """Deals that reached the opportunity stage and are neither won nor lost, aged at ``as_of``;
+    older than the 90th percentile won cycle (of their segment when it has enough wins) is stalled."""
     arrays = _arrays(data)
     frame = arrays.frame
     as_of = infer_as_of(frame) if as_of is None else as_of
-    open_mask = _open_deals(arrays)
-    rows = np.flatnonzero(open_mask)
+    rows = np.flatnonzero(_open_deals(arrays))
     age = elapsed(arrays.stage("opportunity")[rows], np.full(len(rows), pd.Timestamp(as_of).value))
     cycles = cycle_days(arrays)
     threshold = float(np.quantile(cycles.to_numpy(), STALL_QUANTILE)) if len(cycles) else None
-    amount = arrays.amount_or_zero()[rows]
     limit = np.full(len(rows), np.inf if threshold is None else threshold)
     by_segment = _segment_stall_thresholds(frame, cycles)
     if by_segment:
         # an enterprise deal at day 110 is on schedule when enterprise deals take 105 days to win
         segment = frame[SEGMENT_STALL_DIMENSION].iloc[rows].astype("string")
         limit = segment.map(by_segment).astype("float64").fillna(pd.Series(limit, index=segment.index)).to_numpy()
-    stalled = age > limit  # NaN (no opportunity date) is not stalled
+    return OpenDeals(rows, age, age > limit, threshold, by_segment)  # NaN age (no date) is not stalled
+
+
+def stage_aging(data: Frame, as_of: pd.Timestamp | None = None) -> AgingSummary:
+    """Age of open deals; deals older than the 90th percentile won cycle are stalled."""
+    arrays = _arrays(data)
+    frame = arrays.frame
+    deals = open_deals(arrays, as_of)
+    rows, age, stalled, threshold, by_segment = (deals.rows, deals.age_days, deals.stalled, deals.threshold,
+                                                 deals.by_segment)
+    amount = arrays.amount_or_zero()[rows]
     by_phase: dict[str, int] = {}
     if PHASE_COLUMN in frame:
         counts = frame[PHASE_COLUMN].iloc[rows].astype("string").fillna("(none)").value_counts()

@@ -268,24 +268,67 @@ def capacity_plan(
     )
 
 
-def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> dict[str, Any]:
-    """Revenue per period if ``lever`` changed by ``change`` (relative, e.g. 0.1 = +10%).
+@dataclass(frozen=True)
+class InsideSalesPlan:
+    """Inside-sales reps needed to work a volume of MQLs: ``ceil(mqls_per_period / mqls_per_rep)``."""
+
+    mqls_per_period: float
+    mqls_per_rep: float
+    reps_needed: int
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def inside_sales_plan(mqls_per_period: float, mqls_per_rep: float) -> InsideSalesPlan:
+    """IS headcount: the MQLs to work in a period over what one rep can work in the same period."""
+    volume = _positive("mqls_per_period", mqls_per_period, "Give the MQLs to work per period, e.g. 300")
+    capacity = _positive("mqls_per_rep", mqls_per_rep, "Give the MQLs one rep can work per period, e.g. 150")
+    return InsideSalesPlan(volume, capacity, _ceil(volume / capacity))
+
+
+def what_if(
+    data: Any, lever: str, change: float, *, as_of: object = None, unit: str = "relative"
+) -> dict[str, Any]:
+    """Revenue per period if ``lever`` changed by ``change``, all else equal.
 
     Args:
         data: the loaded dataset.
         lever: one of the SPEC levers (lead_volume, lead_to_mql, ..., cycle_time, retention).
-        change: relative change of the lever, e.g. 0.1 for +10% or -0.2 for -20%.
+        change: the change: relative (0.1 = +10%) or, with ``unit="points"`` on a rate lever (a
+            conversion or retention), absolute (0.05 = +5 percentage points).
         as_of: optional analysis date.
+        unit: ``relative``, ``points`` (rate levers) or ``days`` (cycle time: +10 = ten days longer);
+            points on a lever that is not a rate are read as relative.
 
     Returns:
-        ``{"lever", "change", "current_value", "new_value", "revenue", "new_revenue", "revenue_change"}``.
+        ``{"lever", "unit", "change", "points", "current_value", "new_value", "revenue", "new_revenue",
+        "revenue_change"}``; ``change`` is always the relative change the model applied and
+        ``points`` the absolute one (rate levers only).
     """
     if lever not in LEVERS:
         raise RevOpsInputError(f"unknown lever '{lever}'", hint="Valid levers: " + ", ".join(LEVERS))
+    if unit not in ("relative", "points", "days"):
+        raise RevOpsInputError(f"unknown unit '{unit}'", hint="Use relative, points or days")
     ctx = AnalysisContext.build(data, as_of=as_of)
     changes, reference = lever_changes(ctx)
     by_lever = {lc.lever: lc for lc in changes}
     current = by_lever[lever].current
+    is_rate = lever in TRANSITIONS or lever == "retention"
+    points = None
+    days_change = change if unit == "days" else None
+    if unit == "days" and lever == "cycle_time" and current:
+        change = change / current  # ten days shorter on a 45-day cycle is -22% relative
+    elif unit == "days":
+        raise RevOpsInputError("a change in days applies to the sales cycle only", hint="Use percent for this lever")
+    elif unit == "points" and is_rate:
+        if not current:
+            raise RevOpsInputError(f"{lever} has no current value to move by points",
+                                   hint="Give the change in percent instead (e.g. 10%)")
+        points = change
+        change = points / current
+    elif unit != "days":
+        unit = "relative"
     revenue = reference or 0.0
     if lever in MULTIPLICATIVE:
         if lever in TRANSITIONS and current is not None and current * (1 + change) > 1:
@@ -299,9 +342,14 @@ def what_if(data: Any, lever: str, change: float, *, as_of: object = None) -> di
         active = churn[1] if churn else 0.0
         retention = current if current is not None else 1.0
         delta = active * min(retention * change, 1.0 - retention)
+    if is_rate and current is not None:
+        points = current * change
     return {
         "lever": lever,
+        "unit": unit,
         "change": change,
+        "points": round_or_none(points),
+        "days": round_or_none(days_change),
         "current_value": round_or_none(current),
         "new_value": round_or_none(None if current is None else current * (1 + change)),
         "revenue": round_or_none(revenue, 2),

@@ -23,7 +23,7 @@ from tools.wording import Lang  # noqa: E402
 from ui import chat_handlers, handlers  # noqa: E402
 from ui.labels import label  # noqa: E402
 from ui.layout import CSS, Page, build_page, relabel, remount_uploads  # noqa: E402
-from ui.locale import set_locale_js  # noqa: E402
+from ui.locale import gradio_i18n, set_locale_js  # noqa: E402
 from ui.mapping_editor import define_editor  # noqa: E402
 from ui.saved_mappings import mapping_store  # noqa: E402
 from ui.state import ConversationFactory, TabState, close_session  # noqa: E402
@@ -169,6 +169,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "theme": gr.themes.Soft(font=LOCAL_FONTS, font_mono=LOCAL_MONO_FONTS),
         "footer_links": [],
         "head": upload_guard_head(settings.upload_max_mb),
+        "i18n": gradio_i18n(),
     }
     if settings.ui_password:
         options["auth"] = (AUTH_USER, settings.ui_password)

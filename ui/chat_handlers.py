@@ -7,6 +7,7 @@ UI language and nothing round-trips through the browser.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,8 +28,10 @@ from ui.warmup import playbook_pending
 if TYPE_CHECKING:
     from assistant.chat.answer import Answer
 
-#: The number of growing pieces the answer text is revealed in.
+#: The number of growing pieces the answer text is revealed in, and the pause between them (s): an
+#: offline answer is composed at once, and a paced reveal reads as the answer arriving, not as a jump.
 STREAM_CHUNKS = 12
+STREAM_PAUSE = 0.02
 TRANSCRIPT_NAME = "revops-conversation.md"
 
 
@@ -93,6 +96,7 @@ def stream_answer(question: str, session: TabState, lang: Lang) -> Iterator[list
     body = answer_messages(answer, lang, [], turn.progress)[1]["content"]
     for prefix in text_chunks(body)[:-1]:
         yield [*earlier, question_message, *answer_messages(answer, lang, [], turn.progress, text=prefix)]
+        time.sleep(STREAM_PAUSE)
     turn.answer = answer
     exhibit_files(turn, exhibits_folder(session))
     yield messages(session, lang)

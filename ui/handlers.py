@@ -59,7 +59,7 @@ def full_update(session: TabState, lang: Lang, status: str, *, editor_changed: b
     return Update(
         status=status,
         data=views.data_markdown(session.data, lang, session.plan, is_demo=session.is_demo),
-        diagnosis=views.diagnosis_markdown(session.diagnosis, lang),
+        diagnosis=views.diagnosis_markdown(session.diagnosis, lang, session.currency),
         funnel=charts.funnel_figure(session.diagnosis, lang),
         finding=charts.finding_figure(session.diagnosis, lang),
         editor_changed=editor_changed,
@@ -207,21 +207,21 @@ MEMO_FORMATS = {"Markdown": ".md", "DOCX": ".docx", "PDF": ".pdf"}
 
 
 def on_memo(session: TabState, fmt: str, lang: Lang) -> Iterator[tuple[str | None, str]]:
-    """Write the memo for the session's data, streaming the elapsed time; yields (file or None, status)."""
-    from assistant.memo.build import write_memo
+    """Write the memo for the session's data, streaming the elapsed time; yields (file or None, status).
 
+    The conversation writes it (``Conversation.write_memo``): the upload's diagnosis, the chat's
+    answered questions and its currency, nothing computed twice.
+    """
     if session.data is None:
         yield None, views.error_box(label(lang, "no_data"), lang)
         return
     suffix = MEMO_FORMATS.get(fmt, ".md")
     output = session.workdir / f"revops-memo-{lang}{suffix}"
-    data, targets, diagnosis = session.data, session.targets, session.typed_diagnosis
-    turns = [t for t in session.turns if t.answer is not None]  # the memo's conversation section
+    conversation = session.chat()
     start = time.perf_counter()
     yield None, f"{views.PENDING_MARK}{label(lang, 'progress_memo', fmt=fmt, seconds='0.0')}"
     try:
-        for item in in_background(lambda: write_memo(data, output, targets=targets, lang=lang, diagnosis=diagnosis,
-                                                     conversation=turns), tick):
+        for item in in_background(lambda: conversation.write_memo(output, lang), tick):
             if isinstance(item, Step):
                 yield None, f"{views.PENDING_MARK}{label(lang, 'progress_memo', fmt=fmt, seconds=item.values['seconds'])}"
     except RevOpsInputError as err:

@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "targets": {"en": "Targets file (optional)", "ja": "目標ファイル (任意)"},
     "demo": {"en": "Try the demo", "ja": "デモを試す"},
+    "demo_tag": {"en": "demo data", "ja": "デモデータ"},
     "open_panel": {"en": "Data, mapping and diagnosis", "ja": "データ・マッピング・診断"},
     "tab_data": {"en": "Data", "ja": "データ"},
     "tab_mapping": {"en": "Column mapping", "ja": "列のマッピング"},
@@ -88,6 +89,12 @@ LABELS: dict[str, dict[str, str]] = {
     "bottleneck": {"en": "Bottleneck", "ja": "ボトルネック"},
     "no_bottleneck": {"en": "No lever holds revenue back significantly.", "ja": "売上を大きく妨げている要因はありません。"},
     "revenue_at_stake": {"en": "revenue at stake", "ja": "影響する売上"},
+    "bottleneck_line": {
+        "en": "The bottleneck is {lever}: {baseline} in the baseline period vs {current} now. Restoring it is worth "
+              "about {impact} in revenue per period.",
+        "ja": "ボトルネックは「{lever}」です: 比較期間 {baseline} → 今期 {current}。比較期間の水準に戻せば、"
+              "1期間あたり約 {impact} の売上に相当します。",
+    },
     "findings": {"en": "Findings", "ja": "発見事項"},
     "no_findings": {"en": "No findings.", "ja": "発見事項はありません。"},
     "metrics": {"en": "Key metrics", "ja": "主要指標"},

@@ -2,8 +2,8 @@
 
 One ``TabState`` lives in a ``gr.State`` per browser tab: its data, targets, diagnosis, mapping
 editor and conversation never reach another tab. Loading calls the real loader and engine
-(``tools.ingest``, and the diagnosis through the chat's own tool runtime, so the panel, the chat
-and the memo share one diagnosis per upload); the UI computes no numbers itself. ``load_steps``
+(``tools.ingest``, ``tools.diagnosis``: one diagnosis per upload, shared by the panels, the chat and
+the memo); the UI computes no numbers itself. ``load_steps``
 yields ``Step`` progress events while the work runs on a worker thread; a failed load raises
 ``RevOpsInputError`` and leaves the session as it was.
 """
@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from assistant.chat.conversation import Conversation
     from assistant.settings import Settings
     from tools.dataset import LoadedData
+    from tools.diagnosis import Diagnosis
 
 T = TypeVar("T")
-#: Builds a session's conversation: ``(data, targets, settings) -> Conversation`` (tests pass their own).
-ConversationFactory = Callable[[Any, Any, Any], "Conversation"]
+#: Builds a session's conversation: ``(data, targets, settings, diagnosis) -> Conversation`` (tests pass their own).
+ConversationFactory = Callable[[Any, Any, Any, Any], "Conversation"]
 _TARGET_HINTS = ("target", "目標")
 #: How often a running step reports its elapsed time (seconds).
 TICK = 0.25
@@ -70,9 +71,9 @@ class TabState:
     settings: Settings | None = None
     data: LoadedData | None = None
     targets: Any = None
-    #: the diagnosis as the panels read it (SPEC §5 dict), and typed when the engine gave one
+    #: the upload's diagnosis as the panels read it (SPEC §5 dict), and typed (the chat and memo reuse it)
     diagnosis: dict[str, Any] | None = None
-    typed_diagnosis: Any = None
+    diagnosis_result: Diagnosis | None = None
     paths: list[Path] = field(default_factory=list)
     targets_path: Path | None = None
     overrides: dict[str, str] = field(default_factory=dict)
@@ -97,15 +98,19 @@ class TabState:
         return self._workdir
 
     def chat(self) -> Conversation:
-        """The conversation over the current data (created on first use)."""
+        """The conversation over the current data, reusing its diagnosis (created on first use)."""
         if self.conversation is None:
-            factory = self.conversation_factory
-            if factory is None:
-                from assistant.chat.conversation import Conversation
-
-                factory = Conversation
-            self.conversation = factory(self.data, self.targets, self.settings)
+            factory = self.conversation_factory or _new_conversation
+            self.conversation = factory(self.data, self.targets, self.settings, self.diagnosis_result)
         return self.conversation
+
+    @property
+    def currency(self) -> str | None:
+        """The amounts' currency as the chat reads it (the upload's, else ``REVOPS_CURRENCY``)."""
+        if self.data is None:
+            return None
+        currency = self.chat().context.currency
+        return currency if isinstance(currency, str) else None
 
     def reset_chat(self) -> None:
         """Forget the conversation (the data stays loaded)."""
@@ -117,6 +122,12 @@ class TabState:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
+
+
+def _new_conversation(data: Any, targets: Any, settings: Any, diagnosis: Any) -> Conversation:
+    from assistant.chat.conversation import Conversation
+
+    return Conversation(data=data, targets=targets, settings=settings, diagnosis=diagnosis)
 
 
 def close_session(session: TabState | None) -> None:
@@ -227,16 +238,16 @@ def load_steps(
     start = time.perf_counter()
     yield Step("progress_diagnosing")
     diagnosis: Any = None
-    for item in in_background(lambda: shared_diagnosis(session.settings, data, targets), tick):
+    for item in in_background(lambda: diagnose_upload(data, targets), tick):
         if isinstance(item, Step):
             yield item
         else:
             diagnosis = item
     yield Step("progress_diagnosed", {"seconds": _seconds(start)}, done=True)
     session.data, session.targets = data, targets
-    session.diagnosis, session.typed_diagnosis = diagnosis
+    session.diagnosis, session.diagnosis_result = diagnosis
     if session.conversation is not None:  # a new upload starts a fresh analysis but keeps the chat
-        session.conversation.set_data(data, targets)
+        session.conversation.set_data(data, targets, session.diagnosis_result)
     session.paths = files
     session.targets_path = Path(targets_path) if targets_path is not None else None
     session.overrides = dict(overrides)
@@ -264,17 +275,12 @@ def load_joins(data: LoadedData) -> list[dict[str, Any]]:
     return out
 
 
-def shared_diagnosis(settings: Settings | None, data: LoadedData, targets: Any) -> tuple[dict[str, Any], Any]:
-    """The upload's diagnosis, computed once by the chat's tool runtime: (the dict, the typed one or None).
+def diagnose_upload(data: LoadedData, targets: Any) -> tuple[dict[str, Any], Diagnosis]:
+    """The upload's one diagnosis: the dict the panels read, and the typed result the chat and the
+    memo reuse instead of diagnosing again."""
+    from tools.diagnosis import diagnose
 
-    The runtime caches it per upload, so the chat's first question finds it instead of diagnosing
-    again, the panels read it, and the memo is written from the same figures.
-    """
-    from assistant.chat.tools.runtime import ToolRuntime
-
-    result = ToolRuntime(data, targets, settings).diagnosis()
-    if isinstance(result, dict):
-        return result, None
+    result = diagnose(data, targets=targets)
     return result.to_dict(), result
 
 
@@ -303,7 +309,7 @@ _demo_lock = threading.Lock()
 _demo_files: list[Path] | None = None
 #: The export dialect the demo button loads (two files joined on the deal id: shows the mapping).
 DEMO_DIALECT = "hubspot"
-_demo_cache: tuple[LoadedData, Any, tuple[dict[str, Any], Any], MappingPlan | None] | None = None
+_demo_cache: tuple[LoadedData, Any, tuple[dict[str, Any], Diagnosis | None], MappingPlan | None] | None = None
 _demo_compute = threading.Lock()
 
 
@@ -327,15 +333,15 @@ def demo_steps(session: TabState) -> Iterator[Step]:
         if _demo_cache is None:
             yield from load_steps(session, exports, targets, {}, is_demo=True)
             assert session.data is not None and session.diagnosis is not None
-            _demo_cache = (session.data, session.targets, (session.diagnosis, session.typed_diagnosis),
+            _demo_cache = (session.data, session.targets, (session.diagnosis, session.diagnosis_result),
                            copy.deepcopy(session.plan))
             return
         data, target_data, diagnosis, shared_plan = _demo_cache
     plan = copy.deepcopy(shared_plan)  # the editor's choices are this session's own
-    if session.conversation is not None:
-        session.conversation.set_data(data, target_data)
     session.data, session.targets, session.plan = data, target_data, plan
-    session.diagnosis, session.typed_diagnosis = diagnosis
+    session.diagnosis, session.diagnosis_result = diagnosis
+    if session.conversation is not None:
+        session.conversation.set_data(data, target_data, session.diagnosis_result)
     session.paths, session.targets_path, session.overrides = exports, targets, {}
     session.is_demo, session.reused = True, []
     yield Step("progress_loaded", {"rows": data.rows, "seconds": "0.0"}, done=True)

@@ -11,7 +11,6 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.offline.compose import bottleneck_lines
 from tools.report import ja_summary
 from tools.wording import (
     Lang,
@@ -118,7 +117,8 @@ def data_markdown(data: LoadedData | None, lang: Lang, plan: MappingPlan | None 
     if data is None:
         return label(lang, "no_data")
     roles = {f.name: f.role for f in plan.files} if plan is not None else {}
-    lines = [f"**{label(lang, 'dialect')}:** `{cell(data.dialect)}`" + (" · demo" if is_demo else ""), ""]
+    demo = f" · {label(lang, 'demo_tag')}" if is_demo else ""
+    lines = [f"**{label(lang, 'dialect')}:** `{cell(data.dialect)}`{demo}", ""]
     if data.files:
         lines += [
             f"| {label(lang, 'files')} | {label(lang, 'role')} | {label(lang, 'dialect')} · {label(lang, 'encoding')} | "
@@ -169,6 +169,28 @@ def metric_value(metric: str, value: Any, lang: Lang, currency: str | None = Non
     return format_count(value, lang)
 
 
+def bottleneck_lines(diagnosis: dict[str, Any], lang: Lang, currency: str | None = None) -> list[str]:
+    """The single constraint, its baseline and current level, and the revenue at stake."""
+    bottleneck = diagnosis.get("bottleneck") or {}
+    lever = bottleneck.get("lever")
+    if not lever:
+        return [label(lang, "no_bottleneck")]
+    change: dict[str, Any] = next((c for c in bottleneck.get("levers", []) if c.get("lever") == lever), {})
+
+    def level(value: Any) -> str:
+        if lever == "lead_volume":
+            return format_count(value, lang)
+        if lever == "deal_size":
+            return format_money(value, lang, currency)
+        if lever == "cycle_time":
+            return format_days(value, lang)
+        return format_percent(value, lang)
+
+    return [label(lang, "bottleneck_line", lever=lever_label(lever, lang), baseline=level(change.get("baseline")),
+                  current=level(change.get("current")),
+                  impact=format_money(bottleneck.get("revenue_impact"), lang, currency))]
+
+
 def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: Lang, currency: str | None = None) -> str:
     """Bottleneck, headline metrics and the findings list."""
     if not diagnosis:
@@ -179,7 +201,7 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: Lang, currency: s
     if lever:
         out.append(f"**{lever_label(lever, lang)}** — {label(lang, 'revenue_at_stake')}: "
                    f"**{format_money(bottleneck.get('revenue_impact'), lang, currency)}**\n")
-    out += [cell(line) for line in bottleneck_lines(diagnosis, lang)]
+    out += bottleneck_lines(diagnosis, lang, currency)
     metrics = diagnosis.get("metrics") or {}
     shown = [m for m in HEADLINE_METRICS if metrics.get(m) is not None]
     if shown:

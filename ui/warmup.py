@@ -70,18 +70,19 @@ def _run(warm: WarmUp, settings: Settings, demo: bool) -> None:
         import assistant.chat.conversation  # noqa: F401 - the chat engine's imports
 
         start = warm.step("imports", start)
-        data = targets = None
+        data = targets = diagnosis = None
         if demo:
             from ui.state import TabState, load_demo
 
             session = load_demo(TabState(settings=settings))  # fills the process's shared demo cache
-            data, targets = session.data, session.targets
+            data, targets, diagnosis = session.data, session.targets, session.diagnosis_result
             start = warm.step("demo", start)
         playbook.join()
         if data is not None:
             from assistant.chat.conversation import Conversation
 
-            Conversation(data=data, targets=targets, settings=settings).ask("Where is the funnel leaking?")
+            Conversation(data=data, targets=targets, settings=settings, diagnosis=diagnosis).ask(
+                "Where is the funnel leaking?")
             warm.step("first question", start)
     except Exception:  # noqa: BLE001 - warming is best-effort; the first question does the work itself
         return

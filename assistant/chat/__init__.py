@@ -1,1 +1,4 @@
-"""The chat: route a question, run the agent (remote model or the offline planner) over the session-bound tools, ground and cite the answer. ``conversation.Conversation`` and ``conversation.answer_question`` are the entry points."""
+"""The chat: understand a question (``routing``, ``metric_parse``, ``period_parse``, ``question_params``),
+answer it with the offline planner or a remote model over the same session tools (``answering``), ground
+it, cite it and chart it (``grounding``, ``exhibits``). ``conversation.Conversation`` and
+``conversation.answer_question`` are the entry points."""

@@ -1,9 +1,8 @@
 """The agent loop: LangChain ``create_agent`` over our tools, with bounded tool and model calls.
 
-Both chat models run through this same loop. The remote model (``ChatOpenAI``) decides which
-tools to call; the offline planner (``assistant.offline.planner.OfflinePlannerModel``) is a
-``BaseChatModel`` that emits the tool calls its routed plan needs and then the composed answer.
-So tools are executed, limited and logged in exactly one way, whichever model is thinking.
+The remote model (``ChatOpenAI``) decides which tools to call here; the tools are the runtime
+methods the offline planner calls directly (``assistant.offline.planner``), so both modes read
+the same numbers and log them the same way.
 
 Bounds: ``ToolCallLimitMiddleware(run_limit=max_tool_calls)`` blocks further tool calls (the
 model is told and must answer), ``ModelCallLimitMiddleware`` ends a run that keeps asking, and

@@ -1,31 +1,31 @@
-"""Answer a question about the uploaded data: route, run the agent, ground, cite, fall back.
+"""Answer a question about the uploaded data: route, run the tools, ground, cite, fall back.
 
-``stream_in_conversation(state, question)`` yields progress and finally the ``Answer``;
-``answer_in_conversation`` returns only the answer. ``assistant.chat.conversation`` wraps both
-(``Conversation.ask``, ``answer_question``).
+``stream_in_conversation(state, question)`` yields progress (tool names) and finally the
+``Answer``; ``answer_in_conversation`` returns only the answer. ``assistant.chat.conversation``
+wraps both (``Conversation.ask``, ``answer_question``).
 
-Flow per question: the question is routed (intent, segment, follow-up) against the conversation;
-the selected chat model (remote, or the offline planner) runs in the LangChain agent loop over
-the session-bound tools; the answer's numbers are checked against that turn's tool results; a
-remote failure of any kind re-runs the question offline with a visible note.
+Flow per question: the question is routed against the conversation (intent, metric-layer
+queries, follow-ups). A remote model, when configured, runs in the LangChain agent loop over the
+session's tools (``_answer_remote``); otherwise, or when it fails for any reason, the offline
+planner runs the same tools directly and composes the answer (``_answer_offline``), with a
+visible note after a failure. The answer's numbers are checked against that turn's tool results;
+only a remote model's unsupported numbers are marked "[unverified]": the offline text is built
+from tool values and never is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from typing import Any
 
-from assistant.chat.agent import AgentRun, build_agent, stream_agent
 from assistant.chat.answer import Answer, Citation, ToolCall
+from assistant.chat.exhibits import exhibits_for
 from assistant.chat.grounding import check_grounding, mark_ungrounded
-from assistant.chat.models import describe_remote_failure, make_chat_model, make_remote_model, resolve_mode
-from assistant.chat.prompts import system_prompt
 from assistant.chat.question import Route
 from assistant.chat.routing import route
 from assistant.chat.state import ChatState
-from assistant.chat.tools.catalog import build_tools
-from assistant.offline.planner import OfflinePlannerModel
+from assistant.chat.tools.runtime import ToolRecord
 from assistant.settings import Settings, get_settings
 
 FALLBACK_NOTE = {
@@ -34,6 +34,9 @@ FALLBACK_NOTE = {
 }
 REASONS_JA = {"timed out": "リモートモデルがタイムアウトした", "401": "APIキーが拒否された（401）",
               "429": "レート制限（429）", "could not be reached": "リモートモデルに接続できなかった"}
+#: intents answered locally whatever the model: a refusal never reaches a remote model
+LOCAL_INTENTS = frozenset({"refusal"})
+CITED_TOOLS = ("search_playbook", "playbook_passage")
 
 
 def answer_in_conversation(conversation: ChatState, question: str) -> Answer:
@@ -54,78 +57,121 @@ def stream_in_conversation(conversation: ChatState, question: str) -> Iterator[s
     routed = route(question, ctx.vocabulary(), conversation.last_route)
     fallback: str | None = None
     answer: Answer | None = None
-    if resolve_mode(settings) == "openai":
+    if _remote_configured(settings) and routed.intent not in LOCAL_INTENTS:
         try:
-            model = make_remote_model(settings)
-            history = [(ctx.privacy.scrub(q), ctx.privacy.scrub(a)) for q, a in conversation.history_pairs()]
-            run = yield from _run(model, conversation, ctx.privacy.scrub(question), routed, settings,
-                                  prompt=system_prompt(routed.lang), history=history)
-            if not run.answer.strip():
-                raise RuntimeError("empty answer")
-            answer = _finish(run, conversation, question, routed, "llm", None)
+            answer = yield from _answer_remote(conversation, question, routed, settings)
         except Exception as err:  # any remote failure falls back; the reason is shown to the user
-            fallback = describe_remote_failure(err) if not isinstance(err, RuntimeError) else (
-                "the remote model returned no answer")
+            fallback = _failure_reason(err)
     if answer is None:
-        model, agent = _offline_agent(conversation, settings)
-        model.routed = routed
-        model.has_data = conversation.data is not None
-        run = yield from _run(model, conversation, question, routed, settings, prompt=None, history=(), agent=agent)
-        answer = _finish(run, conversation, question, routed, "offline", fallback)
+        answer = yield from _answer_offline(conversation, question, routed, fallback)
     conversation.remember(question, answer, routed)
     yield answer
 
 
-def _run(
-    model: Any,
-    conversation: ChatState,
-    question: str,
-    routed: Route,
-    settings: Settings,
-    *,
-    prompt: str | None,
-    history: Sequence[tuple[str, str]],
-    agent: Any = None,
-) -> Generator[str, None, AgentRun]:
+def _remote_configured(settings: Settings) -> bool:
+    from assistant.chat.models import resolve_mode
+
+    return resolve_mode(settings) == "openai"
+
+
+def _failure_reason(err: Exception) -> str:
+    from assistant.chat.models import describe_remote_failure
+
+    if isinstance(err, RuntimeError):
+        return "the remote model returned no answer"
+    return describe_remote_failure(err)
+
+
+def _answer_offline(conversation: ChatState, question: str, routed: Route,
+                    fallback: str | None) -> Generator[str, None, Answer]:
+    """The embedded planner: run the route's tools directly and compose from their typed results."""
+    from assistant.offline.compose import compose_answer
+    from assistant.offline.planner import run_plan
+    from assistant.offline.words import Words
+
     ctx = conversation.context
+    records = run_plan(routed, ctx)
+    for record in records:
+        yield record.name
+    words = Words(routed.lang, ctx.currency)
+    composed = compose_answer(routed, records, words, has_data=conversation.data is not None)
+    note = _localised_note(fallback, routed.lang) if fallback else None
+    text = f"{note}\n\n{composed.text}" if note else composed.text
+    sources = _sources(records, question) + [note or "", *composed.sources]
+    return Answer(
+        answer=text,
+        language=routed.lang,
+        mode="offline",
+        citations=_citations(records, text, "offline"),
+        tool_calls=[ToolCall(r.name, r.args) for r in records],
+        findings=composed.findings,
+        grounding=check_grounding(text, sources),
+        fallback=fallback,
+        intent=routed.intent,
+        exhibits=exhibits_for(records, routed.lang, ctx.currency, routed.intent),
+    )
+
+
+def _answer_remote(conversation: ChatState, question: str, routed: Route,
+                   settings: Settings) -> Generator[str, None, Answer]:
+    """A remote model in the LangChain agent loop over the session's tools; raises on any failure."""
+    from assistant.chat.agent import AgentRun, stream_agent
+    from assistant.chat.models import make_remote_model
+    from assistant.chat.prompts import system_prompt
+    from assistant.chat.tools.catalog import build_tools
+
+    ctx = conversation.context
+    model = make_remote_model(settings)
+    if ctx.tools is None:
+        ctx.tools = build_tools(ctx)  # pydantic schemas cost ~0.1 s per build
+    history = [(ctx.privacy.scrub(q), ctx.privacy.scrub(a)) for q, a in conversation.history_pairs()]
     ctx.log = []
     run: AgentRun | None = None
-    for event in stream_agent(model, _tools(conversation), question, system_prompt=prompt, history=history,
-                              max_tool_calls=settings.max_tool_calls, agent=agent):
+    for event in stream_agent(model, ctx.tools, ctx.privacy.scrub(question), system_prompt=system_prompt(routed.lang),
+                              history=history, max_tool_calls=settings.max_tool_calls):
         if isinstance(event, AgentRun):
             run = event
         else:
             yield str(event)
-    assert run is not None
-    return run
+    if run is None or not run.answer.strip():
+        raise RuntimeError("empty answer")
+    records = _in_call_order(list(ctx.log), run)
+    text = run.answer.strip()
+    sources = _sources(records, question)
+    grounding = check_grounding(text, sources)
+    if grounding.ungrounded:
+        text = mark_ungrounded(text, sources, " [unverified]" if routed.lang == "en" else "［未検証］")
+    findings: list[str] = []
+    for record in records:
+        if record.name == "diagnose_funnel" and record.ok:
+            findings += [f.code for f in record.result.findings_by_severity() if f.code not in findings]
+    text = ctx.privacy.reveal(text)
+    return Answer(
+        answer=text,
+        language=routed.lang,
+        mode="llm",
+        citations=_citations(records, text, "llm"),
+        tool_calls=[ToolCall(r.name, r.args) for r in records],
+        findings=findings,
+        grounding=grounding,
+        fallback=None,
+        intent=routed.intent,
+        exhibits=exhibits_for(records, routed.lang, ctx.currency, routed.intent),
+    )
 
 
-def _tools(conversation: ChatState) -> list[Any]:
-    """The conversation's tools, built once (pydantic schemas cost ~0.1 s per build)."""
-    ctx = conversation.context
-    if ctx.tools is None:
-        ctx.tools = build_tools(ctx)
-    return ctx.tools
+def _sources(records: list[ToolRecord], question: str) -> list[Any]:
+    """What an answer's numbers may come from: tool results, tool arguments and the question itself."""
+    return [r.output for r in records] + [r.args for r in records] + [question]
 
 
-def _offline_agent(conversation: ChatState, settings: Settings) -> tuple[OfflinePlannerModel, Any]:
-    """The conversation's offline planner and its compiled agent graph, built once and re-planned per turn."""
-    ctx = conversation.context
-    if ctx.offline is None or ctx.offline[2] != settings.max_tool_calls:
-        model = make_chat_model(settings.model_copy(update={"llm": "offline"}))
-        assert isinstance(model, OfflinePlannerModel)
-        ctx.offline = (model, build_agent(model, _tools(conversation), None, settings.max_tool_calls),
-                       settings.max_tool_calls)
-    return ctx.offline[0], ctx.offline[1]
-
-
-def _in_call_order(records: list[Any], run: AgentRun) -> list[Any]:
+def _in_call_order(records: list[ToolRecord], run: Any) -> list[ToolRecord]:
     """Tool records in the order the model asked for them (parallel calls finish in any order)."""
     calls = [(c["name"], {k: v for k, v in dict(c["args"]).items() if v is not None})
              for m in run.messages for c in (getattr(m, "tool_calls", None) or [])]
 
-    def position(record: Any) -> int:
-        return next((i for i, call in enumerate(calls) if call == (record.name, record.args)), len(calls))
+    def position(record: ToolRecord) -> int:
+        return next((i for i, call in enumerate(calls) if call[0] == record.name), len(calls))
 
     return sorted(records, key=position)  # stable: unmatched records keep their order at the end
 
@@ -136,48 +182,15 @@ def _localised_note(reason: str, lang: str) -> str:
     return FALLBACK_NOTE[lang].format(reason=reason)
 
 
-def _citations(records: list[Any], text: str, mode: str) -> list[Citation]:
+def _citations(records: list[ToolRecord], text: str, mode: str) -> list[Citation]:
     found: dict[str, Citation] = {}
     for r in records:
-        if r.name != "search_playbook":
+        if r.name not in CITED_TOOLS or not r.ok:
             continue
-        for p in (r.payload or {}).get("results", []) or []:
-            topic = p.get("topic")
-            if topic and topic not in found:
-                found[topic] = Citation(topic, str(p.get("source", "")), str(p.get("excerpt", ""))[:300],
-                                        str(p.get("title", "")), str(p.get("lang", "")))
-    cited = set(re.findall(r"\[([a-z0-9-]+)\]", text))
+        passages = r.result if isinstance(r.result, list) else [r.result]
+        for p in passages:
+            if p.topic not in found:
+                found[p.topic] = Citation(p.topic, p.source, p.excerpt[:300], p.title, p.lang)
+    cited = set(re.findall(r"\[([a-z0-9:-]+)\]", text))
     chosen = [c for t, c in found.items() if t in cited]
     return chosen or (list(found.values()) if mode == "llm" else [])
-
-
-def _finish(
-    run: AgentRun, conversation: ChatState, question: str, routed: Route, mode: str, fallback: str | None
-) -> Answer:
-    ctx = conversation.context
-    records = _in_call_order(list(ctx.log), run)
-    text = run.answer.strip()
-    note = _localised_note(fallback, routed.lang) if fallback else None
-    if note:
-        text = f"{note}\n\n{text}"
-    sources: list[Any] = [r.output for r in records] + [r.args for r in records] + [question, note or ""]
-    grounding = check_grounding(text, sources)
-    if grounding.ungrounded:
-        text = mark_ungrounded(text, sources, " [unverified]" if routed.lang == "en" else "［未検証］")
-    findings: list[str] = []
-    for r in records:
-        if r.name == "diagnose_funnel":
-            for f in (r.payload or {}).get("findings", []) or []:
-                if f.get("code") and f["code"] not in findings:
-                    findings.append(f["code"])
-    return Answer(
-        answer=ctx.privacy.reveal(text),
-        language=routed.lang,
-        mode="llm" if mode == "llm" else "offline",
-        citations=_citations(records, text, mode),
-        tool_calls=[ToolCall(r.name, r.args) for r in records],
-        findings=findings,
-        grounding=grounding,
-        fallback=fallback,
-        intent=routed.intent,
-    )

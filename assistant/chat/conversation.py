@@ -1,13 +1,15 @@
 """A chat about one upload: ``Conversation(data).ask("Where is the funnel leaking?")``.
 
-``Conversation.ask`` answers one question and remembers the turn, so "and for enterprise only?"
-reuses the previous question's intent with a new segment. ``answer_question`` is the one-shot
-form the CLI uses.
+``Conversation.ask`` answers one question and remembers the turn, so "and for SMB?" or "why is
+that?" resolve against the previous answer's subject. Pass ``diagnosis=`` when the caller has
+already diagnosed the upload (the UI does): the chat reuses it. ``answer_question`` is the
+one-shot form the CLI uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from assistant.chat.answer import Answer
@@ -30,6 +32,19 @@ class Conversation(ChatState):
         with self._lock:
             yield from stream_in_conversation(self, question)
 
+    def write_memo(self, output: Path, lang: str | None = None) -> Path:
+        """The improvement memo of this upload with this chat's questions and what-ifs (.md/.docx/.pdf).
+
+        Hands the turns to the memo builder with the diagnosis and currency the chat already has, so
+        nothing is computed twice; ``lang`` defaults to the language of the last question.
+        """
+        from assistant.memo.build import write_memo
+
+        data = self.context.require_data()
+        language = lang or (self.turns[-1].answer.language if self.turns else "en")
+        return write_memo(data, Path(output), self.targets, language, diagnosis=self.context.diagnosis(),
+                          conversation=list(self.turns), currency=self.context.currency)
+
 
 def answer_question(
     question: str,
@@ -37,15 +52,17 @@ def answer_question(
     targets: Any = None,
     settings: Settings | None = None,
     history: Conversation | Sequence[tuple[str, str]] | None = None,
+    diagnosis: Any = None,
 ) -> Answer:
-    """Answer one question about ``data`` (a ``LoadedData`` or ``None``)."""
+    """Answer one question about ``data`` (a ``LoadedData`` or ``None``; ``diagnosis`` its precomputed
+    ``Diagnosis``, if any)."""
     if isinstance(history, Conversation):
         conversation = history
         if conversation.data is None and data is not None:
-            conversation.set_data(data, targets)
+            conversation.set_data(data, targets, diagnosis)
         conversation.settings = conversation.settings or settings
         return conversation.ask(question)
-    conversation = Conversation(data=data, targets=targets, settings=settings)
+    conversation = Conversation(data=data, targets=targets, settings=settings, diagnosis=diagnosis)
     for previous_question, previous_answer in history or []:
         routed = route(previous_question, conversation.context.vocabulary(), conversation.last_route)
         conversation.remember(previous_question, Answer(previous_answer, routed.lang, "offline"), routed)

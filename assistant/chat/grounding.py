@@ -6,9 +6,11 @@ question) that, formatted the same way, rounds to it. Unmatched numbers are retu
 ``ungrounded`` and ``mark_ungrounded`` flags them in the text so a reader never mistakes a model's
 guess for a computed figure.
 
-Accepted formattings of a tool value ``t``: as is; a rate shown as a percent (``t × 100``) or a
-percent shown as is; thousands separators; K/M/B and 千/万/億 multipliers; sign dropped ("down
-12%"); rounding to the number of decimals shown.
+Accepted formattings of a tool value ``t`` — every form ``tools.wording`` prints: as is; a rate
+shown as a percent (``t × 100``) or a percent shown as is; a change of a rate in percentage points
+("+5.0 pts", "+5.0ポイント"); thousands separators; K/M/B/T and 千/万/億/兆 multipliers with or
+without a currency ("¥69.6M", "6,958万円", "約1.9億円"); sign dropped ("down 12%"); rounding to the
+number of decimals shown. A p-value bound ("p<0.001") is a threshold, not a figure.
 """
 
 from __future__ import annotations
@@ -30,14 +32,18 @@ _SCALE = {
     "bn": 1e9,
     "万": 1e4,
     "億": 1e8,
+    "T": 1e12,
+    "兆": 1e12,
 }
-_PERCENT_UNITS = {"%", "pt", "pts", "pp", "ポイント", "percent"}
+_PERCENT_UNITS = {"%", "pt", "pts", "pp", "points", "ポイント", "percent"}
 
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.])"  # not inside an identifier ("Q3", "v2") — CJK before a number is fine
     r"(?P<num>[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-    r"(?P<unit>\s?(?:%|pp\b|pts?\b|ポイント|percent\b)|(?:k|K|M|B|bn)(?![A-Za-z])|千|万|億)?"
+    r"(?P<unit>\s?(?:%|pp\b|pts?\b|points?\b|ポイント|percent\b)|(?:k|K|M|B|T|bn)(?![A-Za-z])|千|万|億|兆)?"
 )
+#: "p<0.001": a significance threshold, not a figure to ground
+_P_BOUND = re.compile(r"\bp\s*[<≤]\s*0?\.\d+")
 #: "1." / "2)" at the start of a line is a list marker, not a claim.
 _LIST_MARKER = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s", re.MULTILINE)
 _PLAIN_NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
@@ -69,14 +75,17 @@ class GroundingReport:
 def extract_numbers(text: str) -> list[NumberMention]:
     """Find the numbers an answer states (list markers excluded)."""
     skip = {m.start("n") for m in _LIST_MARKER.finditer(text)}
+    bounds = [(m.start(), m.end()) for m in _P_BOUND.finditer(text)]
     mentions = []
     for m in _NUMBER.finditer(text):
         raw = m.group("num")
-        if m.start("num") in skip:
+        if m.start("num") in skip or any(s <= m.start("num") < e for s, e in bounds):
             continue
         digits = raw.replace(",", "").replace("−", "-")
         decimals = len(digits.split(".")[1]) if "." in digits else 0
         unit = (m.group("unit") or "").strip()
+        if unit in ("point", "points"):
+            unit = "points"
         mentions.append(NumberMention(m.group(0), m.start(), m.end(), float(digits), decimals, unit))
     return mentions
 

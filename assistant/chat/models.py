@@ -1,12 +1,12 @@
 """The chat-model factory: the one module that imports ``openai`` / ``langchain_openai``.
 
-Two models sit behind ``make_chat_model``:
+Two chat models are selectable (``resolve_mode``):
 
 - ``openai`` — an OpenAI or OpenAI-compatible endpoint through ``langchain_openai.ChatOpenAI``
   (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_MODEL``, ``REVOPS_LLM_TIMEOUT``,
-  ``REVOPS_LLM_MAX_RETRIES``);
-- ``offline`` — the embedded deterministic planner (``assistant.offline.planner.OfflinePlannerModel``),
-  which needs no key and no network.
+  ``REVOPS_LLM_MAX_RETRIES``), built by ``make_remote_model``;
+- ``offline`` — the embedded deterministic planner (``assistant.offline.planner``), which runs the
+  same tools directly: no key, no network, and no LangChain import.
 
 ``REVOPS_LLM=auto`` (the default) picks ``openai`` when an API key or a base URL is configured and
 ``offline`` otherwise. Both are imported lazily so the offline path never loads the OpenAI client.
@@ -21,7 +21,6 @@ from tools.errors import RevOpsInputError
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.chat.question import Route
     from assistant.settings import Settings
 
 ModelMode = Literal["offline", "openai"]
@@ -52,20 +51,6 @@ def resolve_mode(settings: Settings) -> ModelMode:
             )
         return "openai"
     return "openai" if (settings.openai_api_key or settings.openai_base_url) else "offline"
-
-
-def make_chat_model(settings: Settings, *, routed: Route | None = None) -> BaseChatModel:
-    """Build the chat model ``settings`` selects.
-
-    Args:
-        settings: Runtime settings (``llm``, ``openai_*``, ``llm_timeout``, ``llm_max_retries``).
-        plan: For the offline planner: the routed intent and tool arguments of this question.
-    """
-    if resolve_mode(settings) == "offline":
-        from assistant.offline.planner import OfflinePlannerModel
-
-        return OfflinePlannerModel(routed=routed)
-    return make_remote_model(settings)
 
 
 def make_remote_model(settings: Settings) -> BaseChatModel:

@@ -1,193 +1,159 @@
-"""Read tool arguments out of a question: metric, lever, percentage, money, segment, follow-up.
+"""Read the numbers a question gives: money (target, quota), a change with its unit, reps, a lever.
 
-Small, explicit regexes and phrase tables in English and Japanese; nothing here guesses a number
-the user did not write.
+Small, explicit regexes in English and Japanese; nothing here guesses a number the user did not
+write. Units matter: "5 points" / 「5ポイント」 is +0.05 absolute on a rate, "5%" / "10% more" /
+「1割」 is relative, "double" is +100%.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Literal
 
-from assistant.chat.question import SegmentFilter
+from assistant.chat.metric_parse import _hits
+from assistant.chat.metric_words import METRIC_PHRASES, STAGE_PHRASES
 
-#: phrase -> metric name of the ``lookup_metric`` tool
-METRIC_PHRASES: tuple[tuple[str, str], ...] = (
-    ("win rate", "win_rate"), ("close rate", "win_rate"), ("受注率", "win_rate"), ("勝率", "win_rate"),
-    ("成約率", "win_rate"),
-    ("deal size", "average_deal_size"), ("acv", "average_deal_size"), ("単価", "average_deal_size"),
-    ("受注額", "average_deal_size"),
-    ("cycle", "sales_cycle"), ("how long", "sales_cycle"), ("商談期間", "sales_cycle"),
-    ("リードタイム", "sales_cycle"), ("サイクル", "sales_cycle"),
-    ("follow-up", "follow_up_time"), ("follow up", "follow_up_time"), ("first touch", "follow_up_time"),
-    ("response time", "follow_up_time"), ("初回対応", "follow_up_time"), ("フォロー", "follow_up_time"),
-    ("churn", "churn_rate"), ("解約", "churn_rate"), ("retention", "churn_rate"), ("継続率", "churn_rate"),
-    ("weighted pipeline", "weighted_pipeline"), ("加重パイプライン", "weighted_pipeline"),
-    ("coverage", "pipeline_coverage"), ("カバレッジ", "pipeline_coverage"),
-    ("conversion", "conversion"), ("転換率", "conversion"), ("移行率", "conversion"), ("商談化率", "conversion"),
-)
-
-#: phrase -> lever (SPEC §5 LEVER) for what-if questions
-LEVER_PHRASES: tuple[tuple[str, str], ...] = (
-    ("win rate", "opportunity_to_won"), ("close rate", "opportunity_to_won"), ("受注率", "opportunity_to_won"),
-    ("勝率", "opportunity_to_won"),
-    ("mql to sql", "mql_to_sql"), ("mql→sql", "mql_to_sql"), ("sql rate", "mql_to_sql"),
-    ("sql to opp", "sql_to_opportunity"), ("sql→商談", "sql_to_opportunity"), ("商談化率", "sql_to_opportunity"),
-    ("lead to mql", "lead_to_mql"), ("mql rate", "lead_to_mql"), ("mql化率", "lead_to_mql"),
-    ("deal size", "deal_size"), ("単価", "deal_size"), ("受注額", "deal_size"),
-    ("cycle", "cycle_time"), ("商談期間", "cycle_time"), ("リードタイム", "cycle_time"),
-    ("churn", "retention"), ("retention", "retention"), ("解約", "retention"), ("継続", "retention"),
-    ("leads", "lead_volume"), ("lead volume", "lead_volume"), ("リード", "lead_volume"),
-)
-
-DIMENSION_PHRASES: tuple[tuple[str, str], ...] = (
-    ("lead source", "lead_source"), ("source", "lead_source"), ("channel", "lead_source"),
-    ("リードソース", "lead_source"), ("ソース", "lead_source"), ("チャネル", "lead_source"), ("流入", "lead_source"),
-    ("segment", "segment"), ("セグメント", "segment"), ("企業規模", "segment"),
-    ("industry", "industry"), ("業種", "industry"), ("region", "region"), ("地域", "region"),
-    ("icp", "icp_fit"), ("owner", "owner"), ("rep", "owner"), ("担当", "owner"),
-    ("employee", "employee_count"), ("従業員", "employee_count"),
-)
-
-#: Japanese / alternative names of common segment values -> an English token to look for
-SEGMENT_ALIASES: dict[str, str] = {
-    "エンタープライズ": "enterprise", "大企業": "enterprise", "大手": "enterprise",
-    "中小企業": "smb", "中小": "smb", "small business": "smb", "スモール": "smb",
-    "ミッドマーケット": "mid", "中堅": "mid", "mid-market": "mid", "midmarket": "mid",
-    "ウェビナー": "webinar", "展示会": "event", "イベント": "event", "広告": "ad", "紹介": "referral",
-    "キャンペーン": "campaign", "プレゼント": "giveaway", "ウェブ": "web", "自然検索": "organic",
+#: metric id (or bundle) -> the what-if lever it names
+METRIC_LEVER = {
+    "win_rate": "opportunity_to_won", "opportunity_to_won": "opportunity_to_won", "won_deals": "opportunity_to_won",
+    "mql_to_sql": "mql_to_sql", "sql_to_opportunity": "sql_to_opportunity", "lead_to_mql": "lead_to_mql",
+    "average_deal_size": "deal_size", "median_cycle_days": "cycle_time", "churn_rate": "retention",
+    "retention_rate": "retention", "leads": "lead_volume",
 }
+RATE_LEVERS = frozenset({"lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "retention"})
 
-_FOLLOWUP_MARKERS_EN = ("and ", "what about", "how about", "same for", "only", "just ", "instead", "now for")
-_FOLLOWUP_MARKERS_JA = ("だけ", "のみ", "では", "の場合", "はどう", "は？", "については", "同じく", "それで")
-
-_PERCENT = re.compile(r"([-+−]?\d+(?:\.\d+)?)\s*(?:%|percent|pct|points?|pts?|ポイント|パーセント)", re.IGNORECASE)
+_POINTS = re.compile(r"([-+−]?\d+(?:\.\d+)?)\s*(?:percentage[- ]points?|points?|pts?\b|pp\b|ポイント|ﾎﾟｲﾝﾄ)")
+_PERCENT = re.compile(r"([-+−]?\d+(?:\.\d+)?)\s*(?:%|percent|pct\b|パーセント)")
+_WARI = re.compile(r"(\d+(?:\.\d+)?)\s*割")
+_DAYS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:days?\b|日)")
+_TIMES = re.compile(r"(\d+(?:\.\d+)?)\s*倍")
 _MONEY = re.compile(
-    r"([¥$€£])?\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(billion|million|thousand|bn|[bmk](?![a-z])|億|万|千)?",
+    r"([¥$€£])?\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(billion|million|thousand|bn|[bmk](?![a-z])|億|万|千)?"
+    r"\s*(円|yen|jpy|ドル|dollars?)?",
     re.IGNORECASE,
 )
 _SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
            "億": 1e8, "万": 1e4, "千": 1e3}
-_NEGATIVE = ("drop", "fall", "decline", "decrease", "lose", "worse", "down", "shrink", "cut", "下が", "減", "悪化",
-             "低下")
+_NEGATIVE = ("drop", "fall", "falls", "fell", "decline", "decrease", "lose", "worse", "down", "shrink", "cut",
+             "lower", "slip", "shorten", "reduce", "faster", "下が", "減", "悪化", "低下", "落ち", "短縮", "短く")
+_QUOTA_WORDS = ("quota", "per rep", "per ae", "per person", "per head", "each rep", "each ae", "each carries",
+                "each seller", "per seller", "1人あたり", "一人あたり", "1人当たり", "一人当たり", "クォータ", "ノルマ",
+                "1人", "一人")
 
 
-def _norm(text: str) -> str:
+def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
-    t = _norm(text)
-    hits = [(t.find(p), -len(p), name) for p, name in table if p in t]
-    return min(hits)[2] if hits else None
+@dataclass(frozen=True)
+class Change:
+    """A change the user asked about: +0.05 ``points`` (absolute) or +0.10 ``relative``."""
+
+    value: float
+    unit: Literal["points", "relative", "days"]
 
 
-def find_metric(question: str) -> str | None:
-    """The metric a question asks about, if it names one."""
-    return _first(question, METRIC_PHRASES)
-
-
-def find_lever(question: str) -> str | None:
-    """The lever of a what-if question ("win rate" -> ``opportunity_to_won``)."""
-    return _first(question, LEVER_PHRASES)
-
-
-def find_dimension(question: str) -> str | None:
-    """The dimension a funnel breakdown is asked by ("by lead source" -> ``lead_source``)."""
-    return _first(question, DIMENSION_PHRASES)
-
-
-def find_grain(question: str) -> str | None:
-    """``month`` or ``quarter`` when the question asks for a trend by period."""
-    t = _norm(question)
-    if any(w in t for w in ("quarter", "四半期", "qoq")):
-        return "quarter"
-    if any(w in t for w in ("month", "月別", "月次", "毎月", "trend", "推移", "over time")):
-        return "month"
+def find_change(question: str) -> Change | None:
+    """The size and unit of a what-if change ("5 points" -> +0.05 points; "10% more" -> +0.10 relative)."""
+    t = normalise(question)
+    negative = any(w in t for w in _NEGATIVE)
+    sign = -1.0 if negative else 1.0
+    for pattern, unit in ((_POINTS, "points"), (_PERCENT, "relative")):
+        m = pattern.search(t)
+        if m:
+            value = float(m.group(1).replace("−", "-")) / 100
+            if value > 0:
+                value *= sign
+            return Change(value, unit)  # type: ignore[arg-type]
+    if m := _DAYS.search(t):
+        return Change(sign * float(m.group(1)), "days")
+    if m := _WARI.search(t):
+        return Change(sign * float(m.group(1)) / 10, "relative")
+    if m := _TIMES.search(t):
+        return Change(float(m.group(1)) - 1.0, "relative")
+    if re.search(r"\bdoubl", t):
+        return Change(1.0, "relative")
+    if re.search(r"\bhalve|\bhalf\b", t) or "半分" in t or "半減" in t:
+        return Change(-0.5, "relative")
     return None
 
 
-def find_percent(question: str) -> float | None:
-    """A relative change as a fraction ("+10%" -> 0.1; "drops 5 points" -> -0.05)."""
-    t = _norm(question)
-    m = _PERCENT.search(t)
-    if not m:
-        return None
-    value = float(m.group(1).replace("−", "-")) / 100
-    if value > 0 and any(w in t for w in _NEGATIVE):
-        value = -value
-    return value
+def find_lever(question: str) -> str | None:
+    """The what-if lever a question names ("win rate" -> ``opportunity_to_won``; 「リード」 -> lead volume)."""
+    text = normalise(question)
+    for _, _, name in _hits(text, {**STAGE_PHRASES, **METRIC_PHRASES}):
+        if name in METRIC_LEVER:
+            return METRIC_LEVER[name]
+    return None
 
 
-def find_money(question: str) -> float | None:
-    """A revenue amount the user wrote ("¥120M", "1.2億", "$2 million", "120,000,000")."""
-    t = _norm(question)
-    best: float | None = None
+@dataclass(frozen=True)
+class Money:
+    value: float
+    start: int
+    end: int
+
+
+def money_mentions(question: str) -> list[Money]:
+    """Amounts the user wrote ("¥120M", "1.2億", "$2 million", "5000万円", "120,000,000")."""
+    t = normalise(question)
+    out = []
     for m in _MONEY.finditer(t):
-        end = m.end()
-        if end < len(t) and t[end : end + 1] in "%":
+        start = m.start(1) if m.group(1) else m.start(2)
+        if t[m.end() : m.end() + 1] == "%" or (start > 0 and t[start - 1].isalnum() and t[start - 1].isascii()):
             continue
         number = float(m.group(2).replace(",", ""))
         scale = _SCALES.get((m.group(3) or "").lower(), 1.0)
         value = number * scale
-        if (m.group(1) or m.group(3)) and value >= 1000 or value >= 100_000:
-            best = max(best or 0.0, value)
-    return best
+        marked = bool(m.group(1) or m.group(3) or m.group(4))
+        if (marked and value >= 1000) or value >= 100_000:
+            out.append(Money(value, start, m.end()))
+    return out
+
+
+def find_quota_and_target(question: str) -> tuple[float | None, float | None]:
+    """(quota per rep, revenue target): the amount next to a quota word is the quota, the largest other the target."""
+    t = normalise(question)
+    amounts = money_mentions(question)
+    quota = None
+    words = [(i, i + len(w)) for w in _QUOTA_WORDS for i in [t.find(w)] if i >= 0]
+    if words and amounts:
+
+        def distance(a: Money) -> float:  # an amount right after the word ("quota of 30M") beats one before it
+            return min(a.start - e if a.start >= e else s - a.end + 0.5 for s, e in words)
+
+        nearest = min(amounts, key=distance)
+        if distance(nearest) <= 12:
+            quota = nearest
+    rest = [a for a in amounts if a is not quota]
+    target = max(rest, key=lambda a: a.value).value if rest else None
+    return (quota.value if quota else None), target
+
+
+def find_money(question: str) -> float | None:
+    """The largest amount the user wrote."""
+    amounts = money_mentions(question)
+    return max(a.value for a in amounts) if amounts else None
 
 
 def find_reps(question: str) -> int | None:
-    """A number of reps the user wrote ("with 6 reps", "営業6人")."""
-    m = re.search(r"(\d+)\s*(?:reps?|aes?|sellers|people|人)", _norm(question))
+    """How many reps the team has now ("we have 6 reps", 「営業6人」)."""
+    t = normalise(question)
+    m = re.search(r"(?:have|with|currently|今|現在)\D{0,12}?(\d+)\s*(?:reps?|aes?|sellers|people|人)", t)
     return int(m.group(1)) if m else None
 
 
-def find_segment(question: str, vocabulary: dict[str, list[str]]) -> SegmentFilter | None:
-    """A dimension value of the upload the question names ("enterprise", "エンタープライズ", "Rep B")."""
-    t = _norm(question)
-    tokens = [t] + [alias for key, alias in SEGMENT_ALIASES.items() if key in t]
-    best: tuple[int, str, str] | None = None
-    for dimension, values in vocabulary.items():
-        for value in values:
-            v = _norm(str(value))
-            if len(v) < 2:
-                continue
-            named = re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", t) is not None
-            hit = named or any(len(tok) >= 2 and tok in v for tok in tokens[1:])
-            if hit and (best is None or len(v) > best[0]):
-                best = (len(v), dimension, str(value))
-    return SegmentFilter(best[1], best[2]) if best else None
+_PER_REP = re.compile(r"(\d+(?:,\d{3})*)\s*(?:件|mqls?\b|leads?\b)")
+_PER_WORDS = ("per rep", "per person", "each rep", "one rep", "a rep", "per is", "each ", "一人", "1人", "ひとり", "あたり",
+              "当たり")
 
 
-def is_followup(question: str, names_segment: bool) -> bool:
-    """A short question that only changes the focus of the previous one."""
-    t = _norm(question).strip()
-    short = len(t) <= (30 if any(ord(c) > 0x3000 for c in t) else 60)
-    marker = t.startswith(_FOLLOWUP_MARKERS_EN) or any(m in t for m in _FOLLOWUP_MARKERS_EN[1:]) or any(
-        m in t for m in _FOLLOWUP_MARKERS_JA
-    )
-    if names_segment:
-        return short or marker
-    changes_number = bool(_PERCENT.search(t) or find_money(t))
-    return short and marker and changes_number
-
-
-def _split_quota(question: str) -> tuple[str, str]:
-    """(text before "quota"/"クォータ", the quota clause) so target and quota are read apart."""
-    t = _norm(question)
-    for word in ("quota", "クォータ", "ノルマ"):
-        if word in t:
-            i = t.index(word)
-            return t[:i], t[i:]
-    return t, ""
-
-
-def find_quota(question: str) -> float | None:
-    """One rep's quota ("quota of 30M per rep", "クォータ3000万")."""
-    _, clause = _split_quota(question)
-    return find_money(clause) if clause else None
-
-
-def find_target(question: str) -> float | None:
-    """The revenue target, ignoring any quota the question also gives."""
-    before, clause = _split_quota(question)
-    return find_money(before) if clause else find_money(question)
+def find_per_rep(question: str) -> float | None:
+    """MQLs one rep works per period ("150 MQLs per rep", 「一人あたり月150件」)."""
+    t = normalise(question)
+    if not any(w in t for w in _PER_WORDS):
+        return None
+    m = _PER_REP.search(t)
+    return float(m.group(1).replace(",", "")) if m else None

@@ -1,12 +1,16 @@
-"""Route a question (English or Japanese) to an intent and the arguments of its first tool calls.
+"""Route a question (English or Japanese) to an intent and what its tools need.
 
-Routing adds two scores per intent: keyword hits (exact phrases in either language) and the
-cosine similarity of the question to a few example questions, embedded with the same offline
-multilingual model as the playbook (``knowledge.embeddings``, USE multilingual v3). Keywords make
-the common phrasings certain; embeddings carry paraphrases and the other language. Parameters
-(metric, lever, percentage, revenue target, segment) are read with small regexes from
-``assistant.chat.question_params``. A short question that names only a segment ("and for enterprise
-only?") is a follow-up: it repeats the previous plan for that segment.
+Rules come first, in a fixed order, because their phrasings are unambiguous and cheap: refusal
+(instructions or raw-data requests inside the question), help, a metric the upload cannot give,
+off-topic, what-if, planning, memo, "KPIs green but revenue flat", revenue change, forecast,
+"why", diagnosis, then a metric question parsed into metric-layer queries with the upload's own
+dimension values as vocabulary (``assistant.chat.metric_parse``). Follow-ups ("and for SMB?",
+"why is that?", "break that down by source") resolve against the previous turn's route.
+
+Only when no rule decides and the question is about the funnel does the embedding router run:
+the cosine similarity to example questions of the open intents (diagnose, playbook, memo...),
+with the offline multilingual model of the playbook. It never tells "how many" from "by segment":
+that is the parser's job. A pure metric question therefore loads no embedding model.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -21,80 +26,42 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.chat.question import Route
+from assistant.chat import intent_words as W
+from assistant.chat.metric_parse import (
+    MetricRequest,
+    Vocabulary,
+    contains,
+    follow_up,
+    normalise,
+    parse_metric_request,
+)
+from assistant.chat.question import Route, SegmentFilter
 from assistant.chat.question_params import (
-    find_dimension,
-    find_grain,
+    find_change,
     find_lever,
-    find_metric,
     find_money,
-    find_percent,
-    find_quota,
+    find_per_rep,
+    find_quota_and_target,
     find_reps,
-    find_segment,
-    find_target,
-    is_followup,
 )
-from assistant.language import Lang, detect_language
+from assistant.language import detect_language
+from tools.metric_layer import MetricQuery
 
-Intent = Literal[
-    "diagnose", "kpi_green_flat", "metric", "funnel", "what_if", "reverse_plan", "capacity", "playbook", "memo"
-]
-INTENTS: tuple[str, ...] = (
-    "diagnose", "kpi_green_flat", "metric", "funnel", "what_if", "reverse_plan", "capacity", "playbook", "memo"
-)
-
-#: Phrases that make an intent (lower-case; Japanese as written).
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    "diagnose": ("leak", "bottleneck", "what's wrong", "what is wrong", "diagnos", "constraint", "holding back",
-                 "biggest problem", "where are we losing", "ボトルネック", "漏れ", "詰まっ", "課題", "診断", "問題",
-                 "どこで失", "制約"),
-    "kpi_green_flat": ("kpi", "green", "flat", "targets met", "hit our targets", "hitting targets", "but revenue",
-                       "達成しているのに", "達成しているが", "伸びない", "横ばい", "伸び悩", "kpiは"),
-    "metric": ("win rate", "deal size", "cycle", "churn", "follow-up time", "follow up time", "coverage",
-               "weighted pipeline", "retention", "conversion rate", "受注率", "勝率", "単価", "商談期間",
-               "リードタイム", "解約率", "初回対応", "カバレッジ", "加重パイプライン", "継続率", "転換率", "移行率"),
-    "funnel": ("funnel", "by month", "by quarter", "by lead source", "by source", "by segment", "by region",
-               "breakdown", "ファネル", "月別", "四半期別", "ソース別", "セグメント別", "内訳", "推移"),
-    "what_if": ("what if", "what happens if", "if we", "would revenue", "impact of", "もし", "としたら",
-                "上がったら", "改善したら", "増えたら", "下がったら", "場合"),
-    "reverse_plan": ("how many leads", "how many mql", "how many sql", "how many opportunities", "reverse",
-                     "to hit", "to reach", "required leads", "needed to reach", "必要なリード", "逆算",
-                     "何件", "達成するには", "必要な商談"),
-    "capacity": ("how many reps", "how many sales", "headcount", "capacity", "quota", "hire", "account executives",
-                 "営業は何人", "何人", "人員", "採用", "キャパシティ", "クォータ", "体制"),
-    "playbook": ("what is", "what's an", "what does", "explain", "define", "definition", "best practice",
-                 "how should we", "how do we", "とは", "意味", "定義", "教えて", "どうすれば", "ベストプラクティス"),
-    "memo": ("memo", "report for", "write up", "summary for leadership", "board", "メモ", "報告書", "レポート",
-             "提言", "経営陣"),
-}
-
-#: Example questions per intent; their embeddings are the semantic anchors.
+#: Example questions of the open intents; their embeddings are the semantic anchors.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "diagnose": ("Where is our funnel leaking?", "What is the biggest bottleneck in our pipeline?",
-                 "ファネルのどこで漏れていますか？", "一番のボトルネックはどこ？"),
+                 "What should we fix first?", "ファネルのどこで漏れていますか？", "一番のボトルネックはどこ？",
+                 "まず何を改善すべき？"),
     "kpi_green_flat": ("Why is revenue flat though our KPIs are green?",
                        "Every team hits its targets but sales do not grow. Why?",
                        "KPIは達成しているのに売上が伸びないのはなぜ？", "目標は達成しているのに売上が横ばいなのはなぜ？"),
-    "metric": ("What is our win rate?", "How long is our sales cycle?", "What is the average deal size?",
-               "受注率はいくつですか？", "平均単価は？"),
-    "funnel": ("Show me the funnel by lead source", "Conversion by month", "リードソース別のファネルを見せて",
-               "月別の転換率"),
-    "what_if": ("What if the win rate improves by 5 percent?", "What happens to revenue if we get 20% more leads?",
-                "受注率が5%上がったら売上はどうなる？", "リードが20%増えたら？"),
-    "reverse_plan": ("How many leads do we need to reach 100 million in revenue?",
-                     "Work backwards from our revenue target", "売上目標から必要なリード数を逆算して",
-                     "目標達成に必要な商談数は？"),
-    "capacity": ("How many reps do we need?", "Do we have enough sales capacity?", "営業は何人必要？",
-                 "今の体制で目標を達成できますか？"),
-    "playbook": ("What is an MQL?", "How should marketing hand leads to sales?", "SLAとは何ですか？",
-                 "リードの温度感とは？"),
+    "playbook": ("What is an MQL?", "How should marketing hand leads to sales?", "How do we design KPIs?",
+                 "SLAとは何ですか？", "リードの温度感とは？", "KPIはどう設計すべき？"),
     "memo": ("Write an improvement memo for leadership", "Summarise this for the board",
              "経営陣向けの改善メモを書いて", "報告書にまとめて"),
 }
-
-#: Intents that need uploaded data (without it the planner answers from the playbook).
-DATA_INTENTS = frozenset(INTENTS) - {"playbook"}
+#: below this similarity the best open intent is not trusted (the playbook answers instead)
+MIN_SIMILARITY = 0.35
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +102,7 @@ def warm_up() -> None:
 
 
 def semantic_scores(question: str) -> dict[str, float]:
-    """Best cosine similarity of the question to each intent's examples."""
+    """Best cosine similarity of the question to each open intent's examples."""
     from knowledge.embeddings import embed_query
 
     labels, matrix = _example_matrix()
@@ -146,64 +113,184 @@ def semantic_scores(question: str) -> dict[str, float]:
     return scores
 
 
-def keyword_scores(question: str) -> dict[str, float]:
-    """How many of each intent's phrases the question contains."""
-    text = question.lower()
-    return {intent: float(sum(1 for k in words if k in text)) for intent, words in KEYWORDS.items()}
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    """Any phrase occurs; an English one must start a word ("sla" is not inside "translate")."""
+    for phrase in phrases:
+        start = text.find(phrase)
+        while start >= 0:
+            if not phrase.isascii() or start == 0 or not text[start - 1].isalpha() or not phrase[0].isalpha():
+                return True
+            start = text.find(phrase, start + 1)
+    return False
 
 
-def score_intents(question: str) -> dict[str, float]:
-    """Keyword hits (0.35 each, at most two) plus semantic similarity, per intent."""
-    keywords = keyword_scores(question)
-    semantic = semantic_scores(question)
-    return {i: 0.35 * min(keywords.get(i, 0.0), 2.0) + semantic.get(i, 0.0) for i in INTENTS}
+def _first(text: str, phrases: dict[str, tuple[str, tuple[str, ...]]]) -> str | None:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if contains(text, phrase):
+            return phrase
+    return None
 
 
-def _rules(question: str, scores: dict[str, float], lang: Lang) -> str:
-    """Resolve intents whose phrasing is unambiguous before falling back to the best score."""
-    text = question.lower()
-    if find_percent(question) is not None and find_lever(question) and keyword_scores(question)["what_if"]:
-        return "what_if"
-    if keyword_scores(question)["capacity"] and ("rep" in text or "人" in question or "capacity" in text):
-        return "capacity"
-    if keyword_scores(question)["memo"]:
-        return "memo"
-    return max(scores, key=lambda i: scores[i])
+def _is_team(question: str, text: str) -> bool:
+    return bool(re.search(r"(?<![A-Za-z])(?:IS|ISR|SDR|BDR)s?(?![A-Za-z])", question)) or _has(text, W.INSIDE_SALES)
 
 
-def route(question: str, vocabulary: dict[str, list[str]] | None = None, previous: Route | None = None) -> Route:
+def route(question: str, vocabulary: Vocabulary | None = None, previous: Route | None = None) -> Route:
     """Plan one question.
 
     Args:
         question: The user's question in English or Japanese.
-        vocabulary: Dimension values present in the upload (``{"segment": ["enterprise", …]}``)
-            so segments can be recognised by name; owner values are already pseudonymised.
-        previous: The plan of the previous question in this conversation, for follow-ups.
+        vocabulary: The upload's dimension values and latest date (filters, "Q3" without a year).
+        previous: The route of the previous question in this conversation, for follow-ups.
     """
     lang = detect_language(question)
-    vocabulary = vocabulary or {}
-    segment = find_segment(question, vocabulary)
-    hits = {i for i, n in keyword_scores(question).items() if n}
-    if previous is not None and is_followup(question, segment is not None) and hits <= {previous.intent}:
-        return replace(previous, lang=lang, question=question, segment=segment or previous.segment,
-                       followup=True, change=find_percent(question) or previous.change,
-                       revenue_target=find_money(question) or previous.revenue_target)
-    scores = score_intents(question)
-    intent = _rules(question, scores, lang)
-    if intent == "kpi_green_flat" and keyword_scores(question)["kpi_green_flat"] == 0 and scores["kpi_green_flat"] < 0.6:
-        intent = "diagnose"
-    return Route(
-        intent=intent,
-        lang=lang,
-        question=question,
-        segment=segment,
-        metric=find_metric(question),
-        dimension=find_dimension(question),
-        grain=find_grain(question),
-        lever=find_lever(question),
-        change=find_percent(question),
-        revenue_target=find_target(question),
-        reps=find_reps(question),
-        quota=find_quota(question),
-        scores=scores,
-    )
+    vocabulary = vocabulary or Vocabulary()
+    text = normalise(question).strip()
+    base = Route(intent="off_topic", lang=lang, question=question)
+    if _has(text, W.INJECTION):
+        return replace(base, intent="refusal")
+    if _has(text, W.HELP) and len(text) < 80:
+        return replace(base, intent="help")
+    asked = _first(text, W.MISSING_METRICS)
+    if asked is not None:
+        return replace(base, intent="missing_metric", asked=question[_find(question, asked):][: len(asked)] or asked)
+    if _has(text, W.OFF_TOPIC) and not _has(text, W.STRONG_DOMAIN):
+        return base
+    request = parse_metric_request(question, vocabulary)
+    planned = _planning(base, question, text, request, previous)
+    if planned is not None:
+        return planned
+    if _has(text, W.MEMO):
+        return replace(base, intent="memo")
+    if _has(text, W.KPI_GREEN) or (_has(text, W.KPI_MET) and _has(text, W.REVENUE_FLAT)):
+        return replace(base, intent="kpi_green_flat", segment=_segment(request))
+    if _has(text, W.REVENUE_CHANGE):
+        return replace(base, intent="revenue_change")
+    if _has(text, W.FORECAST):
+        return replace(base, intent="forecast")
+    if _has(text, W.WHY):
+        return _why(base, text, request, previous)
+    if _has(text, W.DIAGNOSE):
+        return replace(base, intent="diagnose", segment=_segment(request))
+    if previous is not None and request is not None and request.filters and not request.metric_named and \
+            previous.intent in ("diagnose", "kpi_green_flat", "revenue_change"):
+        return replace(previous, lang=lang, question=question, segment=_segment(request), followup=True)
+    if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
+        return replace(base, intent="playbook")
+    metric = _metric(base, text, request, previous)
+    if metric is not None:
+        return metric
+    if _has(text, W.PLAYBOOK) or _has(text, W.STRONG_DOMAIN):
+        return _open_intent(base, question, text)
+    return base
+
+
+def _find(question: str, phrase: str) -> int:
+    index = normalise(question).find(phrase)
+    return max(index, 0)
+
+
+def _segment(request: MetricRequest | None) -> SegmentFilter | None:
+    if request is None or not request.filters:
+        return None
+    dimension, value = request.filters[0]
+    return SegmentFilter(dimension, value)
+
+
+def _planning(base: Route, question: str, text: str, request: MetricRequest | None,
+              previous: Route | None) -> Route | None:
+    """What-if, capacity and reverse-plan questions (and their follow-ups with a new number)."""
+    change = find_change(question)
+    lever = find_lever(question)
+    conditional = _has(text, W.WHAT_IF)
+    if conditional and (lever is not None or change is not None) and not _has(text, W.CAPACITY):
+        if lever is None and previous is not None and previous.intent == "what_if":
+            lever = previous.lever
+        if lever is not None:
+            return replace(base, intent="what_if", lever=lever, change=change.value if change else None,
+                           change_unit=change.unit if change else None)
+    quota, target = find_quota_and_target(question)
+    if _has(text, W.CAPACITY) and not (request is not None and request.queries and request.queries[0].rank):
+        role: Literal["ae", "is"] = "is" if _is_team(question, text) else "ae"
+        return replace(base, intent="capacity", role=role, quota=quota, revenue_target=target, reps=find_reps(question),
+                       per_rep=find_per_rep(question) if role == "is" else None)
+    if (_has(text, W.REVERSE) and _has(text, W.REVERSE_NEED)) or _has(text, W.REVERSE_ALONE):
+        return replace(base, intent="reverse_plan", revenue_target=target or find_money(question))
+    if previous is not None and previous.intent in ("what_if", "capacity", "reverse_plan") and len(text) <= 60:
+        if previous.intent == "what_if" and change is not None:
+            return replace(previous, lang=base.lang, question=question, change=change.value,
+                           change_unit=change.unit, lever=lever or previous.lever, followup=True)
+        if previous.intent == "capacity" and previous.role == "is" and find_per_rep(question):
+            return replace(previous, lang=base.lang, question=question, per_rep=find_per_rep(question), followup=True)
+        if previous.intent != "what_if" and (quota or target):
+            return replace(previous, lang=base.lang, question=question, quota=quota or previous.quota,
+                           revenue_target=target or previous.revenue_target, followup=True)
+    return None
+
+
+def _why(base: Route, text: str, request: MetricRequest | None, previous: Route | None) -> Route:
+    """"Why is our SMB win rate low?" explains that metric; "why is that?" the previous answer's subject."""
+    if request is not None and request.queries and request.metric_named:
+        return replace(base, intent="why", queries=request.queries, segment=_segment(request))
+    if previous is not None:
+        subject = previous.subject if previous.intent == "why" and previous.subject else previous
+        if subject.intent in ("metric", "why"):
+            queries = subject.queries
+            if request is not None and request.filters:
+                queries = follow_up(queries, request, text)
+            return replace(base, intent="why", queries=queries, subject=subject, followup=True,
+                           segment=_segment(request) or subject.segment)
+        return replace(subject, lang=base.lang, question=base.question, followup=True)
+    return replace(base, intent="diagnose", segment=_segment(request))
+
+
+def _metric(base: Route, text: str, request: MetricRequest | None, previous: Route | None) -> Route | None:
+    """A metric question, or a follow-up that changes the previous metric question's slice."""
+    prior: tuple[MetricQuery, ...] = ()
+    if previous is not None and previous.intent in ("metric", "why"):
+        prior = previous.queries
+    if request is not None and request.metric_named and request.queries:
+        queries = _with_funnel(request.queries)
+        if prior and _short(text) and _names_metric_only(request) and text.startswith(W.FOLLOW_UP_MARKERS):
+            queries = tuple(replace(q, filters=prior[0].filters, period=prior[0].period) for q in queries)
+        return replace(base, intent="metric", queries=queries, followup=bool(prior) and _short(text),
+                       unknown=request.unknown)
+    if prior and (request is not None or (_short(text) and text.startswith(W.FOLLOW_UP_MARKERS))):
+        queries = follow_up(prior, request, text)
+        if queries:
+            return replace(base, intent="metric", queries=queries, followup=True,
+                           unknown=request.unknown if request else ())
+    if request is not None and request.filters and not request.metric_named:
+        profile = ("won_revenue", "win_rate", "won_deals")
+        return replace(base, intent="metric", queries=tuple(
+            MetricQuery(m, filters=request.filters, period=request.period) for m in profile))
+    if request is not None and request.queries and not request.metric_named:
+        return replace(base, intent="metric", queries=request.queries)
+    return None
+
+
+def _names_metric_only(request: MetricRequest) -> bool:
+    return request.metric_named and not request.filters and request.dimension is None and request.period is None
+
+
+def _short(text: str) -> bool:
+    return len(text) <= (24 if any(ord(c) > 0x3000 for c in text) else 48)
+
+
+def _with_funnel(queries: tuple[MetricQuery, ...]) -> tuple[MetricQuery, ...]:
+    """The whole funnel (no breakdown) shows the stage counts with the conversions."""
+    transitions = ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won")
+    if [q.metric for q in queries] == list(transitions) and queries[0].by is None:
+        counts = tuple(replace(queries[0], metric=m) for m in ("leads", "mqls", "sqls", "opportunities", "won_deals"))
+        return counts + queries
+    return queries
+
+
+def _open_intent(base: Route, question: str, text: str) -> Route:
+    """Playbook concept questions by phrase; otherwise the closest open intent by embedding."""
+    if _has(text, W.PLAYBOOK):
+        return replace(base, intent="playbook")
+    scores = semantic_scores(question)
+    best = max(scores, key=lambda i: scores[i])
+    intent = best if scores[best] >= MIN_SIMILARITY else "playbook"
+    return replace(base, intent=intent, scores=scores)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from assistant.chat.tools.runtime import ToolRuntime
     from assistant.settings import Settings
     from tools.dataset import LoadedData
+    from tools.diagnosis import Diagnosis
 
 #: How many earlier turns are replayed to a remote model as context.
 HISTORY_TURNS = 6
@@ -39,26 +40,30 @@ class ChatState:
     data: LoadedData | None = None
     targets: Any = None
     settings: Settings | None = None
+    #: the upload's diagnosis when the caller already has it (the UI computes one per upload):
+    #: the chat reuses it instead of diagnosing again
+    diagnosis: Diagnosis | None = None
     turns: list[Turn] = field(default_factory=list)
     #: the segment the last answer was about (follow-ups inherit it unless they name another)
     segment: SegmentFilter | None = None
     _context: ToolRuntime | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def set_data(self, data: LoadedData | None, targets: Any = None) -> None:
+    def set_data(self, data: LoadedData | None, targets: Any = None, diagnosis: Diagnosis | None = None) -> None:
         """Replace the upload (a new upload starts a fresh analysis but keeps the chat)."""
         self.data = data
         self.targets = targets
+        self.diagnosis = diagnosis
         self.segment = None
         self._context = None
 
     @property
     def context(self) -> ToolRuntime:
-        """The tool context over this conversation's data (built once, caches diagnoses)."""
+        """The tool runtime over this conversation's data (built once; holds the diagnosis)."""
         if self._context is None:
             from assistant.chat.tools.runtime import ToolRuntime
 
-            self._context = ToolRuntime(self.data, self.targets, self.settings)
+            self._context = ToolRuntime(self.data, self.targets, self.settings, self.diagnosis)
         return self._context
 
     @property

@@ -48,15 +48,16 @@ def _relative_change(args: dict[str, Any]) -> float | None:
     return None
 
 
-def _what_ifs(turns: Sequence[Any]) -> list[tuple[str, float]]:
-    """Distinct (lever, relative change) what-ifs of the conversation, in the order they were run."""
-    calls: list[tuple[str, float]] = []
+def _what_ifs(turns: Sequence[Any]) -> list[tuple[str, float, str]]:
+    """Distinct (lever, change, unit) what-ifs of the conversation, in the order they were run
+    (``unit`` is the chat's: ``relative``, or ``points`` for an absolute change of a rate)."""
+    calls: list[tuple[str, float, str]] = []
     for turn in turns:
         for call in getattr(turn.answer, "tool_calls", []) or []:
             args = dict(getattr(call, "args", {}) or {})
             change = _relative_change(args)
             if getattr(call, "name", "") in WHAT_IF_TOOLS and change is not None and args.get("lever"):
-                entry = (str(args["lever"]), change)
+                entry = (str(args["lever"]), change, "points" if args.get("unit") == "points" else "relative")
                 if entry not in calls:
                     calls.append(entry)
     return calls
@@ -79,11 +80,11 @@ def conversation_section(ctx: MemoContext) -> Section | None:
         items.append(f"{turn.question} → {key_answer(turn.answer.answer)}{flag}")
     section.add(Bullets(items, numbered=True))
     rows = []
-    for lever, change in _what_ifs(turns):
+    for lever, change, unit in _what_ifs(turns):
         try:
             from tools.planning import what_if
 
-            result = ctx.call("what_if", what_if, lever=lever, change=change)
+            result = ctx.call("what_if", what_if, lever=lever, change=change, unit=unit)
         except Exception:  # a what-if that no longer runs on this data is left out, not guessed
             continue
         rows.append([w.lever_measure(str(result["lever"])), f"{result['change'] * 100:+.0f}%",

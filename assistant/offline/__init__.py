@@ -1,1 +1,3 @@
-"""The embedded offline model: a deterministic planner (``planner``) that calls the same tools as a remote model and composes a grounded, cited answer from their results (``compose*``)."""
+"""The embedded offline model: a deterministic planner (``planner``) that runs the same tools as a
+remote model, directly and without LangChain, and composes a grounded, cited answer from their typed
+results (``compose*``, worded through ``words``)."""

@@ -1,245 +1,284 @@
-"""Write the offline answer from the turn's tool results (English or Japanese).
+"""Write the offline answer from the turn's typed tool results (English or Japanese).
 
-Every number printed here is a value of a tool result, formatted by ``assistant.wording``; nothing
-is computed from other numbers. Structure: the direct answer, the evidence, what to change, and
-the playbook passages it relies on (cited as ``[topic-id]``).
+Every number printed is a value of a tool result (a ``MetricResult``, the ``Diagnosis``, a
+planning result, a logged note) formatted by ``Words``; nothing is computed here. The shape fits
+the question: a narrow question gets the figure, its n, a comparison when it helps and one line
+of playbook context; a diagnosis gets the bottleneck, findings, what to change and the playbook.
+``compose_answer`` also returns the product's own sentences it quoted (advice, help examples), so
+the grounding check can see where their figures (24 hours, ~80%) come from.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from assistant import wording as L
 from assistant.chat.question import Route
-from assistant.offline.compose_findings import attainment_lines, finding_line, slice_line
-from assistant.offline.compose_metrics import metric_lines
+from assistant.chat.tools.playbook import Passage
+from assistant.chat.tools.runtime import ToolRecord
+from assistant.offline import compose_open as open_
+from assistant.offline.actions import actions_for
+from assistant.offline.compose_findings import (
+    bridge_lines,
+    diagnose_lines,
+    finding_line,
+    forecast_lines,
+    kpi_green_lines,
+)
+from assistant.offline.compose_metrics import comparison_lines, metric_lines, value_sentence
+from assistant.offline.compose_plans import (
+    capacity_lines,
+    capacity_question,
+    inside_sales_lines,
+    reverse_plan_lines,
+    reverse_plan_question,
+    what_if_lines,
+    what_if_question,
+)
+from assistant.offline.words import Words
+from tools.diagnosis import Diagnosis
+from tools.metric_layer import MetricQuery, MetricResult
 
-NO_DATA = {
-    "en": "No data is loaded, so I can only answer from the playbook. Upload your CRM exports for numbers.",
-    "ja": "データが読み込まれていないため、プレイブックからのみ回答します。数値を見るにはCRMのエクスポートをアップロードしてください。",
+#: finding codes that explain a metric (for "why is that?")
+EXPLAINS = {
+    "win_rate": ("conversion_drop",), "opportunity_to_won": ("conversion_drop",),
+    "median_follow_up_hours": ("slow_follow_up",), "follow_up_within_sla": ("slow_follow_up",),
+    "never_contacted_mqls": ("slow_follow_up",), "average_deal_size": ("deal_size_drop", "mix_shift"),
+    "median_cycle_days": ("cycle_time_increase", "stalled_pipeline"), "churn_rate": ("churn_increase",),
+    "leads": ("lead_volume_decline", "lead_quality_decline"), "won_revenue": ("kpi_green_revenue_flat",),
 }
-PLAYBOOK_HEAD = {"en": "What the playbook says:", "ja": "プレイブックの考え方:"}
-CHANGE_HEAD = {"en": "What to change:", "ja": "打ち手:"}
-ERROR_HEAD = {"en": "Could not compute {name}: {error}", "ja": "{name} を計算できませんでした: {error}"}
+METRIC_TRANSITION = {"win_rate": "opportunity_to_won", "won_deals": "opportunity_to_won"}
 
 
-def _data(results: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    return [r for r in results if r["name"] == name and isinstance(r["payload"], dict) and "error" not in r["payload"]]
+@dataclass
+class Composed:
+    """An offline answer, the finding codes it reports and the product texts it quoted."""
+
+    text: str
+    findings: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
 
-def passages(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Playbook passages retrieved this turn, in order, one per topic."""
-    out: list[dict[str, Any]] = []
-    for r in _data(results, "search_playbook"):
-        for p in r["payload"].get("results", []) or []:
-            if p.get("topic") and all(p["topic"] != q["topic"] for q in out):
-                out.append(p)
-    return out
+def _results(records: list[ToolRecord], name: str) -> list[Any]:
+    return [r.result for r in records if r.name == name and r.ok]
 
 
-def _segment_note(routed: Route) -> str:
-    if routed.segment is None:
-        return ""
-    dim = L.DIMENSION[routed.lang].get(routed.segment.dimension, routed.segment.dimension)
-    if routed.lang == "ja":
-        return f"（{dim}: {routed.segment.value} のみ）"
-    return f" (only {dim} = {routed.segment.value})"
+def _notes(records: list[ToolRecord]) -> dict[str, dict[str, Any]]:
+    return {r.name: r.result for r in records if r.ok and isinstance(r.result, dict) and r.name.endswith(
+        ("_example", "_target"))}
 
 
-def _lever_value(lever: str, value: Any) -> str:
-    if value is None:
-        return "—"
-    if lever in ("lead_volume",):
-        return L.count(value)
-    if lever == "deal_size":
-        return L.money(value)
-    if lever == "cycle_time":
-        return L.num(value)
-    return L.pct(value)
+def passage_lines(records: list[ToolRecord], w: Words) -> list[str]:
+    """One line per playbook passage of this turn: "Playbook [topic]: sentence"."""
+    found: list[Passage] = []
+    for r in records:
+        if r.name == "playbook_passage" and r.ok:
+            found.append(r.result)
+    return [f"{w.t('Playbook', 'プレイブック')} [{p.topic}]: {p.excerpt}" for p in found]
 
 
-def bottleneck_lines(diag: dict[str, Any], lang: str) -> list[str]:
-    """The single constraint and its revenue at stake."""
-    b = diag.get("bottleneck") or {}
-    lever = b.get("lever")
-    if not lever:
-        return ["No single lever significantly holds revenue back right now." if lang == "en"
-                else "現在、売上を大きく抑えている単一のレバーは見当たりません。"]
-    change: dict[str, Any] = next((lc for lc in b.get("levers", []) if lc.get("lever") == lever), {})
-    name = L.LEVER[lang].get(lever, lever)
-    base, cur = _lever_value(lever, change.get("baseline")), _lever_value(lever, change.get("current"))
-    impact = L.money(b["revenue_impact"]) if b.get("revenue_impact") is not None else "—"
-    if lang == "ja":
-        return [f"ボトルネックは「{name}」です: 比較期間 {base} → 今期 {cur}。"
-                f"比較期間の水準に戻せば、1期間あたり約 {impact} の売上に相当します。"]
-    return [f"The bottleneck is {name}: {base} in the baseline period vs {cur} now. "
-            f"Restoring it is worth about {impact} in revenue per period."]
+def _errors(records: list[ToolRecord], w: Words) -> list[str]:
+    lines = [open_.error_line(r.error, w) for r in records if r.error is not None and not r.name.endswith("playbook")]
+    return list(dict.fromkeys(lines))
 
 
-def diagnose_body(routed: Route, diag: dict[str, Any]) -> list[str]:
-    lang = routed.lang
-    lines = bottleneck_lines(diag, lang)
-    findings = [f for f in diag.get("findings", []) if f.get("severity") != "info"][:4]
-    if findings:
-        lines.append("")
-        lines.append("Findings:" if lang == "en" else "検出事項:")
-        lines.extend(f"- {finding_line(f, lang)}" for f in findings)
+def compose_answer(route: Route, records: list[ToolRecord], w: Words, *, has_data: bool = True) -> Composed:
+    """The offline answer to ``route`` from this turn's ``records``."""
+    intent = route.intent
+    if intent == "off_topic":
+        return Composed("\n".join(open_.off_topic(w)))
+    if intent == "refusal":
+        return Composed("\n".join(open_.refusal(w)))
+    searches = [p for found in _results(records, "search_playbook") for p in found]
+    if not has_data and intent not in ("playbook", "help"):
+        return Composed("\n".join([*open_.no_data(w), "", *open_.playbook_lines(searches, w)]))
+    if intent == "playbook":
+        head = w.t("What the playbook says:", "プレイブックの考え方:")
+        return Composed("\n".join([head, *open_.playbook_lines(searches, w, 4)]))
+    if intent == "help":
+        summary = next(iter(_results(records, "describe_upload")), None)
+        return Composed("\n".join(open_.help_lines(summary, w)), sources=open_.help_sources())
+    if intent == "missing_metric":
+        return _missing(route, records, w)
+    if intent == "metric":
+        return _metric(route, records, w)
+    if intent == "why":
+        return _why(route, records, w)
+    if intent in ("what_if", "reverse_plan", "capacity"):
+        return _plan(route, records, w)
+    return _diagnosis(route, records, w)
+
+
+def _main_and_extra(route: Route, records: list[ToolRecord]) -> tuple[list[MetricResult], list[MetricResult]]:
+    results: list[MetricResult] = _results(records, "query_metric")
+    wanted = {_key(q) for q in route.queries}
+    main = [r for r in results if _key(r.query) in wanted]
+    return main, [r for r in results if _key(r.query) not in wanted]
+
+
+def _key(query: MetricQuery) -> tuple[Any, ...]:
+    return (query.metric, query.by, tuple((d, v.casefold()) for d, v in query.filters), query.period,
+            query.compare, query.rank, query.limit, query.against_target)
+
+
+def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
+    main, extra = _main_and_extra(route, records)
+    summary = next(iter(_results(records, "describe_upload")), None)
+    lines: list[str] = open_.unknown_lines(route.unknown, summary, w)
+    if len(main) == 1:
+        lines += metric_lines(main[0], w)
+        for result in extra:
+            if result.comparison is not None:
+                lines += [w.t("Latest period: ", "直近の比較: ") + comparison_lines(result, w, with_head=False)[0]]
+            elif not result.query.filters and result.total.value is not None:
+                every = w.value(result.info, result.total.value)
+                if result.period_label:
+                    lines.append(w.t(f"Everyone in the same period: {every}.", f"同じ期間の全体では {every} です。"))
+                else:
+                    lines.append(w.t(f"Across the whole upload: {every}.", f"全体では {every} です。"))
     else:
-        lines.append("No material problem was found in this data." if lang == "en" else "大きな問題は検出されませんでした。")
-    return lines
+        for result in main:
+            shown = metric_lines(result, w, bundle=True)
+            lines += [f"- {shown[0]}", *shown[1:]] if len(shown) == 1 or result.values else shown
+    lines += _errors(records, w)
+    passages = passage_lines(records, w)
+    if passages and lines:
+        lines += ["", *passages[:1]]
+    return Composed("\n".join(lines).strip())
 
 
-def actions(codes: list[str], lang: str, limit: int = 3) -> list[str]:
-    """What to change for the top findings (fixed advice, no numbers)."""
-    out = [L.ACTIONS[lang][c] for c in codes if c in L.ACTIONS[lang]]
-    return [f"- {a}" for a in dict.fromkeys(out)][:limit]
-
-
-def metric_body(routed: Route, results: list[dict[str, Any]]) -> list[str]:
-    lang = routed.lang
-    lines = []
-    for r in _data(results, "lookup_metric"):
-        p = r["payload"]
-        name = L.METRIC[lang].get(p["metric"], p["metric"])
-        values = p.get("values", {})
-        if list(values) == ["all"]:
-            lines.extend(metric_lines(p, lang))
+def _why(route: Route, records: list[ToolRecord], w: Words) -> Composed:
+    main, extra = _main_and_extra(route, records)
+    diagnosis = next(iter(_results(records, "diagnose_funnel")), None)
+    lines: list[str] = []
+    subject = main[0] if main else None
+    if subject is not None:
+        lines.append(value_sentence(subject, w))
+        for result in extra:
+            if result.comparison is not None:
+                lines.append(w.t("Trend: ", "推移: ") + comparison_lines(result, w, with_head=False)[0])
+            elif result.values:
+                others = ", ".join(f"{v.group} {w.value(result.info, v.value)}" for v in result.values
+                                   if v.value is not None)
+                lines.append(w.t(f"By {w.dimension(result.query.by or '')}: {others}.",
+                                 f"{w.dimension(result.query.by or '')}別: {others}。"))
+    codes: list[str] = []
+    if isinstance(diagnosis, Diagnosis):
+        related = _related_findings(diagnosis, subject.query if subject else None)
+        if related:
+            lines += ["", w.t("What the diagnosis finds behind it:", "診断で分かった背景:"),
+                      *(finding_line(f, w) for f in related[:3])]
+            codes = [f.code for f in related]
         else:
-            lines.append(f"{name}:")
-            lines.extend(f"- {k}: {L.fmt_metric(p['metric'], v)}" for k, v in values.items())
-    return lines
+            where = ", ".join(v for _, v in subject.query.filters) if subject else ""
+            lines += ["", w.t(f"None of the diagnosis's findings concerns {where or 'this metric'}: the level is "
+                              "structural (how this slice buys), not a recent change.",
+                              f"診断の検出事項には{where or 'この指標'}に関するものはありません。最近の変化ではなく、"
+                              "この層の構造的な水準と考えられます。")]
+    lines += _errors(records, w)
+    passages = passage_lines(records, w)
+    if passages:
+        lines += ["", *passages[:1]]
+    return Composed("\n".join(lines).strip(), codes)
 
 
-def funnel_body(routed: Route, results: list[dict[str, Any]]) -> list[str]:
-    lang = routed.lang
+def _related_findings(diagnosis: Diagnosis, query: MetricQuery | None) -> list[Any]:
+    findings = [f for f in diagnosis.findings_by_severity() if f.severity != "info"]
+    if query is None:
+        return findings[:3]
+    values = {v.casefold() for _, v in query.filters}
+    codes = EXPLAINS.get(query.metric, ())
+    transition = METRIC_TRANSITION.get(query.metric, query.metric)
+    if values:  # a slice: its own findings, and company-wide drops of this metric
+        return [f for f in findings if (f.segment and f.segment[1].casefold() in values)
+                or (f.code in codes and not f.segment and f.transition in (None, transition))]
+    return [f for f in findings if f.code in codes or (f.transition == transition and f.code == "conversion_drop")]
+
+
+def _plan(route: Route, records: list[ToolRecord], w: Words) -> Composed:
+    notes = _notes(records)
     lines: list[str] = []
-    for r in _data(results, "funnel_summary"):
-        for group in r["payload"].get("groups", [])[:8]:
-            key = ", ".join(f"{v}" for v in group.get("key", {}).values())
-            stages = " → ".join(f"{L.STAGE[lang][s['stage']]} {L.count(s['count'])}" for s in group["stages"])
-            rates = ", ".join(
-                f"{L.TRANSITION[lang][c['transition']]} {L.pct(c['rate'])}"
-                for c in group["conversions"] if c.get("rate") is not None
-            )
-            immature = group.get("immature") or []
-            note = ""
-            if immature:
-                note = " (recent cohort: still converting)" if lang == "en" else "（直近のコホートは転換途中）"
-            lines.append(f"- {key + ': ' if key else ''}{stages}; {rates}{note}")
-    return lines
-
-
-def what_if_body(routed: Route, results: list[dict[str, Any]]) -> list[str]:
-    lang = routed.lang
-    lines = []
-    for r in _data(results, "what_if"):
-        p = r["payload"]
-        lever = L.LEVER[lang].get(p["lever"], p["lever"])
-        change = f"{'+' if p['change'] >= 0 else ''}{L.pct(p['change'])}"
-        cur, new = _lever_value(p["lever"], p.get("current_value")), _lever_value(p["lever"], p.get("new_value"))
-        delta = f"{'+' if p['revenue_change'] >= 0 else '-'}{L.money(abs(p['revenue_change']))}"
-        if lang == "ja":
-            lines.append(f"{lever}を {change} 変えると（{cur} → {new}）、1期間あたりの売上は "
-                         f"{L.money(p['revenue'])} から {L.money(p['new_revenue'])} へ（{delta}）変わります。")
+    if route.intent == "what_if":
+        results = _results(records, "what_if")
+        lines = what_if_lines(results[0], w) if results else (
+            what_if_question(notes["what_if_example"], route.lever, w) if "what_if_example" in notes else [])
+    elif route.intent == "reverse_plan":
+        results = _results(records, "reverse_plan")
+        lines = reverse_plan_lines(results[0], w) if results else reverse_plan_question(notes["reverse_plan_example"], w)
+    else:
+        results = _results(records, "capacity_plan") or _results(records, "inside_sales_plan")
+        if results and records and any(r.name == "inside_sales_plan" and r.ok for r in records):
+            lines = inside_sales_lines(results[0], w)
         else:
-            lines.append(f"Changing {lever} by {change} ({cur} → {new}) moves revenue per period from "
-                         f"{L.money(p['revenue'])} to {L.money(p['new_revenue'])} ({delta}), all else equal.")
-    return lines
+            lines = capacity_lines(results[0], w) if results else capacity_question(notes, w)
+    if not results and not lines:
+        lines = _errors(records, w)
+    elif results:
+        lines += _errors(records, w)
+    passages = passage_lines(records, w)
+    if passages and results:
+        lines += ["", *passages[:1]]
+    return Composed("\n".join(lines).strip())
 
 
-def plan_body(routed: Route, results: list[dict[str, Any]]) -> list[str]:
-    from assistant.offline.compose_plans import capacity_lines, reverse_plan_lines
+def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
+    diagnosis = next(iter(_results(records, "diagnose_funnel")), None)
+    if not isinstance(diagnosis, Diagnosis):
+        return Composed("\n".join(_errors(records, w)) or w.t("The data could not be diagnosed.", "診断できませんでした。"))
+    seg = route.segment
+    note = (f"（{w.segment(seg.dimension, seg.value)} のみ）" if w.ja else f" (only {w.segment(seg.dimension, seg.value)})") \
+        if seg else ""
+    codes = [f.code for f in diagnosis.findings_by_severity() if f.severity != "info"]
+    if route.intent == "kpi_green_flat":
+        lines, codes = kpi_green_lines(diagnosis, w)
+    elif route.intent == "revenue_change":
+        lines = _revenue_change(records, diagnosis, w)
+    elif route.intent == "forecast":
+        lines = _forecast(records, diagnosis, w)
+    else:
+        lines = [w.t(f"Diagnosis{note}:", f"診断結果{note}:"), *diagnose_lines(diagnosis, w)]
+        if route.intent == "memo":
+            lines += ["", w.t("The full improvement memo (Markdown, DOCX or PDF) is available with `revops memo` "
+                              "or the memo button in the app.",
+                              "改善メモ全文（Markdown・DOCX・PDF）は `revops memo` またはアプリのメモボタンから出力できます。")]
+    advice = actions_for(codes, w.lang)
+    if advice and route.intent not in ("forecast",):
+        lines += ["", w.t("What to change:", "打ち手:"), *(f"- {a}" for a in advice)]
+    passages = passage_lines(records, w)
+    if passages:
+        lines += ["", *passages[:3]]
+    return Composed("\n".join(lines).strip(), codes, sources=advice)
 
+
+def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words) -> list[str]:
     lines: list[str] = []
-    for r in _data(results, "reverse_plan"):
-        lines.extend(reverse_plan_lines(r["payload"], routed.lang))
-    for r in _data(results, "capacity_plan"):
-        lines.extend(capacity_lines(r["payload"], routed.lang))
+    for result in _results(records, "query_metric"):
+        if result.comparison is not None:
+            lines += comparison_lines(result, w)
+    bridge = bridge_lines(diagnosis, w)
+    if bridge:
+        return lines + ["", *bridge]
+    lines += ["", *diagnose_lines(diagnosis, w, limit=3)]
     return lines
 
 
-def playbook_lines(found: list[dict[str, Any]], lang: str, limit: int = 3) -> list[str]:
-    lines = []
-    for p in found[:limit]:
-        excerpt = " ".join(str(p.get("excerpt", "")).split())
-        if len(excerpt) > 220:
-            excerpt = excerpt[:219] + "…"
-        lines.append(f"- [{p['topic']}] {p.get('title', '')}: {excerpt}")
-    return lines
-
-
-def compose_answer(routed: Route, results: list[dict[str, Any]], *, has_data: bool = True) -> str:
-    """The offline answer for ``plan`` from this turn's tool results."""
-    lang = routed.lang
-    found = passages(results)
-    lines: list[str] = []
-    errors = [r for r in results if isinstance(r["payload"], dict) and "error" in r["payload"]]
-    diags = _data(results, "diagnose_funnel")
-    codes = [f["code"] for d in diags for f in d["payload"].get("findings", []) if f.get("severity") != "info"]
-    if not has_data and routed.intent != "playbook":
-        lines.append(NO_DATA[lang])
-    elif routed.intent == "kpi_green_flat" and diags:
-        lines.extend(kpi_green_section(diags[0]["payload"], lang, _segment_note(routed)))
-        codes = ["kpi_green_revenue_flat", *codes]
-    elif diags:
-        head = "Diagnosis" if lang == "en" else "診断結果"
-        lines.append(f"{head}{_segment_note(routed)}:")
-        lines.extend(diagnose_body(routed, diags[0]["payload"]))
-        if routed.intent == "memo":
-            lines.append("")
-            lines.append("The full improvement memo (Markdown, DOCX or PDF) is available with `revops memo` "
-                         "or the memo button in the app." if lang == "en" else
-                         "改善メモ全文（Markdown・DOCX・PDF）は `revops memo` またはアプリのメモボタンから出力できます。")
-    elif routed.intent == "what_if" and _data(results, "what_if"):
-        lines.extend(what_if_body(routed, results))
-    elif routed.intent in ("reverse_plan", "capacity"):
-        lines.extend(plan_body(routed, results))
-        if routed.intent == "capacity" and _data(results, "lookup_metric"):
-            lines.append("")
-            lines.extend(metric_body(routed, results))
-    elif routed.intent == "metric" or _data(results, "lookup_metric"):
-        lines.append(("Metric" if lang == "en" else "指標") + f"{_segment_note(routed)}:")
-        lines.extend(metric_body(routed, results) or funnel_body(routed, results))
-    elif routed.intent == "funnel" or _data(results, "funnel_summary"):
-        lines.append(("Funnel" if lang == "en" else "ファネル") + f"{_segment_note(routed)}:")
-        lines.extend(funnel_body(routed, results))
-    for r in errors:
-        lines.append(ERROR_HEAD[lang].format(name=r["name"], error=r["payload"]["error"]))
-    todo = actions(codes, lang)
-    if todo and has_data:
-        lines.extend(["", CHANGE_HEAD[lang], *todo])
-    if found:
-        lines.extend(["", PLAYBOOK_HEAD[lang], *playbook_lines(found, lang, 4 if routed.intent == "playbook" else 3)])
-    elif routed.intent == "playbook":
-        lines.append("The playbook has nothing on this yet." if lang == "en" else "プレイブックに該当する記述がありません。")
-    return "\n".join(lines).strip()
-
-
-def kpi_green_section(diag: dict[str, Any], lang: str, segment_note: str = "") -> list[str]:
-    """Answer to "why is revenue flat although our KPIs are green?" from a diagnosis result.
-
-    Names the KPIs that were met (attainment), the low-quality slice with its rates, the revenue
-    consequence (won revenue and the bottleneck's revenue at stake).
-    """
-    findings = diag.get("findings", [])
-    kpi = next((f for f in findings if f.get("code") == "kpi_green_revenue_flat"), None)
-    quality = [f for f in findings if f.get("code") in ("lead_quality_decline", "mix_shift", "conversion_drop")
-               and f.get("segment")]
-    if kpi is None:
-        lines = ["The data does not show volume KPIs met while revenue stayed flat; here is what it does show."
-                 if lang == "en" else "量のKPIを達成しつつ売上が横ばい、という状況はデータからは確認できません。分かったことは次の通りです。"]
-        lines.extend(diagnose_body(Route(intent="diagnose", lang=lang), diag))  # type: ignore[arg-type]
+def _forecast(records: list[ToolRecord], diagnosis: Diagnosis, w: Words) -> list[str]:
+    lines = forecast_lines(diagnosis, w)
+    if lines:
         return lines
-    head = "Why revenue is flat although the KPIs are green" if lang == "en" else "KPIは達成しているのに売上が伸びない理由"
-    lines = [f"{head}{segment_note}:", ""]
-    lines.extend(f"- {line}" for line in attainment_lines(kpi, lang))
-    slice_finding = quality[0] if quality else (kpi if kpi.get("segment") else None)
-    if slice_finding is not None:
-        lines.append(f"- {slice_line(slice_finding, lang)}")
-    lines.extend(f"- {line}" for line in bottleneck_lines(diag, lang))
-    others = [f for f in findings if f not in (kpi, slice_finding) and f.get("severity") in ("high", "medium")]
-    if others:
-        lines.append("")
-        lines.append("Also worth a look:" if lang == "en" else "その他の注意点:")
-        lines.extend(f"- {finding_line(f, lang)}" for f in others[:2])
+    lines.append(w.t("What is known about the current quarter:", "今四半期について分かっていること:"))
+    for result in _results(records, "query_metric"):
+        shown = metric_lines(result, w, bundle=True)
+        lines += [f"- {shown[0]}", *shown[1:]]
     return lines
+
+
+def _missing(route: Route, records: list[ToolRecord], w: Words) -> Composed:
+    from assistant.chat.intent_words import MISSING_METRICS
+
+    asked = route.asked or "?"
+    needs, closest_ids = MISSING_METRICS.get(asked.casefold(), ("costs", ()))
+    summary = next(iter(_results(records, "describe_upload")), None)
+    closest = [f"- {value_sentence(r, w)}" for r in _results(records, "query_metric")]
+    del closest_ids
+    return Composed("\n".join(open_.missing_metric_lines(asked, needs, closest, summary, w)))

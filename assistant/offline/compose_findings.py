@@ -1,181 +1,237 @@
-"""Offline wording of diagnosis findings, and the "KPIs green, revenue flat" answer.
+"""Offline wording of a typed ``Diagnosis``: findings as sentences, the bottleneck, the flagship story.
 
-English lines reuse the engine's own ``summary`` (its numbers are tool numbers) with code names
-put into words; Japanese lines are the engine's ``tools.report.ja_summary`` sentence, written from
-the finding's evidence, used only when every number in it is one of the finding's numbers. Nothing here computes a number.
+Sentences are built from each finding's evidence and formatted by ``Words`` (rounded money with the
+currency, 万/億 in Japanese); a finding this module has no sentence for falls back to the engine's
+own summary (English) or ``tools.report.ja_summary`` (Japanese). Nothing here computes a number.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from assistant import wording as L
+from assistant.offline.words import Words
+from tools.diagnosis import Diagnosis
+from tools.findings.model import Finding
 
-EVIDENCE_LABELS = {
-    "ja": {
-        "baseline": "比較期間", "current": "今期", "baseline_rate": "比較期間", "current_rate": "今期",
-        "driver_share_baseline": "比較期間の構成比", "driver_share_current": "今期の構成比",
-        "driver_rate": "該当セグメントの転換率", "others_rate": "その他の転換率", "open_deals": "進行中の商談",
-        "open_amount": "進行中の金額", "stalled_deals": "停滞商談", "stalled_share": "停滞比率",
-        "stalled_amount": "停滞金額", "stall_threshold_days": "停滞の閾値（日）", "median_age_days": "経過日数の中央値",
-        "lost_deals": "失注案件", "lost_amount": "失注金額", "unconverted_mqls": "未転換のMQL",
-        "median_hours_baseline": "比較期間の初回対応（時間）", "median_hours_current": "今期の初回対応（時間）",
-        "coverage": "カバレッジ", "share": "構成比", "rate": "転換率",
-    },
-    "en": {},
-}
-#: evidence keys that are test internals, not findings a reader needs
-SKIP_KEYS = ("mix_effect", "rate_effect", "maturity_lag_days", "min_age_days", "n_baseline", "n_current")
-_RATE_WORDS = ("rate", "share", "within", "ratio", "coverage", "retention", "churn")
-_MONEY_WORDS = ("revenue", "amount", "size", "value", "pipeline", "impact")
+TRANSITION_LEVERS = ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won")
 
 
-def _format_evidence(key: str, value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if key.startswith("p_") or key == "p":
-        return None
-    if (any(w in key for w in _RATE_WORDS) or key in ("baseline", "current")) and abs(float(value)) <= 1.5:
-        return L.pct(value)
-    if any(w in key for w in _MONEY_WORDS):
-        return L.money(value)
-    if "days" in key or "hours" in key:
-        return L.num(value)
-    return L.count(value) if float(value).is_integer() else L.num(value, 2)
+def _ev(finding: Finding, key: str) -> dict[str, Any]:
+    value = finding.evidence.get(key)
+    return value if isinstance(value, dict) else {}
 
 
-def evidence_pairs(evidence: dict[str, Any], lang: str, limit: int = 6) -> list[str]:
-    """``label value`` pairs for the scalar evidence of a finding."""
-    out = []
-    flat = dict(evidence)
-    overall = evidence.get("overall")
-    if isinstance(overall, dict):
-        flat = {"baseline": overall.get("baseline"), "current": overall.get("current"), **flat}
-    for key, value in flat.items():
-        if key in SKIP_KEYS:
-            continue
-        text = _format_evidence(key, value)
-        if text is None:
-            continue
-        out.append(f"{EVIDENCE_LABELS[lang].get(key, key.replace('_', ' '))} {text}")
-        if len(out) >= limit:
-            break
-    return out
+def _pair(finding: Finding, key: str) -> tuple[Any, Any]:
+    part = _ev(finding, key)
+    return part.get("baseline"), part.get("current")
 
 
-def segment_text(finding: dict[str, Any], lang: str) -> str:
-    seg = finding.get("segment")
-    if not seg:
-        return ""
-    dim = L.DIMENSION[lang].get(seg["dimension"], seg["dimension"])
-    return f"（{dim}: {seg['value']}）" if lang == "ja" else f" ({dim}: {seg['value']})"
+def finding_sentence(f: Finding, w: Words) -> str:
+    """What a finding says, with its numbers, in one or two sentences."""
+    ev, step = f.evidence, w.transition(f.transition or "")
+    where = w.segment(*f.segment) if f.segment else ""
+    if f.code in ("lead_quality_decline", "mix_shift") and ev.get("driver_rate") is not None:
+        b, c = _pair(f, "overall")
+        share = (w.pct(ev.get("driver_share_baseline")), w.pct(ev.get("driver_share_current")))
+        if w.ja:
+            text = (f"{step}の転換率が {w.pct(b)} から {w.pct(c)} に低下しました。{where}の構成比が {share[0]} → {share[1]} "
+                    f"に増え、この層の転換率は {w.pct(ev['driver_rate'])}（その他は {w.pct(ev.get('others_rate'))}）です。")
+            return text + ("各層の転換率自体は変わっていません。" if f.code == "mix_shift" else "")
+        text = (f"{step} fell from {w.pct(b)} to {w.pct(c)}: {where} grew from {share[0]} to {share[1]} of the cohort "
+                f"and converts at {w.pct(ev['driver_rate'])} vs {w.pct(ev.get('others_rate'))} for the rest.")
+        return text + (" Each group's own rate held." if f.code == "mix_shift" else "")
+    if f.code == "conversion_drop":
+        b, c = _pair(f, "segment" if f.segment else "overall")
+        return w.t(f"{step} fell from {w.pct(b)} to {w.pct(c)}{' in ' + where if where else ''}.",
+                   f"{where + 'で' if where else ''}{step}の転換率が {w.pct(b)} から {w.pct(c)} に低下しました。")
+    if f.code == "slow_follow_up":
+        b, c = _pair(f, "within_sla")
+        h0, h1 = ev.get("median_hours_baseline"), ev.get("median_hours_current")
+        s0, s1 = _pair(f, "mql_to_sql")
+        return w.t(f"MQLs contacted within the SLA fell from {w.pct(b)} to {w.pct(c)} (median first touch "
+                   f"{w.hours(h0)} → {w.hours(h1)}); MQL → SQL fell from {w.pct(s0)} to {w.pct(s1)}.",
+                   f"SLA内に初回接触できたMQLの割合が {w.pct(b)} から {w.pct(c)} に低下し（初回接触までの中央値 "
+                   f"{w.hours(h0)} → {w.hours(h1)}）、MQL → SQL も {w.pct(s0)} から {w.pct(s1)} に下がりました。")
+    if f.code == "lead_volume_decline":
+        b, c = _pair(f, "leads")
+        return w.t(f"New leads per period fell from {w.count(b)} to {w.count(c)}.",
+                   f"期間あたりの新規リード数が {w.count(b)}件から {w.count(c)}件に減少しました。")
+    if f.code == "deal_size_drop":
+        b, c = _pair(f, "deal_size")
+        ratio = ev.get("adjusted_ratio")
+        like = w.t(f" (like for like, {w.pct(ratio)} of the baseline)", f"（同じセグメント構成で比較期間の {w.pct(ratio)}）") \
+            if ratio is not None else ""
+        return w.t(f"The average won deal fell from {w.money(b)} to {w.money(c)}{like}.",
+                   f"平均受注単価が {w.money(b)} から {w.money(c)} に下がりました{like}。")
+    if f.code == "cycle_time_increase":
+        b, c = ev.get("median_days_baseline"), ev.get("median_days_current_estimate")
+        return w.t(f"The median time to close grew from about {w.days(b)} to about {w.days(c)}.",
+                   f"クローズまでの期間の中央値が約{w.days(b)}から約{w.days(c)}に延びています。")
+    if f.code == "churn_increase":
+        b, c = _pair(f, "churn")
+        return w.t(f"Churn on the active customer base rose from {w.pct(b)} to {w.pct(c)} per period.",
+                   f"既存顧客の解約率が期間あたり {w.pct(b)} から {w.pct(c)} に上昇しました。")
+    if f.code == "stalled_pipeline":
+        return w.t(f"{w.count(ev.get('stalled_deals'))} of {w.count(ev.get('open_deals'))} open deals "
+                   f"({w.money(ev.get('stalled_amount'))}) have been open longer than their segment's usual cycle.",
+                   f"進行中の商談{w.count(ev.get('open_deals'))}件のうち{w.count(ev.get('stalled_deals'))}件"
+                   f"（{w.money(ev.get('stalled_amount'))}）が、セグメントの通常の商談期間を超えて止まっています。")
+    if f.code == "recycle_opportunity":
+        return w.t(f"{w.count(ev.get('lost_deals'))} lost deals ({w.money(ev.get('lost_amount'))}) and "
+                   f"{w.count(ev.get('unconverted_mqls'))} MQLs older than {ev.get('min_age_days')} days that never "
+                   "became SQL can go back to nurturing.",
+                   f"失注商談{w.count(ev.get('lost_deals'))}件（{w.money(ev.get('lost_amount'))}）と、"
+                   f"{ev.get('min_age_days')}日以上SQLにならないMQL {w.count(ev.get('unconverted_mqls'))}件を"
+                   "ナーチャリングに戻せます。")
+    if w.ja:
+        return _ja_engine_sentence(f)
+    return f.summary.strip()
 
 
-def _ja_sentence(finding: dict[str, Any]) -> str:
-    """The engine's Japanese sentence for a finding when every number in it is a finding number."""
-    from assistant.chat.grounding import check_grounding
+def _ja_engine_sentence(f: Finding) -> str:
     from tools.report import ja_summary
 
     try:
-        text = ja_summary(finding).strip()
+        return ja_summary(f.to_dict()).strip() or f"{f.code}。"
     except (KeyError, TypeError, ValueError):
-        text = ""
-    if text and "None" not in text and "—" not in text and not check_grounding(text, [finding]).ungrounded:
-        return text
-    ev = finding.get("evidence") or {}
-    sla: dict[str, Any] = ev["within_sla"] if isinstance(ev.get("within_sla"), dict) else {}
-    if finding.get("code") == "slow_follow_up" and sla.get("baseline") is not None and sla.get("current") is not None:
-        hours = ""
-        if ev.get("median_hours_baseline") is not None and ev.get("median_hours_current") is not None:
-            hours = f"（初回対応の中央値は {L.num(ev['median_hours_baseline'])} 時間 → {L.num(ev['median_hours_current'])} 時間）"
-        return (f"SLA内に初回対応できたMQLの割合が {L.pct(sla['baseline'])} から {L.pct(sla['current'])} に低下し"
-                f"{hours}、MQL→SQLの転換率も下がっています。")
-    pairs = evidence_pairs(ev, "ja", limit=3)
-    title = L.FINDING["ja"].get(finding.get("code", ""), finding.get("code", ""))
-    return f"{title}が見られます（" + "、".join(pairs) + "）。" if pairs else f"{title}が見られます。"
+        return f"{f.code}。"
 
 
-def _en_sentence(finding: dict[str, Any]) -> str:
-    """The engine's English summary, with code names (``lead_source = x``, ``sql to opportunity``) in words."""
-    text = str(finding.get("summary") or "").strip()
-    for dim, label in L.DIMENSION["en"].items():
-        pattern = re.compile(rf"\b{dim} = ([^,;()]+?)(?=\s*[,;()]| which| whose|$)")
-        text = pattern.sub(lambda m: label + ' "' + m.group(1) + '"', text)  # noqa: B023 - used at once
-    for code, label in L.TRANSITION["en"].items():
-        text = text.replace(code.replace("_", " "), label.split(" (")[0])
-    if text and text[-1] not in ".!?":
-        text += "."
-    return text
+def finding_line(f: Finding, w: Words) -> str:
+    """One finding as a bullet: its name, where, how severe, and what it says."""
+    where = f"（{w.segment(*f.segment)}）" if f.segment and w.ja else (f" ({w.segment(*f.segment)})" if f.segment else "")
+    sentence = finding_sentence(f, w)
+    if w.ja:
+        return f"- {w.finding(f.code)}{where}（重要度: {w.severity(f.severity)}）: {sentence}"
+    return f"- {w.finding(f.code)}{where} ({w.severity(f.severity).lower()} severity): {sentence}"
 
 
-def finding_line(finding: dict[str, Any], lang: str) -> str:
-    """One finding as a bullet: its name, how severe, and a sentence built from its evidence."""
-    code = finding.get("code", "")
-    title = L.FINDING[lang].get(code, code)
-    title = title[:1].upper() + title[1:] if lang == "en" else title
-    sev = L.SEVERITY[lang].get(finding.get("severity", ""), finding.get("severity", ""))
-    sentence = _ja_sentence(finding) if lang == "ja" else _en_sentence(finding)
-    seg = finding.get("segment") or {}
-    where = "" if seg and str(seg.get("value", "")) in sentence else segment_text(finding, lang)
-    if lang == "ja":
-        return f"{title}{where}（重要度: {sev}）: {sentence}"
-    if not sentence:
-        pairs = evidence_pairs(finding.get("evidence") or {}, lang, limit=3)
-        sentence = ("Evidence: " + ", ".join(pairs) + ".") if pairs else ""
-    return f"{title}{where} ({sev} severity): {sentence}".rstrip(": ")
+def lever_value(lever: str, value: Any, w: Words) -> str:
+    if lever == "lead_volume":
+        return w.count(value)
+    if lever == "deal_size":
+        return w.money(value)
+    if lever == "cycle_time":
+        return w.days(value)
+    return w.pct(value)
 
 
-def attainment_lines(kpi: dict[str, Any], lang: str) -> list[str]:
-    evidence = kpi.get("evidence") or {}
-    attainment = evidence.get("attainment") or {}
-    names = L.TARGET_METRIC[lang]
-    met = [f"{names.get(m, m)} {L.pct(v)}" for m, v in attainment.items() if m != "revenue" and v is not None and v >= 1]
-    missed = [f"{names.get(m, m)} {L.pct(v)}" for m, v in attainment.items() if v is not None and v < 1]
-    revenue = evidence.get("won_revenue") or {}
-    lines = []
-    if lang == "ja":
-        if met:
-            lines.append("達成しているKPI（目標比）: " + "、".join(met) + "。")
-        if missed:
-            lines.append("一方で未達（目標比）: " + "、".join(missed) + "。")
-        if revenue.get("baseline") is not None and revenue.get("current") is not None:
-            lines.append(f"受注金額は比較期間 {L.money(revenue['baseline'])} → 今期 {L.money(revenue['current'])} です。")
+def bottleneck_line(diagnosis: Diagnosis, w: Words) -> str:
+    """The single constraint, what moved and the revenue at stake."""
+    b = diagnosis.bottleneck
+    chosen = b.chosen
+    if not b.lever or chosen is None:
+        return w.t("No single lever significantly holds revenue back right now.",
+                   "現在、売上を大きく抑えている単一のレバーは見当たりません。")
+    name = w.lever(b.lever)
+    where = chosen.segment or chosen.mix_driver
+    place = (f"（{w.segment(*where)}）" if w.ja else f" ({w.segment(*where)})") if where else ""
+    base, cur = lever_value(b.lever, chosen.baseline, w), lever_value(b.lever, chosen.current, w)
+    impact = w.money(b.revenue_impact)
+    return w.t(f"The bottleneck is {name}{place}: {base} in the baseline period vs {cur} now. "
+               f"Restoring it is worth about {impact} in revenue per period.",
+               f"ボトルネックは「{name}」{place}です: 比較期間 {base} → 今期 {cur}。"
+               f"比較期間の水準に戻せば、期間あたり約 {impact} の売上に相当します。")
+
+
+def diagnose_lines(diagnosis: Diagnosis, w: Words, limit: int = 4) -> list[str]:
+    lines = [bottleneck_line(diagnosis, w)]
+    findings = [f for f in diagnosis.findings_by_severity() if f.severity != "info"][:limit]
+    if findings:
+        lines += ["", w.t("Findings:", "検出事項:"), *(finding_line(f, w) for f in findings)]
     else:
-        if met:
-            lines.append("KPIs met (share of target): " + ", ".join(met) + ".")
-        if missed:
-            lines.append("Missed (share of target): " + ", ".join(missed) + ".")
-        if revenue.get("baseline") is not None and revenue.get("current") is not None:
-            lines.append(f"Won revenue went from {L.money(revenue['baseline'])} in the baseline period "
-                         f"to {L.money(revenue['current'])} now.")
+        lines.append(w.t("No material problem was found in this data.", "大きな問題は検出されませんでした。"))
     return lines
 
 
-def slice_line(quality: dict[str, Any], lang: str) -> str:
-    seg = quality.get("segment") or {}
-    ev = quality.get("evidence") or {}
-    dim = L.DIMENSION[lang].get(seg.get("dimension", ""), seg.get("dimension", ""))
-    step = L.TRANSITION[lang].get(quality.get("transition") or "", quality.get("transition") or "")
-    value = seg.get("value", "")
-    parts = []
-    if lang == "ja":
-        if ev.get("driver_share_current") is not None and ev.get("driver_share_baseline") is not None:
-            parts.append(f"リード増加の源は{dim}「{value}」で、コホートに占める割合が {L.pct(ev['driver_share_baseline'])}"
-                         f" → {L.pct(ev['driver_share_current'])} に拡大しました。")
-        if ev.get("driver_rate") is not None and ev.get("others_rate") is not None:
-            parts.append(f"この層の{step}は {L.pct(ev['driver_rate'])} で、その他の {L.pct(ev['others_rate'])} を大きく下回ります。")
-        overall = ev.get("overall") or {}
-        if overall.get("baseline") is not None and overall.get("current") is not None:
-            parts.append(f"全体の{step}も {L.pct(overall['baseline'])} → {L.pct(overall['current'])} に低下しました。")
-        return "".join(parts) or finding_line(quality, lang)
-    if ev.get("driver_share_current") is not None and ev.get("driver_share_baseline") is not None:
-        parts.append(f"The extra volume came from {dim} \"{value}\", whose share of the cohort grew from "
-                     f"{L.pct(ev['driver_share_baseline'])} to {L.pct(ev['driver_share_current'])}.")
-    if ev.get("driver_rate") is not None and ev.get("others_rate") is not None:
-        parts.append(f"That slice converts {step} at {L.pct(ev['driver_rate'])} vs {L.pct(ev['others_rate'])} "
-                     "for everything else.")
-    overall = ev.get("overall") or {}
-    if overall.get("baseline") is not None and overall.get("current") is not None:
-        parts.append(f"Overall {step} fell from {L.pct(overall['baseline'])} to {L.pct(overall['current'])}.")
-    return " ".join(parts) or finding_line(quality, lang)
+def attainment_lines(kpi: Finding, w: Words) -> list[str]:
+    attainment = _ev(kpi, "attainment")
+    met = [f"{w.target_metric(m)} {w.pct(v)}" for m, v in attainment.items() if m != "revenue" and v is not None and v >= 1]
+    missed = [f"{w.target_metric(m)} {w.pct(v)}" for m, v in attainment.items() if v is not None and v < 1]
+    b, c = _pair(kpi, "won_revenue")
+    sep = "、" if w.ja else ", "
+    lines = []
+    if met:
+        lines.append(w.t("KPIs met (share of target): ", "達成しているKPI（目標比）: ") + sep.join(met) + w.t(".", "。"))
+    if missed:
+        lines.append(w.t("Missed (share of target): ", "一方で未達（目標比）: ") + sep.join(missed) + w.t(".", "。"))
+    if b is not None and c is not None:
+        lines.append(w.t(f"Won revenue went from {w.money(b)} in the baseline period to {w.money(c)} now.",
+                         f"受注金額は比較期間 {w.money(b)} → 今期 {w.money(c)} です。"))
+    return lines
+
+
+def kpi_green_lines(diagnosis: Diagnosis, w: Words) -> tuple[list[str], list[str]]:
+    """The flagship answer ("why is revenue flat though KPIs are green?") and the finding codes it used."""
+    findings = diagnosis.findings_by_severity()
+    kpi = next((f for f in findings if f.code == "kpi_green_revenue_flat"), None)
+    if kpi is None:
+        lines = [w.t("The data does not show volume KPIs met while revenue stayed flat; here is what it does show.",
+                     "量のKPIを達成しつつ売上が横ばい、という状況はデータからは確認できません。分かったことは次の通りです。")]
+        return lines + diagnose_lines(diagnosis, w), [f.code for f in findings if f.severity != "info"]
+    slice_ = next((f for f in findings if f.code in ("lead_quality_decline", "mix_shift", "conversion_drop")
+                   and f.segment), None)
+    lines = [w.t("Why revenue is flat although the KPIs are green:", "KPIは達成しているのに売上が伸びない理由:"), ""]
+    lines += [f"- {line}" for line in attainment_lines(kpi, w)]
+    if slice_ is not None:
+        lines.append(f"- {finding_sentence(slice_, w)}")
+    lines.append(f"- {bottleneck_line(diagnosis, w)}")
+    bridge = bridge_lines(diagnosis, w)
+    if bridge:
+        lines += ["", *bridge]
+    others = [f for f in findings if f not in (kpi, slice_) and f.severity in ("high", "medium")]
+    if others:
+        lines += ["", w.t("Also worth a look:", "その他の注意点:"), *(finding_line(f, w) for f in others[:2])]
+    codes = ["kpi_green_revenue_flat"] + [f.code for f in findings if f.severity != "info" and f is not kpi]
+    return lines, codes
+
+
+def driver_name(component: Any, w: Words) -> str:
+    """A bridge driver as a reader's name ("lead volume", "mix (lead source)", "SQL → Opportunity (Enterprise)")."""
+    name = w.lever(component.driver)
+    if component.driver == "mix" and component.dimension:
+        name += f"（{w.dimension(component.dimension)}）" if w.ja else f" ({w.dimension(component.dimension)})"
+    if getattr(component, "value", None):
+        name += f"（{component.value}）" if w.ja else f" ({component.value})"
+    return name
+
+
+def bridge_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
+    """The revenue bridge (issue 14, ``Diagnosis.revenue_bridge``): baseline → each driver → current."""
+    bridge = getattr(diagnosis, "revenue_bridge", None)
+    if bridge is None:
+        return []
+    base, cur = w.money(bridge.baseline_revenue), w.money(bridge.current_revenue)
+    lines = [w.t(f"Revenue bridge from {bridge.baseline.label} ({base}) to {bridge.current.label} ({cur}):",
+                 f"売上ブリッジ（{bridge.baseline.label} の {base} → {bridge.current.label} の {cur}）:")]
+    for part in bridge.by_driver():
+        if abs(part.amount) >= 0.5:
+            lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}")
+    if abs(bridge.residual) >= 0.5:
+        lines.append(w.t(f"- not explained by the drivers: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}",
+                         f"- 要因で説明できない残差: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}"))
+    largest = bridge.largest_driver()
+    if largest is not None:
+        lines.append(w.t(f"The largest driver is {driver_name(largest, w)}.", f"最大の要因は{driver_name(largest, w)}です。"))
+    return lines
+
+
+def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
+    """The quarter forecast (issue 14, ``Diagnosis.forecast``) with its 80% range and the target."""
+    forecast = getattr(diagnosis, "forecast", None)
+    if forecast is None:
+        return []
+    lines = [w.t(f"Forecast for {forecast.period}: {w.money(forecast.expected)} expected (80% range "
+                 f"{w.money(forecast.low)}–{w.money(forecast.high)}), of which {w.money(forecast.closed)} is already won.",
+                 f"{forecast.period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
+                 f"{w.money(forecast.high)}）、うち受注済みは {w.money(forecast.closed)} です。")]
+    if forecast.target is not None and forecast.gap is not None:
+        short = forecast.gap > 0
+        lines.append(w.t(f"Target: {w.money(forecast.target)}, so {'short by' if short else 'ahead by'} "
+                         f"{w.money(abs(forecast.gap))} on the expected figure.",
+                         f"目標 {w.money(forecast.target)} に対して見込みは {w.money(abs(forecast.gap))} "
+                         f"{'不足' if short else '上回り'}です。"))
+    if forecast.coverage is not None:
+        lines.append(w.t(f"Open pipeline covers {w.number(forecast.coverage)}× the revenue still to win.",
+                         f"進行中パイプラインは残りの目標の {w.number(forecast.coverage)}倍です。"))
+    return lines

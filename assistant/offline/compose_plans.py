@@ -1,87 +1,145 @@
-"""Offline wording of planning results (reverse plan, sales capacity) in English and Japanese.
+"""Offline wording of planning: what-if (stating its unit), reverse plan, capacity, and the
+clarifying questions asked when an input is missing (in the question's language, with an example).
 
-The planning functions own the numbers; these helpers print the values they return, labelled,
-without computing anything.
+The planning functions own the numbers; the examples in clarifying questions are logged tool
+notes (``assistant.offline.planner.EXAMPLES``), so every figure here is grounded.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from assistant import wording as L
+from assistant.chat.tools.planning_calls import PlannedTarget
+from assistant.offline.words import Words
+from tools.wording import STAGE_NOUNS, lookup
 
-KEY_LABELS = {
-    "en": {
-        "revenue_target": "revenue target", "required_leads": "leads needed", "required_mql": "MQLs needed",
-        "required_sql": "SQLs needed", "required_opportunities": "opportunities needed",
-        "required_won": "won deals needed", "current_leads": "leads now", "lead_gap": "lead gap",
-        "average_deal_size": "average deal size", "win_rate": "win rate", "reps_needed": "reps needed",
-        "current_reps": "reps now", "rep_gap": "rep gap", "quota_per_rep": "quota per rep",
-        "revenue_per_rep": "revenue per rep", "attainment": "attainment", "target_attainment": "target attainment",
-        "period": "period",
-    },
-    "ja": {
-        "revenue_target": "売上目標", "required_leads": "必要リード数", "required_mql": "必要MQL数",
-        "required_sql": "必要SQL数", "required_opportunities": "必要商談数", "required_won": "必要受注数",
-        "current_leads": "現在のリード数", "lead_gap": "リード不足", "average_deal_size": "平均受注単価",
-        "win_rate": "受注率", "reps_needed": "必要な営業人数", "current_reps": "現在の営業人数",
-        "rep_gap": "不足人数", "quota_per_rep": "1人あたりクォータ", "revenue_per_rep": "1人あたり売上",
-        "attainment": "達成率", "target_attainment": "想定達成率", "period": "期間",
-    },
-}
+RATE_LEVERS = ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "retention")
 
 
-def _is_rate(key: str) -> bool:
-    return any(w in key for w in ("rate", "attainment", "share", "ratio", "coverage"))
+def _lever_value(lever: str, value: Any, w: Words) -> str:
+    if lever == "lead_volume":
+        return w.count(value)
+    if lever == "deal_size":
+        return w.money(value)
+    if lever == "cycle_time":
+        return w.days(value)
+    return w.pct(value)
 
 
-def _format(key: str, value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, int | float):
-        return None
-    if _is_rate(key):
-        return L.pct(value)
-    if any(w in key for w in ("revenue", "amount", "size", "quota", "target", "pipeline")):
-        return L.money(value)
-    if isinstance(value, int) or float(value).is_integer():
-        return L.count(value)
-    return L.num(value)
+def what_if_lines(result: dict[str, Any], w: Words) -> list[str]:
+    """"MQL → SQL +5.0 pts (absolute: 35.9% → 40.9%) moves revenue per period from … to …"."""
+    lever, name = result["lever"], w.lever(result["lever"])
+    cur, new = _lever_value(lever, result.get("current_value"), w), _lever_value(lever, result.get("new_value"), w)
+    change = result["change"]
+    relative = f"{'+' if change >= 0 else ''}{w.pct(change)}"
+    delta = result["revenue_change"] or 0.0
+    moved = f"{'+' if delta >= 0 else '-'}{w.money(abs(delta))}"
+    if result.get("unit") == "days":
+        days = result.get("days") or 0.0
+        how = w.t(f"by {'+' if days >= 0 else '-'}{w.days(abs(days))} ({cur} → {new}, {relative} relative)",
+                  f"{'+' if days >= 0 else '-'}{w.days(abs(days))}（{cur} → {new}、相対 {relative}）")
+    elif result.get("unit") == "points":
+        how = w.t(f"by {w.points(result.get('points'))} (percentage points, absolute: {cur} → {new}, "
+                  f"{relative} relative)",
+                  f"{w.points(result.get('points'))}（絶対値のポイント: {cur} → {new}、相対 {relative}）")
+    elif lever in RATE_LEVERS:
+        how = w.t(f"by {relative} relative ({cur} → {new}, {w.points(result.get('points'))})",
+                  f"相対で {relative}（{cur} → {new}、{w.points(result.get('points'))}）")
+    else:
+        how = w.t(f"by {relative} ({cur} → {new})", f"{relative}（{cur} → {new}）")
+    revenue, after = w.money(result["revenue"]), w.money(result["new_revenue"])
+    capped = result.get("new_value") is not None and lever in RATE_LEVERS and result["new_value"] >= 0.9999
+    if capped:
+        how += w.t(" (capped: a rate cannot exceed 100%)", "（率は100%を超えられないため上限で計算）")
+    return [w.t(f"Changing {name} {how} moves modelled revenue per period from {revenue} to {after} ({moved}), "
+                "all else equal.",
+                f"{name}を {how} 変えると、期間あたりの売上（モデル値）は {revenue} から {after} へ（{moved}）"
+                "変わります（他の条件は一定）。")]
 
 
-def _label(key: str, lang: str) -> str:
-    return KEY_LABELS[lang].get(key, key.replace("_", " "))
+def what_if_question(note: dict[str, Any], lever: str | None, w: Words) -> list[str]:
+    """Ask how big the change is, with an example in points and in percent."""
+    name = w.lever(lever) if lever else w.t("the lever", "レバー")
+    points, percent = w.number(note["points"], 0), w.number(note["percent"], 0)
+    return [w.t(f"By how much should {name} change? Say it in percentage points or in percent, e.g. "
+                f"\"+{points} points\" (absolute) or \"+{percent}%\" (relative).",
+                f"{name}をどれだけ変えた場合を試算しますか？ 例えば「+{points}ポイント」（絶対値）または"
+                f"「+{percent}%」（相対）のように指定してください。")]
 
 
-def flat_lines(payload: dict[str, Any], lang: str, skip: tuple[str, ...] = ()) -> list[str]:
-    """``- label: value`` for every scalar of a result, nested dicts one level deep."""
-    lines = []
-    for key, value in payload.items():
-        if key in skip:
-            continue
-        if isinstance(value, dict):
-            inner = [f"{_label(k, lang)} {text}" for k, v in value.items()
-                     if (text := _format(f"{key}_{k}" if _is_rate(key) else k, v)) is not None]
-            if inner:
-                lines.append(f"- {_label(key, lang)}: " + ", ".join(inner[:8]))
-            continue
-        text = _format(key, value)
-        if text is not None:
-            lines.append(f"- {_label(key, lang)}: {text}")
+def reverse_plan_lines(planned: PlannedTarget, w: Words) -> list[str]:
+    """Working back from a revenue target at current rates."""
+    plan = planned.plan
+    where = w.t(f" (the uploaded target for {planned.target_period})", f"（アップロードされた{planned.target_period}の目標）") \
+        if planned.target_period else ""
+    head = w.t(f"To book {w.money(plan.revenue_target)}{where} at the current conversion rates and an average "
+               f"won deal of {w.money(plan.average_deal_size)}, you need:",
+               f"売上 {w.money(plan.revenue_target)}{where}を、現在の転換率と平均受注単価 {w.money(plan.average_deal_size)} "
+               "で達成するには:")
+    lines = [head]
+    for stage in ("lead", "mql", "sql", "opportunity", "won"):
+        noun = lookup(STAGE_NOUNS, stage, w.lang)
+        lines.append(f"- {noun}: {w.count(plan.required[stage])}" + (w.t("", "件")))
+    rates = ", ".join(f"{w.transition(t)} {w.pct(r)}" for t, r in plan.rates.items())
+    lines.append(w.t(f"Rates used: {rates}.", f"使った転換率: {rates}。"))
     return lines
 
 
-def reverse_plan_lines(payload: dict[str, Any], lang: str) -> list[str]:
-    """Reverse plan: revenue target down to the leads needed at current rates."""
-    head = ("Working back from the revenue target at current conversion rates:" if lang == "en"
-            else "現在の転換率で売上目標から逆算すると:")
-    return [head, *flat_lines(payload, lang, skip=("explanation", "notes", "assumptions", "formula"))]
+def reverse_plan_question(note: dict[str, Any], w: Words) -> list[str]:
+    example = w.money(note["revenue_target"])
+    return [w.t(f"Which revenue target should I work back from? Give it in the question, e.g. \"How many leads "
+                f"do we need to reach {example}?\", or upload a targets file.",
+                f"どの売上目標から逆算しますか？ 例えば「{example}を達成するには何件のリードが必要？」のように"
+                "質問に含めるか、目標ファイルをアップロードしてください。")]
 
 
-def capacity_lines(payload: dict[str, Any], lang: str) -> list[str]:
-    """Capacity plan: reps needed at a realistic attainment."""
-    head = ("Sales capacity needed (planned for realistic quota attainment, not full attainment):" if lang == "en"
-            else "必要な営業キャパシティ（全員の満額達成ではなく現実的な達成率を前提）:")
-    return [head, *flat_lines(payload, lang, skip=("explanation", "notes", "assumptions", "formula"))]
+def capacity_lines(planned: PlannedTarget, w: Words) -> list[str]:
+    plan = planned.plan
+    where = w.t(f" (the uploaded target for {planned.target_period})", f"（{planned.target_period}の目標）") \
+        if planned.target_period else ""
+    lines = [w.t(f"For {w.money(plan.revenue_target)}{where} with a quota of {w.money(plan.quota_per_rep)} per rep, "
+                 f"planned at {w.pct(plan.attainment)} average attainment: {w.count(plan.reps_needed)} reps.",
+                 f"売上 {w.money(plan.revenue_target)}{where}、一人あたりクォータ {w.money(plan.quota_per_rep)}、"
+                 f"平均達成率 {w.pct(plan.attainment)} を前提にすると、必要な営業は {w.count(plan.reps_needed)}人です。")]
+    lines.append(w.t(f"That hands out {w.money(plan.total_quota)} of quota in total.",
+                     f"配るクォータの合計は {w.money(plan.total_quota)} です。"))
+    if plan.current_reps is not None:
+        lines.append(w.t(f"With {w.count(plan.current_reps)} reps today the gap is {w.count(plan.reps_gap)}; "
+                         f"new hires needed this period (at {w.pct(plan.ramp)} ramp): {w.count(plan.new_hires_needed)}.",
+                         f"現在 {w.count(plan.current_reps)}人なので不足は {w.count(plan.reps_gap)}人、立ち上がり "
+                         f"{w.pct(plan.ramp)} を見込んだ今期の採用必要数は {w.count(plan.new_hires_needed)}人です。"))
+    if planned.target_period:
+        lines.append(w.t("The quota must cover the same period as the target.", "クォータは目標と同じ期間の金額で指定してください。"))
+    return lines
+
+
+def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
+    """Ask for the missing input of a headcount question (quota per rep, or an IS rep's MQL capacity)."""
+    if "inside_sales_example" in notes:
+        per_rep = w.count(notes["inside_sales_example"]["mqls_per_is_rep"])
+        target = notes.get("mql_target")
+        known = w.t(f" The uploaded MQL target for {target['period']} is {w.count(target['mql'])}.",
+                    f"アップロードされた{target['period']}のMQL目標は {w.count(target['mql'])}件です。") if target else ""
+        return [w.t(f"How many MQLs can one inside-sales rep work per month? For example \"{per_rep} MQLs per rep "
+                    f"per month\" — then headcount = MQLs to work ÷ that number.{known}",
+                    f"IS一人がひと月に対応できるMQLは何件ですか？ 例えば「一人あたり月{per_rep}件」のように教えてください"
+                    f"（必要人数 = 対応すべきMQL数 ÷ その件数）。{known}")]
+    quota = w.money(notes["capacity_example"]["quota_per_rep"])
+    target = notes.get("revenue_target")
+    known = w.t(f" I will use the uploaded revenue target for {target['period']} ({w.money(target['revenue'])}).",
+                f"売上目標はアップロードされた{target['period']}の {w.money(target['revenue'])} を使います。") if target else ""
+    return [w.t(f"What quota does one fully ramped rep carry for the same period as the target? For example "
+                f"\"a quota of {quota} per rep\".{known}",
+                f"目標と同じ期間の、一人あたりのクォータはいくらですか？ 例えば「一人あたりクォータ{quota}」のように"
+                f"指定してください。{known}")]
+
+
+def inside_sales_lines(planned: PlannedTarget, w: Words) -> list[str]:
+    """IS headcount for a month's MQLs at what one rep can work."""
+    plan = planned.plan
+    source = w.t(f"the uploaded MQL target for {planned.target_period}", f"{planned.target_period}のMQL目標") \
+        if planned.target_period and "-" in str(planned.target_period) else w.t("last month's MQLs", "先月のMQL数")
+    return [w.t(f"To work {w.count(plan.mqls_per_period)} MQLs a month ({source}) at {w.count(plan.mqls_per_rep)} "
+                f"per rep, you need {w.count(plan.reps_needed)} inside-sales reps.",
+                f"月 {w.count(plan.mqls_per_period)}件のMQL（{source}）を一人あたり {w.count(plan.mqls_per_rep)}件で"
+                f"対応するには、ISが {w.count(plan.reps_needed)}人必要です。")]

@@ -1,187 +1,208 @@
-"""The embedded offline chat model: a deterministic planner that speaks LangChain's protocol.
+"""The embedded offline planner: which tools a routed question needs, run directly on the session.
 
-``OfflinePlannerModel`` is a ``BaseChatModel``. Given the conversation so far it either emits the
-next tool calls of its plan (``AIMessage.tool_calls``) or, once the results are in, the composed
-answer. It runs inside the same ``create_agent`` loop as the remote model, so the same tools,
-limits and logging apply. Why a chat model and not a separate pipeline: one loop means the
-offline default exercises exactly the code the remote path uses, and tests of one cover both.
+No chat-model protocol and no LangChain here, so a pure metric question costs the metric layer
+and nothing else (``revops ask`` starts in well under two seconds). The remote model calls the
+same runtime methods through ``assistant.chat.tools.catalog``, so both modes read the same
+numbers. Plans per intent:
 
-Steps of a plan: (1) the data tools of the routed intent, (2) a playbook search aimed at the
-topics the results point to, (3) the answer, written by ``assistant.offline.compose`` from the tool
-results only — so every number it prints is a tool number.
+- metric: the route's metric-layer queries; a lone value also gets its comparison with the
+  baseline window and, when filtered, the whole upload's value; plus one playbook sentence;
+- why: the subject's value, the whole upload's, its comparison, and the diagnosis;
+- diagnose / KPIs green / revenue change / forecast / memo: the diagnosis (computed once);
+- what-if / reverse plan / capacity: the planning tool, or a clarifying note when an input is missing;
+- playbook: the hybrid playbook search; help and missing metric: what the upload holds.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import Any
+from dataclasses import replace
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from assistant.chat.question import DATA_INTENTS, Route
+from assistant.chat.tools.planning_calls import (
+    capacity_plan,
+    inside_sales,
+    latest_target,
+    reverse_plan,
+    what_if,
+)
+from assistant.chat.tools.playbook import passage_record, search_record
+from assistant.chat.tools.runtime import ToolRecord, ToolRuntime
+from tools.metric_layer import METRICS, MetricQuery, PeriodSpec
 
-from assistant.chat.question import Route
-from assistant.chat.routing import DATA_INTENTS, route
-from assistant.chat.tools.catalog import topics_for
-
-#: intent_params metric phrase -> lookup_metric metric names
-METRIC_TOOLS: dict[str, tuple[str, ...]] = {
-    "win_rate": ("win_rate",),
-    "average_deal_size": ("average_deal_size",),
-    "sales_cycle": ("median_cycle_days",),
-    "follow_up_time": ("median_follow_up_hours", "follow_up_within_sla"),
-    "churn_rate": ("churn_rate", "retention_rate"),
-    "weighted_pipeline": ("weighted_pipeline", "open_pipeline"),
+#: (topic, cue per language): the playbook sentence a narrow answer ends with
+PASSAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "win": ("opportunity-phases", {"en": "Coach on the phase with the worst conversion", "ja": "転換率が最も低いフェーズ"}),
+    "segment": ("smb-vs-enterprise", {"en": "Always split by segment", "ja": "必ずセグメント別"}),
+    "follow_up": ("sla-handoff", {"en": "contact within 24 hours", "ja": "24時間以内に連絡"}),
+    "recycle": ("recycle", {"en": "Most new leads will only buy", "ja": "新規リードの多くは"}),
+    "pipeline": ("opportunity-phases", {"en": "Weighted pipeline", "ja": "加重パイプライン ="}),
+    "stalled": ("opportunity-phases", {"en": "Review stalled deals weekly", "ja": "停滞商談を毎週レビュー"}),
+    "capacity": ("resource-management", {"en": "Required reps", "ja": "必要人数"}),
+    "inside_sales": ("flexible-qualification", {"en": "IS is the function", "ja": "ISは、リード一件ごとに"}),
+    "funnel": ("funnel-chain", {"en": "one function's output", "ja": "ある部門の成果"}),
+    "trend": ("performance-management", {"en": "What matters is movement", "ja": "大事なのは自社の基準"}),
+    "churn": ("customer-success", {"en": "watches usage for early signs of churn", "ja": "解約"}),
+    "leads": ("demand-generation", {"en": "Demand generation is", "ja": "デマンドジェネレーションとは"}),
+    "stages": ("lead-stages", {"en": "", "ja": ""}),
+    "bottleneck": ("performance-management", {"en": "attack one bottleneck at a time", "ja": "ボトルネックは一度に一つずつ"}),
+    "kpi": ("kpi-design", {"en": "", "ja": ""}),
+    "partial": ("partial-optimization", {"en": "", "ja": ""}),
 }
-
-#: what to look up in the playbook per intent (topics first, then a query in each language)
-INTENT_TOPICS: dict[str, tuple[str, ...]] = {
-    "kpi_green_flat": ("partial-optimization", "kpi-design", "flexible-qualification"),
-    "what_if": ("performance-management", "funnel-chain"),
-    "reverse_plan": ("funnel-chain", "resource-management"),
-    "capacity": ("resource-management",),
-    "funnel": ("funnel-chain", "performance-management"),
-    "metric": ("performance-management",),
-}
-METRIC_TOPICS: dict[str, tuple[str, ...]] = {
-    "win_rate": ("opportunity-phases", "performance-management"),
-    "average_deal_size": ("smb-vs-enterprise",),
-    "sales_cycle": ("opportunity-phases",),
-    "follow_up_time": ("sla-handoff", "lead-temperature"),
-    "churn_rate": ("customer-success",),
-    "weighted_pipeline": ("opportunity-phases",),
-    "pipeline_coverage": ("resource-management",),
-    "conversion": ("funnel-chain", "lead-stages"),
-}
-TOPIC_QUERIES: dict[str, dict[str, str]] = {
-    "kpi_green_flat": {"en": "volume KPIs met but revenue flat: partial optimisation, quality-linked KPI design",
-                       "ja": "KPIは達成しているのに売上が伸びない 部分最適 質を含むKPI設計"},
-    "diagnose": {"en": "find the bottleneck and fix one constraint at a time",
-                 "ja": "ボトルネックを特定し一つずつ改善する"},
-}
+FOLLOW_UP = {"median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls"}
+#: examples a clarifying question offers (logged as a tool note, so the answer's numbers are grounded)
+EXAMPLES = {"quota_per_rep": 30_000_000.0, "mqls_per_is_rep": 150.0, "revenue_target": 300_000_000.0,
+            "points": 5.0, "percent": 10.0}
 
 
-class Step:
-    """A tool call the planner wants: name and arguments."""
+def run_plan(route: Route, ctx: ToolRuntime) -> list[ToolRecord]:
+    """Run the tools ``route`` needs on ``ctx``; returns this turn's records in call order."""
+    ctx.log = []
+    intent = route.intent
+    if intent in ("off_topic", "refusal"):
+        return []
+    if ctx.data is None and intent in DATA_INTENTS:
+        search_record(ctx, route.question, route.lang, k=3)
+        return ctx.log
+    if intent == "help":
+        ctx.describe_upload()
+    elif intent == "missing_metric":
+        from assistant.chat.intent_words import MISSING_METRICS
 
-    def __init__(self, name: str, **args: Any) -> None:
-        self.name = name
-        self.args = {k: v for k, v in args.items() if v is not None}
-
-
-def first_steps(routed: Route, has_data: bool) -> list[Step]:
-    """The data tool calls of a plan (step 1)."""
-    seg = routed.segment_args()
-    if routed.intent == "playbook" or (not has_data and routed.intent in DATA_INTENTS):
-        return [Step("search_playbook", query=routed.question, lang=routed.lang, k=4)]
-    if routed.intent == "metric":
-        if routed.metric in METRIC_TOOLS:
-            return [Step("lookup_metric", metric=m, **seg) for m in METRIC_TOOLS[routed.metric]]
-        if routed.metric == "conversion":
-            return [Step("funnel_summary", by_period=routed.grain, **seg)]
-        return [Step("diagnose_funnel", **seg)]
-    if routed.intent == "funnel":
-        return [Step("funnel_summary", by_dimension=routed.dimension, by_period=routed.grain, **seg)]
-    if routed.intent == "what_if":
-        change = routed.change if routed.change is not None else 0.1
-        return [Step("what_if", lever=routed.lever or "opportunity_to_won", change_pct=round(change * 100, 6))]
-    if routed.intent == "reverse_plan":
-        return [Step("reverse_plan", revenue_target=routed.revenue_target)]
-    if routed.intent == "capacity":
-        return [Step("capacity_plan", quota_per_rep=routed.quota, revenue_target=routed.revenue_target, reps=routed.reps),
-                Step("lookup_metric", metric="won_revenue", by_dimension="owner")]
-    return [Step("diagnose_funnel", **seg)]  # diagnose, kpi_green_flat, memo
-
-
-def playbook_step(routed: Route, results: list[dict[str, Any]]) -> Step | None:
-    """Step 2: a playbook search aimed at what the data results point to."""
-    if any(r["name"] == "search_playbook" for r in results):
-        return None
-    codes = finding_codes(results)
-    if routed.intent == "kpi_green_flat":
-        topics = list(INTENT_TOPICS["kpi_green_flat"]) + topics_for(codes)
-    elif routed.intent in ("diagnose", "memo"):
-        topics = topics_for(codes[:2]) or ["performance-management"]
-    elif routed.intent == "metric":
-        topics = list(METRIC_TOPICS.get(routed.metric or "", INTENT_TOPICS["metric"]))
-    else:
-        topics = list(INTENT_TOPICS.get(routed.intent, ("the-model-overview",)))
-    query = TOPIC_QUERIES.get(routed.intent, {}).get(routed.lang, routed.question)
-    return Step("search_playbook", query=query, lang=routed.lang, k=3, topics=topics[:4])
+        ctx.describe_upload()
+        for metric in MISSING_METRICS.get((route.asked or "").casefold(), ("", ()))[1]:
+            ctx.query_metric(MetricQuery(metric))
+    elif intent == "playbook":
+        search_record(ctx, route.question, route.lang, k=4)
+    elif intent == "metric":
+        _metric(route, ctx)
+    elif intent == "why":
+        _why(route, ctx)
+    elif intent in ("diagnose", "memo", "kpi_green_flat", "revenue_change", "forecast"):
+        _diagnosis(route, ctx)
+    elif intent == "what_if":
+        _what_if(route, ctx)
+    elif intent == "reverse_plan":
+        _reverse(route, ctx)
+    elif intent == "capacity":
+        _capacity(route, ctx)
+    return ctx.log
 
 
-def finding_codes(results: list[dict[str, Any]]) -> list[str]:
-    """Finding codes in the turn's diagnosis results, most severe first."""
-    codes: list[str] = []
-    for r in results:
-        if r["name"] == "diagnose_funnel" and isinstance(r["payload"], dict):
-            for f in r["payload"].get("findings", []) or []:
-                if f.get("code") and f["code"] not in codes:
-                    codes.append(f["code"])
-    return codes
+def _passage(ctx: ToolRuntime, key: str, lang: str) -> None:
+    topic, cues = PASSAGES[key]
+    passage_record(ctx, topic, lang, cues.get(lang) or None)
 
 
-def turn_results(messages: Sequence[BaseMessage]) -> tuple[str, list[dict[str, Any]], int]:
-    """The last question, the tool results after it (name, args, payload), and steps taken."""
-    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
-    question = str(messages[start].content) if start >= 0 else ""
-    calls: dict[str, tuple[str, dict[str, Any]]] = {}
-    results: list[dict[str, Any]] = []
-    steps = 0
-    for message in messages[start + 1 :]:
-        if isinstance(message, AIMessage) and message.tool_calls:
-            steps += 1
-            for call in message.tool_calls:
-                calls[str(call.get("id"))] = (call["name"], dict(call["args"]))
-        elif isinstance(message, ToolMessage):
-            name, args = calls.get(message.tool_call_id, (message.name or "", {}))
-            try:
-                payload = json.loads(str(message.content))
-            except ValueError:
-                payload = {"error": str(message.content)}
-            results.append({"name": name, "args": args, "payload": payload})
-    return question, results, steps
+def passage_key(queries: tuple[MetricQuery, ...]) -> str:
+    """Which playbook sentence fits a metric answer."""
+    first = queries[0]
+    metrics = {q.metric for q in queries}
+    if metrics & FOLLOW_UP:
+        return "follow_up"
+    if any(m.startswith("recycle") for m in metrics):
+        return "recycle"
+    if first.by in ("month", "quarter", "year") or first.compare:
+        return "trend"
+    if first.by == "segment" or any(d == "segment" for d, _ in first.filters):
+        return "segment"
+    if metrics & {"stalled_deals", "stalled_amount", "median_open_age_days"}:
+        return "stalled"
+    if metrics & {"open_pipeline", "weighted_pipeline", "open_deals", "opportunity_amount"}:
+        return "pipeline"
+    if metrics & {"churn_rate", "retention_rate", "churned_customers", "active_customers"}:
+        return "churn"
+    if metrics & {"win_rate", "opportunity_to_won", "win_rate_amount"}:
+        return "win"
+    if metrics & {"leads"}:
+        return "leads"
+    if any(METRICS[m].unit == "count" for m in metrics if m in METRICS) and len(metrics) == 1:
+        return "stages"
+    return "funnel"
 
 
-class OfflinePlannerModel(BaseChatModel):
-    """Deterministic English/Japanese planner and answer writer (no key, no network)."""
+def _metric(route: Route, ctx: ToolRuntime) -> None:
+    if route.unknown:
+        ctx.describe_upload()  # to say what the upload has instead
+    for query in route.queries:
+        ctx.query_metric(query)
+    lone = route.queries[0] if len(route.queries) == 1 else None
+    if lone is not None and lone.by is None and lone.compare is None and not lone.against_target:
+        if lone.period is None and METRICS.get(lone.metric) and METRICS[lone.metric].event not in (None, "window"):
+            ctx.query_metric(replace(lone, compare="baseline"))
+        if lone.filters:
+            ctx.query_metric(replace(lone, filters=()))
+    _passage(ctx, passage_key(route.queries), route.lang)
 
-    routed: Any = None
-    has_data: bool = True
 
-    @property
-    def _llm_type(self) -> str:
-        return "revops-offline-planner"
+def _why(route: Route, ctx: ToolRuntime) -> None:
+    for query in route.queries[:3]:
+        ctx.query_metric(query)
+        info = METRICS.get(query.metric)
+        if query.by is None and query.period is None and info is not None and info.event not in (None, "window"):
+            ctx.query_metric(replace(query, compare="baseline"))
+        if query.filters:
+            ctx.query_metric(replace(query, filters=(), by=query.filters[0][0], rank=None))
+    ctx.diagnose_funnel()
+    _passage(ctx, passage_key(route.queries) if route.queries else "bottleneck", route.lang)
 
-    def bind_tools(self, tools: Any, **kwargs: Any) -> OfflinePlannerModel:  # type: ignore[override]
-        """The planner knows its tools by name; binding changes nothing."""
-        return self
 
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        question, results, steps = turn_results(messages)
-        routed: Route = self.routed if self.routed is not None else route(question)
-        pending: list[Step] = []
-        if steps == 0:
-            pending = first_steps(routed, self.has_data)
-        elif steps == 1 and routed.intent != "playbook" and self.has_data:
-            follow = playbook_step(routed, results)
-            pending = [follow] if follow else []
-        if pending:
-            calls = [
-                {"name": s.name, "args": s.args, "id": f"offline-{steps}-{i}", "type": "tool_call"}
-                for i, s in enumerate(pending)
-            ]
-            message = AIMessage(content="", tool_calls=calls)
-        else:
-            from assistant.offline.compose import compose_answer
+def _diagnosis(route: Route, ctx: ToolRuntime) -> None:
+    seg = route.segment
+    record = ctx.diagnose_funnel(seg.dimension, seg.value) if seg else ctx.diagnose_funnel()
+    if route.intent == "revenue_change":
+        ctx.query_metric(MetricQuery("won_revenue", compare="baseline"))
+    if route.intent == "forecast":
+        ctx.query_metric(MetricQuery("won_revenue", period=PeriodSpec("this", grain="quarter"), against_target=True))
+        ctx.query_metric(MetricQuery("open_pipeline"))
+        if "phase" in ctx.data.frame:
+            ctx.query_metric(MetricQuery("weighted_pipeline"))
+        _passage(ctx, "pipeline", route.lang)
+        return
+    if route.intent == "kpi_green_flat":
+        _passage(ctx, "partial", route.lang)
+        _passage(ctx, "kpi", route.lang)
+        return
+    diagnosis = record.result
+    topics: list[str] = []
+    for finding in (diagnosis.findings_by_severity() if diagnosis is not None else []):
+        if finding.severity != "info":
+            topics += [t for t in finding.playbook_topics if t not in topics]
+    for topic in (topics or ["performance-management"])[:2]:
+        passage_record(ctx, topic, route.lang)
 
-            message = AIMessage(content=compose_answer(routed, results, has_data=self.has_data))
-        return ChatResult(generations=[ChatGeneration(message=message)])
+
+def _what_if(route: Route, ctx: ToolRuntime) -> None:
+    if route.change is None or route.lever is None:
+        ctx.note("what_if_example", {"points": EXAMPLES["points"], "percent": EXAMPLES["percent"]})
+        return
+    what_if(ctx, route.lever, route.change, route.change_unit or "relative")
+    _passage(ctx, "bottleneck", route.lang)
+
+
+def _reverse(route: Route, ctx: ToolRuntime) -> None:
+    record = reverse_plan(ctx, route.revenue_target)
+    if not record.ok:
+        ctx.note("reverse_plan_example", {"revenue_target": EXAMPLES["revenue_target"]})
+        return
+    _passage(ctx, "funnel", route.lang)
+
+
+def _capacity(route: Route, ctx: ToolRuntime) -> None:
+    if route.role == "is" and route.per_rep:
+        inside_sales(ctx, route.per_rep)
+        _passage(ctx, "inside_sales", route.lang)
+        return
+    if route.role == "is":
+        ctx.note("inside_sales_example", {"mqls_per_is_rep": EXAMPLES["mqls_per_is_rep"]})
+        target = latest_target(ctx, "mql")
+        if target is not None:
+            ctx.note("mql_target", {"period": target[0], "mql": target[1]})
+        return
+    if route.quota is None:
+        ctx.note("capacity_example", {"quota_per_rep": EXAMPLES["quota_per_rep"]})
+        target = latest_target(ctx, "revenue")
+        if route.revenue_target is None and target is not None:
+            ctx.note("revenue_target", {"period": target[0], "revenue": target[1]})
+        return
+    capacity_plan(ctx, route.quota, route.revenue_target, route.reps)
+    _passage(ctx, "capacity", route.lang)

@@ -5,14 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from tools.analysis_context import AnalysisContext
-from tools.columns import DAY_NS, NAT
 from tools.findings.model import Finding
-from tools.schema import CREATED_COLUMN
+from tools.recycle import RECYCLE_MIN_AGE_DAYS, recycle_pool
 
 #: Share of open pipeline (by amount, else count) stalled beyond which the finding is "medium".
 STALLED_MEDIUM_SHARE = 0.3
-#: Unconverted MQLs must be at least this old (days) to count as recyclable, not still in play.
-RECYCLE_MIN_AGE_DAYS = 90
 
 
 def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
@@ -49,16 +46,11 @@ def _thresholds(overall: float, by_segment: dict[str, float]) -> str:
 
 def recycle_finding(ctx: AnalysisContext) -> list[Finding]:
     """Lost deals and old unconverted MQLs: the pool to re-nurture."""
-    arrays = ctx.arrays
-    lost = arrays.lost()
-    mql_date = arrays.dates("mql_date" if arrays.has("mql_date") else CREATED_COLUMN)
-    # whole days since the MQL date, floored like ``Timedelta.days``
-    old = (mql_date != NAT) & ((ctx.as_of.value - mql_date) // DAY_NS >= RECYCLE_MIN_AGE_DAYS)
-    stuck_mql = arrays.reached("mql") & ~arrays.reached("sql") & old
-    n_lost, n_mql = int(np.count_nonzero(lost)), int(np.count_nonzero(stuck_mql))
+    pool = recycle_pool(ctx.arrays, ctx.as_of)
+    n_lost, n_mql = int(np.count_nonzero(pool.lost)), int(np.count_nonzero(pool.unconverted_mqls))
     if n_lost + n_mql == 0:
         return []
-    lost_amount = float(arrays.amount_or_zero()[lost].sum()) if ctx.has_amounts else None
+    lost_amount = float(ctx.arrays.amount_or_zero()[pool.lost].sum()) if ctx.has_amounts else None
     evidence = {
         "lost_deals": n_lost,
         "lost_amount": lost_amount,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from tools.analysis_context import AnalysisContext
 from tools.findings.model import Finding, severity_for
-from tools.metrics import pipeline_coverage
+from tools.metrics import pipeline_coverage, stage_entries
 from tools.periods import ONE_DAY, Window, month_start
 from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
 from tools.stats import Comparison
@@ -178,10 +178,8 @@ def _period_span(period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 
 
 def _actual_in_window(ctx: AnalysisContext, metric: str, window: Window) -> float:
-    stage = TARGET_METRIC_STAGE[metric]
     arrays = ctx.arrays
-    dates = arrays.dates(CREATED_COLUMN) if stage == "lead" else arrays.stage(stage, fallback="later")
-    mask = window.mask(dates) & arrays.reached(stage)
+    mask = stage_entries(arrays, TARGET_METRIC_STAGE[metric], window)
     if metric == "revenue":
         return float(arrays.amount_or_zero()[mask].sum()) if ctx.has_amounts else 0.0
     return float(np.count_nonzero(mask))

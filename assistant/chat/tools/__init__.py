@@ -1,1 +1,2 @@
-"""The LangChain tools the agent calls (``catalog``) and the session side they read (``runtime``): thin, typed wrappers over ``tools/`` and ``knowledge/``."""
+"""The session tools (``runtime``: metric queries, the diagnosis, planning, playbook passages, each
+returning a typed result and its JSON) and their LangChain shells for a remote model (``catalog``)."""

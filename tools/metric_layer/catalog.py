@@ -1,0 +1,97 @@
+"""The catalogue: every number the product computes, as a metric with one definition.
+
+A metric's ``event`` says which date puts a record in a period: ``created`` (leads),
+``stage:<stage>`` (entered that stage: its own date, else the next later stage's), ``won``,
+``lost``, ``closed`` (won or lost), ``mql`` (follow-up is measured on MQLs by MQL date), ``churn``,
+``window`` (defined on a window: churn on the base active at its start) or ``None`` (a snapshot
+at the latest date in the data). ``needs`` lists the canonical columns without which the metric
+cannot be computed.
+"""
+
+from __future__ import annotations
+
+from tools.errors import RevOpsInputError
+from tools.metric_layer.model import MetricInfo
+from tools.schema import TRANSITION_STAGES, TRANSITIONS
+
+
+def _conversions() -> list[MetricInfo]:
+    out = [MetricInfo(t, "percent", "rate", f"stage:{TRANSITION_STAGES[t][0]}") for t in TRANSITIONS]
+    out.append(MetricInfo("lead_to_won", "percent", "rate", "stage:lead"))
+    out.append(MetricInfo("opportunity_to_won_amount", "percent", "rate", "stage:opportunity", ("amount",)))
+    out += [MetricInfo(f"days_{t}", "days", "median", f"stage:{TRANSITION_STAGES[t][1]}", (), False)
+            for t in TRANSITIONS]
+    return out
+
+
+_ALL: list[MetricInfo] = [
+    MetricInfo("leads", "count", "count", "stage:lead", target_metric="leads"),
+    MetricInfo("mqls", "count", "count", "stage:mql", target_metric="mql"),
+    MetricInfo("sqls", "count", "count", "stage:sql", target_metric="sql"),
+    MetricInfo("opportunities", "count", "count", "stage:opportunity", target_metric="opportunities"),
+    MetricInfo("won_deals", "count", "count", "stage:won", target_metric="won"),
+    MetricInfo("lost_deals", "count", "count", "lost", higher_is_better=False),
+    MetricInfo("won_revenue", "money", "sum", "won", ("amount",), target_metric="revenue"),
+    MetricInfo("opportunity_amount", "money", "sum", "stage:opportunity", ("amount",)),
+    MetricInfo("lost_amount", "money", "sum", "lost", ("amount",), False),
+    MetricInfo("win_rate", "percent", "rate", "closed"),
+    MetricInfo("win_rate_amount", "percent", "rate", "closed", ("amount",)),
+    MetricInfo("average_deal_size", "money", "mean", "won", ("amount",)),
+    MetricInfo("median_cycle_days", "days", "median", "won", ("opportunity_date", "won_date"), False),
+    *_conversions(),
+    MetricInfo("median_follow_up_hours", "hours", "median", "mql", ("mql_date", "first_touch_date"), False),
+    MetricInfo("follow_up_within_sla", "percent", "rate", "mql", ("mql_date", "first_touch_date")),
+    MetricInfo("never_contacted_mqls", "count", "count", "mql", ("first_touch_date",), False),
+    MetricInfo("open_deals", "count", "count", None),
+    MetricInfo("open_pipeline", "money", "sum", None, ("amount",)),
+    MetricInfo("weighted_pipeline", "money", "sum", None, ("amount", "phase")),
+    MetricInfo("stalled_deals", "count", "count", None, (), False),
+    MetricInfo("stalled_amount", "money", "sum", None, ("amount",), False),
+    MetricInfo("median_open_age_days", "days", "median", None, (), False),
+    MetricInfo("pipeline_coverage", "ratio", "ratio", None, ("amount",)),
+    MetricInfo("recycle_lost_deals", "count", "count", None),
+    MetricInfo("recycle_lost_amount", "money", "sum", None, ("amount",)),
+    MetricInfo("recycle_mqls", "count", "count", None),
+    MetricInfo("churn_rate", "percent", "rate", "window", ("churn_date", "won_date"), False),
+    MetricInfo("retention_rate", "percent", "rate", "window", ("churn_date", "won_date")),
+    MetricInfo("active_customers", "count", "count", "window", ("won_date",)),
+    MetricInfo("churned_customers", "count", "count", "churn", ("churn_date",), False),
+]
+METRICS: dict[str, MetricInfo] = {m.id: m for m in _ALL}
+#: Totals: a ranking of these needs no minimum sample (a rep with five big deals did book them).
+TOTALS = frozenset(m.id for m in _ALL if m.kind in ("count", "sum"))
+
+
+def metric_info(metric: str) -> MetricInfo:
+    """The catalogue entry of ``metric``, or an input error listing the valid ids."""
+    if metric not in METRICS:
+        raise RevOpsInputError(f"unknown metric '{metric}'", hint="Valid metrics: " + ", ".join(METRICS))
+    return METRICS[metric]
+
+
+#: the stage a metric counts from: an upload that starts later (an opportunity-only export) cannot give it
+FROM_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "lead_to_mql": "lead", "mql_to_sql": "mql",
+              "sql_to_opportunity": "sql", "lead_to_won": "lead", "days_lead_to_mql": "lead",
+              "days_mql_to_sql": "mql", "days_sql_to_opportunity": "sql", "never_contacted_mqls": "mql",
+              "recycle_mqls": "mql"}
+
+
+class StageNotInUploadError(RevOpsInputError):
+    """The upload starts at a later stage than the metric needs (e.g. opportunities only: no MQLs)."""
+
+    def __init__(self, metric: str, stage: str, first: str) -> None:
+        self.metric = metric
+        self.stage = stage
+        self.first = first
+        super().__init__(f"the upload starts at the {first} stage, so it has no {stage} records for {metric}",
+                         hint="Upload the lead or contact export too")
+
+
+class MetricUnavailableError(RevOpsInputError):
+    """The upload lacks what a metric needs (no amounts, no touch dates, no churn dates...)."""
+
+    def __init__(self, metric: str, needs: tuple[str, ...]) -> None:
+        self.metric = metric
+        self.needs = needs
+        super().__init__(f"the upload has no {', '.join(needs)} column, so {metric} cannot be measured",
+                         hint="Upload an export that carries " + " and ".join(needs))
