@@ -1,9 +1,9 @@
 """Warm what the first question needs, on a background thread started with the app.
 
 Two threads: one opens the playbook store (built on the first ever start, a few seconds) and then
-the intent router's embeddings; the other imports the chat engine (LangChain is most of a cold
-first answer) and loads the demo upload and its diagnosis (when the demo is on), then, once the
-playbook is ready, asks one throwaway question over the demo so the agent's code paths are warm. A question asked before the playbook is ready waits for it, and its working
+the intent router's embeddings; the other loads the demo upload and its diagnosis (when the demo is
+on; a page opened meanwhile waits for it), imports the chat engine, then, once the playbook is
+ready, asks one throwaway question over the demo so the answer's code paths are warm. A question asked before the playbook is ready waits for it, and its working
 note says why (``playbook_pending``).
 """
 
@@ -67,16 +67,16 @@ def _run(warm: WarmUp, settings: Settings, demo: bool) -> None:
     playbook = threading.Thread(target=_playbook, args=(warm, settings), name="revops-warm-playbook", daemon=True)
     playbook.start()
     try:
-        import assistant.chat.conversation  # noqa: F401 - the chat engine's imports
-
-        start = warm.step("imports", start)
         data = targets = diagnosis = None
-        if demo:
+        if demo:  # first: a page opened now waits for it
             from ui.state import TabState, load_demo
 
             session = load_demo(TabState(settings=settings))  # fills the process's shared demo cache
             data, targets, diagnosis = session.data, session.targets, session.diagnosis_result
             start = warm.step("demo", start)
+        import assistant.chat.conversation  # noqa: F401 - the chat engine's imports
+
+        start = warm.step("imports", start)
         playbook.join()
         if data is not None:
             from assistant.chat.conversation import Conversation
