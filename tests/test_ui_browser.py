@@ -150,7 +150,7 @@ RECORD_CHAT_JS = """() => {
   const chat = document.querySelector('#revops-chat');
   const record = () => {
     const bots = [...chat.querySelectorAll('[data-testid="bot"]')];
-    window.__chat.push({pending: chat.innerText.includes('running ') || chat.innerText.includes('を実行中'),
+    window.__chat.push({pending: chat.innerText.includes('Working…') || chat.innerText.includes('処理中…'),
                         bots: bots.length, text: chat.innerText.length,
                         charts: chat.querySelectorAll('.js-plotly-plot').length});
   };
@@ -176,7 +176,7 @@ def wait_for_answer(page: Page, sources_title: str, *, chart: bool = True) -> li
 
 def assert_streamed(states: list[dict[str, Any]]) -> None:
     """The chat showed the running tools, then answer text that grew several times, then the chart."""
-    assert any(s["pending"] for s in states), "no 'running <tool>' note while the tools ran"
+    assert any(s["pending"] for s in states), "no working note while the tools ran"
     first_chart = next(i for i, s in enumerate(states) if s["charts"] > states[0]["charts"])
     before = [s["text"] for s in states[:first_chart] if not s["pending"]]
     growth = sum(1 for a, b in zip(before, before[1:], strict=False) if b > a)

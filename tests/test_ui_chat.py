@@ -12,7 +12,7 @@ import gradio as gr
 from assistant.chat.answer import Answer, Citation, Exhibit, ToolCall
 from tools.errors import RevOpsInputError
 from ui import chat_handlers
-from ui.state import TabState
+from ui.state import ChatTurn, TabState
 
 WIN_RATE = Exhibit("bar", "Win rate by segment", ["segment", "win rate", "n"],
                    [["Enterprise", 0.246, 122], ["SMB", 0.279, 812]], "segment", ["win rate"], "percent")
@@ -63,6 +63,8 @@ def test_answer_streams_tools_then_text_then_its_chart_with_the_csv_behind_it() 
     assert conversation.questions == ["Win rate by segment?"]
     pending = updates[1][-1]
     assert pending["metadata"]["status"] == "pending" and "running metric_query" in pending["content"]
+    japanese = chat_handlers.messages(TabState(turns=[ChatTurn("?", progress=["query_metric"])]), "ja")
+    assert japanese[-1]["content"] == "- 指標を集計しています…"
     growing = [u[2]["content"] for u in updates[2:-1]]
     assert len(growing) > 3 and all(b.startswith(a) for a, b in zip(growing, growing[1:], strict=False))
     final = updates[-1]
@@ -109,6 +111,16 @@ def test_errors_are_shown_in_the_chat_and_it_keeps_working() -> None:
     conversation.reply = answer()
     final = list(chat_handlers.stream_answer("And now?", session, "en"))[-1]
     assert texts(final)[0] == "Where is the leak?" and final[-2]["content"].startswith("Win rate is 24.6%")
+
+
+def test_every_tool_the_assistant_runs_has_a_working_note_in_both_languages() -> None:
+    from assistant.chat.answering import CITED_TOOLS
+    from assistant.chat.tools.catalog import build_tools
+    from assistant.chat.tools.runtime import ToolRuntime
+    from ui.labels import TOOL_NAMES
+
+    names = {t.name for t in build_tools(ToolRuntime(None))} | set(CITED_TOOLS)
+    assert names <= set(TOOL_NAMES["en"]) and names <= set(TOOL_NAMES["ja"])
 
 
 def test_empty_questions_change_nothing() -> None:

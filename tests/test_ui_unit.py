@@ -11,7 +11,7 @@ import pytest
 from tools.dataset import from_canonical
 from tools.wording import format_money
 from ui import charts, handlers, views
-from ui.labels import EXAMPLES, FIELD_NAMES, LABELS, ROLE_NAMES, label
+from ui.labels import EXAMPLES, FIELD_NAMES, LABELS, ROLE_NAMES, TOOL_NAMES, label
 from ui.state import TabState, split_targets
 
 DIAGNOSIS: dict[str, Any] = {
@@ -46,7 +46,8 @@ def small_frame(n: int = 40) -> pd.DataFrame:
 
 def test_every_label_has_english_and_japanese_and_examples_are_whole_questions() -> None:
     for table in (LABELS, {k: {"en": v, "ja": FIELD_NAMES["ja"].get(k, "")} for k, v in FIELD_NAMES["en"].items()},
-                  {k: {"en": v, "ja": ROLE_NAMES["ja"].get(k, "")} for k, v in ROLE_NAMES["en"].items()}):
+                  {k: {"en": v, "ja": ROLE_NAMES["ja"].get(k, "")} for k, v in ROLE_NAMES["en"].items()},
+                  {k: {"en": v, "ja": TOOL_NAMES["ja"].get(k, "")} for k, v in TOOL_NAMES["en"].items()}):
         assert [k for k, v in table.items() if set(v) != {"en", "ja"} or not all(v.values())] == []
     assert label("ja", "send") == "質問する" and label("fr", "send") == "Ask"
     assert len(EXAMPLES["en"]) == len(EXAMPLES["ja"])

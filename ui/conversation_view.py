@@ -16,7 +16,7 @@ import gradio as gr
 
 from tools.wording import Lang
 from ui.exhibits import column, exhibit_figure, format_value, write_csv
-from ui.labels import label
+from ui.labels import label, tool_activity
 from ui.state import ChatTurn
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def answer_text(answer: Answer, lang: Lang) -> str:
 
 def working_message(progress: list[str], lang: Lang, *, done: bool = False, waiting: bool = False) -> Message:
     """The collapsible note that lists the tools as they run (pending until the answer is in)."""
-    lines = [f"- {label(lang, 'running', tool=p)}" if not done else f"- {p}" for p in progress]
+    lines = [f"- {tool_activity(p, lang)}…" if not done else f"- {p}" for p in progress]
     if waiting and not done:
         lines.insert(0, f"- {label(lang, 'playbook_pending')}")
     return {

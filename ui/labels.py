@@ -206,6 +206,20 @@ FIELD_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+#: What each of the assistant's tools is doing, for the working note while it runs.
+TOOL_NAMES: dict[str, dict[str, str]] = {
+    "en": {"query_metric": "computing the metric", "diagnose_funnel": "diagnosing the funnel",
+           "funnel_summary": "summarising the funnel", "what_if": "working out the what-if",
+           "reverse_plan": "planning back from the target", "capacity_plan": "sizing the sales team",
+           "inside_sales_plan": "sizing inside sales", "search_playbook": "searching the playbook",
+           "playbook_passage": "reading the playbook"},
+    "ja": {"query_metric": "指標を集計しています", "diagnose_funnel": "ファネルを診断しています",
+           "funnel_summary": "ファネルを要約しています", "what_if": "試算しています",
+           "reverse_plan": "目標から逆算しています", "capacity_plan": "必要な営業人数を見積もっています",
+           "inside_sales_plan": "必要なインサイドセールス人数を見積もっています",
+           "search_playbook": "プレイブックを検索しています", "playbook_passage": "プレイブックを読んでいます"},
+}
+
 #: File roles as the loader names them.
 ROLE_NAMES: dict[str, dict[str, str]] = {
     "en": {"leads": "leads / contacts", "opportunities": "opportunities / deals", "accounts": "accounts",
@@ -231,6 +245,11 @@ def field_name(key: str, lang: str) -> str:
     """What a canonical field means (``created_date`` -> "Created date" / 「作成日」)."""
     table = FIELD_NAMES.get(lang, FIELD_NAMES["en"])
     return table.get(key) or FIELD_NAMES["en"].get(key) or key
+
+
+def tool_activity(tool: str, lang: str) -> str:
+    """What a running tool is doing ("computing the metric"); unknown tools as "running <name>"."""
+    return TOOL_NAMES.get(lang, TOOL_NAMES["en"]).get(tool) or label(lang, "running", tool=tool)
 
 
 def role_name(role: str, lang: str) -> str:
