@@ -160,15 +160,17 @@ RECORD_CHAT_JS = """() => {
 
 def ask(page: Page, question: str, sources_title: str, *, chart: bool = True) -> list[dict[str, Any]]:
     """Type a question, send it, wait for the finished answer (and its chart); return what the chat showed."""
+    answered = page.locator("#revops-chat").get_by_text(sources_title).count()
     page.evaluate(RECORD_CHAT_JS)
     page.locator("#revops-question textarea").fill(question)
     page.locator("#revops-ask").click()
-    return wait_for_answer(page, sources_title, chart=chart)
+    return wait_for_answer(page, sources_title, chart=chart, answered=answered)
 
 
-def wait_for_answer(page: Page, sources_title: str, *, chart: bool = True) -> list[dict[str, Any]]:
+def wait_for_answer(page: Page, sources_title: str, *, chart: bool = True, answered: int = 0) -> list[dict[str, Any]]:
+    """Wait until the chat shows one more answer (its sources) than ``answered``, and its chart."""
     chat = page.locator("#revops-chat")
-    expect(chat.get_by_text(sources_title).last).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(chat.get_by_text(sources_title)).to_have_count(answered + 1, timeout=ANSWER_TIMEOUT)
     if chart:
         expect(chat.locator(".js-plotly-plot").last).to_be_visible(timeout=LOAD_TIMEOUT)
     return list(page.evaluate("() => window.__chat || []"))
