@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tools.errors import RevOpsInputError
+
+
+class SettingsError(RevOpsInputError):
+    """A setting from the environment or ``.env`` has a value that cannot be used."""
 
 
 def _default_home() -> Path:
@@ -25,7 +31,7 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(
         default=None, description="Use a Chroma server (client/server) at this host instead of a local store."
     )
-    chroma_port: int = Field(default=8000, description="Chroma server port (with chroma_host).")
+    chroma_port: int = Field(default=8000, ge=1, le=65535, description="Chroma server port (with chroma_host).")
     collection: str = Field(default="revops_playbook", description="Chroma collection name.")
 
     llm: Literal["auto", "offline", "openai"] = Field(
@@ -47,11 +53,18 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENAI_MODEL", "REVOPS_OPENAI_MODEL"),
         description="Model name on the endpoint.",
     )
-    llm_timeout: float = Field(default=30.0, description="Seconds before a remote model call times out.")
-    llm_max_retries: int = Field(default=1, description="Retries of a failed remote call before falling back.")
-    max_tool_calls: int = Field(default=8, description="Upper bound on tool calls per question.")
+    llm_timeout: float = Field(
+        default=30.0, gt=0, le=3600,
+        description="Seconds the remote model may take for a whole question (all requests and retries); "
+        "past it the question is answered offline.",
+    )
+    llm_max_retries: int = Field(default=1, ge=0, le=10, description="Retries of a failed remote call before falling back.")
+    max_tool_calls: int = Field(default=8, ge=1, le=50, description="Upper bound on tool calls per question.")
 
-    upload_max_mb: int = Field(default=200, description="Largest accepted upload in the UI, in MB.")
+    upload_max_mb: int = Field(default=200, gt=0, description="Largest accepted upload in the UI, in MB.")
+    doc_max_mb: float = Field(
+        default=5.0, gt=0, description="Largest playbook document `revops index --add` accepts, in MB."
+    )
     ui_password: str | None = Field(default=None, description="If set, the UI asks for user 'revops' and this password.")
     lang: Literal["en", "ja"] = Field(default="en", description="Default language for UI labels and memos.")
     currency: str | None = Field(
@@ -66,5 +79,34 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Fresh settings from the environment (tests monkeypatch env vars, then call this)."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Fresh settings from the environment (tests monkeypatch env vars, then call this).
+
+    Raises:
+        SettingsError: A value cannot be used; the message names the variable, the value and why.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise settings_error(err) from None
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field`` (``REVOPS_LLM_TIMEOUT``, ``OPENAI_API_KEY``)."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and alias.choices:
+        return str(alias.choices[0])
+    return f"REVOPS_{field.upper()}"
+
+
+def settings_error(err: ValidationError) -> SettingsError:
+    """One line per bad setting: ``REVOPS_LLM_TIMEOUT='abc': input should be a valid number``."""
+    problems: list[str] = []
+    for item in err.errors():
+        field = str(item["loc"][0]) if item.get("loc") else "?"
+        value: Any = item.get("input")
+        shown = repr(value) if isinstance(value, str | int | float) else "this value"
+        if len(shown) > 60:
+            shown = shown[:57] + "…'"
+        problems.append(f"{env_name(field)}={shown}: {str(item['msg'])[:1].lower()}{str(item['msg'])[1:]}")
+    return SettingsError("; ".join(problems), hint="Fix or unset it (see .env.example)")

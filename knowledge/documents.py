@@ -135,6 +135,26 @@ def builtin_doc_paths(root: Path | None = None) -> list[Path]:
     return sorted(p for lang in ("en", "ja") for p in (base / lang).glob("*.md") if p.is_file())
 
 
+class DocumentTooLargeError(UnreadableFileError):
+    """A playbook document past the size limit (``REVOPS_DOC_MAX_MB``)."""
+
+    @classmethod
+    def of(cls, path: Path, size: int, limit: int, what: str) -> DocumentTooLargeError:
+        return cls(
+            f"this document is {_size(size, 1)} {what}".rstrip() + f"; the limit is {_size(limit, 3)}",
+            file=str(path),
+            hint="Split it into smaller documents, or raise the limit with REVOPS_DOC_MAX_MB",
+        )
+
+
+def _size(size: int, digits: int) -> str:
+    """``5 MB``, ``1.1 MB``, ``29 KB``."""
+    mb = 1024 * 1024
+    if size < mb // 10:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / mb:.{digits}g} MB" if digits > 1 else f"{size / mb:.1f} MB"
+
+
 def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -179,16 +199,20 @@ def _slug(stem: str) -> str:
     return slug.strip("-") or "document"
 
 
-def load_document(path: Path, *, builtin: bool = False, source: str | None = None) -> Document:
+def load_document(
+    path: Path, *, builtin: bool = False, source: str | None = None, max_bytes: int | None = None
+) -> Document:
     """Read one playbook file (.md, .markdown, .txt or .pdf) into a :class:`Document`.
 
     Args:
         path: The file.
         builtin: Whether it ships with the product (its topic id comes from front matter).
         source: The stable source name to store; default: the resolved absolute path.
+        max_bytes: Refuse a file (or a PDF's extracted text) larger than this.
 
     Raises:
         UnreadableFileError: Missing file, unsupported type, unreadable PDF or encoding.
+        DocumentTooLargeError: Past ``max_bytes``.
         EmptyFileError: No text in the file.
     """
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -199,7 +223,11 @@ def load_document(path: Path, *, builtin: bool = False, source: str | None = Non
         )
     if not path.is_file():
         raise UnreadableFileError("file not found", file=str(path), hint="Check the path and try again")
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise DocumentTooLargeError.of(path, path.stat().st_size, max_bytes, "")
     text, raw = _read_text(path)
+    if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:  # a small PDF can hold a lot of text
+        raise DocumentTooLargeError.of(path, len(text.encode("utf-8")), max_bytes, "of text")
     meta, body = parse_front_matter(text)
     if not body.strip():
         raise EmptyFileError("the document has no text", file=str(path))

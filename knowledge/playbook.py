@@ -22,8 +22,9 @@ from knowledge.documents import (
     load_builtin_documents,
     load_document,
 )
+from knowledge.manifest import UserManifest
 from knowledge.retrieval import Mode, Retriever, SearchResult
-from knowledge.store import ChunkStore
+from knowledge.store import ChunkStore, Progress, StoreReadOnlyError
 from tools.errors import RevOpsInputError, UnreadableFileError
 
 
@@ -77,6 +78,8 @@ class IndexReport:
     seconds: float = 0.0
     location: str = ""
     notes: list[str] = field(default_factory=list)
+    #: user documents that could not be read again (and are no longer indexed)
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -141,12 +144,25 @@ class KnowledgeBase:
         store: The Chroma-backed chunk store (``knowledge.store.make_store``).
         builtin_root: Folder with ``en/`` and ``ja/`` built-in documents (default: the packaged
             ``knowledge/docs``; tests pass a fixture folder).
+        manifest: Where the user's documents are listed (default: in memory only).
+        max_document_bytes: Largest user document accepted (``REVOPS_DOC_MAX_MB``).
     """
 
-    def __init__(self, store: ChunkStore, builtin_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        builtin_root: Path | None = None,
+        *,
+        manifest: UserManifest | None = None,
+        max_document_bytes: int | None = None,
+    ) -> None:
         """Wrap a store; nothing is indexed until :meth:`index` is called."""
         self.store = store
         self.builtin_root = builtin_root
+        self.manifest = manifest if manifest is not None else UserManifest()
+        self.max_document_bytes = max_document_bytes
+        #: the report of the last :meth:`index` run (its notes matter even when nothing was asked)
+        self.last_report: IndexReport | None = None
         self._retriever = Retriever(store)
         self._lock = threading.Lock()
 
@@ -157,34 +173,52 @@ class KnowledgeBase:
         rebuild: bool = False,
         add: Sequence[str | Path] = (),
         remove: Sequence[str] = (),
+        progress: Progress | None = None,
     ) -> IndexReport:
         """Bring the store up to date with the built-in playbook, then add/remove user documents.
+
+        User documents are also kept in the manifest: a rebuild re-adds them, and so does any run
+        that finds them missing from the store (an emptied or replaced store file).
 
         Args:
             rebuild: Drop the collection first and index everything again.
             add: User documents (.md, .txt, .pdf files, or folders of them) to add or refresh.
             remove: User documents to remove, by source path, file name, stem or topic id.
+            progress: ``progress(done, total)`` after each batch of chunks embedded.
 
         Returns:
             What changed.
 
         Raises:
-            RevOpsInputError: A file to add cannot be read, or a document to remove is unknown.
-                Nothing is changed in that case.
+            RevOpsInputError: A file to add cannot be read or is too large, a document to remove is
+                unknown, or the store is read-only. Nothing is changed in that case.
         """
         started = time.perf_counter()
+        if self.store.read_only and (rebuild or add or remove):
+            raise StoreReadOnlyError(
+                "the knowledge store is read-only: it serves searches, but documents cannot be added, "
+                "removed or rebuilt", file=self.store.location,
+                hint="Make the folder writable, or set REVOPS_STORE_PATH to a folder you can write to",
+            )
         # Read and validate every input before touching the store, so a bad path changes nothing.
-        new_user_docs = [load_document(p) for p in _expand_paths(add)]
+        new_user_docs = [load_document(p, max_bytes=self.max_document_bytes) for p in _expand_paths(add)]
         with self._lock:
             report = IndexReport(location=f"{self.store.location} [{self.store.collection_name}]")
+            report.notes += self.store.notes + ([self.manifest.problem] if self.manifest.problem else [])
+            self.store.notes = []
             stored = self.store.documents()
             to_remove = self._resolve_removals(remove, stored)
+            adding = {d.source for d in new_user_docs}
+            known = [s for s, info in stored.items() if not info["builtin"]]
             if rebuild or (stored and not self.store.model_matches()):
                 self.store.reset()
                 report.rebuilt = True
-                user_sources = [s for s, info in stored.items() if not info["builtin"] and s not in to_remove]
+                wanted = [s for s in dict.fromkeys([*known, *self.manifest.sources()]) if s not in to_remove]
                 stored = {}
-                new_user_docs = self._reload_user_docs(user_sources, report) + new_user_docs
+                new_user_docs = self._reload_user_docs([s for s in wanted if s not in adding], report) + new_user_docs
+            else:  # listed in the manifest but gone from the store: the store lost them, bring them back
+                lost = [s for s in self.manifest.sources() if s not in stored and s not in adding]
+                new_user_docs = self._reload_user_docs(lost, report, lost=True) + new_user_docs
             for source in to_remove:
                 self.store.delete_source(source)
                 stored.pop(source, None)
@@ -202,15 +236,34 @@ class KnowledgeBase:
                 for doc in [*builtins, *refreshed, *new_user_docs]
                 if self._needs_sync(doc, stored, report)
             ]
-            # One embedding pass and one upsert for everything that changed (much faster than per file).
-            self.store.add_chunks([chunk for doc in pending for chunk in chunk_document(doc)])
+            # One pass over everything that changed, embedded and stored batch by batch.
+            self.store.add_chunks([chunk for doc in pending for chunk in chunk_document(doc)], progress)
             if report.changed:
                 self._retriever.invalidate()
             summaries = self.store.documents()
             report.documents = len(summaries)
             report.chunks = sum(int(s["chunks"]) for s in summaries.values())
+            self._keep_manifest(summaries, report)
         report.seconds = time.perf_counter() - started
+        self.last_report = report
         return report
+
+    def _keep_manifest(self, summaries: dict[str, dict[str, Any]], report: IndexReport) -> None:
+        """The manifest lists exactly the user documents in the store (plus files it still expects)."""
+        self.manifest.forget(report.removed)
+        self.manifest.forget(s for s in report.dropped if s not in summaries)
+        for source, info in summaries.items():
+            if not info["builtin"]:
+                self.manifest.documents[source] = {
+                    **self.manifest.documents.get(source, {}),
+                    **{k: info[k] for k in ("topic", "title", "lang", "content_hash")},
+                }
+                self.manifest.documents[source].setdefault("added", time.strftime("%Y-%m-%dT%H:%M:%S"))
+        if not self.store.read_only:
+            try:
+                self.manifest.save()
+            except OSError as exc:
+                report.notes.append(f"could not save the list of your documents ({exc.strerror})")
 
     def ensure_indexed(self) -> IndexReport:
         """Index on first use and pick up changed built-in/user files (cheap when nothing changed)."""
@@ -230,20 +283,23 @@ class KnowledgeBase:
         stored[doc.source] = {"content_hash": doc.content_hash, "builtin": doc.builtin}
         return True
 
-    @staticmethod
-    def _reload_user_docs(sources: Sequence[str], report: IndexReport) -> list[Document]:
+    def _reload_user_docs(self, sources: Sequence[str], report: IndexReport, *, lost: bool = False) -> list[Document]:
+        """Read user documents again from their files (after a rebuild, or when the store lost them)."""
         docs: list[Document] = []
         for source in sources:
             path = Path(source)
             try:
-                docs.append(load_document(path))
+                docs.append(load_document(path, max_bytes=self.max_document_bytes))
             except RevOpsInputError as exc:
+                report.dropped.append(source)
                 report.notes.append(f"dropped user document {source}: {exc}")
+                continue
+            if lost:
+                report.notes.append(f"re-added {source}: the store had lost it (it is in the list of your documents)")
         return docs
 
-    @staticmethod
     def _refresh_user_docs(
-        stored: dict[str, dict[str, Any]], being_added: set[str], report: IndexReport
+        self, stored: dict[str, dict[str, Any]], being_added: set[str], report: IndexReport
     ) -> list[Document]:
         """Re-read user documents already in the store; a moved or deleted file keeps its chunks."""
         docs: list[Document] = []
@@ -257,7 +313,7 @@ class KnowledgeBase:
                 )
                 continue
             try:
-                docs.append(load_document(path))
+                docs.append(load_document(path, max_bytes=self.max_document_bytes))
             except RevOpsInputError as exc:
                 report.notes.append(f"kept the indexed copy of {source}: {exc}")
         return docs

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from knowledge.documents import Chunk, embedding_text
 from knowledge.embeddings import DIMENSIONS, MODEL_NAME, embed_texts, model_version
+from knowledge.store_files import describe_failure, is_writable, move_aside, read_only_copy
 from tools.errors import RevOpsInputError
 
 _COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
@@ -31,8 +33,20 @@ _PAGE = 500
 _ADD_BATCH = 256
 
 
+#: ``progress(done, total)``: chunks embedded and stored so far, of how many.
+Progress = Callable[[int, int], None]
+
+
 class StoreConfigError(RevOpsInputError):
     """The knowledge store cannot be opened as configured (bad collection name, server down)."""
+
+
+class StoreDamagedError(StoreConfigError):
+    """The store's files cannot be opened (not a database, malformed); ``index --rebuild`` repairs it."""
+
+
+class StoreReadOnlyError(StoreConfigError):
+    """The store is read-only: it serves searches, but documents cannot be added or removed."""
 
 
 @register_embedding_function
@@ -115,11 +129,15 @@ def validate_collection_name(name: str) -> str:
 class ChunkStore:
     """A Chroma collection of playbook chunks, with the few operations the knowledge base needs."""
 
-    def __init__(self, client: Any, collection_name: str, location: str) -> None:
+    def __init__(self, client: Any, collection_name: str, location: str, *, read_only: bool = False) -> None:
         """Wrap an open Chroma client; use :func:`make_store` rather than calling this."""
         self._client = client
         self._name = collection_name
         self.location = location
+        #: the folder could not be written: searches run on a private copy, changes are refused
+        self.read_only = read_only
+        #: what opening the store had to do (moved a damaged store aside, opened a copy)
+        self.notes: list[str] = []
         self._collection = self._open()
 
     def _open(self) -> Any:
@@ -157,36 +175,43 @@ class ChunkStore:
             self._client.delete_collection(self._name)
         self._collection = self._open()
 
-    def add_chunks(self, chunks: Sequence[Chunk]) -> None:
-        """Embed and store the chunks of one or more whole documents.
+    def add_chunks(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> None:
+        """Embed and store the chunks of one or more whole documents, one batch at a time.
 
         Besides one record per chunk (``kind="chunk"``), every document gets one record
         (``kind="document"``) whose vector is the normalised mean of its chunk vectors: a
         document-level representation that ranks topics better than any single section, in
-        particular across languages. Ids are deterministic, so re-adding is an upsert.
+        particular across languages. Ids are deterministic, so re-adding is an upsert. Each batch
+        is embedded and stored before the next (memory stays one batch of vectors, whatever the
+        document's size); ``progress(done, total)`` is called after each.
         """
         if not chunks:
             return
-        vectors = embed_texts([embedding_text(c) for c in chunks])
+        sums: dict[str, np.ndarray] = {}
+        outlines: dict[str, list[str]] = {}
+        firsts: dict[str, Chunk] = {}
         for start in range(0, len(chunks), _ADD_BATCH):
             batch = list(chunks[start : start + _ADD_BATCH])
+            texts = [embedding_text(c) for c in batch]
+            vectors = embed_texts(texts)
             self._collection.upsert(
                 ids=[c.chunk_id for c in batch],
-                documents=[embedding_text(c) for c in batch],
-                embeddings=[row for row in vectors[start : start + len(batch)]],
+                documents=texts,
+                embeddings=[row for row in vectors],
                 metadatas=[{**c.metadata(), "kind": "chunk"} for c in batch],  # type: ignore[misc]
             )
-        by_source: dict[str, list[int]] = {}
-        for position, chunk in enumerate(chunks):
-            by_source.setdefault(chunk.source, []).append(position)
+            for chunk, vector in zip(batch, vectors, strict=True):
+                firsts.setdefault(chunk.source, chunk)
+                sums[chunk.source] = sums[chunk.source] + vector if chunk.source in sums else vector.copy()
+                if chunk.heading:
+                    outlines.setdefault(chunk.source, []).append(chunk.heading)
+            if progress is not None:
+                progress(start + len(batch), len(chunks))
         ids, texts, embeddings, metadatas = [], [], [], []
-        for positions in by_source.values():
-            first = chunks[positions[0]]
-            centroid = vectors[positions].mean(axis=0)
-            centroid /= float(np.linalg.norm(centroid)) or 1.0
-            outline = [chunks[p].heading for p in positions if chunks[p].heading]
+        for source, first in firsts.items():
+            centroid = sums[source] / (float(np.linalg.norm(sums[source])) or 1.0)
             ids.append(document_record_id(first))
-            texts.append("\n".join([first.title, *dict.fromkeys(outline)]))
+            texts.append("\n".join([first.title, *dict.fromkeys(outlines.get(source, []))]))
             embeddings.append(centroid)
             metadatas.append({**first.metadata(), "kind": "document", "heading": "", "chunk_index": -1})
         self._collection.upsert(ids=ids, documents=texts, embeddings=embeddings, metadatas=metadatas)  # type: ignore[arg-type]
@@ -290,17 +315,23 @@ def make_store(
     host: str | None = None,
     port: int = 8000,
     collection: str = "revops_playbook",
+    repair: bool = False,
 ) -> ChunkStore:
     """Open the playbook store: a Chroma server when ``host`` is given, else a directory on disk.
+
+    A read-only directory is opened through a private copy (searches work, changes are refused).
 
     Args:
         path: Persistent directory (created if missing); required without ``host``.
         host: Chroma server host (``chroma run --host ...``); selects client/server mode.
         port: Chroma server port.
         collection: Collection name (3-512 chars of letters, digits, '.', '_', '-').
+        repair: A local store that cannot be opened is moved aside and a new, empty one is
+            created in its place (``revops index --rebuild``); the store's ``notes`` say where.
 
     Raises:
         StoreConfigError: Bad collection name, no path, or the server cannot be reached.
+        StoreDamagedError: The local store's files cannot be opened (and ``repair`` is off).
     """
     name = validate_collection_name(collection)
     if host:
@@ -317,6 +348,43 @@ def make_store(
     if path is None:
         raise StoreConfigError("no store path given", hint="Set REVOPS_STORE_PATH or REVOPS_HOME")
     directory = Path(path).expanduser()
-    directory.mkdir(parents=True, exist_ok=True)
-    client = chromadb.PersistentClient(path=str(directory), settings=_telemetry_off())
-    return ChunkStore(client, name, location=str(directory))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreConfigError(
+            f"cannot create the knowledge store folder ({exc.strerror or type(exc).__name__})", file=str(directory),
+            hint="Set REVOPS_STORE_PATH or REVOPS_HOME to a folder you can write to",
+        ) from exc
+    try:
+        return _open_local(directory, name)
+    except StoreDamagedError:
+        if not repair:
+            raise
+    aside = move_aside(directory)
+    store = _open_local(directory, name)
+    store.notes.append(f"the damaged store was moved aside to {aside} (delete it once the rebuild looks right)")
+    return store
+
+
+def _open_local(directory: Path, name: str) -> ChunkStore:
+    """A persistent store in ``directory``; through a private copy when it cannot be written."""
+    read_only = not is_writable(directory)
+    opened = read_only_copy(directory) if read_only else directory
+    try:
+        client = chromadb.PersistentClient(path=str(opened), settings=_telemetry_off())
+        store = ChunkStore(client, name, location=str(directory), read_only=read_only)
+        store.count()  # a damaged file may only fail at the first read
+    except StoreConfigError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - SQLite/Chroma raise several types for one broken file
+        SharedSystemClient.clear_system_cache()  # forget the broken client, or a retry would get it back
+        if read_only:
+            hint = "The folder is read-only: make it writable, then run `revops index --rebuild`"
+        else:
+            hint = "Run `revops index --rebuild`: it moves the damaged store aside and builds a new one, " \
+                   "re-adding your own documents"
+        raise StoreDamagedError(f"the knowledge store cannot be opened ({describe_failure(exc)})",
+                                file=str(directory), hint=hint) from exc
+    if read_only:
+        store.notes.append(f"the knowledge store at {directory} is read-only: searching a private copy")
+    return store

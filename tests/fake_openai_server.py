@@ -3,12 +3,13 @@
 ``FakeOpenAI`` serves ``POST /v1/chat/completions`` (non-streaming) from a script: each request
 takes the next reply, which is either a ``Reply`` or a callable that builds one from the request
 body (so a final answer can quote the tool results it was sent). Every request body is captured
-for privacy assertions. ``status`` / ``delay`` simulate 401, 429 and timeouts.
+for privacy assertions. ``status`` / ``delay`` simulate 401, 429 and timeouts; ``trickle`` sends
+the reply one byte every ``trickle`` seconds (a server that is alive but never finishes in time:
+no per-read timeout fires).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
@@ -44,10 +45,16 @@ def tool_results(body: dict[str, Any]) -> list[dict[str, Any]]:
 class FakeOpenAI:
     """Start with ``with FakeOpenAI([...]) as server:``; ``server.base_url`` goes in settings."""
 
-    def __init__(self, script: list[Script] | None = None, *, status: int = 200, delay: float = 0.0) -> None:
+    def __init__(
+        self, script: list[Script] | None = None, *, status: int = 200, delay: float = 0.0, trickle: float = 0.0
+    ) -> None:
         self.script = list(script or [])
         self.status = status
         self.delay = delay
+        self.trickle = trickle
+        self.stopped = threading.Event()
+        #: set when a client closed the connection before the reply was complete
+        self.aborted = threading.Event()
         self.requests: list[dict[str, Any]] = []
         self.raw: list[bytes] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -63,6 +70,7 @@ class FakeOpenAI:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -101,8 +109,17 @@ class FakeOpenAI:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up (timeout)
-                    self.wfile.write(data)
+                try:
+                    if not fake.trickle:
+                        self.wfile.write(data)
+                        return
+                    for i in range(len(data)):  # one byte at a time: every read succeeds, none finishes
+                        if fake.stopped.wait(fake.trickle):
+                            return
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, deadline)
+                    fake.aborted.set()
 
         return Handler
 

@@ -21,6 +21,14 @@ CANARY_OWNERS = ["Zelda Canaryfield", "Quentin Tarantula-Smith", "山田カナ�
 CANARY_EMAIL = "canary.person@example-corp.test"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _built_store() -> None:
+    """Build the playbook store first: a cold build (5-30 s) would eat the whole-question deadline."""
+    from assistant.knowledge_access import open_knowledge
+
+    open_knowledge()
+
+
 @pytest.fixture(scope="module")
 def canary_data():  # noqa: ANN201
     scenario = generate_scenario("kpi_green_revenue_flat", seed=1, months=18, leads_per_month=150)

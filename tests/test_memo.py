@@ -20,6 +20,7 @@ from assistant.memo.context import software_version
 from assistant.memo.model import Memo, Table
 from assistant.memo.render.markdown import render_markdown
 from tests.memo_lint import body_text, data_names, english_in_japanese, p_values, raw_keys
+from tools.bridge import BridgeComponent, RevenueBridge, RevenueWindow
 from tools.dataset import LoadedData, from_canonical
 from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose
@@ -72,7 +73,8 @@ def grounding_sources(memo: Memo) -> list[Any]:
 
 def test_sections_in_reading_order(giveaway: Case) -> None:
     memo = giveaway.memo()
-    assert [s.key for s in memo.sections] == ["brief", "plan", "funnel", "bottleneck", "findings", "appendix"]
+    # the engine's revenue bridge (SPEC §9.1) comes right after the plan
+    assert [s.key for s in memo.sections] == ["brief", "plan", "bridge", "funnel", "bottleneck", "findings", "appendix"]
     assert [s.key for s in memo.section("brief").subsections] == ["brief-causes", "brief-actions", "brief-kpi"]
     assert [s.key for s in memo.section("appendix").subsections] == [
         "appendix-evidence", "appendix-method", "appendix-mapping", "appendix-quality", "appendix-tools",
@@ -108,7 +110,8 @@ def test_mix_driven_fall_is_not_sold_as_a_restorable_rate(giveaway: Case) -> Non
     table = giveaway.memo().section("brief-actions").blocks[0]
     assert isinstance(table, Table)
     effect = next(row[3] for row in table.rows if "Giveaway Campaign" in row[1])
-    assert "cutting it alone adds no revenue" in effect and "only if" in effect
+    # the revenue bridge sizes the mix effect: worth something only if the mix returns
+    assert "if the mix returns" in effect and "alone adds nothing" in effect
     bottleneck = giveaway.memo().section_text("bottleneck")
     assert "the mix moved to lead source 'Giveaway Campaign'" in bottleneck
     assert "returns to its baseline" not in bottleneck  # the blended-rate counterfactual is not offered
@@ -237,7 +240,8 @@ def test_uploaded_markup_prints_as_text(giveaway: Case) -> None:
     assert hostile in memo.brief_text()
     markdown = render_markdown(memo)
     assert not re.search(r"(?<!\\)\]\(http", markdown) and not re.search(r"(?<!\\)<b", markdown)
-    assert r"\[click\](http://evil.example) \<b\>x\</b\> \*y\*" in markdown
+    # tools/safe_text: brackets escaped, a word joiner (U+2060) after the scheme, <> as entities
+    assert "\\[click\\](http\u2060://evil.example) &lt;b&gt;x&lt;/b&gt; \\*y\\*" in markdown
 
 
 def test_a_memo_from_the_conversation_lists_questions_answers_and_what_ifs(giveaway: Case) -> None:
@@ -305,13 +309,16 @@ def test_a_revenue_bridge_drives_the_headline_and_the_mix_effect(giveaway: Case)
     before, after = metrics["won_revenue_baseline"], metrics["won_revenue_current"]
     mix = -0.8 * (before - after)
     volume = (after - before) - mix
-    bridge = {"baseline": {"label": "2025-08..2025-10", "revenue": before},
-              "current": {"label": "2026-08..2026-10", "revenue": after}, "change": after - before,
-              "components": [{"driver": "lead_volume", "dimension": None, "value": None, "amount": volume},
-                             {"driver": "mix", "dimension": "lead_source", "value": "Giveaway Campaign", "amount": mix}],
-              "residual": 0.0}
-    diagnosis = dataclasses.replace(giveaway.diagnosis)
-    diagnosis.revenue_bridge = bridge  # type: ignore[attr-defined]
+    periods = giveaway.diagnosis.periods
+    assert periods.baseline is not None and periods.current is not None
+    bridge = RevenueBridge(
+        baseline=RevenueWindow(periods.baseline, before),
+        current=RevenueWindow(periods.current, after),
+        parts=[BridgeComponent("lead_volume", volume),
+               BridgeComponent("mix", mix, "lead_source", "Giveaway Campaign")],
+        residual=0.0,
+    )
+    diagnosis = dataclasses.replace(giveaway.diagnosis, revenue_bridge=bridge)
     case = Case(giveaway.data, giveaway.targets, diagnosis)
     memo = case.memo()
     assert "the largest driver was the lead source mix (" + format_money(mix, "en") + ")" in memo.brief_text()
@@ -320,4 +327,4 @@ def test_a_revenue_bridge_drives_the_headline_and_the_mix_effect(giveaway: Case)
     effect = next(row[3] for row in table.rows if "Giveaway Campaign" in row[1])
     assert effect.startswith("About +" + format_money(-mix, "en"))
     assert [s.key for s in memo.sections][2] == "bridge"
-    assert check_grounding(memo.plain_text(), [*grounding_sources(memo), bridge]).ungrounded == []
+    assert check_grounding(memo.plain_text(), [*grounding_sources(memo), bridge.to_dict()]).ungrounded == []

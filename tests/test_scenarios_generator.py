@@ -261,7 +261,9 @@ def test_targets_are_long_and_cover_every_month() -> None:
     t = s.targets
     assert list(t.columns) == ["period", "metric", "target"]
     assert set(t["metric"]) == set(TARGET_METRICS)
-    assert t["period"].nunique() == 30 and len(t) == 30 * len(TARGET_METRICS)
+    # the 30 months of history, then November and December: the plan covers the quarter being forecast
+    assert t["period"].nunique() == 32 and len(t) == 32 * len(TARGET_METRICS)
+    assert t["period"].max() == "2026-12" and s.frame["created_date"].max() < pd.Timestamp("2026-11-01")
     assert t["period"].str.match(r"^\d{4}-\d{2}$").all() and (t["target"] >= 0).all()
     baseline = [m for m in sorted(t["period"].unique()) if m < str(s.window_start)[:7]][-12:]
     for metric, value in attainment(big("healthy", 0), baseline).items():
@@ -274,6 +276,9 @@ def test_truth_uses_the_shared_vocabulary(cause: str) -> None:
     assert isinstance(truth, Truth) and truth == TRUTHS[cause] and truth.cause == cause
     if cause == "healthy":
         assert truth.lever is None and truth.finding is None and truth.segment is None
+    elif cause == "segment_mix_shift":
+        # mix is not a lever: the revenue_decline finding names it
+        assert truth.lever is None and truth.finding == "revenue_decline"
     else:
         assert truth.lever in LEVERS and truth.finding in FINDING_CODES
 

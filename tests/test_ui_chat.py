@@ -138,7 +138,7 @@ def test_transcript_has_questions_answers_chart_numbers_calls_and_sources() -> N
     text = Path(path).read_text(encoding="utf-8")
     assert text.startswith("# 会話の記録") and "## あなた\n\nWin rate by segment?" in text
     assert "| segment | win rate | n |" in text and "| Enterprise | 24.6% | 122 |" in text
-    assert 'metric_query(metric="win_rate", by="segment")' in text and "[kpi-design] KPI design" in text
+    assert 'metric_query(metric="win_rate", by="segment")' in text and "**\\[kpi-design\\] KPI design**" in text
 
 
 def test_start_over_forgets_the_turns_and_the_conversation() -> None:

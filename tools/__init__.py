@@ -7,6 +7,7 @@ Public API (imported lazily; pure pandas/numpy, no LangChain, Gradio or Chroma):
     data = load_exports(["leads.csv", "opportunities.csv"])
     diagnosis = diagnose(data, load_targets("targets.csv"))
     print(render_diagnosis_text(diagnosis, lang="ja"))
+    diagnosis.revenue_bridge, diagnosis.forecast   # RevenueBridge, Forecast (or None)
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ _EXPORTS = {
     "Diagnosis": "tools.diagnosis",
     "diagnose": "tools.diagnosis",
     "Finding": "tools.findings.model",
+    "RevenueBridge": "tools.bridge",
+    "Forecast": "tools.forecast",
+    "AmountWeightedWinRates": "tools.amount_weighted",
     "funnel_summary": "tools.funnel",
     "what_if": "tools.planning",
     "reverse_plan": "tools.planning",
@@ -36,11 +40,14 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AmountWeightedWinRates",
     "DataQualityIssue",
     "Diagnosis",
     "Finding",
+    "Forecast",
     "LoadedData",
     "RevOpsInputError",
+    "RevenueBridge",
     "Targets",
     "capacity_plan",
     "diagnose",
@@ -57,12 +64,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tools.amount_weighted import AmountWeightedWinRates
+    from tools.bridge import RevenueBridge
     from tools.dataset import LoadedData, from_canonical
     from tools.demo.sample import write_sample
     from tools.demo.scenarios import generate_scenario
     from tools.diagnosis import Diagnosis, diagnose
     from tools.errors import DataQualityIssue, RevOpsInputError
     from tools.findings.model import Finding
+    from tools.forecast import Forecast
     from tools.funnel import funnel_summary
     from tools.ingest.loading import load_exports, parse_mapping_overrides
     from tools.ingest.targets import Targets, load_targets

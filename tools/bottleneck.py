@@ -77,11 +77,15 @@ class Bottleneck:
     levers: list[LeverChange] = field(default_factory=list)
     reference_revenue: float | None = None
     chosen: LeverChange | None = None
+    #: the Japanese explanation when it is not ``explain(chosen, "ja")`` (set by the revenue view)
+    explanation_ja: str | None = None
 
     def explanation_in(self, lang: str) -> str:
-        """The explanation in ``lang`` (en or ja); ``""`` when there is no lever in Japanese."""
+        """The explanation in ``lang`` (en or ja); ``""`` when there is none in Japanese."""
         if lang == "en":
             return self.explanation
+        if self.explanation_ja is not None:
+            return self.explanation_ja
         return explain(self.chosen, lang) if self.chosen is not None else ""
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,12 +15,16 @@ from typing import Any
 
 import pandas as pd
 
+from tools.amount_weighted import AmountWeightedWinRates
 from tools.analysis_context import AnalysisContext
 from tools.bottleneck import Bottleneck, find_bottleneck
+from tools.bottleneck_revenue import complete_bottleneck
+from tools.bridge import RevenueBridge
 from tools.dataset import LoadedData
 from tools.errors import DataQualityIssue, RevOpsInputError
 from tools.findings.detect import detect_findings
 from tools.findings.model import Finding
+from tools.forecast import Forecast
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
 from tools.metrics import (
     METRIC_NAMES,
@@ -35,6 +39,7 @@ from tools.metrics import (
     won_revenue,
 )
 from tools.periods import Grain, Periods
+from tools.revenue import revenue_views
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
@@ -83,6 +88,12 @@ class Diagnosis:
     rows: int = 0
     input_hash: str = ""
     dimensions: list[str] = field(default_factory=list)
+    #: why won revenue moved between the windows (SPEC §9.1); None without amounts or windows
+    revenue_bridge: RevenueBridge | None = None
+    #: the quarter forecast against target (SPEC §9.2); None without amounts or opportunities
+    forecast: Forecast | None = None
+    #: win rates by value beside the count-based ones; None without amounts or closed deals
+    win_rates_by_value: AmountWeightedWinRates | None = None
 
     def findings_by_severity(self) -> list[Finding]:
         """Findings ordered high → info."""
@@ -107,6 +118,9 @@ class Diagnosis:
             "rows": self.rows,
             "input_hash": self.input_hash,
             "dimensions": list(self.dimensions),
+            "revenue_bridge": None if self.revenue_bridge is None else self.revenue_bridge.to_dict(),
+            "forecast": None if self.forecast is None else self.forecast.to_dict(),
+            "win_rates_by_value": None if self.win_rates_by_value is None else self.win_rates_by_value.to_dict(),
         }
 
 
@@ -211,26 +225,34 @@ def diagnose(
     if grain is not None and grain not in ("month", "quarter"):
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
-    # the headline metrics and the memoised per-deal measures only read the data: they run on a
-    # second core (numpy releases the GIL on whole-column work) while the detectors run here
+    # the headline metrics, the memoised per-deal measures and then the revenue view (bridge, win
+    # rates by value, forecast) only read the data: they run on a second core (numpy releases the
+    # GIL on whole-column work) while the conversion detectors run here
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics") as pool:
         metrics = pool.submit(_metrics_then_measures, ctx)
-        findings = detect_findings(ctx)
+        views = pool.submit(revenue_views, ctx)
+        findings = detect_findings(ctx, views.result)
         totals = stage_table(ctx.frame).iloc[0]
         headline = metrics.result()
+    revenue = views.result()
+    bridge, rates = revenue.bridge, revenue.win_rates
+    bottleneck = complete_bottleneck(find_bottleneck(ctx, findings), ctx, findings, bridge, rates)
     return Diagnosis(
         as_of=ctx.as_of,
         periods=ctx.periods,
         stages=counts_from_row(totals),
         conversions=conversion_rows(ctx, totals),
         metrics=headline,
-        bottleneck=find_bottleneck(ctx, findings),
+        bottleneck=bottleneck,
         findings=findings,
         data_quality=list(data.data_quality),
         mapping=dict(data.mapping),
         rows=data.rows,
         input_hash=data.input_hash,
         dimensions=data.dimensions,
+        revenue_bridge=bridge,
+        forecast=revenue.forecast,
+        win_rates_by_value=rates,
     )
 
 

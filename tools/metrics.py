@@ -345,6 +345,10 @@ def simple_ltv(deal_size: float | None, churn_rate: float | None, periods_per_ye
     return deal_size / annual_churn if annual_churn > 0 else None
 
 
+#: Open pipeline below this multiple of the revenue still to win is low coverage (the usual 3x rule).
+COVERAGE_FLOOR = 3.0
+
+
 def pipeline_coverage(
     data: Frame, revenue_target: float | None, won_so_far: float = 0.0
 ) -> dict[str, float | None]:

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
-from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, segment_label
+from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, Lang, driver_label, segment_label
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
 
@@ -41,6 +41,21 @@ LABELS: dict[str, dict[str, str]] = {
         "churn_rate": "Churn rate (current window)",
         "weighted_pipeline": "Weighted pipeline",
         "open_pipeline": "Open pipeline",
+        "bridge": "Revenue bridge",
+        "bridge_baseline": "Won revenue, baseline",
+        "bridge_current": "Won revenue, current",
+        "residual": "Residual",
+        "within": "within its usual month-to-month variation",
+        "beyond": "beyond its usual month-to-month variation",
+        "largest": "Largest driver",
+        "forecast": "Quarter forecast",
+        "closed": "closed so far",
+        "expected": "expected",
+        "interval": "80% interval",
+        "target": "target",
+        "gap": "expected vs target",
+        "coverage": "pipeline coverage",
+        "backtest": "backtest: the 80% interval held in {hits} of {n} past quarters",
     },
     "ja": {
         "title": "ファネル診断",
@@ -72,6 +87,21 @@ LABELS: dict[str, dict[str, str]] = {
         "churn_rate": "解約率（直近期間）",
         "weighted_pipeline": "加重パイプライン",
         "open_pipeline": "進行中パイプライン",
+        "bridge": "売上ブリッジ",
+        "bridge_baseline": "受注売上（比較期間）",
+        "bridge_current": "受注売上（直近）",
+        "residual": "残差",
+        "within": "通常の月次変動の範囲内",
+        "beyond": "通常の月次変動を超える変化",
+        "largest": "最大の要因",
+        "forecast": "四半期の着地予測",
+        "closed": "受注済み",
+        "expected": "予測",
+        "interval": "80%区間",
+        "target": "目標",
+        "gap": "目標比",
+        "coverage": "パイプラインカバレッジ",
+        "backtest": "バックテスト: 過去{n}四半期中{hits}四半期で80%区間に実績が収まりました",
     },
 }
 
@@ -89,6 +119,7 @@ FINDING_NAMES = {
         "stalled_pipeline": "Stalled pipeline",
         "recycle_opportunity": "Recycle opportunity",
         "pipeline_coverage_low": "Low pipeline coverage",
+        "revenue_decline": "Revenue decline",
     },
     "ja": {
         "kpi_green_revenue_flat": "KPIは達成、売上は横ばい",
@@ -103,6 +134,7 @@ FINDING_NAMES = {
         "stalled_pipeline": "停滞商談",
         "recycle_opportunity": "リサイクル機会",
         "pipeline_coverage_low": "パイプライン不足",
+        "revenue_decline": "売上の減少",
     },
 }
 SEVERITY_NAMES = {
@@ -181,6 +213,15 @@ def ja_summary(finding: dict[str, Any]) -> str:
         )
     if code == "pipeline_coverage_low":
         return f"進行中パイプラインは売上目標の{ev.get('coverage', 0):.1f}倍しかありません（目安は3倍）。"
+    if code == "revenue_decline":
+        rev, top = ev.get("revenue", {}), ev.get("largest_driver") or {}
+        base, cur = rev.get("baseline"), rev.get("current")
+        rel = f"{1 - cur / base:.0%}" if base and cur is not None else ""
+        what = driver_label(top.get("driver", ""), top.get("dimension"), "ja")
+        return (
+            f"受注売上が{_money(base)}から{_money(cur)}に{rel}減少しました。売上ブリッジでは最大の要因は"
+            f"{what}{where}で、約{_money(-(top.get('amount') or 0.0))}の減少に相当します。"
+        )
     return str(finding.get("summary", ""))
 
 
@@ -232,10 +273,14 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     for key in ("median_cycle_days", "median_follow_up_hours"):
         value = m.get(key)
         lines.append(f"  {t[key]}: {'—' if value is None else f'{value:.1f}'}")
+    lines += bridge_lines(diagnosis, lang) + forecast_lines(diagnosis, lang)
     b = d["bottleneck"]
     lines += ["", t["bottleneck"]]
     if b["lever"] is None:
         lines.append(f"  {t['none']}")
+        explanation = diagnosis.bottleneck.explanation_in(lang)
+        if diagnosis.bottleneck.levers and (lang == "ja" or diagnosis.bottleneck.explanation_ja is not None) and explanation:
+            lines.append(f"  {explanation}")
     else:
         lines.append(f"  {LEVER_NAMES[lang][b['lever']]} — {t['impact']}: {_money(b['revenue_impact'])}")
         explanation = diagnosis.bottleneck.explanation_in(lang)
@@ -255,3 +300,51 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     for q in d["data_quality"]:
         lines.append(f"  - {q['message']} ({q['rows']} {t['rows_affected']})")
     return "\n".join(lines)
+
+
+def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
+    """The revenue bridge as a waterfall table: baseline, each driver, residual, current."""
+    bridge = diagnosis.revenue_bridge
+    if bridge is None:
+        return []
+    t = LABELS[lang]
+    language: Lang = "ja" if lang == "ja" else "en"
+    width = 34
+    rows = [(t["bridge_baseline"], f"{bridge.baseline_revenue:,.0f}")]
+    for c in bridge.by_driver():
+        name = driver_label(c.driver, c.dimension, language)
+        rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}"))
+    rows.append((t["residual"], f"{bridge.residual:+,.0f}"))
+    rows.append((t["bridge_current"], f"{bridge.current_revenue:,.0f}"))
+    lines = ["", f"{t['bridge']} ({bridge.baseline.label} → {bridge.current.label})"]
+    lines += [f"  {_ljust(name, width)}{_rjust(value, 20)}" for name, value in rows]
+    rel = bridge.relative_change
+    if rel is not None and bridge.variation is not None:
+        usual = t["beyond"] if bridge.material else t["within"]
+        lines.append(f"  {rel:+.0%} ({usual}, ±{bridge.variation.change_sd:,.0f})")
+    top = bridge.largest_driver()
+    if top is not None:
+        where = f" — {segment_label(top.dimension, top.value, language)}" if top.dimension and top.value else ""
+        lines.append(f"  {t['largest']}: {driver_label(top.driver, top.dimension, language)}{where} ({top.amount:+,.0f})")
+    return lines
+
+
+def forecast_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
+    """One forecast line (closed, expected, interval, target, gap, coverage) and the backtest."""
+    f = diagnosis.forecast
+    if f is None:
+        return []
+    t = LABELS[lang]
+    parts = [
+        f"{t['closed']} {f.closed:,.0f}",
+        f"{t['expected']} {f.expected:,.0f} ({t['interval']} {f.low:,.0f}–{f.high:,.0f})",
+    ]
+    if f.target is not None and f.gap is not None:
+        parts.append(f"{t['target']} {f.target:,.0f}, {t['gap']} {-f.gap:+,.0f}")
+    if f.coverage is not None:
+        parts.append(f"{t['coverage']} {f.coverage:.1f}×")
+    lines = ["", f"{t['forecast']} {f.period}", "  " + "; ".join(parts)]
+    if f.backtest is not None and f.backtest.periods:
+        hits = sum(q.hit for q in f.backtest.quarters)
+        lines.append("  " + t["backtest"].format(hits=hits, n=f.backtest.periods))
+    return lines

@@ -78,6 +78,19 @@ Lever = Literal[
 ]
 LEVERS: tuple[str, ...] = get_args(Lever)
 
+#: What a revenue change is attributed to (SPEC §9.1): the multiplicative levers, plus ``mix``
+#: (the shares of a dimension's values moved; the component carries the dimension).
+BridgeDriver = Literal[
+    "lead_volume",
+    "lead_to_mql",
+    "mql_to_sql",
+    "sql_to_opportunity",
+    "opportunity_to_won",
+    "deal_size",
+    "mix",
+]
+BRIDGE_DRIVERS: tuple[str, ...] = get_args(BridgeDriver)
+
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 
@@ -94,6 +107,7 @@ FindingCode = Literal[
     "stalled_pipeline",
     "recycle_opportunity",
     "pipeline_coverage_low",
+    "revenue_decline",
 ]
 FINDING_CODES: tuple[str, ...] = get_args(FindingCode)
 
@@ -158,6 +172,7 @@ FINDING_TOPICS: dict[str, tuple[str, ...]] = {
     "stalled_pipeline": ("opportunity-phases", "performance-management"),
     "recycle_opportunity": ("recycle", "lead-temperature"),
     "pipeline_coverage_low": ("resource-management", "funnel-chain"),
+    "revenue_decline": ("performance-management", "resource-management", "smb-vs-enterprise"),
 }
 
 #: Which function owns the fix for each finding (memo owners: Marketing / IS / FS / CS / RevOps).
@@ -174,6 +189,7 @@ FINDING_OWNERS: dict[str, str] = {
     "stalled_pipeline": "FS",
     "recycle_opportunity": "Marketing",
     "pipeline_coverage_low": "RevOps",
+    "revenue_decline": "RevOps",
 }
 
 #: Which function owns each transition (for localised conversion findings).

@@ -269,3 +269,87 @@ def stratified_log_test(
         return None
     diff = num / den
     return two_sided_p(diff * math.sqrt(den)), math.exp(diff)
+
+
+def compare_weighted_proportions(
+    weights_base: np.ndarray, success_base: np.ndarray, weights_cur: np.ndarray, success_cur: np.ndarray
+) -> Comparison:
+    """Two-sample z-test of weighted proportions ``sum(w·y) / sum(w)`` (e.g. win rate by amount).
+
+    Each ratio's variance is the linearised (delta-method) one, ``sum(w²·(y − p)²) / sum(w)²``;
+    ``n_*`` are the effective sample sizes ``sum(w)² / sum(w²)``: a window whose value sits in
+    three large deals counts as about three observations, not as its number of rows.
+    """
+    stats: list[tuple[float | None, float, int]] = []
+    for w, y in ((weights_base, success_base), (weights_cur, success_cur)):
+        w = np.asarray(w, dtype="float64")
+        y = np.asarray(y, dtype="float64")
+        total = float(w.sum())
+        if total <= 0:
+            stats.append((None, 0.0, 0))
+            continue
+        p = float((w * y).sum()) / total
+        var = float((w**2 * (y - p) ** 2).sum()) / total**2
+        stats.append((p, var, int(total**2 / float((w**2).sum()))))
+    (p0, v0, n0), (p1, v1, n1) = stats
+    if p0 is None or p1 is None:
+        p_value = 1.0
+    else:
+        se = math.sqrt(v0 + v1)
+        p_value = two_sided_p((p1 - p0) / se) if se > 0 else (1.0 if p0 == p1 else 0.0)
+    return Comparison(p0, p1, n0, n1, p_value, "weighted proportions z (delta method)")
+
+
+def compare_standardised_rates(
+    x_base: np.ndarray, n_base: np.ndarray, x_cur: np.ndarray, n_cur: np.ndarray, weights: np.ndarray
+) -> Comparison:
+    """Per-value rates combined with fixed ``weights`` (direct standardisation), current vs baseline.
+
+    ``sum(w_v · p_v)`` in both windows with the same weights, so a change of composition cannot
+    move it: only the values' own rates can. Values observed in only one window are left out and
+    the weights renormalised over the rest. The z-test adds each value's binomial variance under
+    the null (its pooled rate, as ``compare_proportions`` does), weighted: a window with one win in
+    23 deals does not claim the tiny variance of a 4% rate.
+    """
+    x0, n0 = np.asarray(x_base, dtype="float64"), np.asarray(n_base, dtype="float64")
+    x1, n1 = np.asarray(x_cur, dtype="float64"), np.asarray(n_cur, dtype="float64")
+    both = (n0 > 0) & (n1 > 0)
+    w = np.where(both, np.asarray(weights, dtype="float64"), 0.0)
+    if not both.any() or w.sum() <= 0:
+        return Comparison(None, None, int(n0.sum()), int(n1.sum()), 1.0, "standardised rates z")
+    w = w / w.sum()
+    p0 = np.divide(x0, n0, out=np.zeros_like(x0), where=both)
+    p1 = np.divide(x1, n1, out=np.zeros_like(x1), where=both)
+    pooled = np.divide(x0 + x1, n0 + n1, out=np.zeros_like(x0), where=both)
+    var = float((w**2 * pooled * (1 - pooled) * (1 / np.maximum(n0, 1) + 1 / np.maximum(n1, 1))).sum())
+    base, cur = float((w * p0).sum()), float((w * p1).sum())
+    p_value = two_sided_p((cur - base) / math.sqrt(var)) if var > 0 else (1.0 if cur == base else 0.0)
+    return Comparison(base, cur, int(n0[both].sum()), int(n1[both].sum()), p_value, "standardised rates z")
+
+
+def compare_value_mix(
+    share_base: np.ndarray,
+    n_base: np.ndarray,
+    share_cur: np.ndarray,
+    n_cur: np.ndarray,
+    value_base: np.ndarray,
+    value_var_base: np.ndarray,
+) -> Comparison:
+    """Shift-share mix effect on a value per unit (revenue per lead), with a z-test.
+
+    ``baseline`` is ``sum(s0_v · y0_v)``, ``current`` is ``sum(s1_v · y0_v)``: the value per unit
+    today's shares would give at the baseline values ``y0``. Shares are proportions of ``n_*``
+    units; the variance adds each share's binomial variance (independent across values, which
+    over-states a multinomial's) and the baseline values' own variances (``value_var_base``).
+    """
+    s0, s1 = np.asarray(share_base, dtype="float64"), np.asarray(share_cur, dtype="float64")
+    m0, m1 = np.asarray(n_base, dtype="float64"), np.asarray(n_cur, dtype="float64")
+    y0, vy = np.asarray(value_base, dtype="float64"), np.asarray(value_var_base, dtype="float64")
+    ok = (m0 > 0) & (m1 > 0)
+    if not ok.any():
+        return Comparison(None, None, 0, 0, 1.0, "shift-share value mix z")
+    s0, s1, m0, m1, y0, vy = (a[ok] for a in (s0, s1, m0, m1, y0, vy))
+    var = float((y0**2 * (s0 * (1 - s0) / m0 + s1 * (1 - s1) / m1) + (s1 - s0) ** 2 * vy).sum())
+    base, cur = float((s0 * y0).sum()), float((s1 * y0).sum())
+    p_value = two_sided_p((cur - base) / math.sqrt(var)) if var > 0 else (1.0 if cur == base else 0.0)
+    return Comparison(base, cur, int(m0.sum()), int(m1.sum()), p_value, "shift-share value mix z")

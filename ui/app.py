@@ -11,7 +11,10 @@ background thread (``ui.warmup``), so the first question does not pay for them.
 
 from __future__ import annotations
 
+import atexit
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +30,10 @@ from ui.locale import gradio_i18n, set_locale_js  # noqa: E402
 from ui.mapping_editor import define_editor  # noqa: E402
 from ui.saved_mappings import mapping_store  # noqa: E402
 from ui.state import ConversationFactory, TabState, close_session  # noqa: E402
+from ui.temp_dirs import remove_temp_dirs  # noqa: E402
 from ui.upload_guard import upload_guard_head  # noqa: E402
 from ui.warmup import start_warm_up  # noqa: E402
+from ui.web_guards import LoginRateLimit, SessionDownloads, browser_id  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -90,6 +95,8 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
         def on_load(lang: Lang, request: gr.Request) -> Iterator[dict[Any, Any]]:
             session = handlers.new_session(settings)
             session.conversation_factory = conversation_factory
+            # this browser's cookie: generated downloads are served to it only (ui.web_guards)
+            session.browser = browser_id(dict(getattr(request, "cookies", None) or {}))
             user = getattr(request, "username", None) if request is not None else None
             session.mappings = mapping_store(settings.home, user, host, bool(settings.ui_password))
             yield from _stream_load(page, session, handlers.start(session, settings, demo, lang))
@@ -161,7 +168,9 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: upload limit, optional login, styling."""
+    """Keyword arguments for ``Blocks.launch``: upload limit, optional login, styling, web guards."""
+    from starlette.middleware import Middleware
+
     options: dict[str, Any] = {
         "max_file_size": f"{settings.upload_max_mb}mb",
         "ssr_mode": False,
@@ -170,6 +179,8 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "footer_links": [],
         "head": upload_guard_head(settings.upload_max_mb),
         "i18n": gradio_i18n(),
+        # login attempts throttled; generated downloads only for the browser that made them (ui.web_guards)
+        "app_kwargs": {"middleware": [Middleware(LoginRateLimit), Middleware(SessionDownloads)]},
     }
     if settings.ui_password:
         options["auth"] = (AUTH_USER, settings.ui_password)
@@ -182,6 +193,10 @@ def launch(host: str = "127.0.0.1", port: int = 7860, demo: bool = True, *, bloc
     from assistant.settings import get_settings
 
     settings = get_settings()
+    remove_temp_dirs(stale_only=True)  # left behind by a UI that was killed
+    atexit.register(remove_temp_dirs, stale_only=False)  # this process's session and demo folders
+    if threading.current_thread() is threading.main_thread():  # SIGTERM closes the server like Ctrl-C
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     start_warm_up(settings, demo=demo)
     app = build_app(settings, demo=demo, host=host)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,

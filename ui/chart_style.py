@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
+from tools.safe_text import plain_text
 from tools.wording import (
     Lang,
     as_number,
@@ -37,8 +38,11 @@ FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, sans-se
 
 def plot_text(value: object) -> str:
     """A value from the data as a chart label: Plotly renders a subset of HTML (links, spans), so
-    markup in a category, title or series name is escaped and shows as the literal text."""
-    return html.escape("" if value is None else str(value), quote=False)  # Plotly shows &quot; as is
+    markup in a category, title or series name is escaped and shows as the literal text.
+
+    ``tools.safe_text.plain_text`` drops control characters; quotes stay as they are, because
+    Plotly decodes ``&lt;``/``&gt;``/``&amp;`` but would show ``&quot;`` as written."""
+    return html.escape(plain_text(value), quote=False)
 
 
 def format_value(value: Any, unit: str, lang: Lang, currency: str | None = None) -> str:

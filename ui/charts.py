@@ -33,6 +33,9 @@ EVIDENCE_NAMES: dict[str, dict[str, str]] = {
     "within_sla": {"en": "followed up within SLA", "ja": "SLA内の初回対応"},
     "median_hours": {"en": "median follow-up hours", "ja": "初回対応時間の中央値"},
     "closed_in_time": {"en": "closed within the usual cycle", "ja": "通常期間内の成約率"},
+    "value_weighted": {"en": "win rate weighted by deal value", "ja": "金額で重み付けした受注率"},
+    "by_amount": {"en": "win rate by amount", "ja": "金額ベースの受注率"},
+    "segment_by_amount": {"en": "segment win rate by amount", "ja": "該当層の金額ベースの受注率"},
 }
 #: How each evidence pair's values are written (rates unless listed).
 EVIDENCE_UNITS: dict[str, str] = {

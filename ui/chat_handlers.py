@@ -21,9 +21,11 @@ from ui.conversation_view import (
     conversation_messages,
     exhibit_files,
     transcript_markdown,
+    user_message,
 )
 from ui.state import ChatTurn, TabState
 from ui.warmup import playbook_pending
+from ui.web_guards import DOWNLOADS
 
 if TYPE_CHECKING:
     from assistant.chat.answer import Answer
@@ -92,13 +94,13 @@ def stream_answer(question: str, session: TabState, lang: Lang) -> Iterator[list
         return
     assert answer is not None
     earlier = conversation_messages(session.turns[:-1], lang, exhibits_folder(session))
-    question_message: Message = {"role": "user", "content": question}
-    body = answer_messages(answer, lang, [], turn.progress)[1]["content"]
-    for prefix in text_chunks(body)[:-1]:
+    question_message = user_message(question)
+    for prefix in text_chunks(answer.answer.rstrip())[:-1]:
         yield [*earlier, question_message, *answer_messages(answer, lang, [], turn.progress, text=prefix)]
         time.sleep(STREAM_PAUSE)
     turn.answer = answer
-    exhibit_files(turn, exhibits_folder(session))
+    for path in exhibit_files(turn, exhibits_folder(session)):
+        DOWNLOADS.bind(path, session.browser)  # the chart CSVs are this browser's downloads only
     yield messages(session, lang)
 
 
@@ -108,6 +110,7 @@ def write_transcript(session: TabState, lang: Lang) -> str | None:
         return None
     path = session.workdir / TRANSCRIPT_NAME
     path.write_text(transcript_markdown(session.turns, lang), encoding="utf-8")
+    DOWNLOADS.bind(path, session.browser)  # this browser's download only (ui.web_guards)
     return str(path)
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tools.errors import RevOpsInputError
+from tools.safe_text import cap_text, plain_text
 from tools.wording import Lang
 
 app = typer.Typer(
@@ -39,10 +40,13 @@ MappingFileOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Output language: en or ja.")]
+#: Longest error message printed (a message quoting a 5 MB "column name" stays one screen).
+MAX_MESSAGE = 2000
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+    # capped, and without control sequences: a file or column name must not drive the terminal
+    typer.echo(f"error: {cap_text(plain_text(message, keep_newlines=True), MAX_MESSAGE)}", err=True)
     raise typer.Exit(code)
 
 
@@ -71,6 +75,11 @@ def _check_lang(lang: str) -> Lang:
     if lang not in ("en", "ja"):
         raise RevOpsInputError(f"unknown language '{lang}'", hint="Use --lang en or --lang ja")
     return lang  # type: ignore[return-value]
+
+
+def _say(text: str) -> None:
+    """Text output: data in it (labels, titles, file names) cannot drive the terminal."""
+    typer.echo(plain_text(text, keep_newlines=True))
 
 
 def _print_json(payload: object) -> None:
@@ -112,7 +121,7 @@ def diagnose(
     if json_out:
         _print_json(result.to_dict())
     else:
-        typer.echo(render_diagnosis_text(result, lang=language))
+        _say(render_diagnosis_text(result, lang=language))
 
 
 @app.command()
@@ -133,7 +142,7 @@ def ask(
     if json_out:
         _print_json(answer.to_dict())
     else:
-        typer.echo(answer.render_text())
+        _say(answer.render_text())
 
 
 @app.command()
@@ -148,13 +157,15 @@ def search(
 
     if k < 1:
         raise RevOpsInputError(f"--k must be at least 1, got {k}")
-    results = open_knowledge().search(question, k=k)
+    kb = open_knowledge()
+    _print_notes(kb.last_report)
+    results = kb.search(question, k=k)
     if json_out:
         _print_json({"results": [r.to_dict() for r in results]})
         return
     for r in results:
-        typer.echo(f"[{r.score:.3f}] {r.topic} ({r.lang}) {r.title} — {r.source}")
-        typer.echo(f"    {r.excerpt}")
+        _say(f"[{r.score:.3f}] {r.topic} ({r.lang}) {r.title} — {r.source}")
+        _say(f"    {r.excerpt}")
 
 
 @app.command()
@@ -175,9 +186,30 @@ def memo(
         raise RevOpsInputError(
             f"unknown memo format '{output.suffix or output.name}'", hint="Use -o memo.md, memo.docx or memo.pdf"
         )
+    _check_output(output)
     loaded = _load(files, map, mapping_file)
-    path = write_memo(loaded, output, targets=_targets(targets), lang=language)
+    try:
+        path = write_memo(loaded, output, targets=_targets(targets), lang=language)
+    except OSError as err:  # a full disk, a read-only mount, a permission the pre-check cannot see
+        raise RevOpsInputError(f"cannot write the memo ({err.strerror or type(err).__name__})",
+                               file=str(err.filename or output), hint="Choose another path with -o") from err
     typer.echo(str(path))
+
+
+def _check_output(output: Path) -> None:
+    """Fail before any work when ``output`` cannot be written (a folder, a file as folder, no access)."""
+    if output.is_dir():
+        raise RevOpsInputError("this is a folder, not a file name", file=str(output),
+                               hint="Give a file name, e.g. -o memo.md")
+    ancestor = output.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise RevOpsInputError(f"cannot write here: {ancestor} is a file, not a folder", file=str(output),
+                               hint="Choose another path with -o")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise RevOpsInputError(f"cannot write here: no permission to write in {ancestor}", file=str(output),
+                               hint="Choose a folder you can write to with -o")
 
 
 @app.command()
@@ -195,12 +227,35 @@ def index(
     """Build or extend the knowledge store (built-in playbook plus your documents)."""
     from assistant.knowledge_access import open_knowledge
 
-    kb = open_knowledge(auto_index=False)
-    report = kb.index(rebuild=rebuild, add=list(add or []), remove=list(remove or []))
-    typer.echo(report.render_text())
+    kb = open_knowledge(auto_index=False, repair=rebuild)
+    report = kb.index(rebuild=rebuild, add=list(add or []), remove=list(remove or []), progress=_embedding_progress())
+    _say(report.render_text())
     if list_docs:
         for doc in kb.list_documents():
-            typer.echo(f"{doc.topic}\t{doc.lang}\t{doc.source}")
+            typer.echo(f"{plain_text(doc.topic)}\t{doc.lang}\t{plain_text(doc.source)}")
+
+
+def _print_notes(report: Any) -> None:
+    """What opening the store had to do (a read-only copy, documents re-added), on stderr."""
+    for note in getattr(report, "notes", None) or []:
+        typer.echo(f"note: {plain_text(note)}", err=True)
+
+
+#: Below this many chunks an index run is quick and prints no progress.
+PROGRESS_FROM_CHUNKS = 1000
+
+
+def _embedding_progress() -> Callable[[int, int], None]:
+    """Progress lines on stderr for a large index run (every tenth of the way)."""
+    shown = {"step": -1}
+
+    def show(done: int, total: int) -> None:
+        step = done * 10 // max(total, 1)
+        if total >= PROGRESS_FROM_CHUNKS and step != shown["step"]:
+            shown["step"] = step
+            typer.echo(f"index: embedded {done:,} of {total:,} chunks ({done / total:.0%})", err=True)
+
+    return show
 
 
 @app.command()
@@ -211,9 +266,15 @@ def ui(
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load the bundled demo data on start.")] = True,
 ) -> None:
     """Start the Gradio chat app."""
+    from assistant.settings import get_settings
     from ui.app import launch
 
-    launch(host=host, port=port, demo=demo)
+    get_settings()  # bad settings are one clear line (exit 2) before the app starts
+    try:
+        launch(host=host, port=port, demo=demo)
+    except OSError as err:  # the port is taken or the host cannot be bound
+        raise RevOpsInputError(f"cannot serve on {host}:{port}: the port is in use or the host cannot be bound",
+                               hint="Choose another --port or --host") from err
 
 
 @app.command()

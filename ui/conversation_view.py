@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from tools.safe_text import cap_text, code_block, code_span, defang_markdown, escape_markdown
 from tools.wording import Lang
 from ui.exhibits import column, exhibit_figure, format_value, write_csv
 from ui.labels import label, tool_activity
 from ui.state import ChatTurn
+from ui.views import MAX_MESSAGE, cell
 
 if TYPE_CHECKING:
     from assistant.chat.answer import Answer, Exhibit
@@ -31,9 +33,9 @@ def _args(args: dict[str, Any]) -> str:
 
 
 def tool_calls_markdown(answer: Answer) -> str:
-    """The tool calls of an answer, one per line, as code."""
+    """The tool calls of an answer, one per line, as code (shown verbatim, whatever their arguments hold)."""
     calls = [f"{c.name}({_args(c.args)})" for c in answer.tool_calls]
-    return "```\n" + "\n".join(calls) + "\n```" if calls else "—"
+    return code_block("\n".join(calls)) if calls else "—"
 
 
 def citations_markdown(answer: Answer) -> str:
@@ -43,24 +45,30 @@ def citations_markdown(answer: Answer) -> str:
         excerpt = " ".join(c.excerpt.split())
         if len(excerpt) > MAX_EXCERPT:
             excerpt = excerpt[:MAX_EXCERPT].rstrip() + "…"
-        parts.append(f"**[{c.topic}] {c.title or c.topic}** — `{c.source}`\n\n> {excerpt}")
+        parts.append(f"**\\[{cell(c.topic)}\\] {cell(c.title or c.topic)}** — {code_span(c.source)}\n\n> {cell(excerpt)}")
     return "\n\n".join(parts)
 
 
-def answer_text(answer: Answer, lang: Lang) -> str:
-    """The answer body plus any fallback note and unverified-number warning."""
-    text = answer.answer.rstrip()
+def answer_text(answer: Answer, lang: Lang, text: str | None = None) -> str:
+    """The answer body (or a streamed prefix of it) plus any fallback note and unverified-number warning.
+
+    The body is the assistant's Markdown, which may quote data: ``defang_markdown`` keeps its
+    formatting but lets no HTML, link or image form (each prefix on its own: a cut can open a code span).
+    """
+    body = defang_markdown((answer.answer if text is None else text).rstrip())
+    if text is not None:
+        return body
     if answer.fallback:
-        text += "\n\n_" + label(lang, "fallback", reason=answer.fallback) + "_"
+        body += "\n\n_" + label(lang, "fallback", reason=cell(answer.fallback)) + "_"
     ungrounded = getattr(answer.grounding, "ungrounded", None)
     if ungrounded:
-        text += "\n\n_" + label(lang, "ungrounded", numbers=", ".join(ungrounded)) + "_"
-    return text
+        body += "\n\n_" + label(lang, "ungrounded", numbers=cell(", ".join(ungrounded))) + "_"
+    return body
 
 
 def working_message(progress: list[str], lang: Lang, *, done: bool = False, waiting: bool = False) -> Message:
     """The collapsible note that lists the tools as they run (pending until the answer is in)."""
-    lines = [f"- {tool_activity(p, lang)}…" if not done else f"- {p}" for p in progress]
+    lines = [f"- {tool_activity(p, lang)}…" if not done else f"- {code_span(p)}" for p in progress]
     if waiting and not done:
         lines.insert(0, f"- {label(lang, 'playbook_pending')}")
     return {
@@ -94,10 +102,10 @@ def answer_messages(answer: Answer, lang: Lang, csv_files: list[Path], progress:
     """
     how = tool_calls_markdown(answer)
     if progress and not answer.tool_calls:
-        how = "\n".join(f"- {p}" for p in progress)
+        how = "\n".join(f"- {code_span(p)}" for p in progress)
     messages: list[Message] = [
         {"role": "assistant", "content": how, "metadata": {"title": label(lang, "how_computed"), "status": "done"}},
-        {"role": "assistant", "content": answer_text(answer, lang) if text is None else text},
+        {"role": "assistant", "content": answer_text(answer, lang, text)},
     ]
     if text is not None:
         return messages
@@ -111,11 +119,20 @@ def answer_messages(answer: Answer, lang: Lang, csv_files: list[Path], progress:
     return messages
 
 
+def user_message(question: str) -> Message:
+    """The question as the user typed it: literal text, never markup."""
+    return {"role": "user", "content": escape_markdown(question, multiline=True)}
+
+
+def error_text(error: str, lang: Lang) -> str:
+    return f"**{label(lang, 'ask_failed')}:** {cell(cap_text(error, MAX_MESSAGE))}"
+
+
 def turn_messages(turn: ChatTurn, lang: Lang, folder: Path) -> list[Message]:
     """A whole turn: the question, then its answer (or error, or the pending tools)."""
-    messages: list[Message] = [{"role": "user", "content": turn.question}]
+    messages: list[Message] = [user_message(turn.question)]
     if turn.error is not None:
-        return [*messages, {"role": "assistant", "content": f"**{label(lang, 'ask_failed')}:** {turn.error}"}]
+        return [*messages, {"role": "assistant", "content": error_text(turn.error, lang)}]
     if turn.answer is None:
         return [*messages, working_message(turn.progress, lang, waiting=turn.waiting_for_playbook)]
     return messages + answer_messages(turn.answer, lang, exhibit_files(turn, folder), turn.progress)
@@ -141,24 +158,25 @@ def conversation_messages(turns: list[ChatTurn], lang: Lang, folder: Path) -> li
 
 def exhibit_table(exhibit: Exhibit, lang: Lang) -> str:
     """A chart's numbers as a Markdown table, written as the chart writes them."""
-    header = "| " + " | ".join(exhibit.columns) + " |"
+    header = "| " + " | ".join(cell(c) for c in exhibit.columns) + " |"
     rule = "|" + "|".join("---:" if c in exhibit.y else "---" for c in exhibit.columns) + "|"
     columns = {name: column(exhibit, name) for name in exhibit.columns}
     rows = []
     for i in range(len(exhibit.rows)):
         cells = [format_value(columns[c][i], exhibit.unit, lang, exhibit.currency) if c in exhibit.y
-                 else str(columns[c][i]) for c in exhibit.columns]
+                 else cell(columns[c][i]) for c in exhibit.columns]
         rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join([f"**{exhibit.title}**", "", header, rule, *rows])
+    return "\n".join([f"**{cell(exhibit.title)}**", "", header, rule, *rows])
 
 
 def transcript_markdown(turns: list[ChatTurn], lang: Lang) -> str:
     """The whole conversation: questions, answers, the numbers behind each chart, tool calls, sources."""
     out = [f"# {label(lang, 'transcript_title')}", ""]
     for turn in turns:
-        out += [f"## {label(lang, 'you')}", "", turn.question, "", f"## {label(lang, 'assistant')}", ""]
+        out += [f"## {label(lang, 'you')}", "", escape_markdown(turn.question, multiline=True), "",
+                f"## {label(lang, 'assistant')}", ""]
         if turn.error is not None:
-            out += [f"**{label(lang, 'ask_failed')}:** {turn.error}", ""]
+            out += [error_text(turn.error, lang), ""]
             continue
         if turn.answer is None:
             continue

@@ -20,6 +20,7 @@ from ui import charts, views
 from ui.labels import field_name, label
 from ui.mapping import MappingPlan
 from ui.state import Step, TabState, demo_steps, in_background, load_steps, split_targets, tick
+from ui.web_guards import DOWNLOADS
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -230,5 +231,6 @@ def on_memo(session: TabState, fmt: str, lang: Lang) -> Iterator[tuple[str | Non
     except Exception as err:  # the edge: a failed memo leaves the app usable
         yield None, views.error_box(views.internal_error(err), lang)
         return
+    DOWNLOADS.bind(output, session.browser)  # this browser's download only (ui.web_guards)
     seconds = f"{time.perf_counter() - start:.1f}"
-    yield str(output), views.OK_MARK + label(lang, "memo_ready", name=output.name, seconds=seconds)
+    yield str(output), views.OK_MARK + label(lang, "memo_ready", name=views.cell(output.name), seconds=seconds)

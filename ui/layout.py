@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 EXAMPLE_COUNT = len(examples("en"))
+#: Every Markdown and Chatbot component renders data as text: HTML sanitised, no custom tags, no
+#: LaTeX. Values are escaped before they get here (``tools.safe_text``); this is the second wall.
+SAFE_MARKDOWN: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": []}
+SAFE_CHATBOT: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": [], "allow_tags": False,
+                                "render_markdown": True}
 EXPORT_TYPES = [".csv", ".xlsx", ".tsv", ".txt"]
 
 CSS = """
@@ -128,22 +133,22 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
     # created first, drawn later: the mapping editor in the side panel redraws on a language switch
     language = gr.Radio(LANGUAGE_CHOICES, value=lang, label=label(lang, "language"), show_label=False,
                         container=False, elem_id="revops-lang", render=False)
-    preview = gr.Markdown("", elem_id="revops-mapping-preview", render=False)
+    preview = gr.Markdown("", elem_id="revops-mapping-preview", **SAFE_MARKDOWN, render=False)
     with gr.Sidebar(position="right", open=False, width=660, elem_id="revops-side") as side, \
             gr.Tabs(elem_id="revops-tabs") as tabs:
         with gr.Tab(label(lang, "tab_data"), id="data", elem_id="revops-tab-data") as tab_data:
-            data = gr.Markdown(label(lang, "no_data"), elem_id="revops-data")
+            data = gr.Markdown(label(lang, "no_data"), elem_id="revops-data", **SAFE_MARKDOWN)
             targets = gr.File(label=label(lang, "targets"), file_count="single", file_types=[".csv", ".xlsx"],
                               elem_id="revops-targets", height=120)
         with gr.Tab(label(lang, "tab_mapping"), id="mapping", elem_id="revops-tab-mapping") as tab_mapping:
-            mapping_intro = gr.Markdown(label(lang, "mapping_intro"), elem_id="revops-mapping-intro")
+            mapping_intro = gr.Markdown(label(lang, "mapping_intro"), elem_id="revops-mapping-intro", **SAFE_MARKDOWN)
             preview.render()
             with gr.Row(equal_height=True):
                 remember = gr.Checkbox(True, label=label(lang, "remember_mapping"), elem_id="revops-remember", scale=3)
                 apply = gr.Button(label(lang, "apply_mapping"), variant="primary", elem_id="revops-apply", scale=2)
             draw_editor(session, editor_version, language, preview)
         with gr.Tab(label(lang, "tab_diagnosis"), id="diagnosis", elem_id="revops-tab-diagnosis") as tab_diagnosis:
-            diagnosis = gr.Markdown(label(lang, "no_data"), elem_id="revops-diagnosis")
+            diagnosis = gr.Markdown(label(lang, "no_data"), elem_id="revops-diagnosis", **SAFE_MARKDOWN)
             funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
             finding = gr.Plot(show_label=False, elem_id="revops-finding")
         with gr.Tab(label(lang, "tab_memo"), id="memo", elem_id="revops-tab-memo") as tab_memo:
@@ -152,20 +157,21 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
             memo_build = gr.Button(label(lang, "memo_build"), elem_id="revops-memo-build")
             memo_download = gr.DownloadButton(label(lang, "memo_download"), visible=False, variant="primary",
                                               elem_id="revops-memo-download")
-            memo_status = gr.Markdown("", elem_id="revops-memo-status")
+            memo_status = gr.Markdown("", elem_id="revops-memo-status", **SAFE_MARKDOWN)
     with gr.Row(equal_height=True):
-        header = gr.Markdown(header_markdown(lang), elem_id="revops-header")
+        header = gr.Markdown(header_markdown(lang), elem_id="revops-header", **SAFE_MARKDOWN)
         with gr.Column(scale=0, min_width=300):
             language.render()
-            mode = gr.Markdown(mode_markdown(settings, lang), elem_id="revops-mode")
+            mode = gr.Markdown(mode_markdown(settings, lang), elem_id="revops-mode", **SAFE_MARKDOWN)
     with gr.Row(equal_height=True):
         exports = gr.File(label=label(lang, "exports", limit=upload_limit(settings)), file_count="multiple", file_types=EXPORT_TYPES,
                           elem_id="revops-exports", height=110, scale=4)
         with gr.Column(scale=1, min_width=220):
             demo = gr.Button(label(lang, "demo"), elem_id="revops-demo")
             open_panel = gr.Button(label(lang, "open_panel"), elem_id="revops-open-panel")
-    status = gr.Markdown("", elem_id="revops-status")
+    status = gr.Markdown("", elem_id="revops-status", **SAFE_MARKDOWN)
     chatbot = gr.Chatbot(label=label(lang, "chat"), show_label=False, height="64vh", min_height=420, elem_id="revops-chat",
+                         **SAFE_CHATBOT,
                          feedback_options=None, buttons=["copy", "copy_all"],
                          placeholder=label(lang, "chat_placeholder"), group_consecutive_messages=True)
     with gr.Row(equal_height=True):

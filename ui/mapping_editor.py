@@ -15,9 +15,11 @@ from typing import Any
 import gradio as gr
 
 from tools.ingest.dialects import MAPPABLE_KEYS
+from tools.safe_text import code_span
 from tools.wording import Lang
 from ui.handlers import on_choose
 from ui.labels import field_name, label, role_name
+from ui.layout import SAFE_MARKDOWN
 from ui.mapping import ColumnChoice, FilePlan
 from ui.state import TabState
 from ui.views import cell
@@ -40,7 +42,7 @@ def column_markdown(choice: ColumnChoice, lang: Lang) -> str:
 
 def file_markdown(plan: FilePlan, lang: Lang) -> str:
     return (f"#### {cell(plan.name)}\n{label(lang, 'file_role')}: **{role_name(plan.role, lang)}** · "
-            f"{label(lang, 'dialect')}: `{cell(plan.dialect)}` · {label(lang, 'encoding')}: {cell(plan.encoding)}")
+            f"{label(lang, 'dialect')}: {code_span(plan.dialect)} · {label(lang, 'encoding')}: {cell(plan.encoding)}")
 
 
 def _choose(file_name: str, column: str, session: TabState | None, key: str | None, lang: Lang) -> Iterator[str]:
@@ -58,14 +60,14 @@ def define_editor(session: gr.State, editor_version: gr.State, language: gr.Radi
         plan = state.plan if state is not None else None
         if plan is None or not plan.files:
             errors = "\n\n".join(f"> {cell(e)}" for e in (plan.errors if plan else []))
-            gr.Markdown(errors or label(lang, "mapping_empty"), elem_id="revops-mapping-empty")
+            gr.Markdown(errors or label(lang, "mapping_empty"), elem_id="revops-mapping-empty", **SAFE_MARKDOWN)
             return
         choices = field_choices(lang)
         for f_index, file in enumerate(plan.files):
-            gr.Markdown(file_markdown(file, lang), elem_classes=["revops-map-file"])
+            gr.Markdown(file_markdown(file, lang), elem_classes=["revops-map-file"], **SAFE_MARKDOWN)
             for c_index, choice in enumerate(file.columns):
                 with gr.Row(equal_height=False, elem_classes=["revops-map-row"]):
-                    gr.Markdown(column_markdown(choice, lang), elem_classes=["revops-map-column"])
+                    gr.Markdown(column_markdown(choice, lang), elem_classes=["revops-map-column"], **SAFE_MARKDOWN)
                     dropdown = gr.Dropdown(choices, value=choice.chosen or NOT_USED, label=label(lang, "field"),
                                            show_label=False,
                                            container=False, filterable=True,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tools.errors import RevOpsInputError
 from ui.mapping import MappingPlan, apply_saved, plan_mapping
 from ui.saved_mappings import MappingStore, SessionMappings
+from ui.temp_dirs import make_temp_dir
 
 if TYPE_CHECKING:
     from assistant.chat.answer import Answer
@@ -88,13 +88,15 @@ class TabState:
     #: bumped when the mapping editor must be drawn again (new columns)
     editor_version: int = 0
     conversation_factory: ConversationFactory | None = field(default=None, repr=False)
+    #: this browser's ``revops_browser`` cookie: the session's generated files are served to it only
+    browser: str | None = None
     _workdir: Path | None = field(default=None, repr=False)
 
     @property
     def workdir(self) -> Path:
         """A private folder for this session's generated files (memos, CSVs), removed on ``close``."""
         if self._workdir is None:
-            self._workdir = Path(tempfile.mkdtemp(prefix="revops-session-"))
+            self._workdir = make_temp_dir("revops-session-")
         return self._workdir
 
     def chat(self) -> Conversation:
@@ -320,7 +322,7 @@ def demo_files() -> list[Path]:
         if _demo_files is None or not all(p.exists() for p in _demo_files):
             from tools.demo.sample import write_demo
 
-            outdir = Path(tempfile.mkdtemp(prefix="revops-demo-"))
+            outdir = make_temp_dir("revops-demo-")
             _demo_files = [Path(p) for p in write_demo(outdir, DEMO_DIALECT)]
         return list(_demo_files)
 

@@ -7,11 +7,11 @@ numbers themselves from ``tools.diagnosis``. Every value from an upload is escap
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tools.report import ja_summary
+from tools.safe_text import cap_text, code_span, escape_markdown
 from tools.wording import (
     Lang,
     finding_label,
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 HEADLINE_METRICS = {"win_rate": "percent", "average_deal_size": "money", "median_cycle_days": "days",
                     "won_revenue": "money", "open_pipeline": "money"}
 OK_MARK = "<span class='revops-ok'>✓</span> "
+#: Longest error message shown (a loader message quoting a 5 MB "column name" stays readable).
+MAX_MESSAGE = 2000
 PENDING_MARK = "<span class='revops-pending'></span> "
 
 
@@ -47,8 +49,8 @@ def internal_error(err: BaseException) -> str:
 
 
 def cell(text: object) -> str:
-    """Upload text made safe for Markdown and HTML (markup escaped, table pipes and newlines neutral)."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    """A value from the upload as literal Markdown text, also safe in a table cell (``tools.safe_text``)."""
+    return escape_markdown(text)
 
 
 def mode_markdown(settings: Settings | None, lang: Lang) -> str:
@@ -118,20 +120,20 @@ def data_markdown(data: LoadedData | None, lang: Lang, plan: MappingPlan | None 
         return label(lang, "no_data")
     roles = {f.name: f.role for f in plan.files} if plan is not None else {}
     demo = f" · {label(lang, 'demo_tag')}" if is_demo else ""
-    lines = [f"**{label(lang, 'dialect')}:** `{cell(data.dialect)}`{demo}", ""]
+    lines = [f"**{label(lang, 'dialect')}:** {code_span(data.dialect)}{demo}", ""]
     if data.files:
         lines += [
             f"| {label(lang, 'files')} | {label(lang, 'role')} | {label(lang, 'dialect')} · {label(lang, 'encoding')} | "
             f"{label(lang, 'rows')} |",
             "|---|---|---|---:|",
         ]
-        lines += [f"| {cell(f.name)} | {role_name(roles.get(f.name, 'leads'), lang)} | `{cell(f.dialect)}` · "
+        lines += [f"| {cell(f.name)} | {role_name(roles.get(f.name, 'leads'), lang)} | {code_span(f.dialect)} · "
                   f"{cell(f.encoding)} | {format_count(f.rows, lang)} |" for f in data.files]
         lines.append("")
     lines += _joins(data, lang)
     lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
-        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> `{cell(d.code)}` — {cell(d.message)}"
+        lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> {code_span(d.code)} — {cell(d.message)}"
                   f" ({format_count(d.rows, lang)} {label(lang, 'rows')})" for d in data.data_quality]
     else:
         lines.append(label(lang, "no_warnings"))
@@ -236,7 +238,7 @@ def status_line(rows: int, files: Sequence[str], lang: Lang, *, is_demo: bool) -
 
 
 def error_box(message: str, lang: Lang) -> str:
-    """The visible error for a bad upload (the loader's own message, verbatim and escaped)."""
-    body = "\n".join(f"> {cell(line)}" for line in message.splitlines())
+    """The visible error for a bad upload (the loader's own message, as literal text, capped)."""
+    body = "\n".join(f"> {cell(line)}" for line in cap_text(message, MAX_MESSAGE).splitlines())
     return (f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{label(lang, 'map_hint')}\n\n"
             f"{label(lang, 'kept_previous')}\n\n</div>")

@@ -11,7 +11,7 @@ the graph's ``recursion_limit`` is the hard stop.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,15 +78,40 @@ def stream_agent(
     ``agent`` is a graph from ``build_agent`` over the same model and tools, to reuse across turns.
     """
     agent = agent if agent is not None else build_agent(model, tools, system_prompt, max_tool_calls)
-    inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
-    messages: list[BaseMessage] = list(inputs["messages"])
-    for update in agent.stream(inputs, config=_config(max_tool_calls), stream_mode="updates"):
-        for node_update in update.values():
-            if not isinstance(node_update, dict):
-                continue
-            for message in node_update.get("messages", []) or []:
-                messages.append(message)
-                if isinstance(message, AIMessage):
-                    for call in message.tool_calls:
-                        yield call["name"]
+    messages: list[BaseMessage] = [*history_messages(history), HumanMessage(question)]
+    for update in agent.stream({"messages": list(messages)}, config=_config(max_tool_calls), stream_mode="updates"):
+        yield from _absorb(update, messages)
     yield AgentRun(answer=_final_text(messages), messages=messages)
+
+
+async def astream_agent(
+    model: BaseChatModel,
+    tools: list[BaseTool],
+    question: str,
+    *,
+    system_prompt: str | None = None,
+    history: Sequence[tuple[str, str]] = (),
+    max_tool_calls: int = 8,
+) -> AsyncIterator[str | AgentRun]:
+    """``stream_agent`` as an async iterator: the remote path runs this under a deadline, because
+    cancelling an async run also cancels its open HTTP request (``assistant.chat.deadline``)."""
+    agent = build_agent(model, tools, system_prompt, max_tool_calls)
+    messages: list[BaseMessage] = [*history_messages(history), HumanMessage(question)]
+    async for update in agent.astream({"messages": list(messages)}, config=_config(max_tool_calls),
+                                      stream_mode="updates"):
+        for name in _absorb(update, messages):
+            yield name
+    yield AgentRun(answer=_final_text(messages), messages=messages)
+
+
+def _absorb(update: Any, messages: list[BaseMessage]) -> list[str]:
+    """Append one graph update's messages to ``messages``; the names of the tools it calls."""
+    called: list[str] = []
+    for node_update in update.values():
+        if not isinstance(node_update, dict):
+            continue
+        for message in node_update.get("messages", []) or []:
+            messages.append(message)
+            if isinstance(message, AIMessage):
+                called.extend(call["name"] for call in message.tool_calls)
+    return called

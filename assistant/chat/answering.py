@@ -11,21 +11,28 @@ planner runs the same tools directly and composes the answer (``_answer_offline`
 visible note after a failure. The answer's numbers are checked against that turn's tool results;
 only a remote model's unsupported numbers are marked "[unverified]": the offline text is built
 from tool values and never is.
+
+The remote run is bounded as a whole by ``REVOPS_LLM_TIMEOUT`` — first request to final answer,
+retries included (``assistant.chat.deadline``) — and its final text is checked before it is shown
+(``assistant.chat.reply_check``): a claimed action the product cannot take, or an answer right
+after a failed or unknown tool call, is not shown; the offline answer replaces it, with the note.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Generator, Iterator
 from typing import Any
 
 from assistant.chat.answer import Answer, Citation, ToolCall
+from assistant.chat.deadline import DeadlineExceeded, iterate_with_deadline
 from assistant.chat.exhibits import exhibits_for
 from assistant.chat.grounding import check_grounding, mark_ungrounded
 from assistant.chat.question import Route
 from assistant.chat.routing import route
 from assistant.chat.state import ChatState
-from assistant.chat.tools.runtime import ToolRecord
+from assistant.chat.tools.runtime import ToolRecord, log_calls_into
 from assistant.settings import Settings, get_settings
 
 FALLBACK_NOTE = {
@@ -33,7 +40,9 @@ FALLBACK_NOTE = {
     "ja": "注: {reason} のため、オフラインのアシスタントが回答しました。",
 }
 REASONS_JA = {"timed out": "リモートモデルがタイムアウトした", "401": "APIキーが拒否された（401）",
-              "429": "レート制限（429）", "could not be reached": "リモートモデルに接続できなかった"}
+              "429": "レート制限（429）", "could not be reached": "リモートモデルに接続できなかった",
+              "claimed an action": "リモートモデルの回答が、このアシスタントにはできない操作をしたと主張していた",
+              "failed or unknown tool": "リモートモデルが失敗した（または存在しない）ツール呼び出しの直後に回答した"}
 #: intents answered locally whatever the model: a refusal never reaches a remote model
 LOCAL_INTENTS = frozenset({"refusal"})
 CITED_TOOLS = ("search_playbook", "playbook_passage")
@@ -74,9 +83,18 @@ def _remote_configured(settings: Settings) -> bool:
     return resolve_mode(settings) == "openai"
 
 
+class FlaggedReply(RuntimeError):
+    """The remote model's final text must not be shown as the answer (``reply_check``)."""
+
+
 def _failure_reason(err: Exception) -> str:
+    """The one-line reason shown when the remote answer is not used."""
     from assistant.chat.models import describe_remote_failure
 
+    if isinstance(err, DeadlineExceeded):
+        return f"the remote model timed out: no final answer within REVOPS_LLM_TIMEOUT ({err.seconds:g} s)"
+    if isinstance(err, FlaggedReply):
+        return str(err)
     if isinstance(err, RuntimeError):
         return "the remote model returned no answer"
     return describe_remote_failure(err)
@@ -114,28 +132,46 @@ def _answer_offline(conversation: ChatState, question: str, routed: Route,
 
 def _answer_remote(conversation: ChatState, question: str, routed: Route,
                    settings: Settings) -> Generator[str, None, Answer]:
-    """A remote model in the LangChain agent loop over the session's tools; raises on any failure."""
-    from assistant.chat.agent import AgentRun, stream_agent
+    """A remote model in the LangChain agent loop over the session's tools; raises on any failure.
+
+    The whole run — every request and retry, and the tools it calls — must end within
+    ``settings.llm_timeout`` (``DeadlineExceeded`` otherwise: the run is cancelled, its open request
+    closed). Its calls are logged apart, so one still finishing after the deadline cannot leak into
+    the offline answer that replaces it. A final text ``reply_check`` flags raises ``FlaggedReply``.
+    """
+    from assistant.chat.agent import AgentRun, astream_agent
     from assistant.chat.models import make_remote_model
     from assistant.chat.prompts import system_prompt
+    from assistant.chat.reply_check import reply_problem
     from assistant.chat.tools.catalog import build_tools
 
+    started = time.monotonic()
     ctx = conversation.context
     model = make_remote_model(settings)
     if ctx.tools is None:
         ctx.tools = build_tools(ctx)  # pydantic schemas cost ~0.1 s per build
+    tools = ctx.tools
     history = [(ctx.privacy.scrub(q), ctx.privacy.scrub(a)) for q, a in conversation.history_pairs()]
-    ctx.log = []
+    calls: list[ToolRecord] = []
+
+    def stream() -> Any:
+        log_calls_into(calls)  # runs inside the run's own task: its context, not the caller's
+        return astream_agent(model, tools, ctx.privacy.scrub(question), system_prompt=system_prompt(routed.lang),
+                             history=history, max_tool_calls=settings.max_tool_calls)
+
     run: AgentRun | None = None
-    for event in stream_agent(model, ctx.tools, ctx.privacy.scrub(question), system_prompt=system_prompt(routed.lang),
-                              history=history, max_tool_calls=settings.max_tool_calls):
+    for event in iterate_with_deadline(stream, settings.llm_timeout, started=started):
         if isinstance(event, AgentRun):
             run = event
         else:
             yield str(event)
     if run is None or not run.answer.strip():
         raise RuntimeError("empty answer")
-    records = _in_call_order(list(ctx.log), run)
+    problem = reply_problem(run.answer, run.messages, {t.name for t in tools})
+    if problem:
+        raise FlaggedReply(problem)
+    ctx.log = calls
+    records = _in_call_order(list(calls), run)
     text = run.answer.strip()
     sources = _sources(records, question)
     grounding = check_grounding(text, sources)

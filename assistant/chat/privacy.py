@@ -8,7 +8,10 @@ Policy (SPEC §7, documented in ARCHITECTURE.md):
   order of record count) in every tool result. Any label that looks like an e-mail address,
   URL or phone number is pseudonymised the same way ("Label 1"), whatever its column.
 - Labels are cut to ``MAX_LABEL`` characters and stripped of control characters, so a cell such
-  as "ignore previous instructions and …" stays a short quoted string inside JSON data.
+  as "ignore previous instructions and …" stays a short quoted string inside JSON data. A label
+  that needs cutting gets its cut form as a pseudonym, so the cut holds everywhere it appears:
+  in keys, in segment values and inside the sentences (finding summaries, explanations) that
+  quote it. ``scrub_value`` walks a tool result before it is serialised and truncated.
 - The local user sees real names again: ``reveal`` maps pseudonyms back in the final answer,
   after the remote model has finished.
 """
@@ -75,9 +78,16 @@ class Privacy:
                     privacy._add(str(value), _alias("Rep", i))
                 continue
             for value, _ in ranked:
-                if _SENSITIVE.search(str(value)):
-                    privacy._add(str(value), _alias("Label", labels))
+                text = str(value)
+                if _SENSITIVE.search(text):
+                    privacy._add(text, _alias("Label", labels))
                     labels += 1
+                elif clean_label(text) != text:  # too long, or control characters: send the cut form
+                    cut = clean_label(text)
+                    if cut in privacy.backward or not cut:
+                        cut = _alias("Label", labels)
+                        labels += 1
+                    privacy._add(text, cut)
         return privacy
 
     def _add(self, real: str, alias: str) -> None:
@@ -102,9 +112,22 @@ class Privacy:
                 text = re.sub(pattern, self.forward[real].replace("\\", "\\\\"), text)
         return text
 
+    def scrub_value(self, value: object) -> object:
+        """``scrub`` applied to every string (and dict key) inside a tool result."""
+        if not self.forward:
+            return value
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, dict):
+            return {self.scrub_value(k): self.scrub_value(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.scrub_value(v) for v in value]
+        return value
+
     def reveal(self, text: str) -> str:
         """Put the real names back (for the local user only)."""
         for alias in sorted(self.backward, key=len, reverse=True):
             if alias in text:
-                text = re.sub(rf"\b{re.escape(alias)}\b", self.backward[alias].replace("\\", "\\\\"), text)
+                pattern = rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])"
+                text = re.sub(pattern, self.backward[alias].replace("\\", "\\\\"), text)
         return text

@@ -21,6 +21,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
+from tools.safe_text import plain_text  # noqa: E402
+
 PRIMARY = "#1f4e79"
 ACCENT = "#c55a11"
 MUTED = "#a6a6a6"
@@ -85,6 +87,7 @@ def _font_family() -> str:
 def _figure(width_in: float = 7.0, height_in: float = 3.4) -> tuple[MplFigure, plt.Axes]:
     plt.rcParams["font.family"] = [_font_family(), "DejaVu Sans"]
     plt.rcParams["font.size"] = 10
+    plt.rcParams["text.parse_math"] = False  # a "$…$" in a lead source is a label, not TeX
     plt.rcParams["axes.spines.top"] = False
     plt.rcParams["axes.spines.right"] = False
     fig = MplFigure(figsize=(width_in, height_in))
@@ -158,10 +161,10 @@ def breakdown_chart(
         xs = [c + (i - (len(names) - 1) / 2) * width for c in range(len(categories))]
         ys = [0.0 if v is None else v * scale for v in series[name]]
         ax.bar(xs, ys, width=width * 0.95, color=palette[(i + (3 - len(names))) % 3], label=name)
-    ax.set_xticks(range(len(categories)), categories, fontsize=8,
+    ax.set_xticks(range(len(categories)), [plain_text(c) for c in categories], fontsize=8,
                   rotation=30 if len(categories) > 4 else 0, ha="right" if len(categories) > 4 else "center")
     for tick in ax.get_xticklabels():
-        if tick.get_text() == highlight:
+        if highlight is not None and tick.get_text() == plain_text(highlight):
             tick.set_fontweight("bold")
             tick.set_color(ACCENT)
     ax.set_ylabel(ylabel + (" (%)" if percent else ""))
@@ -175,7 +178,7 @@ def waterfall_chart(labels: list[str], amounts: list[float], *, start: float, en
                     start_label: str, end_label: str, value_labels: list[str], ylabel: str = "") -> bytes:
     """Revenue bridge: the start bar, one floating bar per driver (down in accent, up in primary),
     the end bar; ``value_labels`` are the already formatted amounts printed on each bar."""
-    names = [start_label, *labels, end_label]
+    names = [plain_text(name) for name in (start_label, *labels, end_label)]
     fig, ax = _figure(height_in=3.3)
     running = start
     bottoms, heights, colors = [0.0], [start], [MUTED]

@@ -14,10 +14,12 @@ from tools.schema import FINDING_CODES, FINDING_OWNERS, FINDING_TOPICS, SEVERITI
 from tools.stats import MIN_N, Comparison
 
 #: The primary comparisons every diagnosis makes, current vs baseline: one per transition, then
-#: follow-up SLA, lead volume, deal size, cycle time and churn. "medium" and "high" are
-#: family-wise over them (Bonferroni), so a healthy funnel shows a medium finding at most
-#: ~MEDIUM_ALPHA of the time rather than ~PRIMARY_TESTS times that; "low" stays per comparison.
-PRIMARY_TESTS = len(TRANSITIONS) + 5
+#: follow-up SLA, lead volume, deal size, cycle time and churn, then the revenue view's three
+#: (the value-weighted win rate, the segment mix's value test, the revenue change against its
+#: month-to-month variation). "medium" and "high" are family-wise over them (Bonferroni), so a
+#: healthy funnel shows a medium finding at most ~MEDIUM_ALPHA of the time rather than
+#: ~PRIMARY_TESTS times that; "low" stays per comparison.
+PRIMARY_TESTS = len(TRANSITIONS) + 5 + 3
 #: A "high" finding needs at least this many observations in each window ...
 HIGH_MIN_N = 50
 #: ... a p-value below this (after the multiple-comparison corrections) ...

@@ -1,5 +1,4 @@
-"""Volume and value findings: lead volume, deal size, cycle time, churn, KPI-green-revenue-flat,
-pipeline coverage against targets."""
+"""Volume and value findings: lead volume, deal size, cycle time, churn, KPI-green-revenue-flat."""
 
 from __future__ import annotations
 
@@ -7,18 +6,18 @@ import numpy as np
 import pandas as pd
 
 from tools.analysis_context import AnalysisContext
+from tools.bridge import RevenueBridge
 from tools.findings.model import Finding, severity_for
-from tools.metrics import pipeline_coverage, stage_entries
-from tools.periods import ONE_DAY, Window, month_start
+from tools.metrics import stage_entries
+from tools.periods import Window
 from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
 from tools.stats import Comparison
+from tools.target_windows import target_in_window
 from tools.wording import segment_label, transition_label
 
 MATERIAL = {"lead_volume": 0.10, "deal_size": 0.10, "cycle_time": 0.15, "churn": 0.25}
 #: Revenue growth below this (relative) counts as "flat".
 FLAT_REVENUE = 0.05
-#: Coverage of the remaining revenue target below this is low (the usual 3x rule).
-COVERAGE_FLOOR = 3.0
 VOLUME_METRICS = ("leads", "mql", "sql")
 #: The downstream targets volume should turn into: missing any of them while volume is green is
 #: the story (revenue alone is noisy: a few large deals swing a window by tens of percent).
@@ -146,37 +145,6 @@ def churn_finding(ctx: AnalysisContext) -> list[Finding]:
     ]
 
 
-def _target_window(targets: pd.DataFrame, metric: str, window: Window) -> float | None:
-    """Target for ``metric`` over ``window``, prorating quarter/year targets by days."""
-    rows = targets[targets["metric"] == metric]
-    total, found = 0.0, False
-    for period, target in zip(rows["period"], rows["target"], strict=True):
-        span = _period_span(str(period))
-        if span is None:
-            continue
-        start, end = span
-        overlap = (min(end, window.end) - max(start, window.start)) / ONE_DAY
-        if overlap > 0:
-            total += float(target) * overlap / ((end - start) / ONE_DAY)
-            found = True
-    return total if found else None
-
-
-def _period_span(period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    try:
-        if "-Q" in period:
-            year, q = period.split("-Q")
-            start = pd.Timestamp(year=int(year), month=3 * (int(q) - 1) + 1, day=1)
-            return start, start + pd.DateOffset(months=3)
-        if len(period) == 4:
-            start = pd.Timestamp(year=int(period), month=1, day=1)
-            return start, start + pd.DateOffset(years=1)
-        start = month_start(pd.Timestamp(period + "-01"))
-        return start, start + pd.DateOffset(months=1)
-    except (ValueError, TypeError):
-        return None
-
-
 def _actual_in_window(ctx: AnalysisContext, metric: str, window: Window) -> float:
     arrays = ctx.arrays
     mask = stage_entries(arrays, TARGET_METRIC_STAGE[metric], window)
@@ -185,8 +153,14 @@ def _actual_in_window(ctx: AnalysisContext, metric: str, window: Window) -> floa
     return float(np.count_nonzero(mask))
 
 
-def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Finding]:
-    """Volume KPIs met (or grew) while revenue or win rate did not; names the low-quality slice."""
+def kpi_green_finding(
+    ctx: AnalysisContext, earlier: list[Finding], bridge: RevenueBridge | None = None
+) -> list[Finding]:
+    """Volume KPIs met (or grew) while revenue or win rate did not; names the low-quality slice.
+
+    Revenue is the revenue bridge's (``tools.bridge``; the same windows), whose drivers go into
+    the evidence: lead volume adding revenue while the conversion steps and the mix take it away.
+    """
     window = ctx.periods.current
     if window is None:
         return []
@@ -195,7 +169,7 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     if ctx.targets is not None:
         attainment = {}
         for metric in (*VOLUME_METRICS, *DOWNSTREAM_METRICS):
-            target = _target_window(ctx.targets, metric, window)
+            target = target_in_window(ctx.targets, metric, window)
             if target:
                 attainment[metric] = _actual_in_window(ctx, metric, window) / target
         evidence["attainment"] = attainment
@@ -205,7 +179,9 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
         revenue_short = bool(missed)
         evidence["missed"] = missed
     leads = ctx.stage_volume("lead")
-    revenue = ctx.won_revenue()
+    revenue = (bridge.baseline_revenue, bridge.current_revenue) if bridge is not None else ctx.won_revenue()
+    if bridge is not None:
+        evidence["revenue_bridge"] = [d.to_dict() for d in bridge.by_driver()]
     grew = leads is not None and leads.significant() and _rel(leads) >= MATERIAL["lead_volume"]
     flat = (
         revenue is not None
@@ -253,41 +229,8 @@ def kpi_green_finding(ctx: AnalysisContext, earlier: list[Finding]) -> list[Find
     ]
 
 
-def coverage_finding(ctx: AnalysisContext) -> list[Finding]:
-    """Open pipeline below 3× the revenue still to win in the period after the current window."""
-    if ctx.targets is None or not ctx.has_amounts:
-        return []
-    start = month_start(ctx.as_of + ONE_DAY)
-    months = 1 if ctx.grain == "month" else 3
-    window = Window("next", start, start + pd.DateOffset(months=months))
-    target = _target_window(ctx.targets, "revenue", window)
-    if not target:
-        # no target ahead of the data: judge the current window's target instead
-        if ctx.periods.current is None:
-            return []
-        window = ctx.periods.current
-        target = _target_window(ctx.targets, "revenue", window)
-        if not target:
-            return []
-    coverage = pipeline_coverage(ctx.arrays, target)
-    ratio = coverage["coverage"]
-    if ratio is None or ratio >= COVERAGE_FLOOR:
-        return []
-    severity = "medium" if ratio < 2.0 else "low"
-    return [
-        Finding(
-            "pipeline_coverage_low",
-            severity,
-            f"Open pipeline covers {ratio:.1f}× the revenue target of {window.label if window.label != 'next' else 'the next period'} "
-            f"({coverage['open_pipeline']:,.0f} vs {target:,.0f}); 3× is the usual floor.",
-            {**coverage, "window": window.to_dict()},
-        )
-    ]
-
-
-def value_findings(ctx: AnalysisContext, earlier: list[Finding]) -> list[Finding]:
-    """Volume, value, churn, KPI-green and coverage findings."""
+def value_findings(ctx: AnalysisContext, earlier: list[Finding], bridge: RevenueBridge | None = None) -> list[Finding]:
+    """Volume, value, churn and KPI-green findings (coverage: ``tools.findings.revenue``)."""
     out = lead_volume_finding(ctx) + deal_size_finding(ctx) + cycle_finding(ctx) + churn_finding(ctx)
-    out += kpi_green_finding(ctx, earlier)
-    out += coverage_finding(ctx)
+    out += kpi_green_finding(ctx, earlier, bridge)
     return out

@@ -32,7 +32,7 @@ from tools.metric_layer.model import (
     PeriodSpec,
 )
 from tools.metric_layer.periods import key_window, period_keys, resolve, shifted
-from tools.metrics import FOLLOW_UP_SLA_HOURS
+from tools.metrics import COVERAGE_FLOOR, FOLLOW_UP_SLA_HOURS
 from tools.periods import ONE_DAY, Periods, Window, choose_periods
 from tools.recycle import RECYCLE_MIN_AGE_DAYS
 from tools.schema import DIMENSION_COLUMNS, STAGES, TRANSITIONS
@@ -268,8 +268,6 @@ def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarr
     coverage = pipeline_coverage(scope.sub(rows), target, won_revenue(won) if in_progress else 0.0)
     open_deals = int(np.count_nonzero(rows & scope.open_mask))
     value = MetricValue(None, coverage["coverage"], open_deals, target=target)
-    from tools.findings.value import COVERAGE_FLOOR
-
     notes[:] = [n for n in notes if n.code not in ("after_data", "before_data", "partial", "snapshot")]
     if query.period is not None and asked is not None and window is not asked:
         notes.append(Note("no_target_for", asked.label))

@@ -286,6 +286,13 @@ def lever_label(lever: str | None, lang: Lang = "en") -> str:
     return lookup(LEVER_NAMES, lever, lang)
 
 
+def driver_label(driver: str, dimension: str | None = None, lang: Lang = "en") -> str:
+    """"Opportunity → Won", "segment mix" (ja: 「セグメント構成比」) for a revenue-bridge driver."""
+    if driver == "mix" and dimension:
+        return f"{dimension_label(dimension, 'ja')}構成比" if lang == "ja" else f"{dimension_label(dimension)} mix"
+    return lookup(LEVER_NAMES, driver, lang)
+
+
 def dimension_label(dimension: str, lang: Lang = "en") -> str:
     """"lead source" for ``lead_source``."""
     return lookup(DIMENSION_NAMES, dimension, lang)

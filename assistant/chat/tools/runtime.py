@@ -13,6 +13,7 @@ import json
 import math
 import threading
 import weakref
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,15 @@ MAX_TEXT = 600
 CACHE_SIZE = 16
 _DIAGNOSES: dict[tuple[int, int, tuple[str, str] | None], tuple[weakref.ref[Any], Any]] = {}
 _CACHE_LOCK = threading.Lock()
+#: Where ``ToolRuntime`` logs calls made in this context (``None``: the runtime's own ``log``).
+_CALL_LOG: ContextVar[list[ToolRecord] | None] = ContextVar("revops_call_log", default=None)
+
+
+def log_calls_into(records: list[ToolRecord]) -> None:
+    """Record the tool calls of the current context (an async task and the threads it starts) in
+    ``records`` instead of ``ToolRuntime.log``: a remote run abandoned at its deadline may still
+    finish a tool call, and that record must not land in the offline answer that replaces it."""
+    _CALL_LOG.set(records)
 
 
 @dataclass
@@ -219,12 +229,15 @@ class ToolRuntime:
         return self._log(ToolRecord(name, clean_args, self._text(to_json(result)), result))
 
     def _log(self, record: ToolRecord) -> ToolRecord:
-        self.log.append(record)
+        target = _CALL_LOG.get()
+        (self.log if target is None else target).append(record)
         return record
 
     def _text(self, payload: Any) -> str:
-        text = json.dumps(compact(payload), ensure_ascii=False, separators=(",", ":"), default=str)
-        return self.privacy.scrub(text)
+        # pseudonymise every string before compacting (a cut-short sentence could no longer be
+        # matched) and before JSON (escaping would hide a label with quotes or backslashes)
+        return json.dumps(compact(self.privacy.scrub_value(payload)), ensure_ascii=False, separators=(",", ":"),
+                          default=str)
 
     def query_metric(self, query: MetricQuery) -> ToolRecord:
         """``tools.metric_layer.run_query`` on the session's data."""

@@ -1,40 +1,27 @@
 """The one place memo text is made safe for its format: uploaded values (a lead source named
 ``[click](http://…)`` or ``<img …>``) must print as text, never as links, HTML or formatting.
 
-Every string the renderers write goes through these functions, so adopting the project's shared
-escaping helper is a change here only.
+Every string the renderers write goes through these functions, which delegate to the project's
+shared helper (``tools/safe_text.py``): the same rules as the web UI, so a value that is text in
+the browser is text in the memo.
 """
 
 from __future__ import annotations
 
-import re
-
-#: Characters Markdown (CommonMark + GFM tables) would read as markup.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-#: What makes a line a heading, a list item or a quote when it starts one.
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])")
-#: Control characters XML 1.0 (DOCX) and PDF text cannot hold.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from tools.safe_text import escape_markdown, plain_text
 
 
 def plain(text: str) -> str:
     """Text for DOCX and PDF: literal already, minus control characters those formats reject."""
-    return _CONTROL.sub("", str(text))
+    return plain_text(text, keep_newlines=True)
 
 
 def markdown(text: str) -> str:
     """Text inside a Markdown line (a cell, a list item, after a bold lead): every inline markup
-    character escaped, line breaks flattened."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain(text)).replace("\r", " ").replace("\n", " ")
+    character escaped, ``<``/``>``/``&`` as entities, autolinks broken, line breaks flattened."""
+    return escape_markdown(text, line_start=False)
 
 
 def markdown_line(text: str) -> str:
     """Text that starts a Markdown line: also never a heading, list item or quote."""
-    return _LINE_START.sub(_escape_line_start, markdown(text))
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    indent, marker = match.group(1), match.group(2)
-    if marker[0].isdigit():  # "1." -> "1\."
-        return indent + marker[:-1] + "\\" + marker[-1]
-    return indent + "\\" + marker
+    return escape_markdown(text)

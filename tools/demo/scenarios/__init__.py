@@ -41,8 +41,17 @@ meeting_quality_drop        SQL->opportunity x0.55 (~59% -> ~33%)               
 mix_shift                   Paid Search (MQL->SQL ~21% vs 40-50% elsewhere) grows from mql_to_sql          mix_shift               (lead_source, Paid Search)
                             22% to 55% of leads, total volume unchanged; every
                             per-source rate unchanged; overall MQL->SQL ~37% -> ~30%
+enterprise_win_collapse     Enterprise opportunities win x0.16 (~21% -> ~3.4%); the    opportunity_to_won  conversion_drop         (segment, Enterprise)
+                            value-heavy segment (deals ~12x SMB) barely moves the
+                            count-based win rate; won revenue falls ~30-45%
+segment_mix_shift           Enterprise falls from ~20% to 3% of new leads, SMB grows   None (mix is not    revenue_decline         (segment, Enterprise)
+                            from ~50% to 67%, Mid-Market stays ~30%; every within-     a lever)
+                            segment rate unchanged; won revenue falls ~25-35%
 healthy                     nothing; mild growth                                       None                None                    None
 ==========================  =========================================================  ==================  ======================  ==================================
+
+The two revenue causes (issue 14) are meant at 1,500 leads/month over 36 months, where the
+Enterprise collapse rests on ~80 Enterprise closes a quarter.
 
 Statistical note: at the default 600 leads/month (~55 new opportunities a month) the window holds
 only ~10-15 closed Enterprise deals old enough to judge, so the Enterprise

@@ -75,6 +75,12 @@ def make_calendar(as_of: date, months: int, recent_months: int) -> Calendar:
     )
 
 
+def _quarter_end(day: date) -> date:
+    """The last day of the calendar quarter holding ``day``."""
+    last_month = (day.month - 1) // 3 * 3 + 3
+    return date(day.year + last_month // 12, last_month % 12 + 1, 1) - timedelta(days=1)
+
+
 def expected_leads(calendar: Calendar, plant: Plant, leads_per_month: int) -> np.ndarray:
     """Planned (noise-free, unplanted) leads per full month: trend x seasonality."""
     trend = (1.0 + plant.monthly_growth) ** np.arange(len(calendar.labels))
@@ -109,7 +115,12 @@ def _draw_leads(
     source = np.full(n, p.GIVEAWAY)
     source[:n_base] = pick_codes(rng, cum)
 
-    segment = pick_codes(rng, np.cumsum(p.SEGMENT_GIVEN_SOURCE, axis=1)[source])
+    segment_cum = np.cumsum(p.SEGMENT_GIVEN_SOURCE, axis=1)[source]
+    if plant.recent_segment_share is not None:
+        # the planted segment mix replaces P(segment | source) for leads created in the window
+        planted = np.cumsum(np.asarray(plant.recent_segment_share) / sum(plant.recent_segment_share))
+        segment_cum = np.where(recent[:, None], planted[None, :], segment_cum)
+    segment = pick_codes(rng, segment_cum)
     icp = (rng.random(n) < p.ICP_YES[source]).astype(int)
     industry = rng.choice(len(p.INDUSTRIES), size=n, p=p.INDUSTRY_SHARE)
     region = rng.choice(len(p.REGIONS), size=n, p=p.REGION_SHARE)
@@ -249,7 +260,12 @@ def generate_scenario(
         calendar.window_start,
     )
     frame = _build_frame(leads, journeys, calendar, rng)
-    planned = expected_leads(calendar, plant, leads_per_month)
-    targets = build_targets(calendar.labels, calendar.window_index, plant, planned)
+    # the plan covers the history and the rest of the quarter being forecast (the one holding
+    # the day after as_of): a company plans whole quarters
+    plan_end = _quarter_end(as_of + timedelta(days=1))
+    ahead = (plan_end.year - as_of.year) * 12 + plan_end.month - as_of.month
+    plan = make_calendar(plan_end, months + ahead, recent_months + ahead)
+    planned = expected_leads(plan, plant, leads_per_month)
+    targets = build_targets(plan.labels, plan.window_index, plant, planned)
     window_start = EPOCH + timedelta(days=int(calendar.window_start))
     return Scenario(frame, targets, TRUTHS[cause], as_of, window_start)

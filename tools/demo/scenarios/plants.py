@@ -29,6 +29,8 @@ PlantedCause = Literal[
     "cycle_time_increase",
     "meeting_quality_drop",
     "mix_shift",
+    "enterprise_win_collapse",
+    "segment_mix_shift",
     "healthy",
 ]
 PLANTED_CAUSES: tuple[str, ...] = get_args(PlantedCause)
@@ -62,6 +64,9 @@ class Plant:
     giveaway_ratio: float = 0.0
     #: source shares for recent cohorts (None = baseline shares)
     recent_source_share: tuple[float, ...] | None = None
+    #: segment shares (SMB, Mid-Market, Enterprise) for recent leads, whatever their source
+    #: (None = the baseline P(segment | source))
+    recent_segment_share: tuple[float, float, float] | None = None
     follow_up_median_days: float = p.FOLLOW_UP_MEDIAN_DAYS
     sql_to_opp_factor: float = 1.0
     enterprise_win_factor: float = 1.0
@@ -96,6 +101,11 @@ PLANTS: dict[str, Plant] = {
     "cycle_time_increase": Plant(cycle_factor=2.0),
     "meeting_quality_drop": Plant(sql_to_opp_factor=0.55),
     "mix_shift": Plant(recent_source_share=_mix_shift_share()),
+    # the value-heavy segment stops winning: Enterprise ~21% -> ~3.4%; counts barely move overall
+    "enterprise_win_collapse": Plant(enterprise_win_factor=0.16),
+    # Enterprise 20% -> 3% of new leads, SMB 50% -> 67% (Mid-Market stays at 30%); every
+    # within-segment rate unchanged
+    "segment_mix_shift": Plant(recent_segment_share=(0.67, 0.30, 0.03)),
     "healthy": Plant(),
 }
 NEUTRAL = Plant()
@@ -117,6 +127,10 @@ TRUTHS: dict[str, Truth] = {
     "cycle_time_increase": Truth("cycle_time_increase", "cycle_time", "cycle_time_increase"),
     "meeting_quality_drop": Truth("meeting_quality_drop", "sql_to_opportunity", "conversion_drop"),
     "mix_shift": Truth("mix_shift", "mql_to_sql", "mix_shift", ("lead_source", "Paid Search")),
+    "enterprise_win_collapse": Truth(
+        "enterprise_win_collapse", "opportunity_to_won", "conversion_drop", ("segment", "Enterprise")
+    ),
+    "segment_mix_shift": Truth("segment_mix_shift", None, "revenue_decline", ("segment", "Enterprise")),
     "healthy": Truth("healthy", None, None),
 }
 

@@ -1,0 +1,31 @@
+"""The revenue view of a diagnosis: why revenue moved, win rates by value, and the quarter ahead.
+
+``revenue_views(ctx)`` computes the three together (``tools.bridge``, ``tools.amount_weighted``,
+``tools.forecasting``); ``diagnose`` runs it on its second core while the conversion detectors run,
+and the revenue findings read it (``tools.findings.revenue``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tools.amount_weighted import AmountWeightedWinRates, amount_weighted_win_rates
+from tools.analysis_context import AnalysisContext
+from tools.bridge import RevenueBridge, revenue_bridge
+from tools.forecast import Forecast
+from tools.forecasting import quarter_forecast
+
+
+@dataclass(frozen=True)
+class RevenueViews:
+    """The revenue bridge, the win rates by value and the quarter forecast (each None when the
+    data cannot support it: no amounts, no won dates, no history to compare)."""
+
+    bridge: RevenueBridge | None = None
+    win_rates: AmountWeightedWinRates | None = None
+    forecast: Forecast | None = None
+
+
+def revenue_views(ctx: AnalysisContext) -> RevenueViews:
+    """Compute the revenue view of ``ctx``'s data (see the module docstring)."""
+    return RevenueViews(revenue_bridge(ctx), amount_weighted_win_rates(ctx), quarter_forecast(ctx))
