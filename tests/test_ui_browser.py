@@ -253,8 +253,14 @@ def test_english_question_streams_an_answer_with_an_inline_chart_and_its_csv(
         assert abs(float(row["win rate"]) - expected[row["segment"]]) < 1e-9
     shot(page, "02-english-answer-with-chart")
 
-    ask(page, EN_QUESTION, "Sources (", chart=False)
+    ask(page, EN_QUESTION, "Sources (")
     expect(chat).to_contain_text("Giveaway Campaign")  # the planted cause, from the tools
+    expect(chat.locator(".js-plotly-plot").last).to_contain_text("Revenue bridge")
+    bridge = list(csv.reader(io.StringIO(chart_csv(page, tmp_path))))[1:]
+    assert bridge == list(csv.reader(io.StringIO(demo_exhibit_csv(EN_QUESTION))))[1:]
+    levels = [float(amount) for _, amount in bridge]  # baseline, each driver, current: the bridge adds up
+    assert abs(levels[0] + sum(levels[1:-1]) - levels[-1]) < 1.0
+    shot(page, "02b-revenue-bridge")
     chat.get_by_text("Sources (").last.click()
     expect(chat.get_by_text("knowledge/docs/en/partial-optimization.md")).to_be_visible()
 
