@@ -71,6 +71,34 @@ def row(name: str, size_mb: float, plain: dict[str, float], ours: dict[str, floa
             f"{ours['peak_mb']:>7.0f}")
 
 
+PROCESS_HEADER = (f"{'whole process':<22} {'plain s':>8} {'cpu':>5} {'revops s':>9} {'cpu':>5} {'x wall':>7} "
+                  f"{'x cpu':>6}")
+_PLAIN = "import sys, pyarrow.csv; pyarrow.csv.read_csv(sys.argv[1])"
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child) of one process, from launch to exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def process_row(name: str, path: Path, repeat: int) -> str:
+    """``revops diagnose FILE --json`` vs a plain-read process: best wall of interleaved runs, its CPU."""
+    revops = str(Path(sys.executable).with_name("revops"))
+    plain: list[tuple[float, float]] = []
+    ours: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        plain.append(_timed([sys.executable, "-c", _PLAIN, str(path)]))
+        ours.append(_timed([revops, "diagnose", str(path), "--json"]))
+    (p_wall, p_cpu), (o_wall, o_cpu) = min(plain), min(ours)
+    return (f"{name:<22} {p_wall:>8.2f} {p_cpu:>5.2f} {o_wall:>9.2f} {o_cpu:>5.2f} {o_wall / p_wall:>6.2f}x "
+            f"{o_cpu / p_cpu:>5.2f}x")
+
+
 def machine() -> str:
     """CPU count and load average: the ratios are only comparable on a quiet machine."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -27,11 +27,14 @@ CASES: dict[str, tuple[bytes, str]] = {
     "unknown encoding": ("record_id,created_date,owner\nA,2025-01-01,José\n".encode("latin-1"),
                          "export.csv: the file is not UTF-8, UTF-8 with BOM or CP932 (Shift-JIS) text. Save it "
                          "again as CSV UTF-8 from Excel or your CRM."),
-    "no created column": (b"Lead ID,Name\nA,x\n",
-                          "export.csv: no created-date column found. Columns found: 'Lead ID', 'Name'. Accepted "
-                          "names include Create Date, Created Date, Created, Created At, Date Created, Lead Created "
-                          "Date, 作成日, 作成日時. If one of your columns holds the date each lead was created, run "
-                          'again with --map created_date="Your Column".'),
+    "nothing recognised": (b"Name,Email\nx,y\n",
+                           "export.csv: no record id column found. Columns found: 'Name', 'Email'. Accepted names "
+                           "include Record ID, Lead ID, Contact ID, Prospect ID, Person ID, ID, リードID, レコードID. "
+                           'If one of your columns holds the id, run again with --map record_id="Your Column".'),
+    "only a lookup": (b"account,sector,employees\nAcme,retail,10\n",
+                      "export.csv: none of the files holds leads or opportunities (export.csv: accounts (one row per "
+                      "account with firmographics)). If a file does hold them, say so with --role "
+                      '"file.csv=leads" (or =opportunities).'),
     "unparseable dates": (b"record_id,created_date\nA,soon\nB,later\nC,2025-01-01\n",
                           "export.csv, column 'created_date': most dates could not be read (2 rows). Examples: "
                           "'soon', 'later'. Use dates like 2024-01-31, 2024/01/31 or 01/31/2024, or map another "
@@ -60,13 +63,13 @@ def test_bad_input_exits_2_with_the_message(tmp_path: Path, case: str) -> None:
 
 def test_no_id_column_suggests_map(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("Lead Number,Created Date\nA,2025-01-01\n", encoding="utf-8")
+    path.write_text("Lead Ref,Created Date\nA,2025-01-01\n", encoding="utf-8")
     result = run(["diagnose", str(path)])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: export.csv: no record id column found. Columns found: 'Lead Number', 'Created Date'. Accepted names "
-        "include Record ID, Contact ID, Lead ID, ID, Id, Lead Id, リードID, レコードID. If one of your columns holds "
-        'the id, run again with --map record_id="Your Column".\n')
+        "error: export.csv: no record id column found. Columns found: 'Lead Ref', 'Created Date'. Accepted names "
+        "include Record ID, Lead ID, Contact ID, Prospect ID, Person ID, ID, リードID, レコードID. If one of your "
+        'columns holds the id, run again with --map record_id="Your Column".\n')
 
 
 def test_map_option_fixes_it(tmp_path: Path) -> None:

@@ -100,11 +100,12 @@ def test_encodings(tmp_path: Path, encoding: str) -> None:
     [("2025-01-31", "2025-01-31"), ("2025/01/31", "2025-01-31"), ("01/31/2025", "2025-01-31"),
      ("2025-01-31 13:45:00", "2025-01-31 13:45"), ("2025/1/31 9:05", "2025-01-31 09:05"),
      ("1/31/2025 1:45 PM", "2025-01-31 13:45"), ("2025-01-31T13:45:00Z", "2025-01-31 13:45"),
-     ("2025年1月31日", "2025-01-31")],
+     ("2025年1月31日", "2025-01-31"), ("Jan 31, 2025", "2025-01-31"), ("Jan 31, 2025 1:45 PM", "2025-01-31 13:45"),
+     ("31 Jan 2025", "2025-01-31"), ("31-Jan-2025", "2025-01-31"), ("20250131", "2025-01-31")],
 )
 def test_date_formats(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "leads.csv"
-    path.write_text(f"record_id,created_date\nA1,{text}\nA2,{text}\n", encoding="utf-8")
+    path.write_text(f'record_id,created_date\nA1,"{text}"\nA2,"{text}"\n', encoding="utf-8")
     assert load_exports([path]).frame["created_date"].tolist() == [pd.Timestamp(expected)] * 2
 
 

@@ -16,11 +16,8 @@ from tools.errors import (
 )
 from tools.ingest.loading import load_exports, parse_mapping_overrides
 
-ID_HINT = ("Accepted names include Record ID, Contact ID, Lead ID, ID, Id, Lead Id, リードID, レコードID. "
+ID_HINT = ("Accepted names include Record ID, Lead ID, Contact ID, Prospect ID, Person ID, ID, リードID, レコードID. "
            'If one of your columns holds the id, run again with --map record_id="Your Column".')
-CREATED_HINT = ("Accepted names include Create Date, Created Date, Created, Created At, Date Created, "
-                "Lead Created Date, 作成日, 作成日時. If one of your columns holds the date each lead was "
-                'created, run again with --map created_date="Your Column".')
 AMOUNT_HINT = ("Amounts may use thousands separators and a currency sign (1,234,000, ¥1,234,000, $12,000.00); "
                'fix the column or map another one with --map amount="Your Column".')
 
@@ -84,25 +81,28 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_no_id_column(tmp_path: Path) -> None:
-    path = write(tmp_path, "leads.csv", "Lead Number,Created Date\nA,2025-01-01\n")
+    path = write(tmp_path, "leads.csv", "Lead Ref,Created Date\nA,2025-01-01\n")
     assert fatal([path], MissingColumnError) == (
-        "leads.csv: no record id column found. Columns found: 'Lead Number', 'Created Date'. " + ID_HINT)
+        "leads.csv: no record id column found. Columns found: 'Lead Ref', 'Created Date'. " + ID_HINT)
 
 
-def test_no_created_column(tmp_path: Path) -> None:
-    path = write(tmp_path, "leads.csv", "Lead ID,Name\nA,x\n")
-    assert fatal([path], MissingColumnError) == (
-        "leads.csv: no created-date column found. Columns found: 'Lead ID', 'Name'. " + CREATED_HINT)
+def test_a_lead_list_without_dates_loads_as_an_undated_snapshot(tmp_path: Path) -> None:
+    path = write(tmp_path, "leads.csv", "Lead ID,Name\nA,x\nB,y\n")
+    loaded = load_exports([path])
+    assert loaded.frame["record_id"].tolist() == ["A", "B"]
+    assert loaded.frame["created_date"].isna().all()
+    assert not loaded.capabilities.trends
+    assert loaded.capabilities.missing["trends"] == "needs dated records (a created, opportunity or other stage date)"
+    assert loaded.report.files[0].unused_columns == ["Name"]
 
 
 def test_every_problem_of_the_upload_is_reported_together(tmp_path: Path) -> None:
-    no_columns = write(tmp_path, "a.csv", "Name,Email\nx,y\n")
+    no_id = write(tmp_path, "a.csv", "Name,Created\nx,2025-01-01\n")
     bad_dates = write(tmp_path, "b.csv", "record_id,created_date\nA,soon\nB,yesterday\nC,2025-01-01\n")
-    message = fatal([no_columns, bad_dates], ValidationFailed)
+    message = fatal([no_id, bad_dates], ValidationFailed)
     assert message == (
-        "3 problems found in the upload:\n"
-        "- a.csv: no record id column found. Columns found: 'Name', 'Email'. " + ID_HINT + "\n"
-        "- a.csv: no created-date column found. Columns found: 'Name', 'Email'. " + CREATED_HINT + "\n"
+        "2 problems found in the upload:\n"
+        "- a.csv: no record id column found. Columns found: 'Name', 'Created'. " + ID_HINT + "\n"
         "- b.csv, column 'created_date': most dates could not be read (2 rows). Examples: 'soon', 'yesterday'. "
         'Use dates like 2024-01-31, 2024/01/31 or 01/31/2024, or map another column with --map '
         'created_date="Your Column".')
@@ -118,13 +118,15 @@ def test_a_few_unparseable_dates_are_blanked_and_counted(tmp_path: Path) -> None
          "(e.g. '2025-02-30')")]
 
 
-def test_unparseable_created_dates_drop_their_rows_and_say_so(tmp_path: Path) -> None:
+def test_unparseable_created_dates_leave_their_rows_undated_and_say_so(tmp_path: Path) -> None:
     path = write(tmp_path, "leads.csv", "record_id,created_date\nA,2025-01-01\nB,someday\nC,2025-01-03\n")
     loaded = load_exports([path])
-    assert loaded.frame["record_id"].tolist() == ["A", "C"]
+    assert loaded.frame["record_id"].tolist() == ["A", "B", "C"]
+    assert loaded.frame["created_date"].isna().tolist() == [False, True, False]
     assert warnings_of(path) == [
-        ("unparseable_date", 1, "leads.csv, column 'created_date': 1 date could not be read and that row was "
-         "dropped (e.g. 'someday')")]
+        ("unparseable_date", 1, "leads.csv, column 'created_date': 1 date could not be read and it was left "
+         "empty (e.g. 'someday')"),
+        ("undated_rows", 1, "leads.csv: 1 row has no created date; it counts in the funnel but not in trends")]
 
 
 def test_most_amounts_negative_is_fatal(tmp_path: Path) -> None:
@@ -171,12 +173,12 @@ def test_stage_dates_out_of_order_are_kept_and_counted(tmp_path: Path) -> None:
          "won_date before created_date: 1); it was kept as exported")]
 
 
-def test_rows_without_id_or_created_date_are_dropped_and_counted(tmp_path: Path) -> None:
+def test_rows_without_id_are_dropped_and_rows_without_date_kept_both_counted(tmp_path: Path) -> None:
     path = write(tmp_path, "leads.csv", "record_id,created_date\nA,2025-01-01\n,2025-01-02\nC,\nD,2025-01-04\n")
-    assert load_exports([path]).frame["record_id"].tolist() == ["A", "D"]
+    assert load_exports([path]).frame["record_id"].tolist() == ["A", "C", "D"]
     assert warnings_of(path) == [
         ("missing_id", 1, "leads.csv: 1 row has no record id and was dropped"),
-        ("missing_created_date", 1, "leads.csv: 1 row has no created date and was dropped")]
+        ("undated_rows", 1, "leads.csv: 1 row has no created date; it counts in the funnel but not in trends")]
 
 
 def test_ragged_rows_are_skipped_and_counted(tmp_path: Path) -> None:
@@ -201,7 +203,7 @@ def test_unknown_stage_values_are_counted(tmp_path: Path) -> None:
      (["foo=Bar"], "unknown canonical column 'foo'. Valid names: record_id, created_date, mql_date, "
       "first_touch_date, sql_date, opportunity_date, won_date, lost_date, churn_date, amount, lead_source, segment, "
       "industry, employee_count, icp_fit, owner, region, phase, opportunity_id, converted_opportunity_id, "
-      "contact_id, stage, status, close_date.")],
+      "contact_id, account, stage, status, close_date, decision_date, won_flag, closed_flag, converted_flag.")],
 )
 def test_malformed_map_overrides(items: list[str], message: str) -> None:
     with pytest.raises(MappingError) as info:

@@ -368,7 +368,7 @@ def test_language_switch_keeps_the_conversation(context: BrowserContext, app_url
 
 
 def misnamed_export(folder: Path, seed: int, name: str = "pipeline_export.csv") -> tuple[Path, float]:
-    """A canonical export whose amount column is called 'Deal Value', and its won deals' mean amount."""
+    """A canonical export whose amount column is called 'Signed Total', and its won deals' mean amount."""
     import pandas as pd
 
     from tools.demo.exports import write_export
@@ -378,7 +378,7 @@ def misnamed_export(folder: Path, seed: int, name: str = "pipeline_export.csv") 
     path = write_export(frame, "canonical", folder)[0]
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     out = folder / name
-    raw.rename(columns={"amount": "Deal Value"}).to_csv(out, index=False)
+    raw.rename(columns={"amount": "Signed Total"}).to_csv(out, index=False)
     won = raw[raw["won_date"] != ""]
     return out, float(pd.to_numeric(won["amount"], errors="coerce").mean())
 
@@ -405,11 +405,11 @@ def test_mapping_editor_fixes_a_misnamed_column_and_the_saved_mapping_comes_back
         expect(page.locator("#revops-diagnosis")).to_contain_text("Findings")
         expect(page.locator("#revops-diagnosis")).not_to_contain_text("average won deal size")
         open_tab(page, "Column mapping")
-        row = page.locator(".revops-map-row").filter(has=page.get_by_text("Deal Value", exact=True))
+        row = page.locator(".revops-map-row").filter(has=page.get_by_text("Signed Total", exact=True))
         expect(row).to_contain_text("Detected: not used")
-        choose_field(page, "Deal Value", "Amount (deal value)")
+        choose_field(page, "Signed Total", "Amount (deal value)")
         preview = page.locator("#revops-mapping-preview")
-        expect(preview).to_contain_text("Deal Value → Amount (deal value)", timeout=LOAD_TIMEOUT)
+        expect(preview).to_contain_text("Signed Total → Amount (deal value)", timeout=LOAD_TIMEOUT)
         shot(page, "05-mapping-editor-preview")
         page.locator("#revops-apply").click()
         expect(page.locator("#revops-status")).to_contain_text("Mapping saved for pipeline_export.csv",

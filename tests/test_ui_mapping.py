@@ -31,28 +31,28 @@ def misnamed_export(frame: pd.DataFrame, folder: Path, renames: dict[str, str]) 
 def test_plan_shows_each_column_with_samples_and_what_the_loader_detected(
     canonical_frame: pd.DataFrame, tmp_path: Path
 ) -> None:
-    path = misnamed_export(canonical_frame, tmp_path, {"amount": "Deal Value"})
+    path = misnamed_export(canonical_frame, tmp_path, {"amount": "Signed Total"})
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     plan = plan_mapping([path])
     (file,) = plan.files
     assert [c.column for c in file.columns] == list(raw.columns)
     by_name = {c.column: c for c in file.columns}
-    assert by_name["Deal Value"].detected is None and by_name["created_date"].detected == "created_date"
-    distinct = list(dict.fromkeys(v for v in raw["Deal Value"].head(200) if v))
-    assert by_name["Deal Value"].samples == distinct[:3]
+    assert by_name["Signed Total"].detected is None and by_name["created_date"].detected == "created_date"
+    distinct = list(dict.fromkeys(v for v in raw["Signed Total"].head(200) if v))
+    assert by_name["Signed Total"].samples == distinct[:3]
     assert file.role == "leads" and file.encoding in ("utf-8", "utf-8-sig")
 
 
 def test_choosing_the_field_feeds_the_loader_and_the_amount_comes_back(
     canonical_frame: pd.DataFrame, tmp_path: Path
 ) -> None:
-    path = misnamed_export(canonical_frame, tmp_path, {"amount": "Deal Value"})
+    path = misnamed_export(canonical_frame, tmp_path, {"amount": "Signed Total"})
     assert "amount" not in load_exports([path]).frame  # the misnamed column is not used
     plan = plan_mapping([path])
-    plan.choose(path.name, "Deal Value", "amount")
-    assert plan.overrides() == {"amount": "Deal Value"}
+    plan.choose(path.name, "Signed Total", "amount")
+    assert plan.overrides() == {"amount": "Signed Total"}
     loaded = load_exports([path], overrides=plan.overrides())
-    expected = pd.to_numeric(pd.read_csv(path, dtype=str)["Deal Value"], errors="coerce")
+    expected = pd.to_numeric(pd.read_csv(path, dtype=str)["Signed Total"], errors="coerce")
     assert loaded.frame["amount"].sum() == pytest.approx(expected.sum())
 
 
@@ -93,17 +93,17 @@ def test_header_key_ignores_order_and_spaces_but_not_names() -> None:
 
 
 def test_saved_choices_are_reused_for_the_same_header_set_only(canonical_frame: pd.DataFrame, tmp_path: Path) -> None:
-    first = misnamed_export(canonical_frame, tmp_path / "jan", {"amount": "Deal Value"})
+    first = misnamed_export(canonical_frame, tmp_path / "jan", {"amount": "Signed Total"})
     plan = plan_mapping([first])
-    plan.choose(first.name, "Deal Value", "amount")
+    plan.choose(first.name, "Signed Total", "amount")
     store = UserMappings(tmp_path / "home", "local")
     store.save(plan.files[0].header_key, plan.choices_of(first.name))
 
-    again = plan_mapping([misnamed_export(canonical_frame.head(40), tmp_path / "feb", {"amount": "Deal Value"})])
+    again = plan_mapping([misnamed_export(canonical_frame.head(40), tmp_path / "feb", {"amount": "Signed Total"})])
     assert apply_saved(again, store.load_all()) == ["pipeline_export.csv"]
-    assert again.overrides() == {"amount": "Deal Value"}
+    assert again.overrides() == {"amount": "Signed Total"}
 
-    other = plan_mapping([misnamed_export(canonical_frame, tmp_path / "other", {"amount": "Deal Value",
+    other = plan_mapping([misnamed_export(canonical_frame, tmp_path / "other", {"amount": "Signed Total",
                                                                                   "segment": "Tier"})])
     assert apply_saved(other, store.load_all()) == [] and other.overrides() == {}
 
@@ -111,8 +111,8 @@ def test_saved_choices_are_reused_for_the_same_header_set_only(canonical_frame: 
 def test_mappings_are_kept_per_user_and_never_shared_on_an_open_server(tmp_path: Path) -> None:
     alice = mapping_store(tmp_path, "alice", "0.0.0.0", password_set=True)
     bob = mapping_store(tmp_path, "bob", "0.0.0.0", password_set=True)
-    alice.save("k1", {"Deal Value": "amount"})
-    assert bob.load_all() == {} and alice.load_all() == {"k1": {"Deal Value": "amount"}}
+    alice.save("k1", {"Signed Total": "amount"})
+    assert bob.load_all() == {} and alice.load_all() == {"k1": {"Signed Total": "amount"}}
     assert mapping_store(tmp_path, "alice", "0.0.0.0", password_set=True).load_all() == alice.load_all()
 
     local = mapping_store(tmp_path, None, "127.0.0.1", password_set=False)

@@ -10,7 +10,7 @@ import pytest
 
 from tools.dataset import from_canonical
 from tools.wording import format_money
-from ui import charts, handlers, views
+from ui import charts, handlers, mapping_handlers, views
 from ui.labels import EXAMPLES, FIELD_NAMES, LABELS, ROLE_NAMES, TOOL_NAMES, label
 from ui.state import TabState, split_targets
 
@@ -164,26 +164,60 @@ def test_editor_preview_then_apply_changes_the_diagnosis_and_saves_the_mapping(t
     frame = small_frame()
     frame["won_date"] = [d if i % 4 == 0 else pd.NaT for i, d in enumerate(frame["created_date"])]
     export = tmp_path / "odd.csv"
-    frame.rename(columns={"amount": "Deal Value"}).to_csv(export, index=False)
+    frame.rename(columns={"amount": "Signed Total"}).to_csv(export, index=False)
     session = TabState()
     _drain(handlers.on_upload(session, [str(export)], None, "en"))
     assert session.diagnosis is not None and session.diagnosis["metrics"].get("average_deal_size") is None
 
-    previews = list(handlers.on_choose(session, "odd.csv", "Deal Value", "amount", "en"))
-    assert "Deal Value → Amount (deal value)" in previews[-1] and "| Won | 10 | **10** |" in previews[-1]
+    previews = list(mapping_handlers.on_choose(session, "odd.csv", "Signed Total", "amount", "en"))
+    assert "Signed Total → Amount (deal value)" in previews[-1] and "| Won | 10 | **10** |" in previews[-1]
     assert session.data is not None and "amount" not in session.data.frame  # nothing applied yet
 
-    final = _drain(handlers.on_apply(session, True, "en"))
+    final = _drain(mapping_handlers.on_apply(session, True, False, "en"))
     won = frame[frame["won_date"].notna()]
     expected = won["amount"].mean()
     assert session.diagnosis["metrics"]["average_deal_size"] == pytest.approx(expected)
     assert format_money(expected, "en") in (final[-2].diagnosis or "")
     assert "Mapping saved for odd.csv" in final[-1].status
-    assert list(session.mappings.load_all().values()) == [{"Deal Value": "amount"}]
+    assert list(session.mappings.load_all().values()) == [{"Signed Total": "amount"}]
 
     again = _drain(handlers.on_upload(session, [str(export)], None, "en"))[-1]
     assert "Reused your saved mapping for odd.csv" in again.status
     assert "amount" in session.data.frame
+
+
+def test_a_date_column_read_both_ways_is_asked_and_the_answer_loads_it(tmp_path: Path) -> None:
+    export = tmp_path / "ambiguous.csv"
+    rows = [f"R{i},{(i % 11) + 1:02d}/{(i % 11) + 2:02d}/2025" for i in range(40)]  # 03/04: March 4 or 3 April
+    export.write_text("record_id,created_date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    session = TabState()
+    final = _drain(handlers.on_upload(session, [str(export)], None, "en"))[-1]
+    assert session.plan is not None and [q.column for q in session.plan.questions] == ["created_date"]
+    assert "Could not load" in final.status and final.editor_changed
+    preview = list(mapping_handlers.on_date_order(session, "created_date", "dmy", "en"))[-1]
+    assert "| Lead | — | **40** |" in preview
+    _drain(mapping_handlers.on_apply(session, False, False, "en"))
+    assert session.data is not None and session.data.rows == 40 and session.plan.questions == []
+    first = session.data.frame.loc[session.data.frame["record_id"] == "R0", "created_date"].iloc[0]
+    assert first == pd.Timestamp("2025-02-01")  # "01/02/2025" read day first, as the user said
+
+
+def test_a_role_chosen_in_the_editor_reads_the_file_under_that_role(tmp_path: Path) -> None:
+    frame = small_frame()
+    frame["won_date"] = [d if i % 4 == 0 else pd.NaT for i, d in enumerate(frame["created_date"])]
+    export = tmp_path / "deals.csv"
+    frame.to_csv(export, index=False)
+    session = TabState()
+    _drain(handlers.on_upload(session, [str(export)], None, "en"))
+    assert session.plan is not None and session.plan.files[0].role == "leads"
+    steps = list(mapping_handlers.on_role(session, "deals.csv", "opportunities", "en"))
+    assert steps[0][0] is True  # the editor is drawn again with the file's columns under the new role
+    plan = session.plan
+    assert plan.roles == {"deals.csv": "opportunities"} and plan.files[0].role == "opportunities"
+    _drain(mapping_handlers.on_apply(session, False, False, "en"))
+    assert session.data is not None and [f.role for f in session.data.report.files] == ["opportunities"]
+    with pytest.raises(ValueError, match="unknown role"):
+        plan.set_role("deals.csv", "customers")
 
 
 def test_memo_streams_its_time_then_offers_the_file(tmp_path: Path) -> None:

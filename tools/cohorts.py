@@ -120,5 +120,6 @@ def transition_cohorts(
     in_current = current.mask(entered)
     in_baseline = baseline.mask(entered) if baseline is not None else np.zeros(len(rows), dtype=bool)
     member = in_current | in_baseline
-    cell = (in_current[member] & ~in_baseline[member]).astype(np.int8) * np.int8(2) + success[member]
-    return TransitionCohorts(transition, lag, current, baseline, definition, rows[member], cell)
+    # the cell over every row, then the members picked once (one fancy index instead of three)
+    cell = (in_current & ~in_baseline).view(np.int8) * np.int8(2) + success.view(np.int8)
+    return TransitionCohorts(transition, lag, current, baseline, definition, rows[member], cell[member])

@@ -102,6 +102,10 @@ class FrameArrays:
             return self._fill_gaps(dates, [s for s in sources if s in self.frame], rows)
 
         if rows is not None:
+            if len(rows) * 2 > len(self.frame):
+                # most rows: fill the whole column once (cached), then pick; cheaper than a fancy
+                # index per fallback column, and the same values
+                return self.stage(stage, fallback)[rows]
             return make()
         return self.memo(("stage", stage, fallback), make)
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tools.errors import DataQualityIssue
+from tools.load_report import Capabilities, LoadReport, capabilities_of
 from tools.schema import (
     AMOUNT_COLUMN,
     DATE_COLUMNS,
@@ -69,6 +70,15 @@ class LoadedData:
     files: list[SourceFile] = field(default_factory=list)
     data_quality: list[DataQualityIssue] = field(default_factory=list)
     dialect: str = "canonical"
+    #: files, roles, joins, capabilities and the plausibility verdict (``load`` in the JSON)
+    report: LoadReport = field(default_factory=LoadReport)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Which analyses the data supports (from the loader, or worked out from the frame)."""
+        if self.report.capabilities is not None:
+            return self.report.capabilities
+        return capabilities_of(self.frame)
 
     @property
     def input_hash(self) -> str:
@@ -119,7 +129,8 @@ def derive_stage_flags(frame: pd.DataFrame) -> pd.DataFrame:
     # is_lost, possible with a nullable phase, counts as lost here, as Series.where did)
     lost = is_lost.to_numpy(dtype=bool, na_value=True)
     loss_rank = lost * np.int8(STAGES.index("opportunity") + 1) - 1
-    furthest = np.maximum(np.maximum(phase_rank, date_rank), loss_rank)
+    # every record is at least a lead, dated or not (an undated snapshot has no created date)
+    furthest = np.maximum(np.maximum(np.maximum(phase_rank, date_rank), loss_rank), 0)
     for rank, stage in enumerate(STAGES):
         out[REACHED_COLUMNS[stage]] = furthest >= rank
     won = out[REACHED_COLUMNS["won"]]
@@ -163,6 +174,7 @@ def from_canonical(
     mapping: dict[str, str] | None = None,
     files: list[SourceFile] | None = None,
     dialect: str = "canonical",
+    report: LoadReport | None = None,
 ) -> LoadedData:
     """Wrap an in-memory canonical frame as ``LoadedData`` (coerced, with stage flags)."""
     canonical = derive_stage_flags(coerce_canonical(frame))
@@ -172,4 +184,5 @@ def from_canonical(
         files=list(files or []),
         data_quality=list(data_quality or []),
         dialect=dialect,
+        report=report or LoadReport(),
     )

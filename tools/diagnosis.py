@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -26,6 +26,7 @@ from tools.findings.detect import detect_findings
 from tools.findings.model import Finding
 from tools.forecast import Forecast
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
+from tools.load_report import LoadReport, without_unsupported
 from tools.metrics import (
     METRIC_NAMES,
     average_deal_size,
@@ -94,6 +95,7 @@ class Diagnosis:
     forecast: Forecast | None = None
     #: win rates by value beside the count-based ones; None without amounts or closed deals
     win_rates_by_value: AmountWeightedWinRates | None = None
+    load: LoadReport = field(default_factory=LoadReport)  # files, roles, joins, capabilities (SPEC §9.3)
 
     def findings_by_severity(self) -> list[Finding]:
         """Findings ordered high → info."""
@@ -121,6 +123,7 @@ class Diagnosis:
             "revenue_bridge": None if self.revenue_bridge is None else self.revenue_bridge.to_dict(),
             "forecast": None if self.forecast is None else self.forecast.to_dict(),
             "win_rates_by_value": None if self.win_rates_by_value is None else self.win_rates_by_value.to_dict(),
+            "load": self.load.to_dict(),
         }
 
 
@@ -224,6 +227,8 @@ def diagnose(
     """
     if grain is not None and grain not in ("month", "quarter"):
         raise RevOpsInputError(f"unknown grain '{grain}'", hint="Use month or quarter")
+    # the loader's analysis date when the leads end well before the other dates (new leads after it are unknown)
+    as_of = as_of if as_of is not None else data.report.as_of
     ctx = AnalysisContext.build(data, targets, as_of=as_of, grain=grain)
     # the headline metrics, the memoised per-deal measures and then the revenue view (bridge, win
     # rates by value, forecast) only read the data: they run on a second core (numpy releases the
@@ -242,7 +247,7 @@ def diagnose(
         periods=ctx.periods,
         stages=counts_from_row(totals),
         conversions=conversion_rows(ctx, totals),
-        metrics=headline,
+        metrics=without_unsupported(headline, data.capabilities),
         bottleneck=bottleneck,
         findings=findings,
         data_quality=list(data.data_quality),
@@ -253,6 +258,7 @@ def diagnose(
         revenue_bridge=bridge,
         forecast=revenue.forecast,
         win_rates_by_value=rates,
+        load=replace(data.report, capabilities=data.capabilities),
     )
 
 

@@ -6,6 +6,8 @@ import unicodedata
 from typing import Any
 
 from tools.diagnosis import Diagnosis
+from tools.load_text import render_load_text
+from tools.schema import STAGES, TRANSITION_STAGES
 from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, Lang, driver_label, segment_label
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
@@ -244,6 +246,18 @@ def _rjust(text: str, cells: int) -> str:
     return " " * max(cells - _width(text), 0) + text
 
 
+def _spanning_conversions(stages: list[dict[str, Any]], hidden: set[str], start: int, lang: str) -> list[str]:
+    """Conversion across stages the data does not observe (Lead → Opportunity for a converted flag)."""
+    counts = {s["stage"]: s["count"] for s in stages}
+    shown = [s for s in STAGES[start:] if s not in hidden]
+    lines = []
+    for earlier, later in zip(shown, shown[1:], strict=False):
+        if STAGES.index(later) - STAGES.index(earlier) > 1 and counts.get(earlier):
+            name = f"{STAGE_NAMES[lang][earlier]} → {STAGE_NAMES[lang][later]}"
+            lines.append(f"  {_ljust(name, 22)}{_rjust(_pct(counts[later] / counts[earlier]), 10)}")
+    return lines
+
+
 def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     """The ``revops diagnose`` text report."""
     lang = lang if lang in LABELS else "en"
@@ -251,19 +265,27 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     d = diagnosis.to_dict()
     lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({d['rows']:,} {t['rows']})"]
     periods = d["periods"]
-    lines.append(f"{t['windows']}: {periods['current']} {t['vs']} {periods['baseline']} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
+    lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
     lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
+    # stages the data does not observe (before an opportunity-only export's start, or with no column
+    # of their own) get no figures: their counts would only restate a neighbouring stage's
+    caps = diagnosis.load.capabilities
+    start = STAGES.index(caps.funnel_start) if caps is not None and caps.funnel_start in STAGES else 0
+    hidden = set(STAGES[:start]) | set(caps.unobserved_stages if caps is not None else [])
     for s in d["funnel"]["stages"]:
         stage = STAGE_NAMES[lang][s["stage"]]
-        lines.append(f"  {_ljust(stage, 14)}{s['count']:>12,}{_money(s['amount']):>20}")
+        count = f"{s['count']:>12,}" if s["stage"] not in hidden else f"{'—':>12}"
+        lines.append(f"  {_ljust(stage, 14)}{count}{_money(s['amount']):>20}")
     lines.append("")
     header = [_rjust(t[k], 10) for k in ("rate", "baseline", "current")]
     lines.append(f"  {_ljust(t['transition'], 22)}{''.join(header)}")
     for c in d["funnel"]["conversions"]:
         name = TRANSITION_NAMES[lang][c["transition"]]
-        rates = "".join(_rjust(_pct(c[k]), 10) for k in ("rate", "baseline_rate", "current_rate"))
+        observed = not set(TRANSITION_STAGES[c["transition"]]) & hidden
+        rates = "".join(_rjust(_pct(c[k] if observed else None), 10) for k in ("rate", "baseline_rate", "current_rate"))
         lines.append(f"  {_ljust(name, 22)}{rates}")
+    lines += _spanning_conversions(d["funnel"]["stages"], hidden, start, lang)
     lines += ["", t["metrics"]]
     m = d["metrics"]
     for key in ("win_rate", "churn_rate"):
@@ -294,6 +316,7 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
         name = FINDING_NAMES[lang][f["code"]]
         summary = f["summary"] if lang == "en" else ja_summary(f)
         lines.append(f"  [{sev}] {name}: {summary}")
+    lines += render_load_text(diagnosis.load, lang)
     lines += ["", t["quality"]]
     if not d["data_quality"]:
         lines.append(f"  {t['no_quality']}")

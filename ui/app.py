@@ -23,7 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402 - the analytics switch must be set before the import
 
 from tools.wording import Lang  # noqa: E402
-from ui import chat_handlers, handlers  # noqa: E402
+from ui import chat_handlers, handlers, mapping_handlers  # noqa: E402
 from ui.labels import label  # noqa: E402
 from ui.layout import CSS, Page, build_page, relabel, remount_uploads  # noqa: E402
 from ui.locale import gradio_i18n, set_locale_js  # noqa: E402
@@ -110,8 +110,8 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
         def on_targets(session: TabState, target: Any, lang: Lang) -> Iterator[dict[Any, Any]]:
             yield from _stream_load(page, session, handlers.on_targets(session, target, lang))
 
-        def on_apply(session: TabState, remember: bool, lang: Lang) -> Iterator[dict[Any, Any]]:
-            yield from _stream_load(page, session, handlers.on_apply(session, remember, lang))
+        def on_apply(session: TabState, remember: bool, force: bool, lang: Lang) -> Iterator[dict[Any, Any]]:
+            yield from _stream_load(page, session, mapping_handlers.on_apply(session, remember, force, lang))
 
         def on_ask(text: str, session: TabState, lang: Lang) -> Iterator[dict[Any, Any]]:
             for messages in chat_handlers.stream_answer(text, session, lang):
@@ -150,7 +150,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
         page.demo.click(on_demo, [page.session, page.language], panels)
         page.exports.upload(on_upload, [page.session, page.exports, page.targets, page.language], panels)
         page.targets.upload(on_targets, [page.session, page.targets, page.language], panels)
-        page.apply.click(on_apply, [page.session, page.remember, page.language], panels)
+        page.apply.click(on_apply, [page.session, page.remember, page.force, page.language], panels)
         page.open_panel.click(open_side, None, [page.side])
         chat_outputs = [page.chatbot, page.question, page.export_chat]
         page.question.submit(on_ask, [page.question, page.session, page.language], chat_outputs)

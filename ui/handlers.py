@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tools.errors import RevOpsInputError
 from tools.wording import Lang
 from ui import charts, views
-from ui.labels import field_name, label
-from ui.mapping import MappingPlan
+from ui.labels import label
 from ui.state import Step, TabState, demo_steps, in_background, load_steps, split_targets, tick
 from ui.web_guards import DOWNLOADS
 
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from assistant.settings import Settings
-    from tools.dataset import LoadedData
 
 
 @dataclass
@@ -59,7 +57,7 @@ def full_update(session: TabState, lang: Lang, status: str, *, editor_changed: b
     """Every data panel rendered from the session."""
     return Update(
         status=status,
-        data=views.data_markdown(session.data, lang, session.plan, is_demo=session.is_demo),
+        data=views.data_markdown(session.data, lang, is_demo=session.is_demo),
         diagnosis=views.diagnosis_markdown(session.diagnosis, lang, session.currency),
         funnel=charts.funnel_figure(session.diagnosis, lang),
         finding=charts.finding_figure(session.diagnosis, lang),
@@ -68,7 +66,7 @@ def full_update(session: TabState, lang: Lang, status: str, *, editor_changed: b
     )
 
 
-def _guarded(session: TabState, lang: Lang, steps: Callable[[], Iterator[Step]]) -> Iterator[Update]:
+def guarded(session: TabState, lang: Lang, steps: Callable[[], Iterator[Step]]) -> Iterator[Update]:
     """Run a load, streaming its progress; on bad input keep the data and show the loader's message."""
     log = views.ProgressLog()
     plan_before = session.plan
@@ -93,12 +91,12 @@ def start(session: TabState | None, settings: Settings | None, demo: bool, lang:
     if not demo or session.data is not None:
         yield full_update(session, lang, status_of(session, lang), editor_changed=True)
         return
-    yield from _guarded(session, lang, lambda: demo_steps(session))
+    yield from guarded(session, lang, lambda: demo_steps(session))
 
 
 def on_demo(session: TabState, lang: Lang) -> Iterator[Update]:
     """The demo button."""
-    yield from _guarded(session, lang, lambda: demo_steps(session))
+    yield from guarded(session, lang, lambda: demo_steps(session))
 
 
 def file_paths(files: Sequence[Any] | Any | None) -> list[Path]:
@@ -119,7 +117,7 @@ def on_upload(session: TabState, files: Sequence[Any] | None, targets_file: Any,
     if not paths:
         yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
         return
-    yield from _guarded(session, lang, lambda: load_steps(session, paths, targets[0] if targets else None))
+    yield from guarded(session, lang, lambda: load_steps(session, paths, targets[0] if targets else None))
 
 
 def on_targets(session: TabState, targets_file: Any, lang: Lang) -> Iterator[Update]:
@@ -128,78 +126,8 @@ def on_targets(session: TabState, targets_file: Any, lang: Lang) -> Iterator[Upd
     if not session.paths or not targets:
         yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
         return
-    yield from _guarded(session, lang, lambda: load_steps(session, session.paths, targets[0], session.overrides,
+    yield from guarded(session, lang, lambda: load_steps(session, session.paths, targets[0], session.overrides,
                                                           is_demo=session.is_demo))
-
-
-# --- the mapping editor -------------------------------------------------------------------------
-
-
-def preview_markdown(session: TabState, plan: MappingPlan, lang: Lang) -> str:
-    """The funnel the edited mapping would give, next to the one loaded now; or why it cannot load."""
-    from tools.funnel import stage_counts
-    from tools.ingest.loading import load_exports
-    from tools.wording import format_count, stage_label
-
-    changes = ", ".join(f"{views.cell(c.column)} → {_field(c.chosen, lang)}" for _, c in plan.changes())
-    head = label(lang, "preview_changes", changes=changes) if changes else ""
-    ignored = [column for columns in plan.ignored().values() for column in columns]
-    if ignored:
-        head += "\n\n" + label(lang, "cannot_ignore", columns=views.cell(", ".join(ignored)))
-    try:
-        data: LoadedData = load_exports([f.path for f in plan.files], overrides=plan.overrides() or None)
-    except RevOpsInputError as err:
-        body = "\n".join(f"> {views.cell(line)}" for line in str(err).splitlines())
-        return f"{head}\n\n**{label(lang, 'preview_failed')}**\n\n{body}"
-    now = {s["stage"]: s["count"] for s in (session.diagnosis or {}).get("funnel", {}).get("stages", [])}
-    rows = [f"| {stage_label(s.stage, lang)} | {format_count(now.get(s.stage), lang)} | **{format_count(s.count, lang)}** |"
-            for s in stage_counts(data.frame)]
-    table = "\n".join([f"| {label(lang, 'stage')} | {label(lang, 'loaded_now')} | {label(lang, 'with_mapping')} |",
-                       "|---|---:|---:|", *rows])
-    return f"{head}\n\n{table}"
-
-
-def _field(key: str | None, lang: Lang) -> str:
-    return field_name(key, lang) if key else label(lang, "not_used")
-
-
-def on_choose(session: TabState, file_name: str, column: str, key: str | None, lang: Lang) -> Iterator[str]:
-    """A dropdown in the editor changed: record the choice and stream the new funnel preview."""
-    if session.plan is None:
-        yield ""
-        return
-    session.plan.choose(file_name, column, key or None)
-    plan = session.plan
-    result = ""
-    for item in in_background(lambda: preview_markdown(session, plan, lang), tick):
-        if isinstance(item, Step):
-            yield f"{views.PENDING_MARK}{label(lang, 'progress_elapsed', seconds=item.values['seconds'])}"
-        else:
-            result = item
-    yield result
-
-
-def on_apply(session: TabState, remember: bool, lang: Lang) -> Iterator[Update]:
-    """Apply the editor's mapping: load with it, diagnose, and save it for the same header sets."""
-    plan = session.plan
-    if plan is None or not plan.files:
-        yield full_update(session, lang, views.error_box(label(lang, "no_files"), lang))
-        return
-    exports = [f.path for f in plan.files]
-    yield from _guarded(session, lang, lambda: load_steps(session, exports, plan.targets, plan.overrides(), plan=plan,
-                                                          is_demo=plan.is_demo and not plan.changes()))
-    if remember and session.plan is plan and session.data is not None:
-        saved = []
-        for file in plan.files:
-            choices = plan.choices_of(file.name)
-            if choices:
-                session.mappings.save(file.header_key, choices)
-                saved.append(file.name)
-        if saved:
-            note = label(lang, "mapping_saved", file=", ".join(saved))
-            if not session.mappings.persistent:
-                note += " " + label(lang, "mapping_session_only")
-            yield Update(status=status_of(session, lang) + f"<br>\n{views.OK_MARK}{views.cell(note)}")
 
 
 # --- memo ---------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rows": {"en": "rows", "ja": "行"},
     "records": {"en": "records", "ja": "件"},
     "joins": {"en": "Joins", "ja": "結合"},
+    "load_report": {"en": "Load report", "ja": "読み込みの報告"},
     "matched": {"en": "matched", "ja": "一致"},
     "unmatched": {"en": "unmatched", "ja": "不一致"},
     "data_quality": {"en": "Data-quality warnings", "ja": "データ品質の警告"},
@@ -160,6 +161,11 @@ LABELS: dict[str, dict[str, str]] = {
         "ja": "この共有サーバーにはログインがないため、マッピングはこのセッション内だけで保持します。",
     },
     "roles": {"en": "File roles", "ja": "ファイルの役割"},
+    "role_detected": {"en": "Detected: {role}", "ja": "自動判定: {role}"},
+    "date_order": {"en": "{column} ({file}): how do its dates read?", "ja": "{column} ({file}): 日付の読み方は？"},
+    "month_first": {"en": "month first (03/04 = March 4)", "ja": "月が先 (03/04 = 3月4日)"},
+    "day_first": {"en": "day first (03/04 = 3 April)", "ja": "日が先 (03/04 = 4月3日)"},
+    "force": {"en": "Diagnose even if the upload looks misread", "ja": "読み込みに疑わしい点があっても診断する"},
 }
 
 #: Example questions shown under the chat, whole (never cut), in the UI language.

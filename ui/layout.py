@@ -86,6 +86,7 @@ class Page:
     mapping_intro: gr.Markdown
     preview: gr.Markdown
     remember: gr.Checkbox
+    force: gr.Checkbox
     apply: gr.Button
     diagnosis: gr.Markdown
     funnel: gr.Plot
@@ -99,7 +100,7 @@ class Page:
         """The components ``relabel`` updates, in its order."""
         return [self.header, self.mode, self.language, self.tab_data, self.tab_mapping, self.tab_diagnosis, self.tab_memo,
                 self.exports, self.targets, self.demo, self.open_panel, self.chatbot, self.question, self.ask,
-                self.clear, self.export_chat, self.mapping_intro, self.remember, self.apply, self.memo_format,
+                self.clear, self.export_chat, self.mapping_intro, self.remember, self.force, self.apply, self.memo_format,
                 self.memo_build, self.memo_download, *self.example_buttons]
 
     def panel_outputs(self) -> list[Any]:
@@ -144,7 +145,9 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
             mapping_intro = gr.Markdown(label(lang, "mapping_intro"), elem_id="revops-mapping-intro", **SAFE_MARKDOWN)
             preview.render()
             with gr.Row(equal_height=True):
-                remember = gr.Checkbox(True, label=label(lang, "remember_mapping"), elem_id="revops-remember", scale=3)
+                with gr.Column(scale=3, min_width=240):
+                    remember = gr.Checkbox(True, label=label(lang, "remember_mapping"), elem_id="revops-remember")
+                    force = gr.Checkbox(False, label=label(lang, "force"), elem_id="revops-force")
                 apply = gr.Button(label(lang, "apply_mapping"), variant="primary", elem_id="revops-apply", scale=2)
             draw_editor(session, editor_version, language, preview)
         with gr.Tab(label(lang, "tab_diagnosis"), id="diagnosis", elem_id="revops-tab-diagnosis") as tab_diagnosis:
@@ -188,7 +191,7 @@ def build_page(lang: Lang, settings: Settings | None, session_ttl: int, close: A
                                         elem_id="revops-export-chat")
     return Page(session, editor_version, side, tabs, tab_data, tab_mapping, tab_diagnosis, tab_memo, header, mode,
                 language, exports, demo, open_panel, status, chatbot, question, ask, example_buttons, clear,
-                export_chat, targets, data, mapping_intro, preview, remember, apply, diagnosis, funnel, finding,
+                export_chat, targets, data, mapping_intro, preview, remember, force, apply, diagnosis, funnel, finding,
                 memo_format, memo_build, memo_download, memo_status)
 
 
@@ -223,6 +226,7 @@ def relabel(page: Page, lang: Lang, settings: Settings | None) -> dict[Any, Any]
         page.export_chat: gr.DownloadButton(label(lang, "export_chat")),
         page.mapping_intro: label(lang, "mapping_intro"),
         page.remember: gr.Checkbox(label=label(lang, "remember_mapping")),
+        page.force: gr.Checkbox(label=label(lang, "force")),
         page.apply: gr.Button(label(lang, "apply_mapping")),
         page.memo_format: gr.Radio(label=label(lang, "memo_format")),
         page.memo_build: gr.Button(label(lang, "memo_build")),

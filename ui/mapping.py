@@ -10,21 +10,19 @@ says. Nothing here computes a number.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.errors import RevOpsInputError
-from tools.ingest.dialects import MAPPABLE_KEYS, match_headers
+from tools.errors import AmbiguousDateOrderError, DateOrderQuestion, RevOpsInputError, ValidationFailed
+from tools.ingest.dialects import MAPPABLE_KEYS, FileMapping, match_headers
+from tools.ingest.options import LoadOptions
 from tools.ingest.reading import Sniffed, sniff
+from tools.ingest.roles import FILE_ROLES
 
-#: Sample values shown per column, and how far into a file to look for them.
+#: Sample values shown per column (from the loader's own sample of the first rows).
 SAMPLES = 3
-SAMPLE_ROWS = 200
-SAMPLE_BYTES = 256 * 1024
 MAX_SAMPLE_TEXT = 40
 
 
@@ -53,6 +51,9 @@ class FilePlan:
     encoding: str
     size_bytes: int
     columns: list[ColumnChoice]
+    #: the role the loader detected, and why (shown next to the role dropdown)
+    detected_role: str = "leads"
+    role_reason: str = ""
 
     @property
     def header_key(self) -> str:
@@ -70,6 +71,33 @@ class MappingPlan:
     #: the targets file uploaded with these exports, and whether they are the bundled demo
     targets: Path | None = None
     is_demo: bool = False
+    #: the user's roles (file name -> role), day/month orders (column -> mdy / dmy) and "diagnose anyway"
+    roles: dict[str, str] = field(default_factory=dict)
+    date_orders: dict[str, str] = field(default_factory=dict)
+    force: bool = False
+    #: date columns the last load could not read either way: the editor asks
+    questions: list[DateOrderQuestion] = field(default_factory=list)
+
+    def options(self) -> LoadOptions:
+        """The loader's options for the user's roles, date orders and "diagnose anyway"."""
+        return LoadOptions(roles=dict(self.roles), date_orders=dict(self.date_orders), force=self.force)
+
+    def set_role(self, file_name: str, role: str) -> None:
+        """The user's role for a file (its detected role clears the choice)."""
+        if role not in FILE_ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        for plan in self.files:
+            if plan.name == file_name:
+                plan.role = role
+                if role == plan.detected_role:
+                    self.roles.pop(file_name, None)
+                else:
+                    self.roles[file_name] = role
+
+    def set_date_order(self, column: str, order: str) -> None:
+        if order not in ("mdy", "dmy"):
+            raise ValueError(f"unknown date order {order!r}")
+        self.date_orders[column] = order
 
     def choose(self, file_name: str, column: str, key: str | None) -> None:
         """Set ``column`` of ``file_name`` to feed ``key`` (``None``: not used).
@@ -86,6 +114,12 @@ class MappingPlan:
                     choice.chosen = key
                 elif key is not None and choice.chosen == key:
                     choice.chosen = None
+
+    def ask_date_orders(self, error: RevOpsInputError) -> bool:
+        """Keep the day/month questions a failed load raised (True when there are any)."""
+        problems = error.problems if isinstance(error, ValidationFailed) else [error]
+        self.questions = [p.question for p in problems if isinstance(p, AmbiguousDateOrderError)]
+        return bool(self.questions)
 
     def changes(self) -> list[tuple[str, ColumnChoice]]:
         """(file name, column) pairs whose field differs from what the loader detected."""
@@ -118,52 +152,49 @@ def header_key(headers: Sequence[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
 
 
-def _detected_keys(headers: Sequence[str], overrides: dict[str, str] | None) -> tuple[dict[str, str], str, str]:
-    mapping = match_headers(list(headers), overrides)
-    by_column = {column: key for key, column in mapping.columns.items()}
-    return by_column, mapping.role, mapping.dialect
+def _match(sniffed: Sniffed, overrides: dict[str, str] | None, role: str | None) -> FileMapping:
+    """The loader's own header matching for this file (its values sample included)."""
+    return match_headers(sniffed.headers, overrides, sample=sniffed.sample, role=role, file=sniffed.name)
 
 
 def sample_values(sniffed: Sniffed, limit: int = SAMPLES) -> dict[str, list[str]]:
-    """A few distinct non-empty values of each column, from the first rows of the file."""
-    if sniffed.xlsx_rows is not None:
-        rows: list[list[str | None]] = sniffed.xlsx_rows[:SAMPLE_ROWS]
-    else:
-        head = bytes(sniffed.data[:SAMPLE_BYTES]).decode("utf-8", errors="ignore").lstrip("\ufeff")
-        lines = head.splitlines()[: SAMPLE_ROWS + 1]
-        if len(head) >= SAMPLE_BYTES - 4 and len(lines) > 1:
-            lines = lines[:-1]  # the last line may be cut mid-row
-        try:
-            parsed = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniffed.delimiter))
-        except csv.Error:
-            parsed = []
-        rows = [list(r) for r in parsed[1:]]
-    samples: dict[str, list[str]] = {h: [] for h in sniffed.headers}
-    for row in rows:
-        for header, value in zip(sniffed.headers, row, strict=False):
+    """A few distinct non-empty values of each column, from the loader's sample of the first rows."""
+    table = sniffed.sample
+    samples: dict[str, list[str]] = {}
+    for name in table.column_names:
+        values: list[str] = []
+        for value in table.column(name).to_pylist():
             text = (value or "").strip()
-            if text and text not in samples[header] and len(samples[header]) < limit:
-                samples[header].append(text[:MAX_SAMPLE_TEXT])
+            if text and text[:MAX_SAMPLE_TEXT] not in values:
+                values.append(text[:MAX_SAMPLE_TEXT])
+            if len(values) == limit:
+                break
+        samples[name] = values
     return samples
 
 
-def plan_file(path: Path, overrides: dict[str, str] | None = None) -> FilePlan:
+def plan_file(path: Path, overrides: dict[str, str] | None = None, role: str | None = None) -> FilePlan:
     """One file's editor rows; raises ``RevOpsInputError`` when the file cannot be opened."""
     sniffed = sniff(path)
-    detected, _, _ = _detected_keys(sniffed.headers, None)
-    chosen, role, dialect = _detected_keys(sniffed.headers, overrides)
+    detected = _match(sniffed, None, None)
+    chosen = _match(sniffed, overrides, role)
+    detected_keys = {column: key for key, column in detected.columns.items()}
+    chosen_keys = {column: key for key, column in chosen.columns.items()}
     samples = sample_values(sniffed)
-    columns = [ColumnChoice(h, samples.get(h, []), detected.get(h), chosen.get(h))
-               for h in dict.fromkeys(sniffed.headers) if h]
-    return FilePlan(sniffed.name, path, role, dialect, sniffed.encoding, path.stat().st_size, columns)
+    columns = [ColumnChoice(name, samples.get(name, []), detected_keys.get(name), chosen_keys.get(name))
+               for name in sniffed.sample.column_names if name]
+    return FilePlan(sniffed.name, path, chosen.role, chosen.dialect, sniffed.encoding, path.stat().st_size, columns,
+                    detected_role=detected.role, role_reason=detected.role_reason)
 
 
-def plan_mapping(paths: Sequence[Path], overrides: dict[str, str] | None = None) -> MappingPlan:
-    """The editor's rows for every uploaded file, with ``overrides`` already applied."""
-    plan = MappingPlan()
+def plan_mapping(paths: Sequence[Path], overrides: dict[str, str] | None = None,
+                 options: LoadOptions | None = None) -> MappingPlan:
+    """The editor's rows for every uploaded file, with ``overrides`` and the options' roles applied."""
+    options = options or LoadOptions()
+    plan = MappingPlan(roles=dict(options.roles), date_orders=dict(options.date_orders), force=options.force)
     for path in paths:
         try:
-            plan.files.append(plan_file(Path(path), overrides))
+            plan.files.append(plan_file(Path(path), overrides, options.roles.get(Path(path).name)))
         except RevOpsInputError as err:
             plan.errors.append(str(err))
     return plan

@@ -15,12 +15,13 @@ from typing import Any
 import gradio as gr
 
 from tools.ingest.dialects import MAPPABLE_KEYS
+from tools.ingest.roles import FILE_ROLES
 from tools.safe_text import code_span
 from tools.wording import Lang
-from ui.handlers import on_choose
 from ui.labels import field_name, label, role_name
 from ui.layout import SAFE_MARKDOWN
 from ui.mapping import ColumnChoice, FilePlan
+from ui.mapping_handlers import on_choose, on_date_order, on_role
 from ui.state import TabState
 from ui.views import cell
 
@@ -41,8 +42,16 @@ def column_markdown(choice: ColumnChoice, lang: Lang) -> str:
 
 
 def file_markdown(plan: FilePlan, lang: Lang) -> str:
-    return (f"#### {cell(plan.name)}\n{label(lang, 'file_role')}: **{role_name(plan.role, lang)}** · "
-            f"{label(lang, 'dialect')}: {code_span(plan.dialect)} · {label(lang, 'encoding')}: {cell(plan.encoding)}")
+    return (f"#### {cell(plan.name)}\n{label(lang, 'dialect')}: {code_span(plan.dialect)} · "
+            f"{label(lang, 'encoding')}: {cell(plan.encoding)}")
+
+
+def role_choices(lang: Lang) -> list[tuple[str, str]]:
+    return [(role_name(role, lang), role) for role in FILE_ROLES]
+
+
+def date_order_choices(lang: Lang) -> list[tuple[str, str]]:
+    return [(label(lang, "month_first"), "mdy"), (label(lang, "day_first"), "dmy")]
 
 
 def _choose(file_name: str, column: str, session: TabState | None, key: str | None, lang: Lang) -> Iterator[str]:
@@ -52,8 +61,26 @@ def _choose(file_name: str, column: str, session: TabState | None, key: str | No
     yield from on_choose(session, file_name, column, key, lang)
 
 
+def _date_order(column: str, session: TabState | None, order: str, lang: Lang) -> Iterator[str]:
+    if session is None:
+        yield ""
+        return
+    yield from on_date_order(session, column, order, lang)
+
+
 def define_editor(session: gr.State, editor_version: gr.State, language: gr.Radio, preview: gr.Markdown) -> None:
     """Define the editor (a ``gr.render``) at this point of the page."""
+
+    def role_changed(file_name: str, state: TabState | None, role: str, lang: Lang) -> Iterator[dict[Any, Any]]:
+        """A role changed: the preview streams, and the editor is drawn again (its columns read anew)."""
+        if state is None:
+            return
+        for changed, shown in on_role(state, file_name, role, lang):
+            out: dict[Any, Any] = {preview: shown}
+            if changed:
+                state.editor_version += 1
+                out[editor_version] = state.editor_version
+            yield out
 
     @gr.render(inputs=[session, language], triggers=[editor_version.change, language.change])
     def editor(state: TabState | None, lang: Lang) -> None:
@@ -62,9 +89,21 @@ def define_editor(session: gr.State, editor_version: gr.State, language: gr.Radi
             errors = "\n\n".join(f"> {cell(e)}" for e in (plan.errors if plan else []))
             gr.Markdown(errors or label(lang, "mapping_empty"), elem_id="revops-mapping-empty", **SAFE_MARKDOWN)
             return
+        for question in plan.questions:  # date columns the loader could not read either way
+            examples = " · ".join(cell(e) for e in question.examples[:4])
+            order = gr.Radio(date_order_choices(lang), value=plan.date_orders.get(question.column),
+                             label=label(lang, "date_order", column=question.column, file=question.file),
+                             info=f"{label(lang, 'samples')}: {examples}", elem_classes=["revops-date-order"])
+            order.input(partial(_date_order, question.column), [session, order, language], [preview],
+                        show_progress="hidden")
         choices = field_choices(lang)
         for f_index, file in enumerate(plan.files):
             gr.Markdown(file_markdown(file, lang), elem_classes=["revops-map-file"], **SAFE_MARKDOWN)
+            role = gr.Dropdown(role_choices(lang), value=file.role, label=label(lang, "file_role"),
+                               info=label(lang, "role_detected", role=role_name(file.detected_role, lang)),
+                               elem_id=f"revops-role-{f_index}", elem_classes=["revops-map-role"])
+            role.input(partial(role_changed, file.name), [session, role, language], [preview, editor_version],
+                       show_progress="hidden")
             for c_index, choice in enumerate(file.columns):
                 with gr.Row(equal_height=False, elem_classes=["revops-map-row"]):
                     gr.Markdown(column_markdown(choice, lang), elem_classes=["revops-map-column"], **SAFE_MARKDOWN)

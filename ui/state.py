@@ -220,15 +220,20 @@ def load_steps(
         yield Step("progress_reading", {"file": file.name, "size": human_size(_size(file))})
     start = time.perf_counter()
     data: Any = None
-    for loaded in in_background(lambda: load_exports(files, overrides=overrides or None), tick):
-        if isinstance(loaded, Step):
-            yield loaded
-        else:
-            data = loaded
-    roles = {f.name: f.role for f in plan.files}
-    for source in data.files:
+    options = plan.options()
+    try:
+        for loaded in in_background(lambda: load_exports(files, overrides=overrides or None, options=options), tick):
+            if isinstance(loaded, Step):
+                yield loaded
+            else:
+                data = loaded
+    except RevOpsInputError as err:
+        plan.ask_date_orders(err)  # a date column read both ways: the editor asks which
+        raise
+    plan.questions = []
+    for source in data.report.files:
         yield Step("progress_read", {"file": source.name, "rows": source.rows, "encoding": source.encoding,
-                                     "role": roles.get(source.name, "leads")}, done=True)
+                                     "role": source.role}, done=True)
     for join in load_joins(data):
         yield Step("progress_joined", join, done=True)
     yield Step("progress_loaded", {"rows": data.rows, "seconds": _seconds(start)}, done=True)
@@ -265,16 +270,9 @@ def _size(path: Path) -> int:
 
 
 def load_joins(data: LoadedData) -> list[dict[str, Any]]:
-    """The joins the loader made, with matched/unmatched counts, when its load report has them."""
-    report = getattr(data, "load", None)
-    joins = getattr(report, "joins", None) or []
-    out = []
-    for join in joins:
-        on = getattr(join, "on", ("", ""))
-        out.append({"left": getattr(join, "left", ""), "right": getattr(join, "right", ""),
-                    "on": " = ".join(str(o) for o in on), "matched": int(getattr(join, "matched", 0)),
-                    "unmatched": int(getattr(join, "unmatched", 0))})
-    return out
+    """The joins the loader made (its load report), with matched and unmatched keys."""
+    return [{"left": j.left, "right": j.right, "on": " = ".join(j.on), "matched": j.matched, "unmatched": j.unmatched}
+            for j in data.report.joins]
 
 
 def diagnose_upload(data: LoadedData, targets: Any) -> tuple[dict[str, Any], Diagnosis]:

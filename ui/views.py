@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from tools.load_text import render_load_text
 from tools.report import ja_summary
-from tools.safe_text import cap_text, code_span, escape_markdown
+from tools.safe_text import cap_text, code_block, code_span, escape_markdown
 from tools.wording import (
     Lang,
     finding_label,
@@ -27,12 +28,11 @@ from tools.wording import (
     transition_label,
 )
 from ui.labels import label, role_name
-from ui.state import Step, load_joins
+from ui.state import Step
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
     from tools.dataset import LoadedData
-    from ui.mapping import MappingPlan
 
 #: Headline metrics in the diagnosis panel, with how each is written.
 HEADLINE_METRICS = {"win_rate": "percent", "average_deal_size": "money", "median_cycle_days": "days",
@@ -113,12 +113,12 @@ def _step_value(key: str, value: Any, lang: Lang) -> str:
 # --- data panel ---------------------------------------------------------------------------------
 
 
-def data_markdown(data: LoadedData | None, lang: Lang, plan: MappingPlan | None = None,
-                  *, is_demo: bool = False) -> str:
-    """The data panel: files with their roles, joins, capabilities and data-quality warnings."""
+def data_markdown(data: LoadedData | None, lang: Lang, *, is_demo: bool = False) -> str:
+    """The data panel: files with their roles, the loader's report (joins, unused columns, what cannot
+    be analysed) and the data-quality warnings."""
     if data is None:
         return label(lang, "no_data")
-    roles = {f.name: f.role for f in plan.files} if plan is not None else {}
+    roles = {f.name: f.role for f in data.report.files}
     demo = f" · {label(lang, 'demo_tag')}" if is_demo else ""
     lines = [f"**{label(lang, 'dialect')}:** {code_span(data.dialect)}{demo}", ""]
     if data.files:
@@ -130,7 +130,9 @@ def data_markdown(data: LoadedData | None, lang: Lang, plan: MappingPlan | None 
         lines += [f"| {cell(f.name)} | {role_name(roles.get(f.name, 'leads'), lang)} | {code_span(f.dialect)} · "
                   f"{cell(f.encoding)} | {format_count(f.rows, lang)} |" for f in data.files]
         lines.append("")
-    lines += _joins(data, lang)
+    report = [line for line in render_load_text(data.report, lang) if line]
+    if report:  # the loader's own words; file and column names are the upload's: verbatim in a block
+        lines += [f"**{label(lang, 'load_report')}**", "", code_block("\n".join(report), "text"), ""]
     lines += [f"**{label(lang, 'data_quality')}**", ""]
     if data.data_quality:
         lines += [f"- <span class='revops-badge revops-sev-medium'>!</span> {code_span(d.code)} — {cell(d.message)}"
@@ -138,17 +140,6 @@ def data_markdown(data: LoadedData | None, lang: Lang, plan: MappingPlan | None 
     else:
         lines.append(label(lang, "no_warnings"))
     return "\n".join(lines)
-
-
-def _joins(data: LoadedData, lang: Lang) -> list[str]:
-    joins = load_joins(data)
-    if not joins:
-        return []
-    out = [f"**{label(lang, 'joins')}**", ""]
-    out += [f"- {cell(j['left'])} ⋈ {cell(j['right'])} ({cell(j['on'])}): {label(lang, 'matched')} "
-            f"{format_count(j['matched'], lang)}, {label(lang, 'unmatched')} {format_count(j['unmatched'], lang)}"
-            for j in joins]
-    return [*out, ""]
 
 
 # --- diagnosis panel ----------------------------------------------------------------------------

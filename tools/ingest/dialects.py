@@ -1,10 +1,9 @@
-"""CRM export dialects: header synonyms (English + Japanese), dialect detection, value normalisation.
+"""Map one file's headers onto canonical / link / raw keys, name its dialect and role.
 
-Headers are matched after normalisation (NFKC full-width -> half-width, case-folded, spaces and
-punctuation removed), so ``Lead ID``, ``lead_id`` and ``ＬＥＡＤ　ＩＤ`` are the same name.
-Besides the canonical columns of SPEC §3 a file may carry *link* columns used only for joining
-(``opportunity_id``, ``converted_opportunity_id``, ``contact_id``) and *raw* columns the loader
-turns into canonical ones (``stage`` and ``status`` -> ``phase``; ``close_date`` -> won/lost dates).
+Headers are matched by name, then by stem (``tools.ingest.headers``), and a match is kept only
+when the column's values fit the key's kind (``tools.ingest.kinds``). User overrides
+(``--map key=Column``) win over synonyms. Every column not used is listed, so a user can see
+what was ignored; a header that appears twice is reported.
 """
 
 from __future__ import annotations
@@ -17,185 +16,215 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tools.ingest.headers import Candidate, accepted_names, candidates, kind_of, normalise_name
+from tools.ingest.kinds import fits
 from tools.ingest.parsing import clean_text
+from tools.ingest.reading import unique_headers
+from tools.ingest.roles import classify
+from tools.ingest.synonyms import KEY_KINDS, SYNONYMS
+from tools.ingest.vocabulary import phase_of, segment_of, yes_no_of
 from tools.schema import CANONICAL_COLUMNS, PHASE_COLUMN
 
+__all__ = ["SYNONYMS", "accepted_names", "normalise_name", "phase_of", "segment_of", "yes_no_of"]
+
 #: Non-canonical keys a file may map: join keys and raw stage/close columns.
-LINK_KEYS: tuple[str, ...] = ("opportunity_id", "converted_opportunity_id", "contact_id")
-RAW_KEYS: tuple[str, ...] = ("stage", "status", "close_date")
+LINK_KEYS: tuple[str, ...] = ("opportunity_id", "converted_opportunity_id", "contact_id", "account")
+RAW_KEYS: tuple[str, ...] = ("stage", "status", "close_date", "decision_date", "won_flag", "closed_flag",
+                             "converted_flag")
 #: Every key a header (or a ``--map`` override) may map to.
 MAPPABLE_KEYS: tuple[str, ...] = tuple(c for c in CANONICAL_COLUMNS if c != PHASE_COLUMN) + (
     (PHASE_COLUMN,) + LINK_KEYS + RAW_KEYS
 )
+assert set(MAPPABLE_KEYS) == set(KEY_KINDS)
 
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "record_id": ("record_id", "Record ID", "Contact ID", "Lead ID", "ID", "Id", "Lead Id",
-                  "リードID", "レコードID", "顧客ID", "コンタクトID", "取引先責任者ID"),
-    "created_date": ("created_date", "Create Date", "Created Date", "Created", "Created At",
-                     "Date Created", "Lead Created Date", "作成日", "作成日時", "登録日", "リード作成日",
-                     "リード獲得日", "獲得日"),
-    "mql_date": ("mql_date", "MQL Date", "Became a Marketing Qualified Lead Date",
-                 "Marketing Qualified Date", "MQL化日", "MQL日", "MQL化した日"),
-    "first_touch_date": ("first_touch_date", "First Touch Date", "First Contact Date",
-                         "Date of first engagement", "First Activity Date", "First Call Date",
-                         "初回接触日", "初回対応日", "初回コンタクト日"),
-    "sql_date": ("sql_date", "SQL Date", "Became a Sales Qualified Lead Date", "Sales Qualified Date",
-                 "SQL化日", "SQL日"),
-    "opportunity_date": ("opportunity_date", "Opportunity Date", "Became an Opportunity Date",
-                         "Opportunity Created Date", "Converted Date", "商談化日", "商談作成日"),
-    "won_date": ("won_date", "Won Date", "Closed Won Date", "Became a Customer Date", "受注日", "成約日"),
-    "lost_date": ("lost_date", "Lost Date", "Closed Lost Date", "失注日"),
-    "churn_date": ("churn_date", "Churn Date", "Churned Date", "Cancellation Date", "解約日"),
-    "amount": ("amount", "Amount", "Deal Amount", "Opportunity Amount", "ACV", "Annual Contract Value",
-               "金額", "受注金額", "商談金額", "契約金額"),
-    "lead_source": ("lead_source", "Lead Source", "Original Source", "Source", "リードソース",
-                    "流入経路", "獲得チャネル", "リード獲得元"),
-    "segment": ("segment", "Segment", "Company Size", "企業規模", "セグメント"),
-    "industry": ("industry", "Industry", "業種"),
-    "employee_count": ("employee_count", "Employee Count", "Number of Employees", "Employees",
-                       "従業員数"),
-    "icp_fit": ("icp_fit", "ICP Fit", "ICP", "ICP適合", "ICPフィット", "ICP該当"),
-    "owner": ("owner", "Owner", "Contact owner", "Deal owner", "Lead Owner", "Opportunity Owner",
-              "Owner Name", "担当者", "担当", "所有者", "営業担当"),
-    "region": ("region", "Region", "Country/Region", "Country", "地域", "エリア"),
-    "phase": ("phase",),
-    "stage": ("Stage", "Deal Stage", "Opportunity Stage", "Phase", "フェーズ", "商談フェーズ", "ステージ"),
-    "status": ("Lead Status", "Lifecycle Stage", "Status", "ステータス", "リードステータス"),
-    "opportunity_id": ("opportunity_id", "Opportunity ID", "Deal ID", "商談ID"),
-    "converted_opportunity_id": ("converted_opportunity_id", "Converted Opportunity ID",
-                                 "変換済み商談ID", "取引開始済み商談ID"),
-    "contact_id": ("Associated Contact IDs", "Associated Contact ID", "Associated Contact"),
-    "close_date": ("Close Date", "Closed Date", "Expected Close Date", "完了予定日", "クローズ日"),
-}
-
-_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalise_name(text: object) -> str:
-    """Normalise a header or a categorical value for matching (NFKC, case, spaces, punctuation)."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
-
-
-SYNONYM_INDEX: dict[str, str] = {normalise_name(s): key for key, names in SYNONYMS.items() for s in names}
-
-_HUBSPOT = {normalise_name(s) for s in (
-    "Record ID", "Create Date", "Became a Marketing Qualified Lead Date", "Became a Customer Date",
-    "Became a Sales Qualified Lead Date", "Became an Opportunity Date", "Lifecycle Stage",
-    "Original Source", "Contact owner", "Deal ID", "Deal Stage", "Deal owner", "Associated Contact IDs")}
-_SALESFORCE = {normalise_name(s) for s in (
-    "Lead ID", "Lead Status", "Converted Date", "Converted Opportunity ID", "Opportunity ID",
-    "Lead Owner", "Opportunity Owner", "Created Date")}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_MQL_ID = re.compile(r"mql", re.IGNORECASE)
+
+
+def _mark(header: str) -> str:
+    """A vendor mark compares whole labels (case and spacing only): ``deal_stage`` is not HubSpot's ``Deal Stage``."""
+    return " ".join(unicodedata.normalize("NFKC", header).casefold().split())
+
+
+def _marks(*names: str) -> frozenset[str]:
+    return frozenset(_mark(n) for n in names)
+
+
+#: (vendor, headers that vendor writes and the others do not): the vendor with most marks wins, ties in order
+_VENDOR_MARKS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("kintone", _marks("レコード番号", "更新日時", "作成者", "更新者")),
+    ("marketo", _marks("Created At", "Updated At", "Person Source", "Acquisition Date", "Person Status", "Lead Score",
+                       "Marketo ID", "Email Address")),
+    ("zoho", _marks("Created Time", "Modified Time", "Closing Date", "リードの所有者", "商談の所有者", "リードのステータス")),
+    ("hubspot", _marks("Create Date", "Became a Marketing Qualified Lead Date", "Lifecycle Stage",
+                       "Original Source", "Contact owner", "Deal Stage", "Associated Contact IDs",
+                       "Became a Customer Date", "ライフサイクルステージ", "元のソース", "コンタクト担当者",
+                       "取引ステージ", "取引担当者")),
+    ("salesforce", _marks("Lead ID", "Converted Opportunity ID", "Opportunity ID", "Opportunity Owner", "StageName",
+                          "IsWon", "IsConverted", "ConvertedOpportunityId", "ConvertedDate", "Converted Date",
+                          "リード状況", "取引開始日", "リード所有者", "商談所有者", "商談 所有者")),
+)
+_VENDOR_ROLE_SUFFIX = {"hubspot": ("contacts", "deals"), "salesforce": ("leads", "opportunities"),
+                       "dynamics": ("leads", "opportunities")}
 
 
 @dataclass
 class FileMapping:
-    """How one file's headers map onto canonical/link/raw keys, and what kind of file it is."""
+    """How one file's headers map onto keys, what kind of file it is, and what was left unused."""
 
-    columns: dict[str, str] = field(default_factory=dict)  # key -> original header
-    role: str = "leads"  # "leads" (one row per lead/contact) or "opportunities"
+    columns: dict[str, str] = field(default_factory=dict)  # key -> header (as ``unique_headers`` names it)
+    role: str = "leads"
     dialect: str = "generic"
+    unused: list[str] = field(default_factory=list)
+    duplicates: dict[str, int] = field(default_factory=dict)  # header -> how many times it appears
+    starts_at: str = "lead"  # "mql" when the records are MQLs (an mql_id key)
+    role_reason: str = ""
 
 
-def match_headers(headers: Sequence[str], overrides: dict[str, str] | None = None) -> FileMapping:
-    """Map headers by synonym, apply user overrides found in this file, detect role and dialect."""
-    columns: dict[str, str] = {}
-    for header in headers:
-        key = SYNONYM_INDEX.get(normalise_name(header))
-        if key and key not in columns:
-            columns[key] = header
-    by_norm = {normalise_name(h): h for h in reversed(headers)}
+def _assign(names: list[str], headers: Sequence[str], sample: pa.Table | None,
+            taken: dict[str, str]) -> dict[str, str]:
+    """Greedy assignment: the best (whole-name, priority, column order) fitting match per key."""
+    proposals: list[tuple[tuple[bool, bool, int, int], str, str]] = []
+    for i, (name, header) in enumerate(zip(names, headers, strict=True)):
+        if name in taken.values() or name != (header or name):
+            continue  # overridden, or the second copy of a repeated header
+        column = sample.column(name) if sample is not None and name in sample.column_names else None
+        found: list[Candidate] = [c for c in candidates(header) if c.key not in taken]
+        fitting = [c for c in found if fits(kind_of(c.key), column)]
+        for c in fitting:
+            proposals.append(((False, not c.exact, c.priority, i), c.key, name))
+        exact = [c for c in found if c.exact]
+        if not fitting and exact:
+            # the header says it plainly: map it, and let validation report the values that do not fit
+            proposals.append(((True, False, exact[0].priority, i), exact[0].key, name))
+    columns = dict(taken)
+    for _, key, name in sorted(proposals):
+        if key not in columns and name not in columns.values():
+            columns[key] = name
+    return columns
+
+
+def match_headers(headers: Sequence[str], overrides: dict[str, str] | None = None, *,
+                  sample: pa.Table | None = None, role: str | None = None, file: str = "") -> FileMapping:
+    """Map headers (synonyms checked against ``sample`` values, then user overrides), detect role and dialect."""
+    headers = [h.strip() for h in headers]
+    names = unique_headers(headers)
+    by_norm = {normalise_name(h): n for h, n in zip(reversed(headers), reversed(names), strict=True)}
+    forced = {}
     for key, wanted in (overrides or {}).items():
         chosen = by_norm.get(normalise_name(wanted))
-        if chosen is None:
-            continue
-        columns = {k: h for k, h in columns.items() if h != chosen and k != key}
-        columns[key] = chosen
+        if chosen is not None:
+            forced[key] = chosen
+    columns = _assign(names, headers, sample, forced)
     if "phase" in columns and "stage" not in columns:
         columns["stage"] = columns.pop("phase")
-    role = "leads"
-    if "opportunity_id" in columns or (
-        "stage" in columns and not {"mql_date", "sql_date", "opportunity_date", "status"} & set(columns)
-        and normalise_name(columns["stage"]) != "phase"
-    ):
-        role = "opportunities"
-    if role == "opportunities" and "opportunity_id" not in columns and "record_id" in columns:
-        columns["opportunity_id"] = columns.pop("record_id")
-    if role == "opportunities" and "record_id" in columns:
-        columns.setdefault("contact_id", columns.pop("record_id"))
-    return FileMapping(columns=columns, role=role, dialect=_detect_dialect(headers, columns, role))
+    decision = classify(file, headers, columns, sample)
+    chosen_role = role or decision.role
+    reason = "set by --role" if role else decision.reason
+    if chosen_role == "opportunities":
+        if "opportunity_id" not in columns and "record_id" in columns:
+            # the deal's own id; a lead id shared with a leads file (mql_id) is also the join key
+            columns["opportunity_id"] = columns.pop("record_id")
+            if "contact_id" not in columns and _says_lead_id(columns["opportunity_id"]):
+                columns["contact_id"] = columns["opportunity_id"]
+        elif "record_id" in columns:
+            columns.setdefault("contact_id", columns.pop("record_id"))
+    if chosen_role == "leads" and "opportunity_id" in columns and "converted_opportunity_id" not in columns:
+        columns["converted_opportunity_id"] = columns.pop("opportunity_id")
+    counts: dict[str, int] = {}
+    for h in headers:
+        counts[h] = counts.get(h, 0) + 1
+    used = set(columns.values())
+    starts_at = "mql" if chosen_role == "leads" and _MQL_ID.search(columns.get("record_id", "")) else "lead"
+    return FileMapping(
+        columns=columns, role=chosen_role, dialect=_detect_dialect(headers, columns, chosen_role),
+        unused=[n for n, h in zip(names, headers, strict=True) if n not in used and (h or not _empty(sample, n))],
+        duplicates={h: c for h, c in counts.items() if c > 1 and h}, starts_at=starts_at, role_reason=reason)
+
+
+def _empty(sample: pa.Table | None, name: str) -> bool:
+    """A column with no value in the sample (a trailing comma's nameless column)."""
+    return sample is None or name not in sample.column_names or sample.column(name).null_count == len(sample)
+
+
+def _says_lead_id(header: str) -> bool:
+    return any(w in normalise_name(header) for w in ("mql", "lead", "contact", "リード", "コンタクト"))
+
+
+def _vendor(headers: Sequence[str]) -> str | None:
+    normalised = {_mark(h) for h in headers}
+    if any(normalise_name(h).startswith(("donotmodify", "変更しないでください")) for h in headers):
+        return "dynamics"
+    if sum(1 for h in headers if re.match(r"^\s*(Deal|Person|Organization|Lead)\s+-\s+", h)) >= 2:
+        return "pipedrive"
+    scores = [(len(normalised & marks), -i, vendor) for i, (vendor, marks) in enumerate(_VENDOR_MARKS)]
+    best = max(scores)
+    return best[2] if best[0] else None
 
 
 def _detect_dialect(headers: Sequence[str], columns: dict[str, str], role: str) -> str:
-    normalised = {normalise_name(h) for h in headers}
     canonical_names = set(CANONICAL_COLUMNS) | set(LINK_KEYS)
+    opportunities = role == "opportunities"
     if columns and all(h in canonical_names for h in columns.values()):
-        return "opportunity_only" if role == "opportunities" else "canonical"
+        return "opportunity_only" if opportunities else "canonical"
+    vendor = _vendor(headers)
+    if vendor is not None:
+        leads_word, deals_word = _VENDOR_ROLE_SUFFIX.get(vendor, ("leads", "deals"))
+        return f"{vendor}_{deals_word if opportunities else leads_word}"
     if any(_CJK.search(h) for h in headers):
         return "japanese"
-    if normalised & _HUBSPOT and ({"recordid", "dealid", "dealstage"} & normalised or
-                                  any(n.startswith("became") for n in normalised)):
-        return "hubspot_deals" if role == "opportunities" else "hubspot_contacts"
-    if normalised & _SALESFORCE and {"leadid", "opportunityid", "leadstatus"} & normalised:
-        return "salesforce_opportunities" if role == "opportunities" else "salesforce_leads"
-    return "opportunity_only" if role == "opportunities" else "generic"
+    return "opportunity_only" if opportunities else "generic"
 
 
 def overall_dialect(dialects: Iterable[str], roles: Iterable[str]) -> str:
     """One label for the whole upload: a vendor family, ``opportunity_only`` or ``a+b``."""
-    families = sorted({d.split("_")[0] if d.startswith(("hubspot", "salesforce")) else d for d in dialects})
+    families = sorted({d.rsplit("_", 1)[0] if "_" in d and d != "opportunity_only" else d for d in dialects})
     if set(roles) == {"opportunities"}:
         return "opportunity_only"
     return "+".join(families) if families else "canonical"
 
 
-def accepted_names(key: str, limit: int = 8) -> list[str]:
-    """A few header names accepted for ``key`` (for error hints)."""
-    return [s for s in SYNONYMS.get(key, (key,)) if s != key][:limit]
+#: The type the CSV reader gives a column: inferred (dates, numbers), a dictionary (categories,
+#: cleaned and mapped once per distinct value) or a string.
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_DICTIONARY_KEYS = frozenset({"phase", "stage", "status", "icp_fit", "won_flag", "closed_flag", "converted_flag",
+                              "segment"})
+
+
+def _read_type(key: str) -> pa.DataType | None:
+    if KEY_KINDS.get(key) in ("date", "number"):
+        return None
+    return _DICTIONARY if key in _DICTIONARY_KEYS else pa.string()
+
+
+def candidate_types(headers: Sequence[str], overrides: dict[str, str] | None = None) -> dict[str, pa.DataType | None]:
+    """Every column some key may be mapped to, with a type decided from its header alone.
+
+    The loader starts reading these before any value is looked at (so pyarrow parses while Python
+    imports pandas): a column that may hold dates or numbers is type-inferred, any other is text.
+    """
+    headers = [h.strip() for h in headers]
+    wanted = {normalise_name(column): key for key, column in (overrides or {}).items()}
+    types: dict[str, pa.DataType | None] = {}
+    for name, header in zip(unique_headers(headers), headers, strict=True):
+        if name != header:
+            continue  # the second copy of a repeated header is never mapped
+        keys = [c.key for c in candidates(header)] + ([wanted[normalise_name(header)]]
+                                                       if normalise_name(header) in wanted else [])
+        if keys:
+            if any(KEY_KINDS.get(k) in ("date", "number") for k in keys):
+                types[name] = None
+            else:  # categories are read as dictionaries: cleaned and mapped once per distinct value
+                types[name] = _DICTIONARY if all(k in _DICTIONARY_KEYS for k in keys) else pa.string()
+    return types
+
+
+def column_types(mapping: FileMapping) -> dict[str, pa.DataType | None]:
+    """Header -> the type to read it as (None: let the reader infer it) for every mapped column."""
+    return {header: _read_type(key) for key, header in mapping.columns.items()}
 
 
 # --- value normalisation ---------------------------------------------------------------------------
-
-_PHASE_NAMES: dict[str, tuple[str, ...]] = {
-    "lead": ("lead", "subscriber", "other", "new", "open", "open not contacted", "unqualified",
-             "nurturing", "nurture", "recycled", "closed not converted", "disqualified",
-             "新規", "未対応", "リード", "ナーチャリング", "育成中", "対象外"),
-    "mql": ("mql", "marketing qualified lead", "marketingqualifiedlead", "marketing qualified",
-            "working contacted", "working", "contacted", "mql化", "対応中"),
-    "sql": ("sql", "sales qualified lead", "salesqualifiedlead", "sales qualified", "qualified",
-            "sql化"),
-    "prospecting": ("prospecting", "opportunity", "appointmentscheduled", "appointment scheduled",
-                    "closed converted", "converted", "見込み", "アプローチ", "商談化", "商談"),
-    "engaging": ("engaging", "qualification", "qualifiedtobuy", "qualified to buy", "needs analysis",
-                 "discovery", "demo", "初回商談", "ヒアリング", "課題把握", "課題合意"),
-    "proposal": ("proposal", "presentationscheduled", "presentation scheduled", "value proposition",
-                 "id decision makers", "perception analysis", "proposal price quote", "提案",
-                 "提案中", "見積", "見積提示"),
-    "negotiation": ("negotiation", "decisionmakerboughtin", "decision maker bought in",
-                    "negotiation review", "交渉", "交渉中", "条件交渉"),
-    "commit": ("commit", "contractsent", "contract sent", "verbal", "contract", "内示", "稟議",
-               "契約手続き", "契約手続中", "最終確認", "コミット"),
-    "won": ("won", "closed won", "closedwon", "customer", "evangelist", "受注", "成約", "契約"),
-    "lost": ("lost", "closed lost", "closedlost", "失注", "見送り"),
-}
-PHASE_VALUES: dict[str, str] = {normalise_name(v): p for p, names in _PHASE_NAMES.items() for v in names}
-
-_SEGMENT_NAMES: dict[str, tuple[str, ...]] = {
-    "SMB": ("smb", "small", "small business", "smallbusiness", "small and medium", "中小企業", "中小",
-            "小規模"),
-    "Mid-Market": ("mid-market", "midmarket", "mid market", "mid", "mm", "medium", "中堅企業", "中堅",
-                   "中規模"),
-    "Enterprise": ("enterprise", "ent", "large", "large enterprise", "大企業", "大手", "大手企業",
-                   "エンタープライズ"),
-}
-SEGMENT_VALUES: dict[str, str] = {normalise_name(v): s for s, names in _SEGMENT_NAMES.items() for v in names}
-
-_YES = ("yes", "y", "true", "t", "1", "1.0", "はい", "有", "あり", "該当", "適合", "○", "◯")
-_NO = ("no", "n", "false", "f", "0", "0.0", "いいえ", "無", "なし", "非該当", "不適合", "×")
-YES_NO_VALUES: dict[str, str] = {
-    **{normalise_name(v) or v: "yes" for v in _YES},
-    **{normalise_name(v) or v: "no" for v in _NO},
-}
 
 
 def map_values(array: pa.ChunkedArray | pa.Array, convert: Callable[[str], str | None]) -> pa.Array:
@@ -241,19 +270,3 @@ def _dictionary_encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArra
             return pa.array([], pa.dictionary(pa.int32(), column.type.value_type))
         column = column.unify_dictionaries().combine_chunks()
     return column
-
-
-def phase_of(value: str) -> str | None:
-    """Normalised phase for a stage/status value, or None when unknown."""
-    return PHASE_VALUES.get(normalise_name(value))
-
-
-def segment_of(value: str) -> str:
-    """Consistent English segment label (SMB / Mid-Market / Enterprise), else the value trimmed."""
-    return SEGMENT_VALUES.get(normalise_name(value), unicodedata.normalize("NFKC", value).strip())
-
-
-def yes_no_of(value: str) -> str | None:
-    """``yes`` / ``no`` for the usual spellings (はい/いいえ, true/false, 1/0, Y/N), else None."""
-    key = normalise_name(value) or unicodedata.normalize("NFKC", value).strip()
-    return YES_NO_VALUES.get(key)

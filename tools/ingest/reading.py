@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import mmap
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,9 +22,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from tools.errors import EmptyFileError, UnreadableFileError
+from tools.errors import DataQualityIssue, EmptyFileError, UnreadableFileError, shorten
+from tools.ingest.workbook import header_row, read_first_sheet
 
 _HEAD_BYTES = 65536
+_SAMPLE_BYTES = 1 << 18  # the first 256 KB of rows: what roles and value kinds are judged on
+_SAMPLE_ROWS = 2000
+_MAX_NUL_SHARE = 0.01  # more NUL bytes than this and the file is binary, not text with a stray NUL
 _EXPORT_HINT = "Export the report again as CSV (UTF-8 or Shift-JIS) or XLSX and upload that file"
 _BOM = b"\xef\xbb\xbf"
 
@@ -42,7 +47,17 @@ class Sniffed:
     headers: list[str] = field(default_factory=list)
     delimiter: str = ","
     xlsx_rows: list[list[str | None]] | None = None
+    issues: list[DataQualityIssue] = field(default_factory=list)  # noticed while reading (NUL bytes, ...)
+    data_start: int = 0  # byte offset of the header row in ``data`` (after a report's title rows)
     _digest: Future[str] | None = field(default=None, repr=False)
+    _sample: pa.Table | None = field(default=None, repr=False)
+
+    @property
+    def sample(self) -> pa.Table:
+        """The first rows, every column as text (``unique_headers`` names): for roles and value kinds."""
+        if self._sample is None:
+            self._sample = _sample_table(self)
+        return self._sample
 
     def hash_in_background(self) -> None:
         """Start hashing the file's bytes on a worker thread (hashlib releases the GIL on large buffers).
@@ -101,24 +116,69 @@ def sniff(path: Path) -> Sniffed:
     if _is_blank(raw, start):
         raise EmptyFileError("the file is empty", file=name, hint="Export the report again with its header row and data")
     if start.startswith(b"PK\x03\x04"):
-        return _sniff_xlsx(name, raw)
+        sheet = read_first_sheet(name, raw)
+        return Sniffed(name, b"", "xlsx", raw, sheet.headers, xlsx_rows=sheet.rows, issues=sheet.issues)
     if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFileError("this is a legacy Excel .xls file, which is not supported", file=name,
                                   hint="Save it as .xlsx or CSV and upload that file")
-    text, encoding = _decode(name, raw, start)
+    issues: list[DataQualityIssue] = []
+    source = raw
+    utf16 = start.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and _control_share(start[:8192]) > _MAX_NUL_SHARE:
+        raise UnreadableFileError("this is not a CSV or XLSX file (it contains binary data)", file=name,
+                                  hint=_EXPORT_HINT)
+    if not utf16 and raw.find(b"\x00") >= 0:
+        source, issue = _without_nul_bytes(name, raw)
+        issues.append(issue)
+        start = source[:_HEAD_BYTES]
+    text, encoding = _decode(name, source, start)
     # the raw bytes never start with a BOM here (that file's label is utf-8-sig, and it is transcoded)
-    data = raw if encoding == "utf-8" else text.encode("utf-8").removeprefix(_BOM)
+    data = source if encoding == "utf-8" else text.encode("utf-8").removeprefix(_BOM)
     head = text.lstrip("\ufeff")[:_HEAD_BYTES]
-    first_line = head.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=first_line.count)
+    lines = head.split("\n", 20)[:20]
+    delimiter = max((",", "\t", ";"), key=lambda d: max(line.count(d) for line in lines))
     try:
-        headers = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+        first_rows = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=delimiter), 20))
     except csv.Error:
-        headers = []
-    headers = [h.strip() for h in headers]
+        first_rows = []
+    titles = header_row([sum(1 for v in row if v.strip()) for row in first_rows]) if len(first_rows) > 1 else 0
+    headers = [h.strip() for h in first_rows[titles]] if first_rows else []
     if not any(headers):
         raise EmptyFileError("the first row is blank, so there is no header row", file=name, hint=_EXPORT_HINT)
-    return Sniffed(name, data, encoding, raw, headers, delimiter)
+    header_at = 0
+    if titles:  # a report title above the header: the data start at the header's line
+        for _ in range(titles):
+            header_at = data.find(b"\n", header_at) + 1
+        issues.append(DataQualityIssue(
+            "title_rows", f"{name}: {titles} row{'s' if titles != 1 else ''} above the header (a report title) "
+            f"{'was' if titles == 1 else 'were'} skipped", titles))
+    return Sniffed(name, data, encoding, raw, headers, delimiter, issues=issues, data_start=header_at)
+
+
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[[*range(1, 9), *range(14, 27), *range(28, 32)]] = True  # not TAB, LF, CR, FF, ESC, NUL
+
+
+def _control_share(head: bytes) -> float:
+    """Share of control bytes no text export contains (binary files are full of them)."""
+    if not head:
+        return 0.0
+    return float(_CONTROL[np.frombuffer(head, np.uint8)].mean())
+
+
+def _without_nul_bytes(name: str, raw: FileBytes) -> tuple[bytes, DataQualityIssue]:
+    """The bytes without NUL (a stray NUL costs a warning); many NULs mean a binary file."""
+    array = np.frombuffer(raw, np.uint8)
+    where = np.flatnonzero(array == 0)
+    if len(where) > max(_MAX_NUL_SHARE * len(array), 8):
+        raise UnreadableFileError("this is not a CSV or XLSX file (it contains binary data)", file=name,
+                                  hint=_EXPORT_HINT)
+    newlines = np.flatnonzero(array == 0x0A)
+    lines = len(np.unique(np.searchsorted(newlines, where)))
+    issue = DataQualityIssue(
+        "nul_bytes", f"{name}: {len(where)} NUL byte{'s' if len(where) != 1 else ''} (a byte of value 0, not "
+        f"text) on {lines} line{'s' if lines != 1 else ''} {'was' if len(where) == 1 else 'were'} removed", lines)
+    return bytes(raw).replace(b"\x00", b""), issue
 
 
 def _decode(name: str, raw: FileBytes, start: bytes) -> tuple[str, str]:
@@ -132,9 +192,6 @@ def _decode(name: str, raw: FileBytes, start: bytes) -> tuple[str, str]:
             return str(raw, "utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    if b"\x00" in start[:8192]:
-        raise UnreadableFileError("this is not a CSV or XLSX file (it contains binary data)", file=name,
-                                  hint=_EXPORT_HINT)
     if _is_ascii(raw):
         return start.decode("ascii"), "utf-8"
     for encoding, label in (("utf-8-sig", "utf-8-sig"), ("cp932", "cp932")):
@@ -147,35 +204,6 @@ def _decode(name: str, raw: FileBytes, start: bytes) -> tuple[str, str]:
         return text, label
     raise UnreadableFileError("the file is not UTF-8, UTF-8 with BOM or CP932 (Shift-JIS) text", file=name,
                               hint="Save it again as CSV UTF-8 from Excel or your CRM")
-
-
-def _sniff_xlsx(name: str, raw: FileBytes) -> Sniffed:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    except Exception:  # openpyxl raises many types for a broken zip/xml; all mean the same here
-        raise UnreadableFileError("this is not a readable XLSX workbook", file=name, hint=_EXPORT_HINT) from None
-    rows = [r for r in rows if any(v is not None for v in r)]
-    if not rows:
-        raise EmptyFileError("the first sheet of the workbook is empty", file=name, hint=_EXPORT_HINT)
-    headers = [(h or "").strip() for h in rows[0]]
-    return Sniffed(name, b"", "xlsx", raw, headers, xlsx_rows=rows[1:])
-
-
-def _cell_text(value: object) -> str | None:
-    """XLSX cell -> text as a CSV export would show it (dates ISO, whole floats without '.0')."""
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[call-arg]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
 
 
 def unique_headers(headers: list[str]) -> list[str]:
@@ -207,8 +235,8 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
     def read(column_types: dict[str, pa.DataType], newlines_in_values: bool) -> pa.Table:
         bad_rows.clear()
         return pacsv.read_csv(
-            pa.BufferReader(sniffed.data),  # zero-copy; a BytesIO goes through Python file calls
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            pa.BufferReader(_from_header(sniffed)),  # zero-copy; a BytesIO goes through Python file calls
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, invalid_row_handler=skip,
                                              newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(
@@ -238,9 +266,9 @@ def read_table(sniffed: Sniffed, wanted: dict[str, pa.DataType | None]) -> tuple
         try:
             table = read_retrying({k: pa.string() for k in wanted})
         except pa.ArrowException as err:
-            raise UnreadableFileError(f"this is not a readable CSV file ({str(err).splitlines()[0]})",
+            raise UnreadableFileError(f"this is not a readable CSV file ({shorten(str(err).splitlines()[0])})",
                                       file=sniffed.name, hint=_EXPORT_HINT) from None
-    return table, len(bad_rows), [r[:60] for r in bad_rows[:3]]
+    return table, len(bad_rows), [shorten(r, 60) for r in bad_rows[:3]]
 
 
 def _xlsx_table(sniffed: Sniffed, names: list[str], wanted: dict[str, pa.DataType | None]) -> pa.Table:
@@ -250,3 +278,31 @@ def _xlsx_table(sniffed: Sniffed, names: list[str], wanted: dict[str, pa.DataTyp
         i = names.index(name)
         columns[name] = pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
     return pa.table(columns) if columns else pa.table({"_": pa.nulls(len(rows))}).drop(["_"])
+
+
+def _from_header(sniffed: Sniffed) -> FileBytes | memoryview:
+    """The CSV bytes from the header row on (a zero-copy view past any title rows)."""
+    return sniffed.data if not sniffed.data_start else memoryview(sniffed.data)[sniffed.data_start:]
+
+
+def _sample_table(sniffed: Sniffed) -> pa.Table:
+    """Up to ``_SAMPLE_ROWS`` first data rows, all columns as strings."""
+    names = unique_headers(sniffed.headers)
+    if sniffed.xlsx_rows is not None:
+        rows = sniffed.xlsx_rows[:_SAMPLE_ROWS]
+        return pa.table({n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
+                         for i, n in enumerate(names)})
+    head = bytes(sniffed.data[sniffed.data_start: sniffed.data_start + _SAMPLE_BYTES])
+    if len(sniffed.data) - sniffed.data_start > _SAMPLE_BYTES:
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(head),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter, newlines_in_values=True,
+                                             invalid_row_handler=lambda row: "skip"),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except pa.ArrowException:
+        return pa.table({n: pa.array([], pa.string()) for n in names})
+    return table.slice(0, _SAMPLE_ROWS)

@@ -16,23 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from tools.errors import RevOpsInputError, TargetsError
-from tools.ingest.dialects import normalise_name
+from tools.ingest.headers import normalise_name
 from tools.ingest.reading import sniff
+from tools.ingest.target_names import METRIC_HEADERS, METRICS, PERIOD_HEADERS, TARGET_HEADERS
 from tools.schema import TARGET_METRICS
 
 _GRAINS = ("month", "quarter", "year")
-_METRIC_NAMES: dict[str, tuple[str, ...]] = {
-    "leads": ("leads", "lead", "リード", "リード数"),
-    "mql": ("mql", "mqls", "MQL数"),
-    "sql": ("sql", "sqls", "SQL数"),
-    "opportunities": ("opportunities", "opportunity", "opps", "商談", "商談数"),
-    "won": ("won", "wins", "deals won", "受注", "受注数", "受注件数"),
-    "revenue": ("revenue", "bookings", "売上", "受注金額", "売上目標"),
-}
-_METRICS = {normalise_name(n): m for m, names in _METRIC_NAMES.items() for n in names}
-_PERIOD_HEADERS = {normalise_name(n) for n in ("period", "month", "quarter", "year", "期間", "年月", "月")}
-_METRIC_HEADERS = {normalise_name(n) for n in ("metric", "kpi", "指標")}
-_TARGET_HEADERS = {normalise_name(n) for n in ("target", "value", "goal", "目標", "目標値")}
+_METRICS, _PERIOD_HEADERS, _METRIC_HEADERS, _TARGET_HEADERS = METRICS, PERIOD_HEADERS, METRIC_HEADERS, TARGET_HEADERS
 _HINT = ("Use a long file with columns period,metric,target or a wide one with period,leads,mql,sql,"
          "opportunities,won,revenue; periods look like 2025-04, 2025-Q2 or 2025")
 _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
@@ -126,7 +116,7 @@ def load_targets(path: Path | str) -> Targets:
     if sniffed.xlsx_rows is not None:
         raw = pd.DataFrame(sniffed.xlsx_rows, columns=sniffed.headers, dtype=object).astype("string")
     else:
-        raw = pd.read_csv(io.BytesIO(sniffed.data), dtype=str, sep=sniffed.delimiter, keep_default_na=False,
+        raw = pd.read_csv(io.BytesIO(bytes(sniffed.data[sniffed.data_start:])), dtype=str, sep=sniffed.delimiter, keep_default_na=False,
                           na_values=[""], skipinitialspace=True)
     headers = {normalise_name(h): h for h in raw.columns}
     period_col = next((h for n, h in headers.items() if n in _PERIOD_HEADERS), None)

@@ -9,7 +9,6 @@ The message texts here are part of the product contract: tests check them exactl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,16 +16,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tools.errors import (
-    DataQualityIssue,
     EmptyFileError,
     InvalidValuesError,
     MissingColumnError,
-    RevOpsInputError,
     UnreadableFileError,
-    ValidationFailed,
+    shorten,
 )
-from tools.ingest.dialects import accepted_names
+from tools.ingest.dates import ParsedDates
+from tools.ingest.headers import accepted_names
 from tools.ingest.parsing import Parsed
+from tools.ingest.problems import DuplicateDrop, Problems
 from tools.schema import CREATED_COLUMN, ID_COLUMN, STAGE_DATE_COLUMNS
 
 _DATE_HINT = ("Use dates like 2024-01-31, 2024/01/31 or 01/31/2024, or map another column with "
@@ -44,39 +43,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-@dataclass
-class Problems:
-    """Collects fatal errors and data-quality warnings over a whole upload."""
-
-    fatal: list[RevOpsInputError] = field(default_factory=list)
-    issues: list[DataQualityIssue] = field(default_factory=list)
-
-    def add(self, error: RevOpsInputError) -> None:
-        """Record a fatal problem (raised later, together with the others)."""
-        self.fatal.append(error)
-
-    def warn(self, code: str, message: str, rows: int, examples: Sequence[object] = ()) -> None:
-        """Record a survivable problem."""
-        self.issues.append(DataQualityIssue(code, message, int(rows), [str(e) for e in examples][:3]))
-
-    def merge(self, other: Problems) -> None:
-        """Append another collector's problems (e.g. one column's, parsed on another thread)."""
-        self.fatal.extend(other.fatal)
-        self.issues.extend(other.issues)
-
-    def raise_if_fatal(self) -> None:
-        """Raise the one fatal problem, or ``ValidationFailed`` with all of them."""
-        if len(self.fatal) == 1:
-            raise self.fatal[0]
-        if self.fatal:
-            raise ValidationFailed(self.fatal)
-
-
 def missing_column(file: str, key: str, headers: Sequence[str]) -> MissingColumnError:
     """The required ``key`` (record_id / created_date) could not be mapped."""
-    shown = ", ".join(repr(h) for h in headers[:12]) + (", …" if len(headers) > 12 else "")
     accepted = ", ".join(accepted_names(key))
     holds = "the id" if key == ID_COLUMN else "the date each lead was created"
+    shown = ", ".join(repr(shorten(h, 60)) for h in headers[:12]) + (", …" if len(headers) > 12 else "")
     return MissingColumnError(
         f"no {_COLUMN_LABEL.get(key, key)} column found",
         file=file,
@@ -105,10 +76,15 @@ def check_malformed(problems: Problems, file: str, bad: int, lines: list[str], g
                   f"{'was' if bad == 1 else 'were'} skipped (e.g. {_examples(lines)})", bad, lines)
 
 
-def check_dates(problems: Problems, file: str, header: str, key: str, parsed: Parsed) -> bool:
+def check_dates(problems: Problems, file: str, header: str, key: str, parsed: ParsedDates,
+                years: tuple[int, int]) -> bool:
     """Judge a parsed date column. Returns False when the column is unusable (fatal)."""
-    if parsed.note:
-        problems.warn("ambiguous_date_order", f"{file}, column '{header}': {parsed.note}", parsed.non_empty)
+    if parsed.out_of_range:
+        n = parsed.out_of_range
+        problems.warn("date_out_of_range", f"{file}, column '{header}': {_plural(n, 'date')} "
+                      f"{'falls' if n == 1 else 'fall'} outside the years {years[0]}-{years[1]} and "
+                      f"{'was' if n == 1 else 'were'} left empty (e.g. {_examples(parsed.out_of_range_examples)}); "
+                      "set another window with --years", n, parsed.out_of_range_examples)
     if not parsed.failed:
         return True
     if parsed.failed * 2 > parsed.non_empty:
@@ -117,10 +93,7 @@ def check_dates(problems: Problems, file: str, header: str, key: str, parsed: Pa
                                         hint=_DATE_HINT.format(key=key)))
         return False
     one = parsed.failed == 1
-    if key == CREATED_COLUMN:
-        outcome = "that row was dropped" if one else "those rows were dropped"
-    else:
-        outcome = "it was left empty" if one else "they were left empty"
+    outcome = "it was left empty" if one else "they were left empty"
     problems.warn("unparseable_date", f"{file}, column '{header}': {_plural(parsed.failed, 'date')} could "
                   f"not be read and {outcome} (e.g. {_examples(parsed.examples)})", parsed.failed,
                   parsed.examples)
@@ -165,28 +138,51 @@ def check_unrecognised(problems: Problems, file: str, header: str, code: str, wh
 
 
 def drop_unusable(problems: Problems, frame: pd.DataFrame, file: str, id_label: str = "record id",
-                  id_column: str = ID_COLUMN, unreadable_created: pd.Series | None = None) -> pd.DataFrame:
-    """Drop rows without an id or a created date, then repeated ids (first kept); all counted.
+                  id_column: str = ID_COLUMN) -> pd.DataFrame:
+    """Drop rows without an id, then repeated ids (first kept); count rows kept without a date.
 
-    ``unreadable_created`` marks rows whose created date did not parse: they are already counted
-    as ``unparseable_date`` and are dropped here without being counted twice.
+    A row without a created (start) date is a real record of unknown age: it counts in the funnel
+    snapshot and is left out of trends, and the warning says so.
     """
+    # a totals row carries no date: only undated rows can be one (none, in a clean export)
+    created = frame.get(CREATED_COLUMN)
+    undated = created.isna().to_numpy() if created is not None else np.ones(len(frame), dtype=bool)
+    summary = pd.Series(False, index=frame.index)
+    if undated.any():
+        summary[undated] = _summary_rows(frame[id_column][undated]).to_numpy()
+    if summary.any():
+        n = int(summary.sum())
+        problems.warn("summary_rows", f"{file}: {_plural(n, 'total or summary row')} (e.g. "
+                      f"{_examples(frame[id_column][summary].head(3).tolist())}) {'was' if n == 1 else 'were'} "
+                      f"skipped: {'it holds' if n == 1 else 'they hold'} the report's totals, not records", n)
+        frame = frame[~summary]
     no_id = frame[id_column].isna()
     if no_id.any():
         n = int(no_id.sum())
         problems.warn("missing_id", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no {id_label} "
                       f"and {'was' if n == 1 else 'were'} dropped", n)
-    no_created = frame[CREATED_COLUMN].isna() & ~no_id
-    if unreadable_created is not None:
-        no_created &= ~unreadable_created
-        no_id |= unreadable_created
-    if no_created.any():
-        n = int(no_created.sum())
-        problems.warn("missing_created_date", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no "
-                      f"created date and {'was' if n == 1 else 'were'} dropped", n)
-    if no_id.any() or no_created.any():
-        frame = frame[~(no_id | no_created)]
+        frame = frame[~no_id]
+    created = frame.get(CREATED_COLUMN)
+    if created is not None and created.notna().any() and created.isna().any():
+        n = int(created.isna().sum())
+        problems.warn("undated_rows", f"{file}: {_plural(n, 'row')} {'has' if n == 1 else 'have'} no created "
+                      f"date; {'it counts' if n == 1 else 'they count'} in the funnel but not in trends", n)
     return drop_duplicates(problems, frame, file, id_label, id_column)
+
+
+#: A report's totals row, where an id would be ("Total", "Grand Totals (12 records)", 合計).
+_SUMMARY_IDS = pa.array(["Total", "Totals", "TOTAL", "total", "Grand Total", "Grand Totals", "Subtotal", "Sum",
+                         "合計", "総計", "小計", "計"])
+
+
+def _summary_rows(ids: pd.Series) -> pd.Series:
+    """Rows whose id is a totals label (one vectorised membership test, no per-row Python)."""
+    values = pa.array(ids.array) if isinstance(ids.dtype, pd.StringDtype) else pa.array(ids.astype(object), pa.string(),
+                                                                                             from_pandas=True)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    hit = pc.or_(pc.is_in(values, value_set=_SUMMARY_IDS), pc.starts_with(values, "Grand Total"))
+    return pd.Series(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), index=ids.index)
 
 
 def drop_duplicates(problems: Problems, frame: pd.DataFrame, where: str, id_label: str = "record id",
@@ -198,6 +194,7 @@ def drop_duplicates(problems: Problems, frame: pd.DataFrame, where: str, id_labe
     repeated = ids.duplicated(keep="first")
     n = int(repeated.sum())
     examples = ids[repeated].drop_duplicates().head(3).tolist()
+    problems.duplicates.append(DuplicateDrop(where, n, len(ids)))
     problems.warn("duplicate_id", f"{where}: {_plural(n, 'row')} {'repeats' if n == 1 else 'repeat'} a {id_label} "
                   f"seen earlier and {'was' if n == 1 else 'were'} dropped; the first row of each id was kept "
                   f"(e.g. {_examples(examples)})", n, examples)
@@ -217,6 +214,7 @@ def _is_unique(ids: pd.Series) -> bool:
         for in_order in (pc.greater, pc.less):
             if pc.all(pc.fill_null(in_order(later, earlier), False)).as_py():
                 return True
+        return len(pc.unique(values)) == len(values)  # pyarrow's hash set: about twice as fast as the Index's
     return bool(pd.Index(ids).is_unique)
 
 
@@ -235,28 +233,39 @@ def check_stage_order(problems: Problems, frame: pd.DataFrame) -> None:
     """Warn (rows kept) when a later stage's date is before an earlier one's."""
     order = [c for c in STAGE_DATE_COLUMNS.values() if c in frame]
     pairs = [(order[i], later) for i in range(len(order)) for later in order[i + 1:]]
-    if "lost_date" in frame:
-        pairs += [(c, "lost_date") for c in order if c != "won_date"]
-    bad_any = np.zeros(len(frame), dtype=bool)
-    details = []
+    before_lost = [c for c in order if c != "won_date"] if "lost_date" in frame else []
+    pairs += [(c, "lost_date") for c in before_lost]
     # compare calendar days: a date-only stage on the same day as a timestamped one is in order
+    if not pairs:
+        return
     days = {c: _calendar_days(frame[c]) for c in set(sum(pairs, ()))}
+    # first the rows with any inversion, in one pass: a date before the latest of the earlier stages
+    bad_any = np.zeros(len(frame), dtype=bool)
+    latest = None
+    for column in order:
+        day, dated = days[column]
+        if latest is not None:
+            bad_any |= (day < latest) & dated
+        latest = day if latest is None else np.maximum(latest, day)
+    if before_lost:
+        latest_open = np.maximum.reduce([days[c][0] for c in before_lost])
+        bad_any |= (days["lost_date"][0] < latest_open) & days["lost_date"][1]
+    rows = np.flatnonzero(bad_any)
+    if not len(rows):
+        return
+    details = []  # then which pairs, on those rows only
     for earlier, later in pairs:
         (later_day, dated), (earlier_day, _) = days[later], days[earlier]
-        bad = (later_day < earlier_day) & dated
-        n = int(np.count_nonzero(bad))
+        n = int(np.count_nonzero((later_day[rows] < earlier_day[rows]) & dated[rows]))
         if n:
             details.append(f"{later} before {earlier}: {n}")
-            bad_any |= bad
-    if details:
-        n = int(np.count_nonzero(bad_any))
-        problems.warn("stage_dates_out_of_order", f"{_plural(n, 'row')} {'has' if n == 1 else 'have'} stage dates "
-                      f"out of order ({'; '.join(details)}); {'it was' if n == 1 else 'they were'} kept as "
-                      "exported", n)
+    n = len(rows)
+    problems.warn("stage_dates_out_of_order", f"{_plural(n, 'row')} {'has' if n == 1 else 'have'} stage dates "
+                  f"out of order ({'; '.join(details)}); {'it was' if n == 1 else 'they were'} kept as "
+                  "exported", n)
 
 
 def no_usable_rows(files: Sequence[str]) -> EmptyFileError:
     """Every row was dropped."""
-    return EmptyFileError("no usable rows: every row lacks a record id or a readable created date",
-                          file=", ".join(files), hint="Check the id and created-date columns, or map them "
-                          'with --map record_id="Your Column" --map created_date="Your Column"')
+    return EmptyFileError("no usable rows: every row lacks a record id", file=", ".join(files),
+                          hint='Check the id column, or map it with --map record_id="Your Column"')

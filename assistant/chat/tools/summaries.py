@@ -28,6 +28,8 @@ def compact_diagnosis(diagnosis: Any) -> dict[str, Any]:
         "findings": full["findings"],
         "data_quality": [{"code": d["code"], "rows": d["rows"]} for d in full["data_quality"]],
         "dimensions": full["dimensions"],
+        # analyses the upload cannot support and what each needs (trends without dates, ...)
+        "not_analysed": diagnosis.load.capabilities.missing if diagnosis.load.capabilities else {},
     }
     for key in ("revenue_bridge", "forecast"):  # issue 14's typed fields, when the engine has them
         typed = getattr(diagnosis, key, None)

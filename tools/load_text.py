@@ -1,0 +1,82 @@
+"""The load report as text lines (English / Japanese) for ``revops diagnose`` and the memo appendix.
+
+Files with their role, dialect and rows, joins with matched / unmatched keys, unused columns, and
+the analyses the data cannot support with what each one needs.
+"""
+
+from __future__ import annotations
+
+from tools.load_report import CAPABILITIES, LoadReport
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Data loaded", "rows": "rows", "role": "role", "join": "joined", "matched": "matched",
+        "unmatched": "unmatched", "unused": "not used", "missing": "Not analysed", "notes": "Note",
+        "start": "The funnel starts at the {stage} stage: earlier stages are not in the data.",
+        "implied": "{stages} {verb} not in the data: shown as —, their counts only follow from later stages.",
+        "forced": "Diagnosed anyway (--force) although the upload looked misread:",
+    },
+    "ja": {
+        "title": "読み込んだデータ", "rows": "行", "role": "役割", "join": "結合", "matched": "一致",
+        "unmatched": "不一致", "unused": "未使用の列", "missing": "分析できない項目", "notes": "注記",
+        "start": "ファネルは{stage}から始まります（それより前の段階はデータにありません）。",
+        "implied": "{stages}はデータにありません（—と表示。件数は後の段階から推定されるだけです）。",
+        "forced": "読み込みに疑わしい点がありましたが、--force で診断しました:",
+    },
+}
+_ROLES = {
+    "ja": {"leads": "リード", "opportunities": "商談", "accounts": "取引先（参照表）", "owners": "担当者（参照表）",
+           "targets": "目標", "unknown": "不明"},
+}
+_CAPABILITY_NAMES = {
+    "en": {"trends": "trends over time", "follow_up": "follow-up speed", "deal_size": "deal size",
+           "retention": "retention and churn", "win_rate": "win rate"},
+    "ja": {"trends": "期間ごとの推移", "follow_up": "初回対応の速さ", "deal_size": "受注金額",
+           "retention": "継続率・解約率", "win_rate": "受注率"},
+}
+_NEEDS_JA = {
+    "trends": "日付のあるレコード（作成日・商談化日などの日付）が必要です",
+    "follow_up": "MQL化日と初回接触日が必要です",
+    "deal_size": "受注した商談の金額が必要です",
+    "retention": "受注顧客の解約日が必要です",
+    "win_rate": "商談の結果（受注・失注のフェーズ、日付、フラグ）が必要です",
+}
+_STAGES_JA = {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"}
+
+
+def render_load_text(report: LoadReport, lang: str = "en") -> list[str]:
+    """Lines of the load section (empty for an in-memory dataset without files)."""
+    words = _WORDS.get(lang, _WORDS["en"])
+    lines: list[str] = []
+    if report.files:
+        lines += ["", words["title"]]
+        for f in report.files:
+            role = _ROLES.get(lang, {}).get(f.role, f.role)
+            lines.append(f"  {f.name}: {words['role']} {role}, {f.dialect}, {f.encoding}, {f.rows:,} {words['rows']}")
+            if f.unused_columns:
+                shown = ", ".join(f.unused_columns[:12]) + (", …" if len(f.unused_columns) > 12 else "")
+                lines.append(f"    {words['unused']}: {shown}")
+        for j in report.joins:
+            lines.append(f"  {words['join']}: {j.left} '{j.on[0]}' → {j.right} '{j.on[1]}' — {j.matched:,} "
+                         f"{words['matched']}, {j.unmatched:,} {words['unmatched']}")
+    caps = report.capabilities
+    if caps is not None:
+        if caps.funnel_start != "lead":
+            stage = _STAGES_JA.get(caps.funnel_start, caps.funnel_start) if lang == "ja" else caps.funnel_start
+            lines += ["", words["start"].format(stage=stage)]
+        between = [s for s in caps.unobserved_stages if s != "won"]
+        if between:
+            names = [_STAGES_JA.get(s, s) if lang == "ja" else s.upper() if s in ("mql", "sql") else s for s in between]
+            joiner = "・" if lang == "ja" else " and "
+            lines += ["", words["implied"].format(stages=joiner.join(names), verb="is" if len(names) == 1 else "are")]
+        missing = [c for c in CAPABILITIES if c in caps.missing]
+        if missing:
+            lines += ["", words["missing"]]
+            for name in missing:
+                need = _NEEDS_JA.get(name, caps.missing[name]) if lang == "ja" else caps.missing[name]
+                lines.append(f"  - {_CAPABILITY_NAMES.get(lang, _CAPABILITY_NAMES['en'])[name]}: {need}")
+        for note in caps.notes:
+            lines.append(f"  {words['notes']}: {note}")
+    if report.plausibility.forced:
+        lines += ["", words["forced"]] + [f"  - {i.message}" for i in report.plausibility.issues]
+    return lines
