@@ -290,7 +290,7 @@ def visible_texts(page: Page) -> list[str]:
     }"""))
 
 
-WORD = r"[A-Za-z][A-Za-z'-]{2,}"
+WORD = r"[A-Za-z][A-Za-z-]{2,}"
 #: Product, format and method names that are written in Latin letters in Japanese too; and the
 #: language switch's "English", which names the language in its own language, as switches do.
 PRODUCT_NAMES = {"English", "RevOps", "CSV", "XLSX", "TSV", "Markdown", "DOCX", "PDF", "LLM", "MQL", "SQL", "KPI", "ICP",
