@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.errors import RevOpsInputError
+from tools.errors import ImplausibleUploadError, RevOpsInputError
 from tools.wording import Lang
 from ui import charts, views
 from ui.labels import label
@@ -75,7 +75,8 @@ def guarded(session: TabState, lang: Lang, steps: Callable[[], Iterator[Step]]) 
             log.add(step)
             yield Update(status=log.markdown(lang))
     except RevOpsInputError as err:
-        yield full_update(session, lang, views.error_box(str(err), lang), editor_changed=session.plan is not plan_before)
+        box = views.error_box(str(err), lang, misread=isinstance(err, ImplausibleUploadError))
+        yield full_update(session, lang, box, editor_changed=session.plan is not plan_before)
         return
     except Exception as err:  # the edge: an internal error is shown, and the tab stays usable
         yield full_update(session, lang, views.error_box(views.internal_error(err), lang))

@@ -74,6 +74,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Open **Column mapping** in the side panel and choose the right field for each column.",
         "ja": "サイドパネルの **列のマッピング** を開き、各列に正しい項目を選んでください。",
     },
+    "force_hint": {
+        "en": "If the upload is right as it is, tick **Diagnose even if the upload looks misread** there and apply.",
+        "ja": "このままで正しい場合は、そこで **読み込みに疑わしい点があっても診断する** にチェックを入れて適用してください。",
+    },
     "no_files": {"en": "Choose at least one export file first.", "ja": "エクスポートファイルを選択してください。"},
     "dialect": {"en": "Detected format", "ja": "検出した形式"},
     "files": {"en": "Files", "ja": "ファイル"},

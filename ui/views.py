@@ -228,8 +228,12 @@ def status_line(rows: int, files: Sequence[str], lang: Lang, *, is_demo: bool) -
     return OK_MARK + label(lang, "loaded", rows=format_count(rows, lang), files=cell(", ".join(files)))
 
 
-def error_box(message: str, lang: Lang) -> str:
-    """The visible error for a bad upload (the loader's own message, as literal text, capped)."""
+def error_box(message: str, lang: Lang, *, misread: bool = False) -> str:
+    """The visible error for a bad upload (the loader's own message, as literal text, capped).
+
+    ``misread``: the plausibility gate stopped it, so the way past it ("diagnose anyway") is named.
+    """
     body = "\n".join(f"> {cell(line)}" for line in cap_text(message, MAX_MESSAGE).splitlines())
-    return (f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{label(lang, 'map_hint')}\n\n"
+    hint = label(lang, "map_hint") + (f" {label(lang, 'force_hint')}" if misread else "")
+    return (f"<div class='revops-error'>\n\n**{label(lang, 'error')}**\n\n{body}\n\n{hint}\n\n"
             f"{label(lang, 'kept_previous')}\n\n</div>")
