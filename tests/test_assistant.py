@@ -211,54 +211,54 @@ print(heavy)
 
 
 def test_revenue_change_and_forecast_read_the_typed_bridge_when_the_engine_has_one(demo) -> None:  # noqa: ANN001
-    """Issue 14's types plugged in: a bridge of known components gives a waterfall and names the driver."""
-    from dataclasses import dataclass
-
-    from tools.periods import make_window
-
-    @dataclass(frozen=True)
-    class Part:
-        driver: str
-        amount: float
-        dimension: str | None = None
-        value: str | None = None
-
-        def to_dict(self) -> dict:
-            return dict(self.__dict__)
-
-    @dataclass
-    class Bridge:
-        baseline: object
-        current: object
-        baseline_revenue: float
-        current_revenue: float
-        components: list
-        residual: float
-
-        def by_driver(self) -> list:
-            return self.components
-
-        def largest_driver(self) -> Part:
-            return self.components[1]
-
-        def to_dict(self) -> dict:
-            return {"baseline": self.baseline_revenue, "current": self.current_revenue, "residual": self.residual,
-                    "drivers": [c.to_dict() for c in self.components]}
-
+    """Issue 14's types plugged in: a bridge of known components and known tests gives a waterfall,
+    marks each driver beyond or within noise and names the largest one beyond noise; a change within
+    the usual variation says so first, and a bottleneck that is not the driver's cause is stated apart."""
     import pandas as pd
 
+    from tools.bridge import BridgeComponent, RevenueBridge, RevenueWindow
+    from tools.bridge_noise import NoiseVerdict
+    from tools.periods import make_window
+    from tools.variation import RevenueVariation
+
     diagnosis = diagnose(demo[0], targets=demo[1])
-    parts = [Part("lead_volume", 30_000_000.0), Part("sql_to_opportunity", -70_000_000.0, "lead_source", "Giveaway Campaign"),
-             Part("deal_size", -8_190_000.0)]
-    diagnosis.revenue_bridge = Bridge(make_window(pd.Timestamp("2025-08-01"), 3), make_window(pd.Timestamp("2026-08-01"), 3),
-                                      209_340_000.0, 161_150_000.0, parts, 0.0)  # type: ignore[attr-defined]
-    chat = Conversation(demo[0], demo[1], settings=YEN, diagnosis=diagnosis)
-    answer = chat.ask("Why did revenue drop this quarter?")
-    assert answer.intent == "revenue_change" and answer.grounding.ungrounded == []
-    assert "¥209M" in answer.answer and "¥161M" in answer.answer and "-¥70M" in answer.answer
-    assert "largest driver is SQL → Opportunity (Giveaway Campaign)" in answer.answer
-    waterfall = next(e for e in answer.exhibits if e.kind == "waterfall")
-    assert [row[1] for row in waterfall.rows] == [209_340_000.0, 30_000_000.0, -70_000_000.0, -8_190_000.0, 161_150_000.0]
+    assert diagnosis.bottleneck.lever == "sql_to_opportunity"  # the demo's own bottleneck
+    windows = make_window(pd.Timestamp("2025-08-01"), 3), make_window(pd.Timestamp("2026-08-01"), 3)
+
+    def ask(step: str, value: str, tested: bool = True) -> str:
+        parts = [BridgeComponent("lead_volume", 30_000_000.0), BridgeComponent(step, -70_000_000.0, "segment", value),
+                 BridgeComponent("deal_size", -8_190_000.0)]
+        noise = {("lead_volume", None, None): NoiseVerdict("poisson z", 0.3, 1.0, 1000, 1000, 3),
+                 (step, None, None): NoiseVerdict("standardised rates z", 1e-6, -0.1, 500, 500, 3),
+                 (step, "segment", value): NoiseVerdict("standardised rates z", 1e-6, -0.1, 200, 200, 1),
+                 # p = 0.03 among three tests: not beyond noise at 5% family-wise
+                 ("deal_size", None, None): NoiseVerdict("stratified log-amount z", 0.03, -0.05, 300, 60, 3)}
+        diagnosis.revenue_bridge = RevenueBridge(
+            RevenueWindow(windows[0], 209_340_000.0), RevenueWindow(windows[1], 161_150_000.0), parts, 0.0,
+            variation=RevenueVariation(24, 30e6, 90e6, -0.54, 0.6, -0.23, 150), noise=noise if tested else {})
+        answer = Conversation(demo[0], demo[1], settings=YEN, diagnosis=diagnosis).ask("Why did revenue drop this quarter?")
+        assert answer.intent == "revenue_change" and answer.grounding.ungrounded == []
+        waterfall = next(e for e in answer.exhibits if e.kind == "waterfall")
+        assert [row[1] for row in waterfall.rows] == [209_340_000.0, 30_000_000.0, -70_000_000.0, -8_190_000.0,
+                                                      161_150_000.0]
+        return answer.answer
+
+    text = ask("opportunity_to_won", "Enterprise")
+    assert "¥209M" in text and "¥161M" in text and "-¥70M" in text
+    usual = text.index("within won revenue's usual month-to-month variation (about ±¥90M)")
+    assert usual < text.index("- lead volume: +¥30M (within noise)")
+    assert "- Opportunity → Won: -¥70M (beyond noise)" in text
+    assert "- deal size: -¥8.19M (within noise)" in text
+    assert "The largest driver beyond noise is Opportunity → Won (Enterprise)." in text
+    # the driver is not the bottleneck's lever: each is stated for what it is, the constraint after the accounting
+    assert text.index("Separately, what holds revenue back going forward:") > text.index("The largest driver beyond noise")
+    # the bottleneck's own step as the driver is one cause: no "separately"
+    same = ask("sql_to_opportunity", "SMB")
+    assert "The largest driver beyond noise is SQL → Opportunity (SMB)." in same and "Separately" not in same
+    # the same bridge with no tests names no driver
+    quiet = ask("opportunity_to_won", "Enterprise", tested=False)
+    assert "No driver stands out from the noise of the data behind it." in quiet
+    assert "largest driver" not in quiet and "beyond noise)" not in quiet
 
 
 def test_an_inside_sales_headcount_is_asked_for_then_computed(demo) -> None:  # noqa: ANN001

@@ -17,14 +17,16 @@ from assistant.chat.grounding import check_grounding
 from assistant.memo.actions import POLICY_NUMBERS
 from assistant.memo.build import build_memo, write_memo
 from assistant.memo.context import software_version
-from assistant.memo.model import Memo, Table
+from assistant.memo.model import Memo, Paragraph, Table
 from assistant.memo.render.markdown import render_markdown
 from tests.memo_lint import body_text, data_names, english_in_japanese, p_values, raw_keys
 from tools.bridge import BridgeComponent, RevenueBridge, RevenueWindow
+from tools.bridge_noise import NoiseVerdict
 from tools.dataset import LoadedData, from_canonical
 from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose
 from tools.errors import RevOpsInputError
+from tools.variation import RevenueVariation
 from tools.wording import OWNER_NAMES, finding_title, format_money, format_percent
 
 TODAY = dt.date(2026, 11, 1)
@@ -302,29 +304,89 @@ def test_japanese_pdf_lines_fit_and_keep_numbers_whole() -> None:
     assert all(n in "\n".join(lines) for n in ("+15,193,518", "151,935,183", "167,128,702"))
 
 
-def test_a_revenue_bridge_drives_the_headline_and_the_mix_effect(giveaway: Case) -> None:
-    """When the diagnosis carries a revenue bridge (SPEC §9.1) the headline and the mix-driven
-    effect come from it: here a bridge built from the case's own windows with a known mix component."""
+def _bridge_case(giveaway: Case, parts: list[BridgeComponent], noise: dict[Any, NoiseVerdict],
+                 variation_p: float | None = None) -> Case:
+    """The giveaway case with a hand-built bridge over its own windows: ``parts`` (the lead volume
+    takes the rest of the change), each driver's test in ``noise``, and optionally the change's
+    own test against its month-to-month variation."""
     metrics = giveaway.diagnosis.metrics
     before, after = metrics["won_revenue_baseline"], metrics["won_revenue_current"]
-    mix = -0.8 * (before - after)
-    volume = (after - before) - mix
+    volume = (after - before) - sum(p.amount for p in parts)
     periods = giveaway.diagnosis.periods
     assert periods.baseline is not None and periods.current is not None
+    variation = None if variation_p is None else RevenueVariation(24, 1.0, abs(after - before), -1.0, variation_p,
+                                                                    after / before - 1, 100)
     bridge = RevenueBridge(
         baseline=RevenueWindow(periods.baseline, before),
         current=RevenueWindow(periods.current, after),
-        parts=[BridgeComponent("lead_volume", volume),
-               BridgeComponent("mix", mix, "lead_source", "Giveaway Campaign")],
+        parts=[BridgeComponent("lead_volume", volume), *parts],
         residual=0.0,
+        variation=variation,
+        noise={("lead_volume", None, None): NoiseVerdict("poisson z", 0.4, 1.0, 1000, 1000), **noise},
     )
-    diagnosis = dataclasses.replace(giveaway.diagnosis, revenue_bridge=bridge)
-    case = Case(giveaway.data, giveaway.targets, diagnosis)
+    return Case(giveaway.data, giveaway.targets, dataclasses.replace(giveaway.diagnosis, revenue_bridge=bridge))
+
+
+def _verdict(p_value: float, change: float = -1.0) -> NoiseVerdict:
+    return NoiseVerdict("a test", p_value, change, 500, 500, family=8)
+
+
+def test_a_revenue_bridge_drives_the_headline_and_the_mix_effect(giveaway: Case) -> None:
+    """When the diagnosis carries a revenue bridge (SPEC §9.1) the headline and the mix-driven
+    effect come from it: here a bridge built from the case's own windows with a known mix component
+    beyond noise; the first cause (the Giveaway mix) is the same cause, so "because" joins them."""
+    metrics = giveaway.diagnosis.metrics
+    mix = -0.8 * (metrics["won_revenue_baseline"] - metrics["won_revenue_current"])
+    case = _bridge_case(giveaway, [BridgeComponent("mix", mix, "lead_source", "Giveaway Campaign")],
+                        {("mix", "lead_source", None): _verdict(1e-6)})
     memo = case.memo()
-    assert "the largest driver was the lead source mix (" + format_money(mix, "en") + ")" in memo.brief_text()
+    headline = memo.section("brief").blocks[0].text  # type: ignore[union-attr]
+    assert ("the largest component beyond noise was the lead source mix, mostly lead source 'Giveaway Campaign' ("
+            + format_money(mix, "en") + "), mainly because ") in headline
+    assert "Giveaway Campaign" in headline.split("mainly because")[1]
     table = memo.section("brief-actions").blocks[0]
     assert isinstance(table, Table)
     effect = next(row[3] for row in table.rows if "Giveaway Campaign" in row[1])
     assert effect.startswith("About +" + format_money(-mix, "en"))
     assert [s.key for s in memo.sections][2] == "bridge"
+    bridge = case.diagnosis.revenue_bridge
+    assert bridge is not None
     assert check_grounding(memo.plain_text(), [*grounding_sources(memo), bridge.to_dict()]).ungrounded == []
+
+
+def test_a_headline_names_no_driver_when_none_stands_out_and_says_the_usual_variation_first(giveaway: Case) -> None:
+    # the same large mix component, but its own test does not rule out chance, and the change as
+    # a whole is within its month-to-month variation
+    metrics = giveaway.diagnosis.metrics
+    mix = -0.8 * (metrics["won_revenue_baseline"] - metrics["won_revenue_current"])
+    case = _bridge_case(giveaway, [BridgeComponent("mix", mix, "lead_source", "Giveaway Campaign")],
+                        {("mix", "lead_source", None): _verdict(0.2)}, variation_p=0.4)
+    for lang, usual, none in (("en", "within its usual month-to-month variation",
+                               "no component of the revenue bridge stands out from noise"),
+                              ("ja", "通常の月ごとの揺れの範囲内", "どの要因も通常の揺れを超えていません")):
+        headline = case.memo(lang).section("brief").blocks[0].text  # type: ignore[union-attr]
+        assert usual in headline and none in headline, headline
+        assert headline.index(usual) < headline.index(none)
+        assert format_money(mix, lang) not in headline  # a component within noise is no driver
+        assert "because" not in headline and "主な原因" not in headline
+    memo = case.memo()
+    bridge_text = " ".join(b.text for b in memo.section("bridge").blocks if isinstance(b, Paragraph))
+    assert "No component stands out from the noise of the data behind it." in bridge_text
+
+
+def test_a_driver_that_is_not_the_first_cause_is_stated_apart_from_it(giveaway: Case) -> None:
+    # the bridge's driver beyond noise is Enterprise's win rate; the diagnosis's first cause is the
+    # Giveaway mix on SQL -> opportunity: two causes, so no "because" joins them
+    metrics = giveaway.diagnosis.metrics
+    fall = -0.7 * (metrics["won_revenue_baseline"] - metrics["won_revenue_current"])
+    case = _bridge_case(giveaway, [BridgeComponent("opportunity_to_won", fall, "segment", "Enterprise")],
+                        {("opportunity_to_won", None, None): _verdict(1e-5),
+                         ("opportunity_to_won", "segment", "Enterprise"): _verdict(1e-5)}, variation_p=0.4)
+    headline = case.memo().section("brief").blocks[0].text  # type: ignore[union-attr]
+    driver = "the largest component beyond noise was Opportunity → Won in segment 'Enterprise' (" + format_money(fall, "en")
+    assert driver in headline
+    assert "because" not in headline
+    assert ". Separately, what holds revenue back going forward: " in headline
+    assert "Giveaway Campaign" in headline.split("Separately")[1]
+    ja = case.memo("ja").section("brief").blocks[0].text  # type: ignore[union-attr]
+    assert "これとは別に、今後の売上を抑えている制約は" in ja and "主な原因" not in ja

@@ -209,3 +209,38 @@ def test_periods_outside_the_data_say_so(planted) -> None:  # noqa: ANN001
     before = run_query(data, MetricQuery("mqls", period=PeriodSpec("named", "1999")))
     assert after.total.value == 0 and [n.code for n in after.notes] == ["after_data"]
     assert before.total.value == 0 and "before_data" in [n.code for n in before.notes]
+
+
+def test_days_between_any_two_stages_match_pandas(planted) -> None:  # noqa: ANN001
+    frame, data = planted
+    for start, end, column_a, column_b in (("mql", "opportunity", "mql_date", "opportunity_date"),
+                                           ("lead", "won", "created_date", "won_date"),
+                                           ("sql", "won", "sql_date", "won_date")):
+        days = ((frame[column_b] - frame[column_a]).dt.total_seconds() / 86400).dropna()
+        result = run_query(data, MetricQuery(f"days_{start}_to_{end}"))
+        assert result.total.value == pytest.approx(float(days[days >= 0].median()))
+        assert result.total.n == int((days >= 0).sum())
+
+
+def test_open_and_stalled_deals_break_down_by_phase() -> None:
+    frame = _planted()
+    frame = pd.concat([frame, pd.DataFrame([
+        {"record_id": f"O{i}", "created_date": pd.Timestamp("2025-06-01"), "opportunity_date": pd.Timestamp("2025-06-05"),
+         "amount": 100.0 * (i + 1), "segment": "A", "phase": ("proposal", "commit", "proposal")[i]} for i in range(3)])])
+    data = from_canonical(frame)
+    result = run_query(data, MetricQuery("open_deals", by="phase"))
+    got = {v.group: v.value for v in result.values if v.value}
+    assert got == {"proposal": 2.0, "commit": 1.0}
+    amounts = {v.group: v.value for v in run_query(data, MetricQuery("open_pipeline", by="phase")).values if v.value}
+    assert amounts == {"proposal": 100.0 + 300.0, "commit": 200.0}
+    with pytest.raises(RevOpsInputError, match="phase"):
+        run_query(from_canonical(_planted()), MetricQuery("open_deals", by="phase"))
+
+
+def test_a_month_range_is_a_period(planted) -> None:  # noqa: ANN001
+    frame, data = planted
+    result = run_query(data, MetricQuery("mqls", period=PeriodSpec("named", "2025-02..2025-04")))
+    mql = frame["mql_date"]
+    assert result.total.value == ((mql >= "2025-02-01") & (mql < "2025-05-01")).sum()
+    with pytest.raises(RevOpsInputError):
+        run_query(data, MetricQuery("mqls", period=PeriodSpec("named", "2025-04..2025-02")))

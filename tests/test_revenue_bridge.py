@@ -285,8 +285,11 @@ def test_bridge_is_in_the_json_and_the_text_report() -> None:
     # one bar per driver (mix per dimension); the parts localise them and add up to the same change
     assert len(bridge["components"]) <= 8 and all(c["value"] is None for c in bridge["components"])
     assert abs(math.fsum(c["amount"] for c in bridge["parts"]) + bridge["residual"] - bridge["change"]) < 0.05
-    assert bridge["largest_driver"] == {"driver": "mix", "dimension": "segment", "value": "Enterprise",
-                                        "amount": bridge["largest_driver"]["amount"]}
+    top = bridge["largest_driver"]
+    assert (top["driver"], top["dimension"], top["value"], top["beyond_noise"]) == ("mix", "segment", "Enterprise", True)
+    assert top["noise_test"]["test"] == "shift-share value mix z" and top["noise_test"]["p_value_adjusted"] < 0.05
+    # every bar carries its verdict; the parts carry theirs
+    assert all("beyond_noise" in c and "noise_test" in c for c in bridge["components"] + bridge["parts"])
     text = render_diagnosis_text(result)
     assert "Revenue bridge (2025-08..2025-10 → 2026-08..2026-10)" in text and "Segment mix" in text
     assert "セグメント構成比" in render_diagnosis_text(result, "ja")

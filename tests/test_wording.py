@@ -97,3 +97,16 @@ def test_unknown_language_is_an_input_error() -> None:
     assert check_lang("ja") == "ja"
     with pytest.raises(RevOpsInputError, match="unknown language 'fr'"):
         check_lang("fr")
+
+
+@pytest.mark.parametrize(("label", "japanese"), [
+    ("2026-Q3", "2026年第3四半期"), ("2026-03", "2026年3月"), ("2026", "2026年"),
+    ("2026-08..2026-10", "2026年8月〜10月"), ("2026-07..2026-09", "2026年第3四半期"),
+    ("2025-11..2026-01", "2025年11月〜2026年1月"), ("2025-08-01..2025-10-12", "2025年8月1日〜10月12日"),
+    ("2026-10-31", "2026年10月31日"), ("not a period", "not a period"),
+])
+def test_period_labels_read_the_japanese_way(label: str, japanese: str) -> None:
+    from tools.wording import period_label
+
+    assert period_label(label, "ja") == japanese
+    assert period_label(label, "en") == label

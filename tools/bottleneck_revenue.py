@@ -7,12 +7,13 @@ value-based pieces of evidence complete it:
   like a localised drop: significant after Bonferroni over every lever plus this one test at the
   family-wise ``ALPHA``, and sized by restoring the falling segment's rate on its share of revenue;
 * when won revenue fell **materially** (beyond its own month-to-month variation, see
-  ``tools.variation``) and still no lever stands out, the bridge's largest driver is the answer
-  when it is a lever (its bridge amount is the revenue at stake); a mix driver is named in the
-  explanation, since mix is not a lever, and owned by a ``revenue_decline`` finding.
+  ``tools.variation``) and still no lever stands out, the bridge's largest driver beyond noise is
+  the answer when it is a lever (its bridge amount is the revenue at stake); a mix driver is named
+  in the explanation, since mix is not a lever, and owned by a ``revenue_decline`` finding.
 
 When no lever is named the explanation still says how revenue moved and what the bridge puts it
-on, so "no lever deteriorated" is never the whole answer to a revenue fall.
+on, or that no component of the bridge stands out from noise, so "no lever deteriorated" is never
+the whole answer to a revenue fall.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tools.analysis_context import AnalysisContext
 from tools.bottleneck import MATERIAL_CHANGE, MATERIAL_REVENUE, Bottleneck, LeverChange, explain
 from tools.bridge import BridgeComponent, RevenueBridge
 from tools.findings.model import Finding
-from tools.findings.revenue import revenue_decline_summary
+from tools.findings.revenue import names_driver, revenue_decline_summary
 from tools.schema import LEVERS
 from tools.stats import ALPHA
 
@@ -54,14 +55,38 @@ def complete_bottleneck(
     if bridge is None or bridge.change >= 0:
         return bottleneck
     top = bridge.largest_driver()
-    if top is None:
-        return bottleneck
-    if bridge.material and top.driver in LEVERS:
+    if top is not None and bridge.material and top.driver in LEVERS:
         return _adopt(bottleneck, bridge, top)
     return replace(
         bottleneck,
         explanation=f"No funnel lever deteriorated significantly. {_revenue_sentence(bridge, top, 'en')}",
         explanation_ja="有意に悪化したファネルのレバーはありません。" + _revenue_sentence(bridge, top, "ja"),
+    )
+
+
+def lever_names_driver(chosen: LeverChange | None, driver: BridgeComponent) -> bool:
+    """The bottleneck's lever is the bridge ``driver``'s cause: the same lever (in the same segment
+    where both localise), or, for a mix driver, a rate that fell because the mix of that dimension
+    moved (towards the driver's value where it is localised)."""
+    if chosen is None:
+        return False
+    if driver.driver == "mix":
+        mix = chosen.mix_driver
+        return mix is not None and mix[0] == driver.dimension and driver.value in (None, mix[1])
+    if chosen.lever != driver.driver or chosen.mix_driver is not None:
+        return False
+    return driver.value is None or chosen.segment in (None, (driver.dimension, driver.value))
+
+
+def bottleneck_owns_driver(bottleneck: Bottleneck, findings: list[Finding], driver: BridgeComponent) -> bool:
+    """The bottleneck and the bridge ``driver`` are one cause: its lever names the driver, or a
+    medium-or-higher finding on the bottleneck's transition does (a rate that fell because the
+    source mix moved is the lead-source mix driver)."""
+    chosen = bottleneck.chosen
+    if chosen is None or bottleneck.lever is None:
+        return False
+    return lever_names_driver(chosen, driver) or any(
+        f.transition == chosen.lever and names_driver(f, driver) for f in findings
     )
 
 
@@ -113,11 +138,12 @@ def _adopt(bottleneck: Bottleneck, bridge: RevenueBridge, top: BridgeComponent) 
     )
 
 
-def _revenue_sentence(bridge: RevenueBridge, top: BridgeComponent, lang: str) -> str:
-    """How revenue moved against its usual variation, and the bridge's largest driver."""
+def _revenue_sentence(bridge: RevenueBridge, top: BridgeComponent | None, lang: str) -> str:
+    """How revenue moved against its usual variation, and the bridge's largest driver beyond noise
+    (``None``: no component stands out, which the sentence says)."""
     sentence = revenue_decline_summary(bridge, top, lang)
     variation, mix = bridge.variation, bridge.mix_test
-    mix_tested = mix is not None and top.driver == "mix" and top.dimension == bridge.dimension
+    mix_tested = mix is not None and top is not None and top.driver == "mix" and top.dimension == bridge.dimension
     if lang == "ja":
         if variation is not None:
             sentence += (

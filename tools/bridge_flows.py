@@ -38,7 +38,17 @@ class Chain:
 
     volume: float  # all new leads in this segment's lead window
     flows: np.ndarray  # shape (6, sources): leads, MQL, SQL, opportunity, won, won amount
-    amount_squares: float  # sum of squared won amounts (the variance of revenue per lead)
+    squares: np.ndarray  # per source: sum of squared won amounts (the variance of revenue per lead)
+
+    @property
+    def amount_squares(self) -> float:
+        """Sum of squared won amounts over every source."""
+        return float(self.squares.sum())
+
+
+def log_mean(a: float, b: float) -> float:
+    """The logarithmic mean L(a, b) = (a − b) / (ln a − ln b), with L(a, a) = a (LMDI's weight)."""
+    return a if a == b else (a - b) / (math.log(a) - math.log(b))
 
 
 def known_codes(ctx: AnalysisContext, dimension: str, limit: int) -> tuple[np.ndarray, list[str]] | None:
@@ -133,7 +143,7 @@ class DailyFlows:
         amount = arrays.amount_or_zero()[rows]
         self.flows.append(self._cumulative(day, key(rows), n_keys))
         self.flows.append(self._cumulative(day, key(rows), n_keys, amount))
-        self.squares = self._cumulative(day, segments[rows], n_segments, amount**2)
+        self.squares = self._cumulative(day, key(rows), n_keys, amount**2)
 
     def _inside(self, dates: np.ndarray) -> np.ndarray:
         """Which ``dates`` fall in the span (NaT, the smallest int64, never does)."""
@@ -164,4 +174,4 @@ class DailyFlows:
             lag = self.lags[s, i] if i < len(FLOW_STAGES) else 0.0
             flows[i] = self._count(cumulative[rows], window, lag)
         volume = float(self._count(self.volume, window, self.lags[s, 0])[0])
-        return Chain(volume, flows, float(self._count(self.squares[s : s + 1], window, 0.0)[0]))
+        return Chain(volume, flows, self._count(self.squares[rows], window, 0.0))

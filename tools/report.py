@@ -49,7 +49,10 @@ LABELS: dict[str, dict[str, str]] = {
         "residual": "Residual",
         "within": "within its usual month-to-month variation",
         "beyond": "beyond its usual month-to-month variation",
-        "largest": "Largest driver",
+        "largest": "Largest driver beyond noise",
+        "beyond_noise": "beyond noise",
+        "within_noise": "within noise",
+        "none_stands_out": "No component stands out from the noise of the data behind it",
         "forecast": "Quarter forecast",
         "closed": "closed so far",
         "expected": "expected",
@@ -95,7 +98,10 @@ LABELS: dict[str, dict[str, str]] = {
         "residual": "残差",
         "within": "通常の月次変動の範囲内",
         "beyond": "通常の月次変動を超える変化",
-        "largest": "最大の要因",
+        "largest": "通常の揺れを超える最大の要因",
+        "beyond_noise": "揺れを超える",
+        "within_noise": "揺れの範囲内",
+        "none_stands_out": "どの要因も、その元データの通常の揺れを超えていません",
         "forecast": "四半期の着地予測",
         "closed": "受注済み",
         "expected": "予測",
@@ -216,14 +222,14 @@ def ja_summary(finding: dict[str, Any]) -> str:
     if code == "pipeline_coverage_low":
         return f"進行中パイプラインは売上目標の{ev.get('coverage', 0):.1f}倍しかありません（目安は3倍）。"
     if code == "revenue_decline":
-        rev, top = ev.get("revenue", {}), ev.get("largest_driver") or {}
+        rev, top = ev.get("revenue", {}), ev.get("largest_driver")
         base, cur = rev.get("baseline"), rev.get("current")
         rel = f"{1 - cur / base:.0%}" if base and cur is not None else ""
+        fell = f"受注売上が{_money(base)}から{_money(cur)}に{rel}減少しました。"
+        if not top:
+            return fell + LABELS["ja"]["none_stands_out"] + "。"
         what = driver_label(top.get("driver", ""), top.get("dimension"), "ja")
-        return (
-            f"受注売上が{_money(base)}から{_money(cur)}に{rel}減少しました。売上ブリッジでは最大の要因は"
-            f"{what}{where}で、約{_money(-(top.get('amount') or 0.0))}の減少に相当します。"
-        )
+        return fell + f"売上ブリッジでは最大の要因は{what}{where}で、約{_money(-(top.get('amount') or 0.0))}の減少に相当します。"
     return str(finding.get("summary", ""))
 
 
@@ -333,14 +339,15 @@ def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
     t = LABELS[lang]
     language: Lang = "ja" if lang == "ja" else "en"
     width = 34
-    rows = [(t["bridge_baseline"], f"{bridge.baseline_revenue:,.0f}")]
+    rows = [(t["bridge_baseline"], f"{bridge.baseline_revenue:,.0f}", "")]
     for c in bridge.by_driver():
         name = driver_label(c.driver, c.dimension, language)
-        rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}"))
-    rows.append((t["residual"], f"{bridge.residual:+,.0f}"))
-    rows.append((t["bridge_current"], f"{bridge.current_revenue:,.0f}"))
+        noise = "" if c.noise is None else t["beyond_noise" if c.beyond_noise else "within_noise"]
+        rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}", noise))
+    rows.append((t["residual"], f"{bridge.residual:+,.0f}", ""))
+    rows.append((t["bridge_current"], f"{bridge.current_revenue:,.0f}", ""))
     lines = ["", f"{t['bridge']} ({bridge.baseline.label} → {bridge.current.label})"]
-    lines += [f"  {_ljust(name, width)}{_rjust(value, 20)}" for name, value in rows]
+    lines += [f"  {_ljust(name, width)}{_rjust(value, 20)}{'  ' + noise if noise else ''}" for name, value, noise in rows]
     rel = bridge.relative_change
     if rel is not None and bridge.variation is not None:
         usual = t["beyond"] if bridge.material else t["within"]
@@ -349,6 +356,8 @@ def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
     if top is not None:
         where = f" — {segment_label(top.dimension, top.value, language)}" if top.dimension and top.value else ""
         lines.append(f"  {t['largest']}: {driver_label(top.driver, top.dimension, language)}{where} ({top.amount:+,.0f})")
+    elif bridge.change:
+        lines.append(f"  {t['none_stands_out']}{'。' if lang == 'ja' else '.'}")
     return lines
 
 

@@ -1,7 +1,7 @@
 """Charts for answers, filled from the same typed tool results the text uses.
 
 A breakdown -> ``bar``, a trend -> ``line``, the funnel's stage counts -> ``funnel``, a comparison
-or a what-if -> ``before_after``, a revenue bridge -> ``waterfall``. Titles and column labels are in
+or a what-if -> ``before_after``, a revenue bridge or the quarter forecast -> ``waterfall``. Titles and column labels are in
 the answer's language (``tools.wording``); the rows are the tool's values, unrounded.
 """
 
@@ -97,17 +97,35 @@ def bridge_exhibit(diagnosis: Any, lang: Lang, currency: str | None) -> Exhibit 
     if bridge is None:
         return None
     step, amount = _t(lang, "step", "要因"), _t(lang, "revenue", "売上")
-    rows: list[list[Any]] = [[bridge.baseline.label, bridge.baseline_revenue]]
+    rows: list[list[Any]] = [[wording.period_label(bridge.baseline.label, lang), bridge.baseline_revenue]]
     for part in bridge.by_driver():
         name = wording.lever_label(part.driver, lang)
         if part.driver == "mix" and part.dimension:
             name += f" ({wording.dimension_label(part.dimension, lang)})"
         rows.append([name, part.amount])
-    if bridge.residual:
+    if abs(bridge.residual) >= 0.5:  # float dust of an exact split is not a step
         rows.append([_t(lang, "other", "その他"), bridge.residual])
-    rows.append([bridge.current.label, bridge.current_revenue])
+    rows.append([wording.period_label(bridge.current.label, lang), bridge.current_revenue])
     return Exhibit("waterfall", _t(lang, "Revenue bridge", "売上ブリッジ"), [step, amount], rows, x=step, y=[amount],
                    unit="money", currency=currency)
+
+
+def forecast_exhibit(diagnosis: Any, lang: Lang, currency: str | None) -> Exhibit | None:
+    """The quarter forecast (issue 14) as a waterfall: won so far, + open pipeline, + new deals = expected,
+    beside the target."""
+    forecast = getattr(diagnosis, "forecast", None)
+    if forecast is None:
+        return None
+    step, amount = _t(lang, "step", "内訳"), _t(lang, "revenue", "売上")
+    rows: list[list[Any]] = [[_t(lang, "won so far", "受注済み"), forecast.closed, "absolute"],
+                             [_t(lang, "from open pipeline", "進行中の商談から"), forecast.from_pipeline, "relative"],
+                             [_t(lang, "new deals won in the quarter", "期中に新規受注"), forecast.run_rate, "relative"],
+                             [_t(lang, "expected", "着地見込み"), forecast.expected, "absolute"]]
+    if forecast.target is not None:
+        rows.append([_t(lang, "target", "目標"), forecast.target, "absolute"])
+    title = _t(lang, f"Forecast {forecast.period}", f"{wording.period_label(forecast.period, 'ja')}の着地見込み")
+    return Exhibit("waterfall", title, [step, amount, "measure"], rows, x=step, y=[amount], unit="money",
+                   currency=currency)
 
 
 def exhibits_for(records: list[ToolRecord], lang: Lang, currency: str | None, intent: str | None = None) -> list[Exhibit]:
@@ -126,8 +144,8 @@ def exhibits_for(records: list[ToolRecord], lang: Lang, currency: str | None, in
                 out.append(exhibit)
         elif record.name == "what_if":
             out.append(what_if_exhibit(record.result, lang, currency))
-        elif record.name == "diagnose_funnel" and intent in ("revenue_change", "kpi_green_flat"):
-            exhibit = bridge_exhibit(record.result, lang, currency)
+        elif record.name == "diagnose_funnel" and intent in ("revenue_change", "kpi_green_flat", "forecast"):
+            exhibit = (forecast_exhibit if intent == "forecast" else bridge_exhibit)(record.result, lang, currency)
             if exhibit is not None:
                 out.append(exhibit)
         elif record.name == "diagnose_funnel" and intent in ("diagnose", "memo"):

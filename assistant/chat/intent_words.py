@@ -14,6 +14,10 @@ INJECTION = (
     "dump the", "print every", "export all", "email addresses", "e-mail addresses", "emails of",
     "phone numbers", "personal data", "reveal your", "reveal the", "forget everything", "new instructions",
     "drop table", "select * from", "delete from", "<script", "rm -rf", "exec(", "eval(",
+    "forget your", "forget the rules", "forget all", "ignore the rules", "ignore your rules", "override your",
+    "'s email", "'s phone", "every lead's", "every customer's", "each lead's", "list all leads",
+    "list all customers", "list all contacts", "names and emails", "contact details", "連絡先", "氏名", "一覧で出して",
+    "ルールを無視", "ルールを忘れ", "指示を忘れ",
     "指示を無視", "指示をすべて無視", "命令を無視", "システムプロンプト", "プロンプトを表示", "プロンプトを教え",
     "制限のない", "制限を解除", "脱獄", "全部出力", "すべて出力", "生データ", "メールアドレス", "電話番号",
     "個人情報", "全件表示", "全行",
@@ -24,7 +28,8 @@ HELP = (
     "how does this work", "what do you do", "what are you", "who are you", "what can you tell me",
     "what can this", "capabilities", "getting started", "what should i ask", "example questions",
     "何ができ", "使い方", "ヘルプ", "何が分か", "何がわか", "どんな質問", "何を聞け", "できること", "あなたは誰",
-    "何を質問", "質問の例", "どう使",
+    "何を質問", "質問の例", "どう使", "what sort of", "what kind of things", "things can i ask", "can i ask you", "can you help with",
+    "what are you for", "what is this tool", "何が聞け", "何を聞いたら", "このツールは何",
 )
 #: a metric the upload cannot give -> (what it would need, closest metrics the upload has)
 MISSING_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -65,6 +70,9 @@ MISSING_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "架電数": ("activities", ("median_follow_up_hours",)), "コール数": ("activities", ("median_follow_up_hours",)),
     "活動量": ("activities", ("median_follow_up_hours",)), "upsell": ("expansion", ("won_revenue", "retention_rate")),
     "アップセル": ("expansion", ("won_revenue", "retention_rate")),
+    "cost per": ("costs", ("won_deals", "lead_to_won")), "cost of": ("costs", ("won_deals", "lead_to_won")),
+    "costs": ("costs", ("won_revenue",)), "spend": ("costs", ("won_revenue",)), "コスト": ("costs", ("won_deals", "lead_to_won")),
+    "費用": ("costs", ("won_deals", "lead_to_won")), "人件費": ("costs", ("won_revenue",)),
 }
 OFF_TOPIC = (
     "weather", "world cup", "football", "soccer", "baseball", "basketball", "olympic", "movie", "film", "recipe",
@@ -72,7 +80,8 @@ OFF_TOPIC = (
     "capital of", "president of", "prime minister", "translate", "horoscope", "vacation", "holiday in",
     "天気", "ワールドカップ", "サッカー", "野球", "映画", "ドラマ", "レシピ", "料理", "ラーメン", "寿司", "レストラン",
     "ジョーク", "冗談", "詩を", "歌詞", "株価", "ビットコイン", "首都", "大統領", "首相", "占い", "旅行", "観光",
-    "おすすめの本", "ゲーム",
+    "おすすめの本", "ゲーム", "hotel", "flight", "pasta", "pizza", "coffee", "dinner", "lunch", "sightseeing", "ホテル",
+    "ランチ", "ディナー", "カフェ", "飲み会",
 )
 #: a strong domain word makes a question about the funnel even when no metric phrase matched
 STRONG_DOMAIN = (
@@ -115,8 +124,20 @@ DEFINITION = (
     " mean?", "meaning of", "define ", "definition", "explain ", "how should", "best practice", "how do we improve",
     "how can we improve", "how to improve", "what should we do about", "tips for", "advice on", "difference between",
     "とは", "意味", "定義", "どうすれば", "べきか", "べき？", "べきですか", "ベストプラクティス", "改善するには", "コツ",
-    "どうしたら", "違いは",
+    "どうしたら", "違いは", "what should is do", "what should inside sales do", "what should sales do",
+    "what should marketing do", "what should cs do", "what to do with", "what do we do with", "how to handle",
+    "how should we handle", "how do we handle", "how to deal with", "how should is", "how should sales",
+    "どう扱", "どう対応すべき", "どうすべき", "扱い方", "の違い",
 )
+#: a definition question about a playbook concept wins over the words it contains ("what is a bottleneck?")
+STRICT_DEFINITION = ("what is a ", "what is an ", "what's a ", "what's an ", " mean?", "meaning of",
+                     "define ", "definition of", "とは", "ってなに", "って何", "の意味", "の定義")
+#: advice about a playbook concept, even about "our" process ("what should we do with cold leads?")
+ADVICE = ("what should we do", "what should i do", "how should we", "how should i", "how do we handle",
+          "how do i handle", "what do we do with", "what to do with", "how to handle", "how to deal with", "what's an ",
+          "what is an ", "what's a ", "what is a ", "どうすべき", "どう扱", "どう対応", "どうしたら", "どうすれば",
+          "とは", "ってなに", "って何", "どう決め", "どう設定", "how do we set", "how should we set", "how to set",
+          "どう設計", "どう運用")
 #: a follow-up that only changes the metric starts like this ("and the win rate?")
 FOLLOW_UP_MARKERS = ("and ", "what about", "how about", "also ", "same for", "now ", "then ", "just ",
                      "それと", "では", "なら", "じゃあ", "あと", "同じく", "ついでに")
@@ -127,6 +148,18 @@ MEMO = (
     "for leadership", "for the board", "board deck", "one-pager", "executive summary",
     "メモ", "報告書", "レポートに", "レポートを", "提言", "経営陣", "役員向け", "まとめて", "資料に",
 )
+#: an overview is the short diagnosis: revenue against the baseline, the bottleneck, the top finding
+OVERVIEW = (
+    "overview", "rundown", "run-down", "quick summary", "short summary", "brief summary", "where do we stand",
+    "where things stand", "where we stand", "state of the funnel", "state of play", "state of the business",
+    "how are we doing", "how is business", "how's business", "how are things", "status update", "status report",
+    "big picture", "in a nutshell", "tl;dr", "tldr", "the gist", "high-level view", "high level view", "sitrep",
+    "ざっくり", "概要", "現状", "今の状況", "全体の状況", "状況を教えて", "サマリー", "要約", "ひとことで", "一言で",
+    "手短に", "どんな状況", "調子はどう", "かいつまんで",
+)
+#: brevity words: with them an overview wins over a memo ("ざっくりまとめて" is not a memo)
+BRIEF = ("quick", "short", "brief", "briefly", "in a nutshell", "ざっくり", "手短", "簡単に", "ひとことで", "一言で",
+         "かいつまんで")
 #: "KPIs green, revenue flat" needs a phrase of each list (or one of KPI_GREEN)
 KPI_MET = (
     "kpi", "green", "hit their numbers", "hit our numbers", "hitting their numbers", "hitting our numbers",
@@ -144,9 +177,13 @@ REVENUE_CHANGE = (
     "why did revenue", "why has revenue", "why is revenue down", "why is revenue dropping", "revenue drop",
     "revenue dropped", "revenue fell", "revenue decline", "revenue declined", "drove the revenue",
     "drove revenue", "drivers of revenue", "revenue bridge", "explain the revenue change", "revenue change",
-    "why are bookings", "bookings drop", "bookings fell",
+    "why are bookings", "bookings drop", "bookings fell", "change in revenue", "changes in revenue", "revenue changed",
+    "drop in revenue", "decline in revenue", "fall in revenue", "revenue go down", "revenue went down", "revenue going down",
+    "revenue down", "revenue go up", "revenue went up", "revenue grew", "growth in revenue", "revenue increase",
+    "bookings go down", "bookings went down", "bookings down", "bookings decline", "drove bookings",
     "売上が下が", "売上が落ち", "売上が減", "売上減少", "売上の減少", "売上の増減", "売上変動", "売上の変化",
-    "売上ブリッジ", "減収", "受注金額が減", "受注金額が下が",
+    "売上ブリッジ", "減収", "受注金額が減", "受注金額が下が", "売上の変動", "売上が伸びた", "売上が増えた", "増収",
+    "売上が上が", "受注金額が増", "受注金額の変化", "受注額が減", "受注額が下が",
 )
 FORECAST = (
     "forecast", "will we hit", "will we make", "are we on track", "on track to", "going to hit", "hit the quarter",

@@ -10,11 +10,11 @@ follow-up bundle. The upload's own dimension values are the vocabulary for filte
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from assistant.chat.metric_asks import refine_metrics
 from assistant.chat.metric_words import (
     BUNDLES,
     COMPARE_PHRASES,
@@ -29,6 +29,7 @@ from assistant.chat.metric_words import (
     VERSUS_EVERYONE,
 )
 from assistant.chat.period_parse import find_periods
+from assistant.chat.phrases import contains, hits, normalise
 from tools.metric_layer import MetricQuery, PeriodSpec
 
 #: the metric a ranking uses when the question names none ("which source is best?")
@@ -36,14 +37,13 @@ RANK_DEFAULT = {"owner": "won_revenue", "lead_source": "lead_to_won"}
 #: values too generic to be read as a filter unless their dimension is named too
 GENERIC_VALUES = frozenset({"yes", "no", "true", "false", "other", "unknown", "none", "(missing)", "n/a"})
 _BY_BEFORE = ("by ", "per ", "each ", "every ", "across ", "which ", "what ", "for each ", "between ", "among ",
-              "split by ", "broken down by ", "どの", "各")
-_BY_AFTER = ("別", "ごと", "毎", " breakdown", "単位", "ranking")
+              "split by ", "broken down by ", "compare ", "compare the ", "compare our ", "from one ", "different ",
+              "どの", "各")
+#: after a dimension: 〜別 / 〜ごと / 〜によって, and 〜で followed by a comparison (〜でどう違う, 〜で比べると)
+_BY_AFTER = ("別", "ごと", "毎", " breakdown", "単位", "ranking", "によ", "間で", "間の", "差", "で比", "でどう", "で違",
+             "で見", "で分け", "で差", "で異な", "でばらつ", " to another", " differ", " vary", " varies", " compare")
 _LIMIT = re.compile(r"(?:top|bottom|best|worst|トップ|上位|下位|ワースト)\s*(\d{1,2})|(\d{1,2})\s*(?:best|worst|top)")
 _TARGET_WORDS = ("target", "goal", "quota attainment", "plan?", "against plan", "on track", "目標", "計画比", "予算比")
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 @dataclass(frozen=True)
@@ -71,66 +71,34 @@ class MetricRequest:
     unknown: tuple[tuple[str, str], ...] = ()
 
 
-def _hits(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Non-overlapping phrase hits (start, end, id): earliest first, longest at the same place."""
-    found = []
-    for phrase, name in table.items():
-        start = text.find(phrase)
-        while start >= 0:  # plain find: hundreds of phrases per question would thrash the regex cache
-            end = start + len(phrase)
-            if not phrase.isascii() or _word_edges(text, start, end):
-                found.append((start, end, name))
-            start = text.find(phrase, start + 1)
-    found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    taken: list[tuple[int, int, str]] = []
-    for hit in found:
-        if all(hit[1] <= s or hit[0] >= e for s, e, _ in taken):
-            taken.append(hit)
-    return taken
-
-
-def contains(text: str, phrase: str) -> bool:
-    """``phrase`` occurs in ``text`` (as words, when it is English)."""
-    start = text.find(phrase)
-    while start >= 0:
-        if not phrase.isascii() or _word_edges(text, start, start + len(phrase)):
-            return True
-        start = text.find(phrase, start + 1)
-    return False
-
-
-def _word_edges(text: str, start: int, end: int) -> bool:
-    """An English phrase stands as words: no ASCII letter or digit around it (a plural "s" is fine)."""
-    before = text[start - 1] if start else " "
-    after = text[end:end + 1] or " "
-    if after == "s" and text[end - 1].isalpha():
-        after = text[end + 1:end + 2] or " "
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
-
-
 def find_metrics(text: str) -> list[str]:
     """Metric ids and bundle names the question names, in order (stage counts only if nothing else)."""
-    names = [name for _, _, name in _hits(text, METRIC_PHRASES)]
+    names = [name for _, _, name in hits(text, METRIC_PHRASES)]
     specific = {n for n in names if n not in BUNDLES}
     if "funnel" in names and specific & {"lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won",
                                          "lead_to_won", "win_rate"}:
         names = [n for n in names if n != "funnel"]
     if "follow_up" in names and specific & set(BUNDLES["follow_up"]):
         names = [n for n in names if n != "follow_up"]
-    if not names:
-        hits = _hits(text, STAGE_PHRASES)
-        names = [name for _, _, name in hits[:1]]
-        for (_, end, _), (start, _, name) in zip(hits, hits[1:], strict=False):
-            if re.search(r"\band\b|&|と|、|,|および|及び", text[end:start]):  # "leads and MQLs"
-                names.append(name)
-            else:
-                break  # "SQLs from Webinar leads" counts SQLs
-    return list(dict.fromkeys(names))
+    counted = stage_counts(_without(text, METRIC_PHRASES))
+    return refine_metrics(text, list(dict.fromkeys(names or counted)), counted)
+
+
+def stage_counts(text: str) -> list[str]:
+    """The stage counts a question asks for: the first stage named, and those joined to it by "and"."""
+    found = hits(text, STAGE_PHRASES)
+    names = [name for _, _, name in found[:1]]
+    for (_, end, _), (start, _, name) in zip(found, found[1:], strict=False):
+        if re.search(r"\band\b|&|と|、|,|および|及び", text[end:start]):  # "leads and MQLs"
+            names.append(name)
+        else:
+            break  # "SQLs from Webinar leads" counts SQLs
+    return names
 
 
 def _without(text: str, table: dict[str, str]) -> str:
     """``text`` with the phrases of ``table`` blanked out ("lead source" is not the stage "lead")."""
-    for start, end, _ in _hits(text, table):
+    for start, end, _ in hits(text, table):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 
@@ -146,7 +114,7 @@ def _bundle(name: str, text: str) -> tuple[str, ...]:
 
 def find_values(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     """(dimension, value) pairs of the upload the question names, in order of appearance."""
-    aliases = [alias for key, alias in VALUE_ALIASES.items() if key in text]
+    aliases = [alias for key, alias in VALUE_ALIASES.items() if contains(text, key)]  # "mm" is not in "recommend"
     hits: list[tuple[int, str, str]] = []
     for dimension, values in vocabulary.values.items():
         for value in values:
@@ -161,7 +129,8 @@ def find_values(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
                 position = min((text.find(p) for p in parts if p in text), default=-1)
             if position < 0:
                 position = next((text.find(k) for k, a in VALUE_ALIASES.items()
-                                 if a in aliases and k in text and (a == v or a in v.split() or v.startswith(a))), -1)
+                                 if a in aliases and contains(text, k) and (a == v or a in v.split() or v.startswith(a))),
+                                -1)
             if position >= 0:
                 hits.append((position, dimension, str(value)))
     hits.sort()
@@ -177,7 +146,7 @@ def find_breakdown(text: str, vocabulary: Vocabulary, ranking: bool) -> str | No
     for phrase, grain in sorted(TREND_PHRASES.items(), key=lambda kv: -len(kv[0])):
         if phrase in text and grain is not None:
             return grain
-    for start, end, dimension in _hits(text, DIMENSION_PHRASES):
+    for start, end, dimension in hits(text, DIMENSION_PHRASES):
         before, after = text[max(0, start - 14):start], text[end:end + 10]
         named = any(before.endswith(b) for b in _BY_BEFORE) or any(after.startswith(a) for a in _BY_AFTER)
         named = named or bool(re.search(r"(?:top|bottom|best|worst)\s*\d*\s*$", before))

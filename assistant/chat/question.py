@@ -26,6 +26,10 @@ DATA_INTENTS = frozenset({"metric", "why", "diagnose", "kpi_green_flat", "revenu
                           "reverse_plan", "capacity", "memo"})
 
 
+#: Answers a "why is that?" explains by the cause chain (bridge driver -> finding -> playbook).
+CHAIN_SUBJECTS = frozenset({"revenue_change", "diagnose", "kpi_green_flat", "memo", "forecast"})
+
+
 @dataclass
 class SegmentFilter:
     """A dimension value a diagnosis is restricted to (``segment=enterprise``)."""
@@ -44,7 +48,8 @@ class Route:
     ``queries`` are metric-layer queries (metric questions, and the subject of a "why");
     ``change``/``change_unit`` the size of a what-if ("points" absolute, "relative" percent);
     ``role`` the team a capacity question is about (``ae`` or ``is``); ``asked`` the term a
-    missing-metric question used ("NPS"); ``subject`` the route a follow-up refers to.
+    missing-metric question used ("NPS"); ``subject`` the route a follow-up refers to; ``depth`` how
+    many "why?"s in a row have been asked about it (each goes one level down the cause chain).
     """
 
     intent: str
@@ -64,6 +69,10 @@ class Route:
     asked: str | None = None
     followup: bool = False
     subject: Route | None = None
+    #: how many "why?"s deep a why-question is (1: the first "why" about ``subject``)
+    depth: int = 0
+    #: an overview: the short diagnosis (revenue against the baseline, the bottleneck, the top finding)
+    brief: bool = False
     #: what the question named that the upload does not have: ("dimension", "territory"), ("value", "Atlantis")
     unknown: tuple[tuple[str, str], ...] = ()
     scores: dict[str, float] = field(default_factory=dict, compare=False)

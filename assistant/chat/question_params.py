@@ -8,12 +8,11 @@ write. Units matter: "5 points" / 「5ポイント」 is +0.05 absolute on a rat
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.chat.metric_parse import _hits
 from assistant.chat.metric_words import METRIC_PHRASES, STAGE_PHRASES
+from assistant.chat.phrases import hits, normalise
 
 #: metric id (or bundle) -> the what-if lever it names
 METRIC_LEVER = {
@@ -41,10 +40,6 @@ _NEGATIVE = ("drop", "fall", "falls", "fell", "decline", "decrease", "lose", "wo
 _QUOTA_WORDS = ("quota", "per rep", "per ae", "per person", "per head", "each rep", "each ae", "each carries",
                 "each seller", "per seller", "1人あたり", "一人あたり", "1人当たり", "一人当たり", "クォータ", "ノルマ",
                 "1人", "一人")
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,7 @@ def find_change(question: str) -> Change | None:
 def find_lever(question: str) -> str | None:
     """The what-if lever a question names ("win rate" -> ``opportunity_to_won``; 「リード」 -> lead volume)."""
     text = normalise(question)
-    for _, _, name in _hits(text, {**STAGE_PHRASES, **METRIC_PHRASES}):
+    for _, _, name in hits(text, {**STAGE_PHRASES, **METRIC_PHRASES}):
         if name in METRIC_LEVER:
             return METRIC_LEVER[name]
     return None

@@ -27,15 +27,10 @@ from typing import Literal
 import numpy as np
 
 from assistant.chat import intent_words as W
-from assistant.chat.metric_parse import (
-    MetricRequest,
-    Vocabulary,
-    contains,
-    follow_up,
-    normalise,
-    parse_metric_request,
-)
-from assistant.chat.question import Route, SegmentFilter
+from assistant.chat.concepts import find_concept
+from assistant.chat.metric_parse import MetricRequest, Vocabulary, follow_up, parse_metric_request
+from assistant.chat.phrases import contains, normalise
+from assistant.chat.question import CHAIN_SUBJECTS, Route, SegmentFilter
 from assistant.chat.question_params import (
     find_change,
     find_lever,
@@ -157,14 +152,19 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
     if _has(text, W.OFF_TOPIC) and not _has(text, W.STRONG_DOMAIN):
         return base
     request = parse_metric_request(question, vocabulary)
+    if _has(text, W.STRICT_DEFINITION) and find_concept(text) is not None and not (request and request.filters):
+        return replace(base, intent="playbook")  # "what is a bottleneck?" before "bottleneck" diagnoses
     planned = _planning(base, question, text, request, previous)
     if planned is not None:
         return planned
+    if _has(text, W.OVERVIEW) and not (request is not None and request.metric_named) and \
+            (not _has(text, W.MEMO) or _has(text, W.BRIEF)):
+        return replace(base, intent="diagnose", brief=True, segment=_segment(request))
     if _has(text, W.MEMO):
         return replace(base, intent="memo")
     if _has(text, W.KPI_GREEN) or (_has(text, W.KPI_MET) and _has(text, W.REVENUE_FLAT)):
         return replace(base, intent="kpi_green_flat", segment=_segment(request))
-    if _has(text, W.REVENUE_CHANGE):
+    if _has(text, W.REVENUE_CHANGE) or _asks_revenue_change(text):
         return replace(base, intent="revenue_change")
     if _has(text, W.FORECAST):
         return replace(base, intent="forecast")
@@ -172,17 +172,44 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return _why(base, text, request, previous)
     if _has(text, W.DIAGNOSE):
         return replace(base, intent="diagnose", segment=_segment(request))
-    if previous is not None and request is not None and request.filters and not request.metric_named and \
-            previous.intent in ("diagnose", "kpi_green_flat", "revenue_change"):
-        return replace(previous, lang=lang, question=question, segment=_segment(request), followup=True)
-    if _has(text, W.DEFINITION) and not _has(f" {text}", W.OWN_DATA) and not (request and request.filters):
+    topic = previous.subject if previous is not None and previous.intent == "why" and previous.subject else previous
+    if topic is not None and topic.intent in ("diagnose", "kpi_green_flat", "revenue_change") and \
+            _slice_only(request, text):  # "and for Enterprise?" after a revenue answer (or a why about it)
+        return replace(topic, lang=lang, question=question, segment=_segment(request), followup=True, depth=0)
+    own = _has(f" {text}", W.OWN_DATA)
+    concept_asked = ((_has(text, W.DEFINITION) and not own) or _has(text, W.ADVICE) or (
+        text.startswith(("what is ", "what's ", "what are ")) and not (request and request.metric_named))) \
+        and find_concept(text) is not None
+    if concept_asked and not (request and request.filters):  # "what should we do with cold leads?"
+        return replace(base, intent="playbook")
+    if _has(text, W.DEFINITION) and not own and not (request and request.filters):
         return replace(base, intent="playbook")
     metric = _metric(base, text, request, previous)
     if metric is not None:
         return metric
-    if _has(text, W.PLAYBOOK) or _has(text, W.STRONG_DOMAIN):
-        return _open_intent(base, question, text)
+    if _has(text, W.STRONG_DOMAIN) or (_has(text, W.PLAYBOOK) and find_concept(text) is not None):
+        return _open_intent(base, question, text)  # "recommend a hotel" is advice, but not about the funnel
     return base
+
+
+_REVENUE = re.compile(r"\b(?:revenue|bookings|won amount)\b|売上|受注金額|受注額")
+_MOVED = re.compile(r"\b(?:drop|dropped|dropping|fall|fell|falling|decline|declined|declining|down|decrease|decreased|"
+                    r"shrink|shrank|slump|slumped|grow|grew|growing|increase|increased|rise|rose|up)\b"
+                    r"|下が|減|落ち|悪化|伸び|増え|上が|変わ|変化")
+
+
+def _asks_revenue_change(text: str) -> bool:
+    """"Why did bookings slump?", 「売上はなぜ下がったの？」: revenue, a movement and a why, in any order."""
+    return bool(_REVENUE.search(text) and _MOVED.search(text)) and (_has(text, W.WHY) or any(
+        w in text for w in ("what drove", "what's driving", "what is driving", "explain", "drivers", "要因")))
+
+
+def _slice_only(request: MetricRequest | None, text: str) -> bool:
+    """A follow-up that only names a slice: "and for Enterprise?", "what about Webinar leads only?"."""
+    if request is None or not request.filters:
+        return False
+    names = {q.metric for q in request.queries}
+    return not request.metric_named or (names <= {"leads"} and _short(text) and text.startswith(W.FOLLOW_UP_MARKERS))
 
 
 def _find(question: str, phrase: str) -> int:
@@ -231,15 +258,19 @@ def _planning(base: Route, question: str, text: str, request: MetricRequest | No
 def _why(base: Route, text: str, request: MetricRequest | None, previous: Route | None) -> Route:
     """"Why is our SMB win rate low?" explains that metric; "why is that?" the previous answer's subject."""
     if request is not None and request.queries and request.metric_named:
-        return replace(base, intent="why", queries=request.queries, segment=_segment(request))
+        return replace(base, intent="why", queries=request.queries, segment=_segment(request), depth=1)
     if previous is not None:
         subject = previous.subject if previous.intent == "why" and previous.subject else previous
+        depth = previous.depth + 1 if previous.intent == "why" else 1  # each "why?" goes one level deeper
         if subject.intent in ("metric", "why"):
             queries = subject.queries
             if request is not None and request.filters:
                 queries = follow_up(queries, request, text)
+                depth = 1  # a new slice starts its own chain
             return replace(base, intent="why", queries=queries, subject=subject, followup=True,
-                           segment=_segment(request) or subject.segment)
+                           segment=_segment(request) or subject.segment, depth=depth)
+        if subject.intent in CHAIN_SUBJECTS:
+            return replace(base, intent="why", subject=subject, followup=True, segment=subject.segment, depth=depth)
         return replace(subject, lang=base.lang, question=base.question, followup=True)
     return replace(base, intent="diagnose", segment=_segment(request))
 

@@ -4,7 +4,9 @@ A question passes when, on the demo data: the routed intent is the expected one;
 the question's language; every figure the oracle expects is stated (rates to 0.1 point, counts
 exactly, money to its rounding, hours and days to 0.1); every expected label is named; the
 answer has no ungrounded number and never says "[unverified]"; narrow answers stay narrow;
-off-topic and refusals state no figures; and the item's own phrase checks hold.
+off-topic and refusals state no figures; and the item's own checks hold: phrases it must (not)
+contain, findings, the playbook topics it must cite (``cites``), a length cap (``max_chars``) and,
+for a follow-up, that it does not repeat the previous answer (``differs_from_previous``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import pandas as pd
 from assistant.eval.oracle import Figure, expected, prepare
 
 EVAL_DIR = Path(__file__).resolve().parent
-SPLITS = {"dev": EVAL_DIR / "questions.jsonl", "heldout": EVAL_DIR / "heldout.jsonl"}
+SPLITS = {"dev": EVAL_DIR / "questions.jsonl", "heldout": EVAL_DIR / "heldout.jsonl",
+          "heldout2": EVAL_DIR / "heldout2.jsonl"}
 #: intents whose answer must be short and carry no figures
 NO_FIGURES = frozenset({"off_topic", "refusal"})
 #: intents that answer one narrow question (never the whole diagnosis)
@@ -90,6 +93,17 @@ def lever_change_stated(spec: dict[str, Any], stated: Stated) -> bool:
                if a != b)
 
 
+def label_stated(label: str, text: str) -> bool:
+    """A group or period label is named: as is, or a period the Japanese way ("2026-09" as 2026年9月,
+    "2026-Q3" as 2026年第3四半期)."""
+    forms = {label}
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        forms.add(f"{m.group(1)}年{int(m.group(2))}月")
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        forms.add(f"{m.group(1)}年第{m.group(2)}四半期")
+    return any(form in text for form in forms)
+
+
 @dataclass
 class Result:
     item: dict[str, Any]
@@ -101,8 +115,17 @@ class Result:
         return not self.problems
 
 
-def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.DataFrame | None) -> list[str]:
-    """Everything wrong with ``answer`` (an ``Answer``) to ``item``; empty when it passes."""
+def repeats(text: str, previous: str) -> bool:
+    """Whether ``text`` says again what ``previous`` said: the same text, or half its lines again."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    before = {line.strip() for line in previous.splitlines() if line.strip()}
+    return text.strip() == previous.strip() or (bool(lines) and sum(line in before for line in lines) * 2 >= len(lines))
+
+
+def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.DataFrame | None,
+          previous: str | None = None) -> list[str]:
+    """Everything wrong with ``answer`` (an ``Answer``) to ``item`` (``previous``: the answer before it
+    in the conversation); empty when it passes."""
     problems = []
     text = answer.answer
     if answer.intent != item["intent"]:
@@ -124,7 +147,7 @@ def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.Da
         for figure in figures:
             if not figure_stated(figure, stated):
                 problems.append(f"missing {figure.kind} {figure.value:.6g}" + (f" ({figure.label})" if figure.label else ""))
-            if figure.label and figure.label not in text:
+            if figure.label and not label_stated(figure.label, text):
                 problems.append(f"missing label {figure.label!r}")
     for options in item.get("must_any", []):
         if not any(option.lower() in text.lower() for option in options):
@@ -133,8 +156,13 @@ def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.Da
     for code in item.get("findings", []):
         if code not in answer.findings:
             problems.append(f"finding {code} missing")
+    cited = {c.topic for c in getattr(answer, "citations", [])}
+    if item.get("cites") and not cited & set(item["cites"]):
+        problems.append(f"cites none of {item['cites']} (cited {sorted(cited)})")
+    if item.get("differs_from_previous") and previous is not None and repeats(text, previous):
+        problems.append("repeats the previous answer")
     intent = item["intent"]
-    limit = MAX_CHARS.get(intent, NARROW_MAX_CHARS if intent in NARROW else None)
+    limit = item.get("max_chars") or MAX_CHARS.get(intent, NARROW_MAX_CHARS if intent in NARROW else None)
     if limit is not None and len(text) > limit:
         problems.append(f"{len(text)} chars > {limit}")
     if intent in NO_FIGURES and (stated.plain or stated.percents):
@@ -162,9 +190,11 @@ def run(items: list[dict[str, Any]], new_chat: Callable[[], Any], frame: pd.Data
     results = []
     for group in conversations(items):
         chat = new_chat()
+        previous: str | None = None
         for item in group:
             answer = chat.ask(item["question"])
-            results.append(Result(item, check(item, answer, canonical, targets), answer.answer))
+            results.append(Result(item, check(item, answer, canonical, targets, previous), answer.answer))
+            previous = answer.answer
     return results
 
 

@@ -17,7 +17,13 @@ Definitions (one row = one lead/deal journey):
   the median and the share within 24 hours; *never contacted* = MQL, no first touch, not SQL;
 - the recycle pool: lost deals, and MQLs at least 90 days old (at the latest date in the data)
   that never became SQL;
-- open deals: reached opportunity, neither won nor lost (a snapshot: no period).
+- open deals: reached opportunity, neither won nor lost (a snapshot: no period); the weighted
+  pipeline multiplies each open deal's amount by its phase's win probability (prospecting 0%,
+  engaging 25%, proposal 30%, negotiation 50%, commit 75%); a deal is *stalled* when it has been open
+  (from its opportunity date to the latest date in the data) longer than the 90th percentile of won
+  cycles (opportunity to won, in days) of its segment, or of every segment when its own has under 30;
+- days between two stages: the median days from the from-stage's own date to the to-stage's own
+  date, over the records that have both (a negative lag is not a lag); leads start at creation.
 """
 
 from __future__ import annotations
@@ -41,11 +47,15 @@ CONVERSIONS = {"lead_to_mql": ("lead", "mql"), "mql_to_sql": ("mql", "sql"),
 COUNTS = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity", "won_deals": "won"}
 #: totals: a ranking of these needs no minimum sample
 SUMS = frozenset({*COUNTS, "lost_deals", "won_revenue", "open_pipeline", "open_deals", "never_contacted_mqls",
+                  "weighted_pipeline", "stalled_deals", "stalled_amount",
                   "recycle_lost_deals", "recycle_lost_amount", "recycle_mqls", "churned_customers"})
 #: rankings ignore groups resting on fewer records than this
 MIN_N = 30
 SLA_HOURS = 24.0
 RECYCLE_DAYS = 90
+PHASE_PROBABILITY = {"prospecting": 0.0, "engaging": 0.25, "proposal": 0.30, "negotiation": 0.50, "commit": 0.75}
+STALL_QUANTILE = 0.9
+STALL_MIN_WON = 30
 
 
 @dataclass(frozen=True)
@@ -155,8 +165,9 @@ def _in(dates: pd.Series, span: tuple[pd.Timestamp, pd.Timestamp] | None) -> pd.
 
 
 def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Timestamp] | None,
-            data_as_of: pd.Timestamp) -> tuple[float | None, int]:
-    """(value, n) of ``metric`` over ``frame`` in ``span`` (None = whole upload)."""
+            data_as_of: pd.Timestamp, whole: pd.DataFrame | None = None) -> tuple[float | None, int]:
+    """(value, n) of ``metric`` over ``frame`` in ``span`` (None = whole upload); ``whole`` is the
+    upload ``frame`` was cut from (stall thresholds are the whole upload's)."""
     if metric in COUNTS:
         stage = COUNTS[metric]
         hit = reached(frame, stage) & _in(entry_date(frame, stage), span)
@@ -201,6 +212,22 @@ def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Times
         open_ = reached(frame, "opportunity") & ~won & ~is_lost
         value = float(open_.sum()) if metric == "open_deals" else float(frame.loc[open_, "amount"].fillna(0).sum())
         return value, int(open_.sum())
+    if metric == "weighted_pipeline":
+        open_ = reached(frame, "opportunity") & ~won & ~is_lost
+        probability = frame.loc[open_, "phase"].astype("string").str.lower().map(PHASE_PROBABILITY)
+        known = probability.notna()
+        amount = frame.loc[open_, "amount"].fillna(0)[known]
+        return float((amount * probability[known].astype(float)).sum()), int(known.sum())
+    if metric in ("stalled_deals", "stalled_amount"):
+        hit = stalled(frame, data_as_of, frame if whole is None else whole)
+        value = float(hit.sum()) if metric == "stalled_deals" else float(frame.loc[hit, "amount"].fillna(0).sum())
+        return value, int(hit.sum())
+    if metric.startswith("days_") and "_to_" in metric:
+        a, b = metric.removeprefix("days_").split("_to_")
+        moved = frame[STAGE_DATE[b]].notna() & _in(frame[STAGE_DATE[b]], span)
+        days = ((frame.loc[moved, STAGE_DATE[b]] - frame.loc[moved, STAGE_DATE[a]]).dt.total_seconds() / 86400).dropna()
+        days = days[days >= 0]
+        return (float(days.median()) if len(days) else None), len(days)
     if metric == "recycle_lost_deals":
         return float(is_lost.sum()), int(is_lost.sum())
     if metric == "recycle_lost_amount":
@@ -215,9 +242,29 @@ def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Times
     raise KeyError(f"the oracle has no metric {metric!r}")
 
 
+def stalled(frame: pd.DataFrame, data_as_of: pd.Timestamp, whole: pd.DataFrame) -> pd.Series:
+    """Open deals of ``frame`` open longer than the 90th percentile won cycle of their segment in the
+    ``whole`` upload (or of all its deals when the segment has too few)."""
+    won = reached(whole, "won")
+    cycle = (whole.loc[won, "won_date"] - entry_date(whole, "opportunity")[won]).dt.total_seconds() / 86400
+    cycle = cycle[cycle >= 0]
+    overall = float(cycle.quantile(STALL_QUANTILE)) if len(cycle) else float("inf")
+    limits = {}
+    if "segment" in whole:
+        for segment, days in cycle.groupby(whole.loc[cycle.index, "segment"].astype("string")):
+            if len(days) >= STALL_MIN_WON:
+                limits[str(segment)] = float(days.quantile(STALL_QUANTILE))
+    open_ = reached(frame, "opportunity") & ~reached(frame, "won") & ~lost(frame)
+    age = (data_as_of - frame["opportunity_date"]).dt.total_seconds() / 86400
+    segment = frame["segment"].astype("string") if "segment" in frame else pd.Series(pd.NA, index=frame.index)
+    limit = segment.map(limits).astype("float64").fillna(overall)
+    return open_ & (age > limit)
+
+
 KIND = {"win_rate": "percent", "follow_up_within_sla": "percent", "won_revenue": "money",
         "average_deal_size": "money", "open_pipeline": "money", "recycle_lost_amount": "money",
-        "median_cycle_days": "days", "median_follow_up_hours": "hours"}
+        "median_cycle_days": "days", "median_follow_up_hours": "hours", "weighted_pipeline": "money",
+        "stalled_amount": "money", **{f"days_{a}_to_{b}": "days" for i, a in enumerate(STAGES) for b in STAGES[i + 1:]}}
 
 
 def kind_of(metric: str) -> str:
@@ -280,7 +327,7 @@ def expected(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | 
         window(spec["period"], data_as_of, first) if spec.get("period") else None)
     by = spec.get("by")
     if by is None:
-        value, _ = measure(rows, metric, span, data_as_of)
+        value, _ = measure(rows, metric, span, data_as_of, frame)
         return [] if value is None else [Figure(value, kind_of(metric))]
     if by in ("month", "quarter"):
         keys = _period_key(_event_dates(rows, metric), by)
@@ -294,7 +341,7 @@ def expected(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | 
     groups = []
     keys = rows[by].astype("string").fillna("(missing)")
     for label, group in rows.groupby(keys, sort=True):
-        value, n = measure(group, metric, span, data_as_of)
+        value, n = measure(group, metric, span, data_as_of, frame)
         if value is not None:
             groups.append((str(label), value, n))
     k = spec.get("top") or spec.get("bottom")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assistant.memo.bridge import bridge_view, forecast_view
+from assistant.memo.bridge import BridgeView, bridge_view, forecast_view
 from assistant.memo.causes import describe, is_mix_driven
 from assistant.memo.charts import waterfall_chart
 from assistant.memo.context import MemoContext
@@ -36,6 +36,19 @@ METRIC_ROWS: tuple[tuple[str, str, str], ...] = (
 _METRIC_NAMES = {"won_revenue_baseline": "won_revenue", "won_revenue_current": "won_revenue"}
 
 
+def _noise_verdict(ctx: MemoContext, names: list[str], bridge: BridgeView) -> str:
+    """The change against its usual variation, then which components stand out from noise."""
+    w = ctx.words
+    text = ""
+    if bridge.material is not None and bridge.usual_variation is not None:
+        text = w.label("bridge_unusual" if bridge.material else "bridge_usual", sd=w.money(bridge.usual_variation))
+    if all(s.beyond_noise is None for s in bridge.steps):
+        return text
+    beyond = [f"{n} {w.money(s.amount, signed=True)}" for n, s in zip(names, bridge.steps, strict=True) if s.beyond_noise]
+    extra = w.label("bridge_beyond", names=("、" if w.ja else ", ").join(beyond)) if beyond else w.label("bridge_none")
+    return f"{text}{'' if w.ja or not text else ' '}{extra}"
+
+
 def bridge_section(ctx: MemoContext, charts: bool) -> Section | None:
     """Won revenue baseline → current by driver (table and waterfall), and the quarter forecast."""
     bridge = bridge_view(ctx.diagnosis)
@@ -56,6 +69,9 @@ def bridge_section(ctx: MemoContext, charts: bool) -> Section | None:
     rows.append([w.label("bridge_end", window=w.period(bridge.current_label)), w.money(bridge.current_revenue)])
     section.add(Table([w.label("bridge_driver"), w.label("bridge_amount")], rows, align=["left", "right"],
                       widths=[2.6, 1.2]))
+    verdict = _noise_verdict(ctx, names, bridge)
+    if verdict:
+        section.add(Paragraph(verdict))
     if charts:
         amounts = [s.amount for s in bridge.steps] + ([bridge.residual] if bridge.residual else [])
         labels = names + ([w.label("bridge_residual")] if bridge.residual else [])

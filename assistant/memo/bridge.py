@@ -16,12 +16,14 @@ from tools.diagnosis import Diagnosis
 
 @dataclass(frozen=True)
 class BridgeStep:
-    """One driver's share of the revenue change (``dimension``/``value`` for mix)."""
+    """One driver's share of the revenue change (``dimension``/``value`` for mix), and whether it
+    stands out from the noise of the data behind it (None: the engine did not say)."""
 
     driver: str
     amount: float
     dimension: str | None = None
     value: str | None = None
+    beyond_noise: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -35,16 +37,20 @@ class BridgeView:
     change: float
     steps: list[BridgeStep]
     residual: float
+    #: the engine's largest driver beyond noise, localised (None: no component stands out)
+    largest_step: BridgeStep | None = None
+    #: the change is beyond won revenue's usual month-to-month variation (None: not measured)
+    material: bool | None = None
+    #: standard deviation of such a change under that variation
+    usual_variation: float | None = None
 
     @property
     def relative_change(self) -> float | None:
         return self.change / self.baseline_revenue if self.baseline_revenue else None
 
     def largest(self) -> BridgeStep | None:
-        """The step that moved revenue the most in the direction it moved (None if none did)."""
-        sign = -1.0 if self.change < 0 else 1.0
-        moving = [s for s in self.steps if s.amount * sign > 0]
-        return max(moving, key=lambda s: abs(s.amount)) if moving else None
+        """The engine's largest driver beyond noise (``RevenueBridge.largest_driver``), or None."""
+        return self.largest_step
 
     def mix(self, dimension: str | None) -> BridgeStep | None:
         """The mix component of ``dimension`` (any mix component when ``dimension`` is None)."""
@@ -87,18 +93,28 @@ def bridge_view(diagnosis: Diagnosis) -> BridgeView | None:
     change = _number(_get(bridge, "change"))
     if base_rev is None or cur_rev is None or change is None:
         return None
-    steps = []
-    for component in _get(bridge, "components", []) or []:
-        amount = _number(_get(component, "amount"))
-        if amount is None:
-            continue
-        steps.append(BridgeStep(str(_get(component, "driver")), amount, _get(component, "dimension"),
-                                _get(component, "value")))
+    steps = [step for step in map(_step, _get(bridge, "components", []) or []) if step is not None]
+    largest = getattr(bridge, "largest_driver", None)
+    variation = _get(bridge, "variation")
+    material = _get(bridge, "material")
     return BridgeView(
         baseline_label=str(_get(baseline, "label", "")), baseline_revenue=base_rev,
         current_label=str(_get(current, "label", "")), current_revenue=cur_rev,
         change=change, steps=steps, residual=_number(_get(bridge, "residual")) or 0.0,
+        largest_step=_step(largest() if callable(largest) else largest),
+        material=material if isinstance(material, bool) and variation is not None else None,
+        usual_variation=_number(_get(variation, "change_sd")) if variation is not None else None,
     )
+
+
+def _step(component: Any) -> BridgeStep | None:
+    """A bridge component (typed or its JSON) as a memo step."""
+    amount = None if component is None else _number(_get(component, "amount"))
+    if amount is None:
+        return None
+    noise = _get(component, "beyond_noise")
+    return BridgeStep(str(_get(component, "driver")), amount, _get(component, "dimension"), _get(component, "value"),
+                      noise if isinstance(noise, bool) else None)
 
 
 def forecast_view(diagnosis: Diagnosis) -> ForecastView | None:

@@ -12,13 +12,16 @@ import datetime as dt
 from typing import Any
 
 from assistant.memo import appendix, body, roadmap
-from assistant.memo.bridge import BridgeView, bridge_view
+from assistant.memo.bridge import BridgeStep, BridgeView, bridge_view
 from assistant.memo.causes import Cause, describe
 from assistant.memo.context import MemoContext
 from assistant.memo.conversation import conversation_section
 from assistant.memo.model import Bullets, Memo, Paragraph, Section
+from tools.bottleneck_revenue import lever_names_driver
+from tools.bridge import BridgeComponent
 from tools.dataset import LoadedData
 from tools.findings.model import Finding
+from tools.findings.revenue import names_driver
 from tools.schema import CREATED_COLUMN, TRANSITIONS
 
 MAX_CAUSES = 3
@@ -84,7 +87,10 @@ def _bottleneck_phrase(ctx: MemoContext, causes: list[Cause]) -> str:
 
 
 def headline(ctx: MemoContext, causes: list[Cause], bridge: BridgeView | None) -> str:
-    """One sentence: what happened to won revenue, by how much, and why."""
+    """What happened to won revenue, by how much, and why: when the change is within its usual
+    variation that comes first; the bridge's driver (the accounting of the change) and the cause
+    the diagnosis puts first (the constraint on revenue going forward) are joined by "because"
+    only when they are the same cause, and otherwise stated each for what it is."""
     w = ctx.words
     metrics = ctx.diagnosis.metrics
     r0: Any
@@ -104,29 +110,66 @@ def headline(ctx: MemoContext, causes: list[Cause], bridge: BridgeView | None) -
     ctx.record("revenue_change", {"of": "current / baseline won revenue - 1", "baseline": base, "current": cur},
                {"baseline": r0, "current": r1, "relative_change": round(change, 4)})
     b, c, move = w.period(base), w.period(cur), w.pct(abs(change), 0)
-    driver = _largest_driver(ctx, bridge)
+    flat = abs(change) < FLAT
+    usual = bridge is not None and bridge.material is False and not flat
+    step = bridge.largest() if bridge is not None else None
+    driver = _driver_name(ctx, step)
+    same = step is not None and _same_cause(ctx, causes, step)
+    named = bool(causes) or ctx.diagnosis.bottleneck.lever is not None
     if w.ja:
-        verb = "横ばいでした" if abs(change) < FLAT else (f"{move}減りました" if change < 0 else f"{move}増えました")
+        verb = "横ばいでした" if flat else (f"{move}減りました" if change < 0 else f"{move}増えました")
         text = f"{c}の受注金額は{w.money(r1)}で、{b}の{w.money(r0)}から{verb}。"
-        text += f"最大の要因は{driver}です。" if driver else ""
-        return text + (f"主な原因は、{why}ことです。" if change < 0 else f"注意すべき点は、{why}ことです。")
-    verb = "was flat" if abs(change) < FLAT else (f"fell {move}" if change < 0 else f"rose {move}")
+        text += "この変化は受注金額の通常の月ごとの揺れの範囲内です。" if usual else ""
+        if bridge is not None and step is None and not flat:
+            text += "売上ブリッジのどの要因も通常の揺れを超えていません。"
+        text += f"揺れを超える最大の要因は{driver}です。" if driver else ""
+        if change >= 0 or flat:
+            return text + f"注意すべき点は、{why}ことです。"
+        if same and causes and causes[0].finding.code == "revenue_decline":
+            return text  # the driver is the finding: nothing more to say why
+        if same or bridge is None:
+            return text + f"主な原因は、{why}ことです。"
+        lead = "これとは別に、" if step is not None else ""
+        return text + (f"{lead}今後の売上を抑えている制約は、{why}ことです。" if named else "通常の揺れを超えて悪化した指標もありません。")
+    verb = "was flat" if flat else (f"fell {move}" if change < 0 else f"rose {move}")
     text = f"Won revenue {verb} in {c}: {w.money(r1)} against {w.money(r0)} in {b}"
-    text += f"; the largest driver was {driver}" if driver else ""
-    return text + (f", mainly because {why}." if change < 0 else f"; the main risk: {why}.")
+    text += ", within its usual month-to-month variation" if usual else ""
+    if bridge is not None and step is None and not flat:
+        text += "; no component of the revenue bridge stands out from noise"
+    text += f"; the largest component beyond noise was {driver}" if driver else ""
+    if change >= 0 or flat:
+        return text + f"; the main risk: {why}."
+    if same and causes and causes[0].finding.code == "revenue_decline":
+        return text + "."  # the driver is the finding: nothing more to say why
+    if same or bridge is None:
+        return text + f", mainly because {why}."
+    lead = "Separately, what" if step is not None else "What"
+    return text + (f". {lead} holds revenue back going forward: {why}." if named else
+                   ". No lever deteriorated beyond normal noise either.")
 
 
-def _largest_driver(ctx: MemoContext, bridge: BridgeView | None) -> str:
-    if bridge is None:
-        return ""
-    step = bridge.largest()
+def _same_cause(ctx: MemoContext, causes: list[Cause], step: BridgeStep) -> bool:
+    """The bridge's driver is what the headline's "why" says: the first cause's finding owns it,
+    or, with no cause, the bottleneck's lever does."""
+    driver = BridgeComponent(step.driver, step.amount, step.dimension, step.value)
+    if causes:
+        return names_driver(causes[0].finding, driver)
+    return lever_names_driver(ctx.diagnosis.bottleneck.chosen, driver)
+
+
+def _driver_name(ctx: MemoContext, step: BridgeStep | None) -> str:
     if step is None:
         return ""
     w = ctx.words
-    name = w.lever(step.driver)
+    name, money = w.lever(step.driver), w.money(step.amount, signed=True)
+    where = w.segment((step.dimension, step.value)) if step.dimension and step.value else ""
     if step.driver == "mix" and step.dimension:
         name = f"{w.dimension(step.dimension)}の{name}" if w.ja else f"the {w.dimension(step.dimension)} {name}"
-    return f"{name}（{w.money(step.amount, signed=True)}）" if w.ja else f"{name} ({w.money(step.amount, signed=True)})"
+        if where:
+            return f"{name}（主に{where}、{money}）" if w.ja else f"{name}, mostly {where} ({money})"
+    elif where:
+        name = f"{where}の{name}" if w.ja else f"{name} in {where}"
+    return f"{name}（{money}）" if w.ja else f"{name} ({money})"
 
 
 def brief_section(ctx: MemoContext, planned: list[roadmap.PlannedAction]) -> Section:

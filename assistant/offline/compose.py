@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.chat.question import Route
+from assistant.chat.question import CHAIN_SUBJECTS, Route, SegmentFilter
 from assistant.chat.tools.playbook import Passage
 from assistant.chat.tools.runtime import ToolRecord
 from assistant.offline import compose_open as open_
@@ -24,8 +24,9 @@ from assistant.offline.compose_findings import (
     finding_line,
     forecast_lines,
     kpi_green_lines,
+    overview_lines,
 )
-from assistant.offline.compose_metrics import comparison_lines, metric_lines, value_sentence
+from assistant.offline.compose_metrics import comparison_lines, metric_lines, stalled_lines, value_sentence
 from assistant.offline.compose_plans import (
     capacity_lines,
     capacity_question,
@@ -35,6 +36,7 @@ from assistant.offline.compose_plans import (
     what_if_lines,
     what_if_question,
 )
+from assistant.offline.why_chain import compose_cause_chain, compose_metric_chain
 from assistant.offline.words import Words
 from tools.diagnosis import Diagnosis
 from tools.metric_layer import MetricQuery, MetricResult
@@ -93,8 +95,8 @@ def compose_answer(route: Route, records: list[ToolRecord], w: Words, *, has_dat
     if not has_data and intent not in ("playbook", "help"):
         return Composed("\n".join([*open_.no_data(w), "", *open_.playbook_lines(searches, w)]))
     if intent == "playbook":
-        head = w.t("What the playbook says:", "プレイブックの考え方:")
-        return Composed("\n".join([head, *open_.playbook_lines(searches, w, 4)]))
+        passages = [r.result for r in records if r.name == "playbook_passage" and r.ok]
+        return Composed("\n".join(open_.concept_lines(passages, searches, w)))
     if intent == "help":
         summary = next(iter(_results(records, "describe_upload")), None)
         return Composed("\n".join(open_.help_lines(summary, w)), sources=open_.help_sources())
@@ -125,7 +127,9 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     main, extra = _main_and_extra(route, records)
     summary = next(iter(_results(records, "describe_upload")), None)
     lines: list[str] = open_.unknown_lines(route.unknown, summary, w)
-    if len(main) == 1:
+    if len(main) == 1 and main[0].info.id == "stalled_deals" and not main[0].query.by:
+        lines += stalled_lines(main[0], extra, w)
+    elif len(main) == 1:
         lines += metric_lines(main[0], w)
         for result in extra:
             if result.comparison is not None:
@@ -148,6 +152,11 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
 
 
 def _why(route: Route, records: list[ToolRecord], w: Words) -> Composed:
+    if (route.subject is not None and route.subject.intent in CHAIN_SUBJECTS) or route.depth >= 2:
+        chained = compose_cause_chain if route.subject is not None and route.subject.intent in CHAIN_SUBJECTS \
+            else compose_metric_chain
+        chain, reported = chained(route, records, w)
+        return Composed("\n".join(chain + _errors(records, w)).strip(), reported, sources=actions_for(reported, w.lang))
     main, extra = _main_and_extra(route, records)
     diagnosis = next(iter(_results(records, "diagnose_funnel")), None)
     lines: list[str] = []
@@ -229,10 +238,14 @@ def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     note = (f"（{w.segment(seg.dimension, seg.value)} のみ）" if w.ja else f" (only {w.segment(seg.dimension, seg.value)})") \
         if seg else ""
     codes = [f.code for f in diagnosis.findings_by_severity() if f.severity != "info"]
+    if route.brief:
+        lines = overview_lines(_results(records, "query_metric"), diagnosis, w, note)
+        lines[1:1] = [f"- {line}" for line in _errors(records, w)]
+        return Composed("\n".join(lines).strip(), codes[:1], sources=actions_for(codes[:1], w.lang))
     if route.intent == "kpi_green_flat":
         lines, codes = kpi_green_lines(diagnosis, w)
     elif route.intent == "revenue_change":
-        lines = _revenue_change(records, diagnosis, w)
+        lines = _revenue_change(records, diagnosis, w, route.segment)
     elif route.intent == "forecast":
         lines = _forecast(records, diagnosis, w)
     else:
@@ -250,13 +263,19 @@ def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     return Composed("\n".join(lines).strip(), codes, sources=advice)
 
 
-def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words) -> list[str]:
+def _revenue_change(records: list[ToolRecord], diagnosis: Diagnosis, w: Words, seg: SegmentFilter | None) -> list[str]:
+    """The revenue change and what drove it; for a slice ("and for Enterprise?") every figure is the slice's:
+    its revenue, and the diagnosis (bridge, bottleneck, findings) of the slice alone."""
     lines: list[str] = []
     for result in _results(records, "query_metric"):
         if result.comparison is not None:
             lines += comparison_lines(result, w)
+    lines += _errors(records, w)  # "the upload has no amount column": say why revenue is missing
+    if seg is not None:
+        where = w.segment(seg.dimension, seg.value)
+        lines += ["", w.t(f"Diagnosed within {where} only:", f"{where}だけで診断した結果:")]
     bridge = bridge_lines(diagnosis, w)
-    if bridge:
+    if bridge:  # the bridge lines name the bottleneck too when it is not the driver's cause
         return lines + ["", *bridge]
     lines += ["", *diagnose_lines(diagnosis, w, limit=3)]
     return lines

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.offline.actions import actions_for
+from assistant.offline.compose_metrics import comparison_lines
 from assistant.offline.words import Words
+from tools.bottleneck_revenue import bottleneck_owns_driver
 from tools.diagnosis import Diagnosis
 from tools.findings.model import Finding
 
@@ -72,10 +75,12 @@ def finding_sentence(f: Finding, w: Words) -> str:
         return w.t(f"Churn on the active customer base rose from {w.pct(b)} to {w.pct(c)} per period.",
                    f"既存顧客の解約率が期間あたり {w.pct(b)} から {w.pct(c)} に上昇しました。")
     if f.code == "stalled_pipeline":
-        return w.t(f"{w.count(ev.get('stalled_deals'))} of {w.count(ev.get('open_deals'))} open deals "
-                   f"({w.money(ev.get('stalled_amount'))}) have been open longer than their segment's usual cycle.",
-                   f"進行中の商談{w.count(ev.get('open_deals'))}件のうち{w.count(ev.get('stalled_deals'))}件"
-                   f"（{w.money(ev.get('stalled_amount'))}）が、セグメントの通常の商談期間を超えて止まっています。")
+        amount = ev.get("stalled_amount")
+        worth = (f"（{w.money(amount)}）" if w.ja else f" ({w.money(amount)})") if amount else ""  # no amounts: no ¥0
+        return w.t(f"{w.count(ev.get('stalled_deals'))} of {w.count(ev.get('open_deals'))} open deals{worth} "
+                   "have been open longer than their segment's usual cycle.",
+                   f"進行中の商談{w.count(ev.get('open_deals'))}件のうち{w.count(ev.get('stalled_deals'))}件{worth}"
+                   "が、セグメントの通常の商談期間を超えて止まっています。")
     if f.code == "recycle_opportunity":
         return w.t(f"{w.count(ev.get('lost_deals'))} lost deals ({w.money(ev.get('lost_amount'))}) and "
                    f"{w.count(ev.get('unconverted_mqls'))} MQLs older than {ev.get('min_age_days')} days that never "
@@ -176,7 +181,7 @@ def kpi_green_lines(diagnosis: Diagnosis, w: Words) -> tuple[list[str], list[str
     if slice_ is not None:
         lines.append(f"- {finding_sentence(slice_, w)}")
     lines.append(f"- {bottleneck_line(diagnosis, w)}")
-    bridge = bridge_lines(diagnosis, w)
+    bridge = bridge_lines(diagnosis, w, constraint=False)
     if bridge:
         lines += ["", *bridge]
     others = [f for f in findings if f not in (kpi, slice_) and f.severity in ("high", "medium")]
@@ -188,31 +193,53 @@ def kpi_green_lines(diagnosis: Diagnosis, w: Words) -> tuple[list[str], list[str
 
 def driver_name(component: Any, w: Words) -> str:
     """A bridge driver as a reader's name ("lead volume", "mix (lead source)", "SQL → Opportunity (Enterprise)")."""
-    name = w.lever(component.driver)
+    name, value = w.lever(component.driver), getattr(component, "value", None)
     if component.driver == "mix" and component.dimension:
-        name += f"（{w.dimension(component.dimension)}）" if w.ja else f" ({w.dimension(component.dimension)})"
-    if getattr(component, "value", None):
-        name += f"（{component.value}）" if w.ja else f" ({component.value})"
+        where = w.dimension(component.dimension) + ((f"、主に{value}" if w.ja else f", mostly {value}") if value else "")
+        return f"{name}（{where}）" if w.ja else f"{name} ({where})"
+    if value:
+        name += f"（{value}）" if w.ja else f" ({value})"
     return name
 
 
-def bridge_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
-    """The revenue bridge (issue 14, ``Diagnosis.revenue_bridge``): baseline → each driver → current."""
+def bridge_lines(diagnosis: Diagnosis, w: Words, constraint: bool = True) -> list[str]:
+    """The revenue bridge (issue 14, ``Diagnosis.revenue_bridge``): baseline → each driver → current.
+
+    A change within won revenue's usual variation says so first; each driver says whether it stands
+    out from the noise of the data behind it, and only one that does is called the largest driver.
+    With ``constraint``, a bottleneck that is not the driver's cause follows as what it is: the
+    constraint on revenue going forward, not the accounting of this change.
+    """
     bridge = getattr(diagnosis, "revenue_bridge", None)
     if bridge is None:
         return []
     base, cur = w.money(bridge.baseline_revenue), w.money(bridge.current_revenue)
-    lines = [w.t(f"Revenue bridge from {bridge.baseline.label} ({base}) to {bridge.current.label} ({cur}):",
-                 f"売上ブリッジ（{bridge.baseline.label} の {base} → {bridge.current.label} の {cur}）:")]
+    before, after = w.period(bridge.baseline.label), w.period(bridge.current.label)
+    lines = [w.t(f"Revenue bridge from {before} ({base}) to {after} ({cur}):",
+                 f"売上ブリッジ（{before} の {base} → {after} の {cur}）:")]
+    if bridge.variation is not None and bridge.change and not bridge.material:
+        sd = w.money(bridge.variation.change_sd)
+        lines.append(w.t(f"This change is within won revenue's usual month-to-month variation (about ±{sd}).",
+                         f"この変化は受注金額の通常の月ごとの揺れ（約±{sd}）の範囲内です。"))
     for part in bridge.by_driver():
         if abs(part.amount) >= 0.5:
-            lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}")
+            noise = "" if part.noise is None else (w.t(" (beyond noise)", "（揺れを超える）") if part.beyond_noise
+                                                   else w.t(" (within noise)", "（揺れの範囲内）"))
+            lines.append(f"- {driver_name(part, w)}: {'+' if part.amount >= 0 else '-'}{w.money(abs(part.amount))}{noise}")
     if abs(bridge.residual) >= 0.5:
         lines.append(w.t(f"- not explained by the drivers: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}",
                          f"- 要因で説明できない残差: {'+' if bridge.residual >= 0 else '-'}{w.money(abs(bridge.residual))}"))
     largest = bridge.largest_driver()
     if largest is not None:
-        lines.append(w.t(f"The largest driver is {driver_name(largest, w)}.", f"最大の要因は{driver_name(largest, w)}です。"))
+        lines.append(w.t(f"The largest driver beyond noise is {driver_name(largest, w)}.",
+                         f"揺れを超える最大の要因は{driver_name(largest, w)}です。"))
+    elif bridge.change:
+        lines.append(w.t("No driver stands out from the noise of the data behind it.",
+                         "どの要因も、その元データの通常の揺れを超えていません。"))
+    same = largest is not None and bottleneck_owns_driver(diagnosis.bottleneck, diagnosis.findings, largest)
+    if constraint and diagnosis.bottleneck.lever and not same:
+        lines += ["", w.t("Separately, what holds revenue back going forward:", "これとは別に、今後の売上を抑えている制約:"),
+                  bottleneck_line(diagnosis, w)]
     return lines
 
 
@@ -221,9 +248,10 @@ def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
     forecast = getattr(diagnosis, "forecast", None)
     if forecast is None:
         return []
-    lines = [w.t(f"Forecast for {forecast.period}: {w.money(forecast.expected)} expected (80% range "
+    period = w.period(forecast.period)
+    lines = [w.t(f"Forecast for {period}: {w.money(forecast.expected)} expected (80% range "
                  f"{w.money(forecast.low)}–{w.money(forecast.high)}), of which {w.money(forecast.closed)} is already won.",
-                 f"{forecast.period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
+                 f"{period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
                  f"{w.money(forecast.high)}）、うち受注済みは {w.money(forecast.closed)} です。")]
     if forecast.target is not None and forecast.gap is not None:
         short = forecast.gap > 0
@@ -234,4 +262,27 @@ def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
     if forecast.coverage is not None:
         lines.append(w.t(f"Open pipeline covers {w.number(forecast.coverage)}× the revenue still to win.",
                          f"進行中パイプラインは残りの目標の {w.number(forecast.coverage)}倍です。"))
+    return lines
+
+
+def overview_lines(results: list[Any], diagnosis: Diagnosis, w: Words, note: str = "") -> list[str]:
+    """The short diagnosis: revenue against the baseline, the largest driver or bottleneck, the top finding."""
+    lines = [w.t(f"In short{note}:", f"概況{note}:")]
+    for result in results:
+        if result.comparison is not None:
+            lines += [f"- {line}" for line in comparison_lines(result, w)]
+    bridge = getattr(diagnosis, "revenue_bridge", None)
+    largest = bridge.largest_driver() if bridge is not None else None
+    if largest is not None:
+        sign = "+" if largest.amount >= 0 else "-"
+        lines.append(w.t(f"- Largest driver of the change: {driver_name(largest, w)}, {sign}{w.money(abs(largest.amount))}.",
+                         f"- 変化の最大の要因: {driver_name(largest, w)}（{sign}{w.money(abs(largest.amount))}）。"))
+    lines.append(f"- {bottleneck_line(diagnosis, w)}")
+    top = next((f for f in diagnosis.findings_by_severity() if f.severity != "info"), None)
+    if top is not None:
+        lines.append(w.t("- Top finding: ", "- 最重要の検出事項: ") + finding_line(top, w).removeprefix("- "))
+        advice = actions_for([top.code], w.lang, limit=1)
+        if advice:
+            lines.append(w.t(f"- First thing to change: {advice[0]}", f"- まず変えること: {advice[0]}"))
+    lines += ["", w.t("Ask \"where is the funnel leaking?\" for the full diagnosis.", "詳しい診断は「ファネルのどこで漏れている？」と聞いてください。")]
     return lines

@@ -30,12 +30,13 @@ def period_text(result: MetricResult, w: Words) -> str:
     """"whole upload" / 「全期間」, "2025-Q3", "2026-Q4 (to date)", or the snapshot date."""
     snapshot = next((n.detail for n in result.notes if n.code == "snapshot"), None)
     if snapshot:
-        return w.t(f"as of {snapshot}", f"{snapshot}時点")
+        return w.t(f"as of {snapshot}", f"{w.period(snapshot)}時点")
     if result.period_label is None:
         return w.t("whole upload", "全期間")
+    label = w.period(result.period_label)
     if any(n.code == "partial" for n in result.notes):
-        return w.t(f"{result.period_label}, to date", f"{result.period_label}・途中まで")
-    return result.period_label
+        return w.t(f"{label}, to date", f"{label}・途中まで")
+    return label
 
 
 def n_text(info: MetricInfo, value: MetricValue, w: Words, *, short: bool = False) -> str:
@@ -50,7 +51,7 @@ def n_text(info: MetricInfo, value: MetricValue, w: Words, *, short: bool = Fals
     if info.id in _TRANSITION_STAGES and s is not None:
         a, b = _TRANSITION_STAGES[info.id]
         return w.t(f"{w.count(s)} of {n} {w.stage(a)} reached {w.stage(b)}",
-                   f"{w.stage(a)}{n}件のうち{w.count(s)}件が{w.stage(b)}に到達")
+                   f"{w.stage(a)} {n}件のうち{w.count(s)}件が{w.stage(b)}に到達")  # "SQL 3,272件": a number after a letter
     if info.id == "follow_up_within_sla" and s is not None:
         return w.t(f"{w.count(s)} of {n} MQLs with a first touch", f"初回接触のあったMQL {n}件のうち{w.count(s)}件")
     if info.id in ("churn_rate", "retention_rate") and s is not None:
@@ -141,13 +142,14 @@ def comparison_lines(result: MetricResult, w: Words, *, with_head: bool = True) 
                     f"、件数 {w.count(c.baseline.n)}→{w.count(c.current.n)} と少なく判断できません")
     name = metric_name(info, w)
     slice_ = where(result, w)
-    current_label = c.current_label + (w.t(" (to date)", "（途中まで）") if c.current.partial else "")
+    current_label = w.period(c.current_label) + (w.t(" (to date)", "（途中まで）") if c.current.partial else "")
+    baseline_label = w.period(c.baseline_label)
     if w.ja:
         head = f"{name}{'（' + slice_ + '）' if slice_ else ''}: " if with_head else ""
-        return [f"{head}{current_label} は {w.value(info, now)}、比較期間 {c.baseline_label} は {w.value(info, then)}"
+        return [f"{head}{current_label} は {w.value(info, now)}、比較期間 {baseline_label} は {w.value(info, then)}"
                 f"（{change}{relative}{noise}）。"]
     head = f"{name[:1].upper() + name[1:]}{' (' + slice_ + ')' if slice_ else ''}: " if with_head else ""
-    return [f"{head}{w.value(info, now)} in {current_label} vs {w.value(info, then)} in {c.baseline_label} "
+    return [f"{head}{w.value(info, now)} in {current_label} vs {w.value(info, then)} in {baseline_label} "
             f"({change}{relative}{noise})."]
 
 
@@ -187,7 +189,8 @@ def breakdown_lines(result: MetricResult, w: Words) -> list[str]:
     for v in values:
         shown = w.value(info, v.value) if v.value is not None else "—"
         n = n_text(info, v, w, short=True)
-        lines.append(f"- {v.group}: {shown}{' (' + n + ')' if n and not w.ja else '（' + n + '）' if n else ''}"
+        group = w.period(v.group) if trend else v.group
+        lines.append(f"- {group}: {shown}{' (' + n + ')' if n and not w.ja else '（' + n + '）' if n else ''}"
                      f"{_flags(v, w)}")
     if trend and len(result.values) > TREND_ROWS:
         lines.append(w.t("(the latest periods; the chart shows them all)", "（直近の期間のみ。全期間はグラフに表示）"))
@@ -223,19 +226,19 @@ def metric_lines(result: MetricResult, w: Words, *, bundle: bool = False) -> lis
     asked = next((n.detail for n in result.notes if n.code == "no_target_for"), None)
     if asked:
         lines.insert(0, w.t(f"No revenue target is uploaded for {asked}, so this uses the latest period that has one.",
-                            f"{asked}の売上目標がアップロードされていないため、目標のある直近の期間で計算しています。"))
+                            f"{w.period(asked)}の売上目標がアップロードされていないため、目標のある直近の期間で計算しています。"))
     floor = next((n.detail for n in result.notes if n.code == "coverage_floor"), None)
     if result.info.id == "pipeline_coverage" and result.total.target is not None and floor:
-        lines.append(w.t(f"Open pipeline against the revenue target of {result.period_label} "
+        lines.append(w.t(f"Open pipeline against the revenue target of {w.period(result.period_label)} "
                          f"({w.money(result.total.target)}); about {floor}× is the usual floor.",
-                         f"{result.period_label}の売上目標（{w.money(result.total.target)}）に対する進行中パイプラインの倍率です。"
+                         f"{w.period(result.period_label)}の売上目標（{w.money(result.total.target)}）に対する進行中パイプラインの倍率です。"
                          f"目安は{floor}倍程度です。"))
     outside = next((n for n in result.notes if n.code in ("after_data", "before_data")), None)
     if outside is not None:
         lines.append(w.t(f"The upload's data {'ends on' if outside.code == 'after_data' else 'starts on'} "
-                         f"{outside.detail}, so {result.period_label} is outside it.",
-                         f"データは{outside.detail}{'まで' if outside.code == 'after_data' else 'から'}のため、"
-                         f"{result.period_label}は範囲外です。"))
+                         f"{outside.detail}, so {w.period(result.period_label)} is outside it.",
+                         f"データは{w.period(outside.detail)}{'まで' if outside.code == 'after_data' else 'から'}のため、"
+                         f"{w.period(result.period_label)}は範囲外です。"))
     target = target_sentence(result, w)
     if target:
         lines.append(target)
@@ -243,4 +246,28 @@ def metric_lines(result: MetricResult, w: Words, *, bundle: bool = False) -> lis
         lines.append(w.t("No uploaded target covers this period.", "この期間の目標はアップロードされていません。"))
     if result.total.immature and not bundle:
         lines.append(w.t("This cohort is still converting, so the rate will rise.", "このコホートはまだ転換途中のため、率は今後上がります。"))
+    return lines
+
+
+def stalled_lines(stalled: MetricResult, extra: list[MetricResult], w: Words) -> list[str]:
+    """Stalled deals, their value, how many of the open deals they are, and where they sit."""
+    by_metric = {r.info.id: r for r in extra if not r.query.by}
+    value = by_metric.get("stalled_amount")
+    open_ = by_metric.get("open_deals")
+    count = w.count(stalled.total.value)
+    worth = f"（{w.money(value.total.value)}）" if w.ja and value else (f" ({w.money(value.total.value)})" if value else "")
+    of_en = f", of {w.count(open_.total.value)} open deals" if open_ is not None and open_.total.value else ""
+    of_ja = f"進行中の商談{w.count(open_.total.value)}件のうち" if open_ is not None and open_.total.value else ""
+    lines = [w.t(f"Stalled deals ({period_text(stalled, w)}): {count}{worth}{of_en}, open longer than almost all of "
+                 "their segment's won deals took to close.",
+                 f"停滞商談（{period_text(stalled, w)}）は{of_ja} {count}件{worth}です。同じセグメントの受注案件の"
+                 "ほとんどが受注までにかかった期間を超えて進行中の商談です。")]
+    for result in (r for r in extra if r.query.by and r.info.id == "stalled_deals"):
+        groups = [v for v in result.values if v.value]
+        if not groups:
+            continue
+        dimension = w.t("phase", "フェーズ") if result.query.by == "phase" else w.dimension(result.query.by or "")
+        shown = ("、" if w.ja else ", ").join(f"{w.phase(v.group or '') if result.query.by == 'phase' else v.group} "
+                                              f"{w.count(v.value)}" for v in groups[:6])
+        lines.append(w.t(f"- By {dimension}: {shown}", f"- {dimension}別: {shown}"))
     return lines

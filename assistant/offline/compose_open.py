@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.chat.tools.playbook import Passage
+from assistant.chat.tools.playbook import Passage, first_sentences
 from assistant.chat.tools.runtime import UploadSummary
 from assistant.offline.words import Words
 from tools.errors import RevOpsInputError
@@ -52,7 +52,8 @@ def help_lines(summary: UploadSummary | None, w: Words) -> list[str]:
         dims = ("、" if w.ja else ", ").join(w.dimension(d) for d in summary.dimensions) or w.t("none", "なし")
         lines.append(w.t(f"Your upload has {w.count(summary.rows)} records from {summary.first_date} to "
                          f"{summary.last_date}, with these dimensions: {dims}.",
-                         f"アップロードされたデータは {w.count(summary.rows)}件（{summary.first_date}〜{summary.last_date}）"
+                         f"アップロードされたデータは {w.count(summary.rows)}件（{w.period(summary.first_date)}〜"
+                         f"{w.period(summary.last_date)}）"
                          f"で、分析できる切り口は {dims} です。"))
     lines.append(w.t("Every figure I give is computed by code from your upload (never by a language model); each "
                      "answer lists the tool calls behind it, and a figure no tool returned would be flagged.",
@@ -103,6 +104,20 @@ def missing_metric_lines(asked: str, needs: str, closest: list[Any], summary: Up
     if closest:
         lines.append(w.t("The closest figures it can give:", "代わりに出せる近い指標:"))
         lines += closest
+    return lines
+
+
+def concept_lines(definitions: list[Passage], searches: list[Passage], w: Words) -> list[str]:
+    """A playbook concept in two or three sentences of its page, cited; else the best search passage."""
+    if definitions:
+        p = definitions[0]
+        return [f"{p.excerpt} [{p.topic}]"]
+    if not searches:
+        return [w.t("The playbook has nothing on this yet.", "プレイブックに該当する記述がありません。")]
+    best, *others = searches
+    lines = [f"{first_sentences(best.excerpt, 3, best.lang)} [{best.topic}]"]
+    if others:
+        lines.append(w.t("See also: ", "関連: ") + ("、" if w.ja else "; ").join(f"{p.title} [{p.topic}]" for p in others[:2]))
     return lines
 
 

@@ -70,7 +70,7 @@ def what_if_question(note: dict[str, Any], lever: str | None, w: Words) -> list[
 def reverse_plan_lines(planned: PlannedTarget, w: Words) -> list[str]:
     """Working back from a revenue target at current rates."""
     plan = planned.plan
-    where = w.t(f" (the uploaded target for {planned.target_period})", f"（アップロードされた{planned.target_period}の目標）") \
+    where = w.t(f" (the uploaded target for {planned.target_period})", f"（アップロードされた{w.period(planned.target_period)}の目標）") \
         if planned.target_period else ""
     head = w.t(f"To book {w.money(plan.revenue_target)}{where} at the current conversion rates and an average "
                f"won deal of {w.money(plan.average_deal_size)}, you need:",
@@ -95,7 +95,7 @@ def reverse_plan_question(note: dict[str, Any], w: Words) -> list[str]:
 
 def capacity_lines(planned: PlannedTarget, w: Words) -> list[str]:
     plan = planned.plan
-    where = w.t(f" (the uploaded target for {planned.target_period})", f"（{planned.target_period}の目標）") \
+    where = w.t(f" (the uploaded target for {planned.target_period})", f"（{w.period(planned.target_period)}の目標）") \
         if planned.target_period else ""
     lines = [w.t(f"For {w.money(plan.revenue_target)}{where} with a quota of {w.money(plan.quota_per_rep)} per rep, "
                  f"planned at {w.pct(plan.attainment)} average attainment: {w.count(plan.reps_needed)} reps.",
@@ -119,7 +119,7 @@ def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
         per_rep = w.count(notes["inside_sales_example"]["mqls_per_is_rep"])
         target = notes.get("mql_target")
         known = w.t(f" The uploaded MQL target for {target['period']} is {w.count(target['mql'])}.",
-                    f"アップロードされた{target['period']}のMQL目標は {w.count(target['mql'])}件です。") if target else ""
+                    f"アップロードされた{w.period(target['period'])}のMQL目標は {w.count(target['mql'])}件です。") if target else ""
         return [w.t(f"How many MQLs can one inside-sales rep work per month? For example \"{per_rep} MQLs per rep "
                     f"per month\" — then headcount = MQLs to work ÷ that number.{known}",
                     f"IS一人がひと月に対応できるMQLは何件ですか？ 例えば「一人あたり月{per_rep}件」のように教えてください"
@@ -127,7 +127,7 @@ def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
     quota = w.money(notes["capacity_example"]["quota_per_rep"])
     target = notes.get("revenue_target")
     known = w.t(f" I will use the uploaded revenue target for {target['period']} ({w.money(target['revenue'])}).",
-                f"売上目標はアップロードされた{target['period']}の {w.money(target['revenue'])} を使います。") if target else ""
+                f"売上目標はアップロードされた{w.period(target['period'])}の {w.money(target['revenue'])} を使います。") if target else ""
     return [w.t(f"What quota does one fully ramped rep carry for the same period as the target? For example "
                 f"\"a quota of {quota} per rep\".{known}",
                 f"目標と同じ期間の、一人あたりのクォータはいくらですか？ 例えば「一人あたりクォータ{quota}」のように"
@@ -137,7 +137,7 @@ def capacity_question(notes: dict[str, dict[str, Any]], w: Words) -> list[str]:
 def inside_sales_lines(planned: PlannedTarget, w: Words) -> list[str]:
     """IS headcount for a month's MQLs at what one rep can work."""
     plan = planned.plan
-    source = w.t(f"the uploaded MQL target for {planned.target_period}", f"{planned.target_period}のMQL目標") \
+    source = w.t(f"the uploaded MQL target for {planned.target_period}", f"{w.period(planned.target_period)}のMQL目標") \
         if planned.target_period and "-" in str(planned.target_period) else w.t("last month's MQLs", "先月のMQL数")
     return [w.t(f"To work {w.count(plan.mqls_per_period)} MQLs a month ({source}) at {w.count(plan.mqls_per_rep)} "
                 f"per rep, you need {w.count(plan.reps_needed)} inside-sales reps.",

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.chat.question import DATA_INTENTS, Route
+from assistant.chat.concepts import find_concept
+from assistant.chat.phrases import normalise
+from assistant.chat.question import CHAIN_SUBJECTS, DATA_INTENTS, Route
 from assistant.chat.tools.planning_calls import (
     capacity_plan,
     inside_sales,
@@ -27,6 +29,7 @@ from assistant.chat.tools.planning_calls import (
 )
 from assistant.chat.tools.playbook import passage_record, search_record
 from assistant.chat.tools.runtime import ToolRecord, ToolRuntime
+from assistant.offline.why_chain import plan_cause_chain, plan_metric_chain
 from tools.metric_layer import METRICS, MetricQuery, PeriodSpec
 
 #: (topic, cue per language): the playbook sentence a narrow answer ends with
@@ -72,7 +75,11 @@ def run_plan(route: Route, ctx: ToolRuntime) -> list[ToolRecord]:
         for metric in MISSING_METRICS.get((route.asked or "").casefold(), ("", ()))[1]:
             ctx.query_metric(MetricQuery(metric))
     elif intent == "playbook":
-        search_record(ctx, route.question, route.lang, k=4)
+        concept = find_concept(normalise(route.question))
+        if concept is not None:  # the definition passage of the right topic, not the search's excerpts
+            passage_record(ctx, concept.topic, route.lang, concept.cue(route.lang), concept.sentences)
+        else:
+            search_record(ctx, route.question, route.lang, k=3)
     elif intent == "metric":
         _metric(route, ctx)
     elif intent == "why":
@@ -126,6 +133,10 @@ def _metric(route: Route, ctx: ToolRuntime) -> None:
     for query in route.queries:
         ctx.query_metric(query)
     lone = route.queries[0] if len(route.queries) == 1 else None
+    if lone is not None and lone.metric == "stalled_deals" and lone.by is None:
+        _where_stalled(lone, ctx)
+        _passage(ctx, passage_key(route.queries), route.lang)
+        return
     if lone is not None and lone.by is None and lone.compare is None and not lone.against_target:
         if lone.period is None and METRICS.get(lone.metric) and METRICS[lone.metric].event not in (None, "window"):
             ctx.query_metric(replace(lone, compare="baseline"))
@@ -134,7 +145,22 @@ def _metric(route: Route, ctx: ToolRuntime) -> None:
     _passage(ctx, passage_key(route.queries), route.lang)
 
 
+def _where_stalled(query: MetricQuery, ctx: ToolRuntime) -> None:
+    """Stalled deals: their value, the open deals they are part of, and where they sit (phase, segment, owner)."""
+    ctx.query_metric(replace(query, metric="stalled_amount"))
+    ctx.query_metric(replace(query, metric="open_deals"))
+    dimensions = [d for d in ("segment", "owner") if d in ctx.vocabulary().values and d not in dict(query.filters)]
+    for dimension in (["phase"] if ctx.scope.has("phase") else []) + dimensions:
+        ctx.query_metric(replace(query, by=dimension, rank="top"))
+
+
 def _why(route: Route, ctx: ToolRuntime) -> None:
+    if route.subject is not None and route.subject.intent in CHAIN_SUBJECTS:
+        plan_cause_chain(route, ctx)
+        return
+    if route.depth >= 2:
+        plan_metric_chain(route, ctx, PASSAGES[passage_key(route.queries)][0] if route.queries else "performance-management")
+        return
     for query in route.queries[:3]:
         ctx.query_metric(query)
         info = METRICS.get(query.metric)
@@ -149,8 +175,11 @@ def _why(route: Route, ctx: ToolRuntime) -> None:
 def _diagnosis(route: Route, ctx: ToolRuntime) -> None:
     seg = route.segment
     record = ctx.diagnose_funnel(seg.dimension, seg.value) if seg else ctx.diagnose_funnel()
-    if route.intent == "revenue_change":
-        ctx.query_metric(MetricQuery("won_revenue", compare="baseline"))
+    if route.intent == "revenue_change" or route.brief:  # a segment follow-up measures the segment's revenue
+        ctx.query_metric(MetricQuery("won_revenue", filters=((seg.dimension, seg.value),) if seg else (),
+                                     compare="baseline"))
+    if route.brief:
+        return
     if route.intent == "forecast":
         ctx.query_metric(MetricQuery("won_revenue", period=PeriodSpec("this", grain="quarter"), against_target=True))
         ctx.query_metric(MetricQuery("open_pipeline"))

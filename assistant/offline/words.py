@@ -105,5 +105,12 @@ class Words:
     def target_metric(self, metric: str) -> str:
         return wording.target_metric_label(metric, self.lang)
 
+    def period(self, label: str | None) -> str:
+        """A period label in this language (「2026年8月〜10月」 for ``2026-08..2026-10``)."""
+        return wording.period_label(label, self.lang)
+
+    def phase(self, phase: str) -> str:
+        return wording.phase_label(phase, self.lang)
+
     def owner(self, owner: str) -> str:
         return wording.owner_label(owner, self.lang)

@@ -7,7 +7,8 @@
 * ``pipeline_coverage_low``: from the quarter forecast (``tools.forecast``): open pipeline against
   the revenue still to win this quarter.
 * ``revenue_decline``: won revenue fell and no narrower finding of medium or higher severity
-  names the bridge's largest driver (``tools.bridge``). Its severity comes from the revenue
+  names the bridge's largest driver beyond noise (``tools.bridge``), or no component is beyond
+  noise (the finding then names none). Its severity comes from the revenue
   change against its own month-to-month variation (``tools.variation``) or, when the largest
   driver is the segment mix, from the mix's own test; a fall beyond two standard deviations that
   neither test carries is a hint ("low").
@@ -99,8 +100,15 @@ def _pct(value: float | None) -> str:
 
 
 def names_driver(finding: Finding, driver: BridgeComponent) -> bool:
-    """``finding`` (medium or higher) explains the bridge ``driver`` where the bridge localises it."""
-    if finding.severity not in ("high", "medium") or finding.code not in OWNERS.get(driver.driver, ()):
+    """``finding`` (medium or higher) explains the bridge ``driver`` where the bridge localises it
+    (a ``revenue_decline`` finding explains the driver it was made from)."""
+    if finding.severity not in ("high", "medium"):
+        return False
+    if finding.code == "revenue_decline":
+        top = finding.evidence.get("largest_driver")
+        return isinstance(top, dict) and (top.get("driver"), top.get("dimension"), top.get("value")) == (
+            driver.driver, driver.dimension, driver.value)
+    if finding.code not in OWNERS.get(driver.driver, ()):
         return False
     if driver.driver in TRANSITIONS and finding.transition not in (driver.driver, None):
         return False
@@ -125,11 +133,13 @@ def revenue_comparison(bridge: RevenueBridge) -> Comparison | None:
 def revenue_decline_finding(
     ctx: AnalysisContext, bridge: RevenueBridge | None, earlier: list[Finding]
 ) -> list[Finding]:
-    """``revenue_decline``: revenue fell and no narrower finding owns the bridge's largest driver."""
+    """``revenue_decline``: revenue fell and no narrower finding owns the bridge's largest driver
+    (or the bridge has no component beyond noise: then the finding says so, names no driver, and
+    its severity is the revenue change's own)."""
     if bridge is None or bridge.change >= 0 or not bridge.baseline_revenue:
         return []
     top = bridge.largest_driver()
-    if top is None or any(names_driver(f, top) for f in earlier):
+    if top is not None and any(names_driver(f, top) for f in earlier):
         return []
     fall = -bridge.change / bridge.baseline_revenue
     revenue = revenue_comparison(bridge)
@@ -138,46 +148,49 @@ def revenue_decline_finding(
         severity = None
     evidence: dict[str, object] = {
         "revenue": {"baseline": bridge.baseline_revenue, "current": bridge.current_revenue, "change": bridge.change},
-        "largest_driver": top.to_dict(),
+        "largest_driver": None if top is None else top.to_dict(),
         "drivers": [d.to_dict() for d in bridge.by_driver()],
         "variation": None if bridge.variation is None else bridge.variation.to_dict(),
     }
-    if top.driver == "mix" and top.dimension == bridge.dimension and bridge.mix_test is not None:
+    if top is not None and top.driver == "mix" and top.dimension == bridge.dimension and bridge.mix_test is not None:
         # the mix has its own, far more precise test: composition counts, not lumpy revenue
         share_lost = -top.amount / bridge.baseline_revenue
         severity = _stronger(severity, severity_for(bridge.mix_test, share_lost, MATERIAL_FALL))
         evidence["mix_test"] = bridge.mix_test.to_dict()
     if severity is None:
         return []
-    segment = (top.dimension, top.value) if top.dimension is not None and top.value is not None else None
+    segment = None if top is None or top.dimension is None or top.value is None else (top.dimension, top.value)
     return [
         Finding(
             "revenue_decline",
             severity,
             revenue_decline_summary(bridge, top),
             evidence,
-            transition=top.driver if top.driver in TRANSITIONS else None,
+            transition=top.driver if top is not None and top.driver in TRANSITIONS else None,
             segment=segment,
-            revenue_impact=-top.amount,
+            revenue_impact=None if top is None else -top.amount,
         )
     ]
 
 
-def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent, lang: str = "en") -> str:
-    """The ``revenue_decline`` sentence (``lang``: en or ja), from the bridge alone."""
+def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent | None, lang: str = "en") -> str:
+    """The ``revenue_decline`` sentence (``lang``: en or ja), from the bridge alone; ``top`` is its
+    largest driver beyond noise (None: no component stands out, and the sentence says so)."""
     rel = bridge.relative_change or 0.0
     b, c, window = bridge.baseline_revenue, bridge.current_revenue, f"{bridge.baseline.label} → {bridge.current.label}"
-    amount = -top.amount
     if lang == "ja":
+        fell = f"受注売上が{b:,.0f}から{c:,.0f}に{-rel:.0%}減少しました（{window}）。"
+        if top is None:
+            return fell + "売上ブリッジのどの要因も、その元データの通常の揺れを超えていません。"
         where = f"（{segment_label(top.dimension, top.value, 'ja')}）" if top.dimension and top.value else ""
         if top.driver == "mix":
             what = f"{dimension_label(top.dimension or '', 'ja')}の構成比の変化{where}"
         else:
             what = f"{driver_label(top.driver, lang='ja')}{where}"
-        return (
-            f"受注売上が{b:,.0f}から{c:,.0f}に{-rel:.0%}減少しました（{window}）。"
-            f"売上ブリッジでは最大の要因は{what}で、約{amount:,.0f}の減少に相当します。"
-        )
+        return fell + f"売上ブリッジでは最大の要因は{what}で、約{-top.amount:,.0f}の減少に相当します。"
+    fell = f"Won revenue fell {-rel:.0%} ({b:,.0f} → {c:,.0f}, {window})"
+    if top is None:
+        return fell + "; no component of the revenue bridge stands out from the noise of the data behind it."
     if top.driver == "mix":
         what = f"the {dimension_label(top.dimension or '')} mix moving"
         what += f" away from {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
@@ -187,10 +200,7 @@ def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent, lang: s
     else:
         what = driver_label(top.driver)
         what += f" in {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
-    return (
-        f"Won revenue fell {-rel:.0%} ({b:,.0f} → {c:,.0f}, {window}); the revenue bridge puts "
-        f"{amount:,.0f} of it on {what}."
-    )
+    return fell + f"; the revenue bridge puts {-top.amount:,.0f} of it on {what}."
 
 
 def coverage_finding(forecast: Forecast | None) -> list[Finding]:

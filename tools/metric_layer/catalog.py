@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from tools.errors import RevOpsInputError
 from tools.metric_layer.model import MetricInfo
-from tools.schema import TRANSITION_STAGES, TRANSITIONS
+from tools.schema import STAGES, TRANSITION_STAGES, TRANSITIONS
+
+#: every (from, to) pair of stages: "days from MQL to opportunity" skips a stage
+STAGE_PAIRS: tuple[tuple[str, str], ...] = tuple((a, b) for i, a in enumerate(STAGES) for b in STAGES[i + 1:])
 
 
 def _conversions() -> list[MetricInfo]:
@@ -21,6 +24,8 @@ def _conversions() -> list[MetricInfo]:
     out.append(MetricInfo("opportunity_to_won_amount", "percent", "rate", "stage:opportunity", ("amount",)))
     out += [MetricInfo(f"days_{t}", "days", "median", f"stage:{TRANSITION_STAGES[t][1]}", (), False)
             for t in TRANSITIONS]
+    out += [MetricInfo(f"days_{a}_to_{b}", "days", "median", f"stage:{b}", (), False)
+            for a, b in STAGE_PAIRS if f"{a}_to_{b}" not in TRANSITIONS]
     return out
 
 
@@ -73,7 +78,8 @@ def metric_info(metric: str) -> MetricInfo:
 FROM_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "lead_to_mql": "lead", "mql_to_sql": "mql",
               "sql_to_opportunity": "sql", "lead_to_won": "lead", "days_lead_to_mql": "lead",
               "days_mql_to_sql": "mql", "days_sql_to_opportunity": "sql", "never_contacted_mqls": "mql",
-              "recycle_mqls": "mql"}
+              "recycle_mqls": "mql",
+              **{f"days_{a}_to_{b}": a for a, b in STAGE_PAIRS if a != "opportunity" and f"{a}_to_{b}" not in TRANSITIONS}}
 
 
 class StageNotInUploadError(RevOpsInputError):

@@ -199,7 +199,8 @@ def measure(info: MetricInfo, scope: Scope, rows: np.ndarray, group: str | None,
     if metric == "median_cycle_days":
         return median_value(group, cycle_days(scope.sub(rows)).to_numpy(dtype="float64"))
     if metric.startswith("days_"):
-        lags = stage_lags(scope.sub(rows), metric.removeprefix("days_"))
+        pair = metric.removeprefix("days_")
+        lags = stage_lags(scope.sub(rows), pair) if pair in TRANSITIONS else _pair_lags(scope.sub(rows), pair)
         return median_value(group, lags if lags is not None else np.empty(0))
     if metric in TRANSITIONS or metric in ("lead_to_won", "opportunity_to_won_amount"):
         return _conversion(metric, scope, rows, group)
@@ -231,6 +232,16 @@ def measure(info: MetricInfo, scope: Scope, rows: np.ndarray, group: str | None,
     if metric == "churned_customers":
         return count_value(group, rows & arrays.reached("won") & (arrays.dates("churn_date") != NAT))
     raise KeyError(metric)  # every catalogue metric is measured above
+
+
+def _pair_lags(arrays: FrameArrays, pair: str) -> np.ndarray | None:
+    """Days from one stage's own date to a later stage's own date, per record that has both
+    (``tools.metrics.stage_lags`` for two stages that are not adjacent)."""
+    start, end = (STAGE_DATE_COLUMNS[s] for s in pair.split("_to_"))
+    if not arrays.has(start) or not arrays.has(end):
+        return None
+    lag = arrays.between(start, end)
+    return lag[lag >= 0]
 
 
 def _conversion(metric: str, scope: Scope, rows: np.ndarray, group: str | None) -> MetricValue:

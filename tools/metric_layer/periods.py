@@ -22,9 +22,18 @@ _YEAR = re.compile(r"^(\d{4})$")
 MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
+_RANGE = re.compile(r"^(\d{4}-\d{1,2})\.\.(\d{4}-\d{1,2})$")
+
+
 def named_window(label: str) -> Window:
-    """The calendar period of a label: ``2025-03``, ``2025-Q3`` or ``2025``."""
+    """The calendar period of a label: ``2025-03``, ``2025-Q3``, ``2025`` or a month range
+    ``2024-10..2025-09`` (the label the diagnosis gives a window of several months)."""
     text = label.strip()
+    if m := _RANGE.match(text):
+        first, last = named_window(m.group(1)), named_window(m.group(2))
+        if last.end <= first.start:
+            raise RevOpsInputError(f"unknown period '{label}'", hint="A range runs from an earlier month to a later one")
+        return Window(text, first.start, last.end)
     if m := _QUARTER.match(text):
         start = pd.Timestamp(year=int(m.group(1)), month=3 * (int(m.group(2)) - 1) + 1, day=1)
         return make_window(start, 3)

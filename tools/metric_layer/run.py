@@ -35,7 +35,7 @@ from tools.metric_layer.periods import key_window, period_keys, resolve, shifted
 from tools.metrics import COVERAGE_FLOOR, FOLLOW_UP_SLA_HOURS
 from tools.periods import ONE_DAY, Periods, Window, choose_periods
 from tools.recycle import RECYCLE_MIN_AGE_DAYS
-from tools.schema import DIMENSION_COLUMNS, STAGES, TRANSITIONS
+from tools.schema import PHASE_COLUMN, STAGES, TRANSITIONS
 from tools.stats import compare_counts, compare_proportions
 
 TREND_GRAINS = ("month", "quarter", "year")
@@ -153,9 +153,11 @@ def _value(scope: Scope, info: MetricInfo, rows: np.ndarray, group: str | None, 
 
 def _breakdown(scope: Scope, info: MetricInfo, rows: np.ndarray, window: Window | None, partial: bool,
                dimension: str) -> list[MetricValue]:
-    if dimension not in DIMENSION_COLUMNS:
+    if dimension == PHASE_COLUMN:  # the deal's current phase: where open or stalled deals sit
+        if not scope.has(PHASE_COLUMN):
+            raise RevOpsInputError("the data has no 'phase' column", hint="Upload an export with the deal stage/phase")
+    else:
         check_dimension(scope.data.frame, dimension)
-    check_dimension(scope.data.frame, dimension)
     codes, labels = factorise_dimension(scope.data.frame, dimension)
     present = np.unique(codes[rows])
     return [_value(scope, info, rows & (codes == i), labels[i], window, partial) for i in present]

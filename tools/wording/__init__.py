@@ -4,7 +4,9 @@
 - ``tools.wording.labels``: names for stages, transitions, levers, dimensions, metrics, finding
   codes, severities, owners, target metrics and windows;
 - ``tools.wording.numbers``: rates, points, counts, days, hours and money (Babel/CLDR; money
-  rounded for reading with the currency when known, 万/億 in Japanese).
+  rounded for reading with the currency when known, 万/億 in Japanese);
+- ``tools.wording.periods``: period labels (「2026年8月〜10月」, 「2026年第3四半期」 for ``2026-08..2026-10``,
+  ``2026-Q3``).
 
 Every shell (the text report, the chat, the memo, the web app) words things through here.
 """
@@ -51,6 +53,7 @@ from tools.wording.numbers import (
     format_percent,
     format_points,
 )
+from tools.wording.periods import period_label
 
 __all__ = [
     "DIMENSION_NAMES",
@@ -86,6 +89,7 @@ __all__ = [
     "lookup",
     "metric_label",
     "owner_label",
+    "period_label",
     "phase_label",
     "segment_label",
     "severity_label",

@@ -22,7 +22,7 @@ from tools.metric_layer.periods import parse_period_code
 from tools.wording import Lang
 
 Dimension = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region"]
-Breakdown = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region",
+Breakdown = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region", "phase",
                     "month", "quarter", "year"]
 Grain = Literal["month", "quarter"]
 MetricId = Literal[
@@ -30,7 +30,8 @@ MetricId = Literal[
     "lost_amount", "win_rate", "win_rate_amount", "average_deal_size", "median_cycle_days", "lead_to_mql",
     "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "lead_to_won", "opportunity_to_won_amount",
     "days_lead_to_mql", "days_mql_to_sql", "days_sql_to_opportunity", "days_opportunity_to_won",
-    "median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "open_deals", "open_pipeline",
+    "days_lead_to_sql", "days_lead_to_opportunity", "days_lead_to_won", "days_mql_to_opportunity", "days_mql_to_won",
+    "days_sql_to_won", "median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "open_deals", "open_pipeline",
     "weighted_pipeline", "stalled_deals", "stalled_amount", "median_open_age_days", "recycle_lost_deals",
     "recycle_lost_amount", "recycle_mqls", "pipeline_coverage", "churn_rate", "retention_rate", "active_customers", "churned_customers",
 ]
@@ -72,7 +73,7 @@ def build_tools(ctx: ToolRuntime) -> list[BaseTool]:
 
         Args:
             metric: Which metric.
-            by: Break down by this dimension, or by month/quarter/year for a trend.
+            by: Break down by this dimension (phase: the deal's current phase), or by month/quarter/year for a trend.
             filters: Keep only these dimension values, e.g. [{"dimension": "segment", "value": "Enterprise"}].
             period: 2025-Q3, 2025-03, 2025, last_6_months, this_quarter, previous_month, next_quarter, current or baseline (the diagnosis windows); omit for the whole upload.
             compare: Also measure the baseline window, the previous period or the same period a year ago.

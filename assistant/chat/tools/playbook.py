@@ -63,8 +63,9 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def topic_passage(topic: str, lang: str, cue: str | None = None) -> Passage:
-    """The sentence of ``topic``'s page (in ``lang``) that contains ``cue``, else its first sentence."""
+def topic_passage(topic: str, lang: str, cue: str | None = None, sentences: int = 1) -> Passage:
+    """The sentence of ``topic``'s page (in ``lang``) that contains ``cue``, else its first sentence
+    (``sentences``: that many sentences of its section from there, for a definition or a reason)."""
     if topic not in PLAYBOOK_TOPICS:
         raise RevOpsInputError(f"unknown topic {topic!r}", hint="Valid topics: " + ", ".join(PLAYBOOK_TOPICS))
     sections = _builtin_sections().get((topic, lang)) or _builtin_sections().get((topic, "en")) or []
@@ -86,13 +87,24 @@ def topic_passage(topic: str, lang: str, cue: str | None = None) -> Passage:
                 break
     if not sentence:
         sentence = next((s for s in _SENTENCE.split(_plain(text)) if len(s) > 20), _plain(text)[:240])
+    if sentences > 1:
+        section = next((t for h, t, _title, _source in explanatory if h == heading), text)
+        lines = [line.strip() for line in _SENTENCE.split(_plain(section)) if line.strip()]
+        first = next((i for i, line in enumerate(lines) if sentence.strip().startswith(line)), 0)
+        sentence = (" " if lang == "en" else "").join(lines[first:first + sentences])
     return Passage(topic, title, lang, source, sentence.strip(), heading)
 
 
-def passage_record(ctx: ToolRuntime, topic: str, lang: str, cue: str | None = None) -> ToolRecord:
+def first_sentences(text: str, count: int, lang: str) -> str:
+    """The first ``count`` sentences of a passage (Markdown marks and list bullets removed)."""
+    lines = [line.strip() for line in _SENTENCE.split(_plain(text)) if line.strip()]
+    return (" " if lang == "en" else "").join(lines[:count])
+
+
+def passage_record(ctx: ToolRuntime, topic: str, lang: str, cue: str | None = None, sentences: int = 1) -> ToolRecord:
     """``topic_passage`` as a logged tool call."""
-    return ctx.run("playbook_passage", {"topic": topic, "lang": lang, "cue": cue},
-                   lambda: topic_passage(topic, lang, cue))
+    args = {"topic": topic, "lang": lang, "cue": cue, "sentences": sentences if sentences > 1 else None}
+    return ctx.run("playbook_passage", args, lambda: topic_passage(topic, lang, cue, sentences))
 
 
 def search_record(ctx: ToolRuntime, query: str, lang: str | None = None, k: int = 4,

@@ -199,7 +199,7 @@ class ToolRuntime:
             hit = _DIAGNOSES.get(key)
             if hit is not None and hit[0]() is data:
                 return hit[1]  # type: ignore[no-any-return]
-        result = diagnose(self.subset(dimension, value))
+        result = diagnose(self.subset(dimension, value), as_of=self.scope.as_of)  # the upload's windows, not the slice's
         with _CACHE_LOCK:
             while len(_DIAGNOSES) >= CACHE_SIZE:
                 _DIAGNOSES.pop(next(iter(_DIAGNOSES)))
