@@ -121,7 +121,8 @@ def test_cli_exits_2_with_the_cause_and_force_proceeds(tmp_path: Path) -> None:
 
 
 def test_the_ui_shows_a_gate_stop_as_a_message(tmp_path: Path) -> None:
-    from ui import handlers, mapping_handlers
+    from ui import handlers
+    from ui.mapping import handlers as mapping_handlers
     from ui.state import TabState
 
     path = write_csv(tmp_path / "leads.csv", ["Lead ID", "Created Date", "Lead Status"],

@@ -10,8 +10,8 @@ import pytest
 from tools.demo.exports import write_export
 from tools.demo.scenarios import generate_scenario
 from tools.ingest.loading import load_exports
-from ui.mapping import apply_saved, header_key, plan_mapping
-from ui.saved_mappings import SessionMappings, UserMappings, mapping_store
+from ui.mapping.saved import SessionMappings, UserMappings, mapping_store
+from ui.mapping.suggest import apply_saved, header_key, plan_mapping
 
 
 @pytest.fixture(scope="module")

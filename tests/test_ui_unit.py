@@ -10,8 +10,9 @@ import pytest
 
 from tools.dataset import from_canonical
 from tools.wording import format_money
-from ui import charts, handlers, mapping_handlers, views
+from ui import charts, handlers, views
 from ui.labels import EXAMPLES, FIELD_NAMES, LABELS, ROLE_NAMES, TOOL_NAMES, label
+from ui.mapping import handlers as mapping_handlers
 from ui.state import TabState, split_targets
 
 DIAGNOSIS: dict[str, Any] = {

@@ -23,12 +23,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402 - the analytics switch must be set before the import
 
 from tools.wording import Lang  # noqa: E402
-from ui import chat_handlers, handlers, mapping_handlers  # noqa: E402
+from ui import chat_handlers, handlers  # noqa: E402
 from ui.labels import label  # noqa: E402
 from ui.layout import CSS, Page, build_page, relabel, remount_uploads  # noqa: E402
 from ui.locale import gradio_i18n, set_locale_js  # noqa: E402
-from ui.mapping_editor import define_editor  # noqa: E402
-from ui.saved_mappings import mapping_store  # noqa: E402
+from ui.mapping import handlers as mapping_handlers  # noqa: E402
+from ui.mapping.editor import define_editor  # noqa: E402
+from ui.mapping.saved import mapping_store  # noqa: E402
 from ui.state import ConversationFactory, TabState, close_session  # noqa: E402
 from ui.temp_dirs import remove_temp_dirs  # noqa: E402
 from ui.upload_guard import upload_guard_head  # noqa: E402
@@ -81,7 +82,7 @@ def build_app(settings: Settings | None = None, *, demo: bool = True, host: str 
               conversation_factory: ConversationFactory | None = None) -> gr.Blocks:
     """The Blocks app for ``settings`` (demo data loaded on page load when ``demo``).
 
-    ``host`` decides whether saved mappings can be kept per user (see ``ui.saved_mappings``);
+    ``host`` decides whether saved mappings can be kept per user (see ``ui.mapping.saved``);
     ``conversation_factory`` replaces the chat engine (tests script it).
     """
     from assistant.settings import get_settings

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tools.errors import RevOpsInputError
-from ui.mapping import MappingPlan, apply_saved, plan_mapping
-from ui.saved_mappings import MappingStore, SessionMappings
+from ui.mapping.saved import MappingStore, SessionMappings
+from ui.mapping.suggest import MappingPlan, apply_saved, plan_mapping
 from ui.temp_dirs import make_temp_dir
 
 if TYPE_CHECKING:

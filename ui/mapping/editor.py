@@ -20,8 +20,8 @@ from tools.safe_text import code_span
 from tools.wording import Lang
 from ui.labels import field_name, label, role_name
 from ui.layout import SAFE_MARKDOWN
-from ui.mapping import ColumnChoice, FilePlan
-from ui.mapping_handlers import on_choose, on_date_order, on_role
+from ui.mapping.handlers import on_choose, on_date_order, on_role
+from ui.mapping.suggest import ColumnChoice, FilePlan
 from ui.state import TabState
 from ui.views import cell
 

@@ -3,7 +3,7 @@
 Each change updates the session's ``MappingPlan`` and streams a preview: the funnel the edited
 mapping would give, next to the one loaded now, or the loader's reason it cannot load. Nothing is
 loaded into the session until "apply", which loads, diagnoses and saves the mapping for the same
-header sets (``ui.saved_mappings``).
+header sets (``ui.mapping.saved``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tools.wording import Lang
 from ui import views
 from ui.handlers import Update, full_update, guarded, status_of
 from ui.labels import field_name, label
-from ui.mapping import MappingPlan, plan_mapping
+from ui.mapping.suggest import MappingPlan, plan_mapping
 from ui.state import Step, TabState, in_background, load_steps, tick
 
 if TYPE_CHECKING:
