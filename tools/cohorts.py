@@ -22,10 +22,7 @@ from tools.periods import (
     latest_mature_windows,
     maturity_lag,
 )
-from tools.schema import (
-    CREATED_COLUMN,
-    TRANSITION_STAGES,
-)
+from tools.schema import TRANSITION_STAGES
 from tools.stats import Comparison, compare_proportions
 
 WIN_TRANSITION = "opportunity_to_won"
