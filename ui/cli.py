@@ -328,6 +328,9 @@ def main() -> None:
     if sys.argv[1:2] != ["diagnose"]:
         app(prog_name="revops")
         return
+    # the engine does no linear algebra: OpenBLAS's thread pool, started when numpy loads, would
+    # only cost start-up CPU (~0.05 s) on the cores the file's read needs
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         app(prog_name="revops")
         code = 0
