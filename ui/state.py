@@ -251,6 +251,10 @@ def load_steps(
         else:
             diagnosis = item
     yield Step("progress_diagnosed", {"seconds": _seconds(start)}, done=True)
+    if is_demo and data.currency is None:
+        from tools.demo.sample import DEMO_CURRENCY
+
+        data.currency = DEMO_CURRENCY
     session.data, session.targets = data, targets
     session.diagnosis, session.diagnosis_result = diagnosis
     if session.conversation is not None:  # a new upload starts a fresh analysis but keeps the chat
