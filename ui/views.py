@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from tools import wording
 from tools.load_text import render_load_text
-from tools.report import ja_summary
 from tools.safe_text import code_block, code_span, defang_markdown, escape_markdown
+from tools.wording.finding_sentence import finding_sentence
 from ui.charts import transition_name
 from ui.labels import label
 
@@ -153,7 +153,7 @@ def diagnosis_markdown(diagnosis: dict[str, Any] | None, lang: str) -> str:
         head = f"{severity_badge(f['severity'], lang)} **{wording.finding_label(f['code'], _lang(lang))}**"
         head += f" ({where})" if where else ""
         owner = f" — {_cell(f['owner'])}" if f.get("owner") else ""
-        summary = _cell(ja_summary(f) if lang == "ja" else f.get("summary", ""))
+        summary = _cell(finding_sentence(f, _lang(lang)))
         out.append(f"- {head}{owner}: {summary}")
     return "\n".join(out)
 

@@ -45,6 +45,7 @@ from tools.wording.lang import LANGS, Lang, check_lang
 from tools.wording.numbers import (
     MISSING,
     as_number,
+    format_change,
     format_count,
     format_days,
     format_hours,
@@ -78,6 +79,7 @@ __all__ = [
     "driver_label",
     "finding_label",
     "finding_title",
+    "format_change",
     "format_count",
     "format_days",
     "format_hours",
