@@ -14,7 +14,6 @@ from tools.wording import (
     finding_label,
     format_count,
     format_number,
-    format_percent,
     lever_label,
     metric_label,
     segment_label,
@@ -30,7 +29,8 @@ __all__ = ["render_diagnosis_text"]
 
 
 def _pct(value: Any) -> str:
-    return format_percent(value)
+    """Python's rounding of the exact float (``format_percent`` rounds its repr: 2.2% for 0.0215)."""
+    return "—" if value is None else f"{value:.1%}"
 
 
 def _money(value: Any) -> str:
@@ -104,7 +104,8 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     for key in ("average_deal_size", "open_pipeline", "weighted_pipeline"):
         lines.append(f"  {metric(key)}: {_money(m.get(key))}")
     for key in ("median_cycle_days", "median_follow_up_hours"):
-        lines.append(f"  {metric(key)}: {format_number(m.get(key), 'en', 1, grouped=False)}")
+        value = m.get(key)
+        lines.append(f"  {metric(key)}: {'—' if value is None else f'{value:.1f}'}")
     lines += bridge_lines(diagnosis, language) + forecast_lines(diagnosis, language)
     b = d["bottleneck"]
     lines += ["", t["bottleneck"]]

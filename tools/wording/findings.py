@@ -56,7 +56,12 @@ class Change(NamedTuple):
 
 
 def _pct(value: Any, lang: Lang, decimals: int = 1) -> str:
-    return format_percent(value, lang, decimals)
+    """A rate as "12.3%". Python's rounding of the exact float, not Babel's: Babel rounds the float's
+    shortest repr, so 0.0215 prints 2.2% where the SPEC summaries have always said 2.1%."""
+    number = as_number(value)
+    if decimals == 0 or number is None:
+        return format_percent(number, lang, decimals)  # whole percents: both round alike
+    return f"{number:.{decimals}%}"
 
 
 def _amount(value: Any, lang: Lang) -> str:
@@ -276,9 +281,9 @@ class CoverageFacts(NamedTuple):
 def pipeline_coverage_low(lang: Lang, facts: CoverageFacts) -> str:
     """Open pipeline under 3x the revenue still to win this quarter, with the forecast and its gap."""
     if lang == "ja":
-        return f"進行中パイプラインは売上目標の{format_number(facts.coverage, lang, 1)}倍しかありません（目安は3倍）。"
+        return f"進行中パイプラインは売上目標の{facts.coverage:.1f}倍しかありません（目安は3倍）。"
     gap = facts.gap
-    return (f"Open pipeline covers {format_number(facts.coverage, lang, 1)}× the revenue still to win in {facts.period} "
+    return (f"Open pipeline covers {facts.coverage:.1f}× the revenue still to win in {facts.period} "
             f"({_amount(facts.open_pipeline, lang)} vs {_amount(facts.remaining, lang)} of a "
             f"{_amount(facts.target, lang)} target; 3× is the usual floor). The forecast expects "
             f"{_amount(facts.expected, lang)} (80%: {_amount(facts.low, lang)}–{_amount(facts.high, lang)}), "
