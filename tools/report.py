@@ -10,6 +10,7 @@ from tools.load_text import render_load_text
 from tools.schema import STAGES, TRANSITION_STAGES
 from tools.wording import (
     Lang,
+    as_lang,
     driver_label,
     finding_label,
     format_count,
@@ -68,7 +69,7 @@ def _spanning_conversions(stages: list[dict[str, Any]], hidden: set[str], start:
 
 def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     """The ``revops diagnose`` text report."""
-    language: Lang = "ja" if lang == "ja" else "en"
+    language = as_lang(lang)
     t = REPORT_LABELS[language]
     d = diagnosis.to_dict()
     lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({format_count(d['rows'])} {t['rows']})"]

@@ -147,9 +147,9 @@ def _conversions_figure(diagnosis: dict[str, Any], highlight: str | None, title:
 
 def finding_name(code: str, lang: str) -> str:
     """The finding's name in the UI language (``tools.wording``), else its code."""
-    from tools.wording import finding_label
+    from tools.wording import as_lang, finding_label
 
-    return finding_label(code, "ja" if lang == "ja" else "en")
+    return finding_label(code, as_lang(lang))
 
 
 def main_finding(diagnosis: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -88,7 +88,7 @@ def severity_badge(severity: str, lang: str) -> str:
 
 
 def _lang(lang: str) -> wording.Lang:
-    return "ja" if lang == "ja" else "en"
+    return wording.as_lang(lang)
 
 
 def _impact(value: Any, lang: str = "en") -> str:

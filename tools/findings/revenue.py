@@ -24,7 +24,7 @@ from tools.forecast import Forecast
 from tools.metrics import COVERAGE_FLOOR
 from tools.schema import SEVERITIES, TRANSITIONS
 from tools.stats import Comparison
-from tools.wording import Lang
+from tools.wording import as_lang
 from tools.wording import findings as words
 from tools.wording.findings import Change
 
@@ -171,8 +171,7 @@ def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent | None, 
     largest driver beyond noise (None: no component stands out, and the sentence says so)."""
     window = f"{bridge.baseline.label} → {bridge.current.label}"
     driver = None if top is None else words.BridgeDriver(top.driver, top.dimension, top.value, top.amount)
-    language: Lang = "ja" if lang == "ja" else "en"
-    return words.revenue_decline(language, bridge.baseline_revenue, bridge.current_revenue, bridge.relative_change, window,
+    return words.revenue_decline(as_lang(lang), bridge.baseline_revenue, bridge.current_revenue, bridge.relative_change, window,
                                  driver)
 
 

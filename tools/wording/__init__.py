@@ -41,7 +41,7 @@ from tools.wording.labels import (
     transition_label,
     window_label,
 )
-from tools.wording.lang import LANGS, Lang, check_lang
+from tools.wording.lang import LANGS, LANGUAGE_TAGS, Lang, as_lang, check_lang
 from tools.wording.numbers import (
     MISSING,
     as_number,
@@ -61,6 +61,7 @@ __all__ = [
     "FINDING_NAMES",
     "FINDING_TITLES",
     "LANGS",
+    "LANGUAGE_TAGS",
     "LEVER_NAMES",
     "METRIC_NAMES",
     "MISSING",
@@ -73,6 +74,7 @@ __all__ = [
     "TRANSITION_NAMES",
     "WINDOW_NAMES",
     "Lang",
+    "as_lang",
     "as_number",
     "check_lang",
     "dimension_label",

@@ -106,7 +106,7 @@ FROM_EVIDENCE: dict[str, Any] = {
     "kpi_green_revenue_flat": lambda ev, t, s, lang: kpi_green_revenue_flat(lang, segment=s),
     "stalled_pipeline": lambda ev, t, s, lang: stalled_pipeline(
         lang, int(ev.get("stalled_deals") or 0), int(ev.get("open_deals") or 0), ev.get("stalled_share"),
-        ev.get("stall_threshold_days")),
+        ev.get("stall_threshold_days"), _part(ev, "stall_threshold_by_segment")),
     "recycle_opportunity": lambda ev, t, s, lang: recycle_opportunity(
         lang, int(ev.get("lost_deals") or 0), ev.get("lost_amount"), int(ev.get("unconverted_mqls") or 0),
         int(ev.get("min_age_days") or 0)),

@@ -119,7 +119,8 @@ def mix_shift(lang: Lang, transition: str, segment: Segment, share: Change, driv
               others_rate: float | None) -> str:
     """The overall rate fell because a low-converting slice's ``share`` of the cohort grew; no slice's own rate fell."""
     if lang == "ja":
-        return _mix_ja(transition, segment, share, driver_rate, others_rate) + "セグメントごとの転換率は変わっていません。"
+        return (_mix_ja(transition, segment, share, driver_rate, others_rate)
+                + f"{dimension_label(segment[0], 'ja')}ごとの転換率は変わっていません。")
     dimension = dimension_label(segment[0])
     return (f"{transition_label(transition)} conversion fell because the mix moved, not because any "
             f"{dimension} converts worse: {segment_label(*segment)} went from {_pct(share.baseline, lang, 0)} to "
@@ -240,11 +241,17 @@ def kpi_green_revenue_flat(lang: Lang, *, segment: Segment | None = None, target
 def stalled_pipeline(lang: Lang, stalled_deals: int, open_deals: int, share: float | None,
                      threshold_days: float | None, threshold_by_segment: Mapping[str, float] | None = None) -> str:
     """Open deals older than the 90th-percentile won cycle (of their segment when it has enough wins)."""
+    by_segment = sorted((threshold_by_segment or {}).items(), key=lambda kv: kv[1])
     if lang == "ja":
+        if by_segment:
+            parts = "、".join(f"{k} {_whole(v, lang)}日" for k, v in by_segment)
+            threshold = f"セグメントごとの通常の商談期間（{parts}）を超えて"
+        else:
+            threshold = f"{_amount(threshold_days, lang)}日以上"
         return (f"進行中の商談{format_count(open_deals, lang)}件のうち{format_count(stalled_deals, lang)}件が"
-                f"{_amount(threshold_days, lang)}日以上動いていません。クローズまたは再評価が必要です。")
-    if threshold_by_segment:
-        parts = ", ".join(f"{k} {_whole(v, lang)}" for k, v in sorted(threshold_by_segment.items(), key=lambda kv: kv[1]))
+                f"{threshold}動いていません。クローズまたは再評価が必要です。")
+    if by_segment:
+        parts = ", ".join(f"{k} {_whole(v, lang)}" for k, v in by_segment)
         threshold = f"their segment's usual cycle ({parts} days)"
     else:
         threshold = f"{_whole(threshold_days, lang)} days"
@@ -257,7 +264,7 @@ def recycle_opportunity(lang: Lang, lost_deals: int, lost_amount: float | None, 
                         min_age_days: int) -> str:
     """Lost deals and old unconverted MQLs: the pool to re-nurture."""
     if lang == "ja":
-        return (f"失注商談{format_count(lost_deals, lang)}件と、{min_age_days}日以上SQLにならないMQL"
+        return (f"失注商談{format_count(lost_deals, lang)}件と、{min_age_days}日以上SQLにならないMQL "
                 f"{format_count(unconverted_mqls, lang)}件がリサイクル（再育成）の対象です。")
     amount = f" worth {_amount(lost_amount, lang)}" if lost_amount else ""
     return (f"Recycle pool: {lost_deals} lost deals{amount} and {unconverted_mqls} MQLs older than {min_age_days} days "
