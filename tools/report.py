@@ -15,6 +15,7 @@ from tools.wording import (
     finding_label,
     format_count,
     format_number,
+    format_percent,
     lever_label,
     metric_label,
     segment_label,
@@ -30,8 +31,8 @@ __all__ = ["render_diagnosis_text"]
 
 
 def _pct(value: Any) -> str:
-    """Python's rounding of the exact float (``format_percent`` rounds its repr: 2.2% for 0.0215)."""
-    return "—" if value is None else f"{value:.1%}"
+    """A rate as the chat and the memo print it (the JSON's 0.0215 reads 2.2%, as 0.021505 does)."""
+    return format_percent(value)
 
 
 def _money(value: Any) -> str:

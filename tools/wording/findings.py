@@ -177,7 +177,7 @@ def deal_size_drop(lang: Lang, deal_size: Change, adjusted_ratio: float | None, 
     ratio = as_number(adjusted_ratio)
     if lang == "ja":
         like = f"同じセグメント構成で比べると{format_change(ratio - 1, lang)}です（" if ratio is not None else "（"
-        return (f"受注金額が小さくなっています。{like}平均受注金額は{_amount(deal_size.baseline, lang)}から"
+        return (f"受注金額が小さくなっています。{like}平均受注単価は{_amount(deal_size.baseline, lang)}から"
                 f"{_amount(deal_size.current, lang)}）。")
     rel = deal_size.relative_change or 0.0
     effect = -rel if ratio is None else 1.0 - ratio
