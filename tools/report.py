@@ -15,7 +15,6 @@ from tools.wording import (
     finding_label,
     format_count,
     format_number,
-    format_percent,
     lever_label,
     metric_label,
     segment_label,
@@ -31,8 +30,10 @@ __all__ = ["render_diagnosis_text"]
 
 
 def _pct(value: Any) -> str:
-    """A rate as the chat and the memo print it (the JSON's 0.0215 reads 2.2%, as 0.021505 does)."""
-    return format_percent(value)
+    """A rate as the report has always printed it: Python's rounding of the float. Not
+    ``format_percent``, which rounds the float's shortest repr half-even: on the JSON's 4-decimal
+    values (0.2505) the two disagree at the tie (25.1% vs 25.0%)."""
+    return "—" if value is None else f"{value:.1%}"
 
 
 def _money(value: Any) -> str:
