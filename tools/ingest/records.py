@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from tools.ingest.currency import amount_currency
 from tools.ingest.dates import ParsedDates, datetime64_ns, is_date_only, parse_dates
 from tools.ingest.dialects import FileMapping, map_categories, phase_of, segment_of, yes_no_of
 from tools.ingest.options import LoadOptions
@@ -73,6 +74,7 @@ class RecordFile:
     dates: list[DateColumn] = field(default_factory=list)
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     start_from: str | None = None  # the column the start date was taken from, when not a created date
+    currency: str | None = None  # what the amount column's signs, codes or header say (tools.ingest.currency)
 
 
 def read_records(staged: StagedFile, options: LoadOptions, problems: Problems) -> RecordFile | None:
@@ -104,7 +106,9 @@ def read_records(staged: StagedFile, options: LoadOptions, problems: Problems) -
     if not ok:
         return None
     sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
-    return RecordFile(sniffed, mapping, data, table.num_rows, dates)
+    amount = columns.get("amount")
+    currency = amount_currency(amount, table.column(amount)) if amount else None
+    return RecordFile(sniffed, mapping, data, table.num_rows, dates, currency=currency)
 
 
 def finish_records(record: RecordFile, problems: Problems) -> None:
