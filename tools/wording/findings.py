@@ -2,10 +2,13 @@
 
 A detector (``tools.findings.*``) calls its code's function with ``lang="en"`` on the exact values
 it tested; that sentence is the finding's ``summary``, which SPEC §5 keeps English in the JSON.
-The text report, the chat and the web app call ``finding_sentence(finding, "ja")``, which reads
-the same function's Japanese from the finding's evidence (the rounded SPEC evidence, so every
-shell says the same thing). Numbers are written by ``tools.wording.numbers``, names by
-``tools.wording.labels``; p-values keep their ``.2g`` notation.
+The text report, the chat, the memo appendix and the web app call
+``tools.wording.finding_sentence.finding_sentence(finding, "ja")``, which reads the same function's
+Japanese from the finding's evidence (the rounded SPEC evidence, so every shell says the same
+thing). Names come from ``tools.wording.labels``; counts, amounts and whole percents from
+``tools.wording.numbers`` (Babel). Rates with decimals and p-values keep Python's formatting
+(``:.1%``, ``.2g``): Babel rounds a float's shortest repr half-even, which would move SPEC summaries
+at ties (0.0215 -> 2.2% where the JSON has always said 2.1%).
 
 The English sentences are part of the SPEC JSON: change them only deliberately (goldens, evals).
 """
@@ -272,7 +275,7 @@ def recycle_opportunity(lang: Lang, lost_deals: int, lost_amount: float | None, 
 
 
 class CoverageFacts(NamedTuple):
-    """The quarter forecast behind ``pipeline_coverage_low`` (``tools.forecast.Forecast``)."""
+    """The quarter forecast behind ``pipeline_coverage_low`` (``tools.revenue.forecast.Forecast``)."""
 
     coverage: float
     period: str
@@ -298,7 +301,7 @@ def pipeline_coverage_low(lang: Lang, facts: CoverageFacts) -> str:
 
 
 class BridgeDriver(NamedTuple):
-    """The revenue bridge's largest driver beyond noise (``tools.bridge.BridgeComponent``)."""
+    """The revenue bridge's largest driver beyond noise (``tools.revenue.bridge.BridgeComponent``)."""
 
     driver: str
     dimension: str | None
