@@ -93,6 +93,6 @@ def test_text_report_in_both_languages() -> None:
     result, _ = _scenario_diagnosis("slow_follow_up")
     en = render_diagnosis_text(result, lang="en")
     ja = render_diagnosis_text(result, lang="ja")
-    assert "Bottleneck" in en and "MQL → SQL" in en and "[HIGH] Slow follow-up" in en
-    assert "ボトルネック" in ja and "初回対応の遅れ" in ja and "[重大]" in ja
-    assert en.index("[HIGH]") < en.index("[INFO]")
+    assert "Bottleneck" in en and "MQL → SQL" in en and "[High] Slow follow-up" in en
+    assert "ボトルネック" in ja and "初回対応の遅れ" in ja and "[高]" in ja
+    assert en.index("[High]") < en.index("[Info]")

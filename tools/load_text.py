@@ -7,6 +7,7 @@ the analyses the data cannot support with what each one needs.
 from __future__ import annotations
 
 from tools.load_report import CAPABILITIES, LoadReport
+from tools.wording import Lang, as_lang, stage_label
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -15,6 +16,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "start": "The funnel starts at the {stage} stage: earlier stages are not in the data.",
         "implied": "{stages} {verb} not in the data: shown as —, their counts only follow from later stages.",
         "forced": "Diagnosed anyway (--force) although the upload looked misread:",
+        "and": " and ",
     },
     "ja": {
         "title": "読み込んだデータ", "rows": "行", "role": "役割", "join": "結合", "matched": "一致",
@@ -22,6 +24,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "start": "ファネルは{stage}から始まります（それより前の段階はデータにありません）。",
         "implied": "{stages}はデータにありません（—と表示。件数は後の段階から推定されるだけです）。",
         "forced": "読み込みに疑わしい点がありましたが、--force で診断しました:",
+        "and": "・",
     },
 }
 _ROLES = {
@@ -41,12 +44,18 @@ _NEEDS_JA = {
     "retention": "受注顧客の解約日が必要です",
     "win_rate": "商談の結果（受注・失注のフェーズ、日付、フラグ）が必要です",
 }
-_STAGES_JA = {"lead": "リード", "mql": "MQL", "sql": "SQL", "opportunity": "商談", "won": "受注"}
+
+
+def _stage_in_sentence(stage: str, lang: Lang) -> str:
+    """"opportunity", "MQL" / 「商談」: the stage's name as a sentence uses it."""
+    name = stage_label(stage, lang)
+    return name if lang == "ja" or name.isupper() else name.lower()
 
 
 def render_load_text(report: LoadReport, lang: str = "en") -> list[str]:
     """Lines of the load section (empty for an in-memory dataset without files)."""
-    words = _WORDS.get(lang, _WORDS["en"])
+    language = as_lang(lang)
+    words = _WORDS[language]
     lines: list[str] = []
     if report.files:
         lines += ["", words["title"]]
@@ -62,13 +71,11 @@ def render_load_text(report: LoadReport, lang: str = "en") -> list[str]:
     caps = report.capabilities
     if caps is not None:
         if caps.funnel_start != "lead":
-            stage = _STAGES_JA.get(caps.funnel_start, caps.funnel_start) if lang == "ja" else caps.funnel_start
-            lines += ["", words["start"].format(stage=stage)]
+            lines += ["", words["start"].format(stage=_stage_in_sentence(caps.funnel_start, language))]
         between = [s for s in caps.unobserved_stages if s != "won"]
         if between:
-            names = [_STAGES_JA.get(s, s) if lang == "ja" else s.upper() if s in ("mql", "sql") else s for s in between]
-            joiner = "・" if lang == "ja" else " and "
-            lines += ["", words["implied"].format(stages=joiner.join(names), verb="is" if len(names) == 1 else "are")]
+            names = [_stage_in_sentence(s, language) for s in between]
+            lines += ["", words["implied"].format(stages=words["and"].join(names), verb="is" if len(names) == 1 else "are")]
         missing = [c for c in CAPABILITIES if c in caps.missing]
         if missing:
             lines += ["", words["missing"]]

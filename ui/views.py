@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tools.load_text import render_load_text
-from tools.report import ja_summary
 from tools.safe_text import cap_text, code_block, code_span, escape_markdown
 from tools.wording import (
     Lang,
@@ -27,6 +26,7 @@ from tools.wording import (
     severity_label,
     transition_label,
 )
+from tools.wording.finding_sentence import finding_sentence
 from ui.labels import label, role_name
 from ui.state import Step
 
@@ -217,7 +217,7 @@ def finding_line(finding: dict[str, Any], lang: Lang) -> str:
     head = f"{severity_badge(finding['severity'], lang)} **{finding_label(finding['code'], lang)}**"
     head += f" ({cell(where)})" if where else ""
     owner = f" — {cell(owner_label(finding['owner'], lang))}" if finding.get("owner") else ""
-    summary = ja_summary(finding) if lang == "ja" else finding.get("summary", "")
+    summary = finding_sentence(finding, lang)
     return f"- {head}{owner}: {cell(summary)}"
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from assistant.memo.context import MemoContext, software_version
 from assistant.memo.evidence import evidence_tables
 from assistant.memo.model import Paragraph, Section, Table
+from tools.wording.finding_sentence import finding_sentence
 
 
 def evidence_section(ctx: MemoContext) -> Section:
@@ -18,8 +19,9 @@ def evidence_section(ctx: MemoContext) -> Section:
     for i, finding in enumerate(ctx.findings(), start=1):
         title = f"A.{i} {w.finding(finding.code)}"
         sub = Section(f"appendix-evidence-{i}", title)
-        if w.lang == "en" and finding.summary:
-            sub.add(Paragraph(finding.summary))
+        sentence = finding_sentence(finding, w.lang)  # the finding in the memo's language
+        if sentence:
+            sub.add(Paragraph(sentence))
         sub.blocks.extend(evidence_tables(ctx, finding))
         section.subsections.append(sub)
     if not section.subsections:

@@ -45,7 +45,7 @@ def _noise_verdict(ctx: MemoContext, names: list[str], bridge: BridgeView) -> st
     if all(s.beyond_noise is None for s in bridge.steps):
         return text
     beyond = [f"{n} {w.money(s.amount, signed=True)}" for n, s in zip(names, bridge.steps, strict=True) if s.beyond_noise]
-    extra = w.label("bridge_beyond", names=("、" if w.ja else ", ").join(beyond)) if beyond else w.label("bridge_none")
+    extra = w.label("bridge_beyond", names=w.listing(beyond)) if beyond else w.label("bridge_none")
     return f"{text}{'' if w.ja or not text else ' '}{extra}"
 
 
@@ -60,7 +60,7 @@ def bridge_section(ctx: MemoContext, charts: bool) -> Section | None:
     for step in bridge.steps:
         name = w.lever(step.driver)
         if step.driver == "mix" and step.dimension:
-            name = f"{name}（{w.dimension(step.dimension)}）" if w.ja else f"{name} ({w.dimension(step.dimension)})"
+            name += w.paren(w.dimension(step.dimension))
         names.append(name)
     rows = [[w.label("bridge_start", window=w.period(bridge.baseline_label)), w.money(bridge.baseline_revenue)]]
     rows += [[n, w.money(s.amount, signed=True)] for n, s in zip(names, bridge.steps, strict=True)]
@@ -190,7 +190,7 @@ def findings_section(ctx: MemoContext, charts: bool) -> Section:
             where = w.listing([p for p in (where, w.segment(finding.segment)) if p])
         title = w.finding(finding.code) + (w.paren(where) if where else "")
         sub = Section(f"finding-{i}", f"{i}. {title}")
-        gap = "　" if w.ja else " · "
+        gap = w.label("lead_gap")
         lead = f"{w.label('severity')}: {w.severity(finding.severity)}{gap}{w.label('owner')}: {w.owner(finding_owner(finding))}"
         serious = finding.severity in ("high", "medium")
         # the serious findings' figures are on the brief already; here: why the playbook says so

@@ -92,8 +92,8 @@ def conversation_section(ctx: MemoContext) -> Section | None:
                      w.money(result["revenue_change"], signed=True)])
     if rows:
         per = w.label(f"grain_{ctx.grain}")
-        heads = ["レバー", "変化", f"{per}あたりの売上（現状）", "試算後", "差"] if w.ja else \
-            ["Lever", "Change", f"Revenue per {per} (today)", "After", "Difference"]
+        heads = [w.label(k, per=per) for k in ("whatif_lever", "whatif_change", "whatif_today", "whatif_after",
+                                                "whatif_difference")]
         sub = Section("conversation-what-ifs", w.label("conversation_what_ifs"))
         sub.add(Table(heads, rows, align=["left", "right", "right", "right", "right"], widths=[2, 0.8, 1.3, 1.2, 1.1]))
         section.subsections.append(sub)

@@ -65,9 +65,7 @@ class Effect:
 
 def no_effect(ctx: MemoContext) -> Effect:
     w = ctx.words
-    return Effect("none", "売上への効果は単独では試算しません（施策の効果を測り、定着させるためのものです）。" if w.ja
-                  else "No revenue figure of its own: it makes the fix measurable and lasting.",
-                  short="単独の試算なし（効果測定と定着のため）" if w.ja else "No figure of its own (makes the fix measurable)")
+    return Effect("none", w.label("effect_none"), short=w.label("effect_none_short"))
 
 
 def mix_effect(ctx: MemoContext, finding: Finding) -> Effect | None:
@@ -77,34 +75,22 @@ def mix_effect(ctx: MemoContext, finding: Finding) -> Effect | None:
     w = ctx.words
     dimension, value = finding.segment
     per = w.label("grain_" + ctx.grain)
-    alone = (f"{value}を止めるだけでは、全体の転換率は戻っても売上は戻りません。" if w.ja
-             else f"Cutting {value} alone restores the blended rate but not this revenue.")
+    alone = w.label("mix_alone", value=value)
     bridge = bridge_view(ctx.diagnosis)
     step = bridge.mix(dimension) if bridge is not None else None
     if step is not None and step.amount < 0:
         amount = -step.amount
-        if w.ja:
-            text = (f"{w.dimension(dimension)}の構成比が比較期間の水準に戻り、リード数が今のままなら、{per}あたり約"
-                    f"{w.money(amount, signed=True)}（売上ブリッジの構成比要因）。{alone}")
-        else:
-            text = (f"About {w.money(amount, signed=True)} per {per} if the {w.dimension(dimension)} shares return to "
-                    f"the baseline's at today's volume (the revenue bridge's mix component). {alone}")
-        short = (f"約{w.money(amount, signed=True)}／{per}（構成比が戻った場合。{value}を止めるだけでは戻らない）" if w.ja
-                 else f"About {w.money(amount, signed=True)}/{per} if the mix returns; cutting {value} alone adds nothing")
+        money = w.money(amount, signed=True)
+        text = w.label("mix_bridge", amount=money, per=per, dimension=w.dimension(dimension), alone=alone)
+        short = w.label("mix_bridge_short", amount=money, per=per, value=value)
         return Effect("mix", text, amount, short)
     chosen = ctx.diagnosis.bottleneck.chosen
     if chosen is None or chosen.lever != finding.transition or chosen.revenue_impact <= 0:
         return None
     amount = chosen.revenue_impact
-    if w.ja:
-        text = (f"最大で{per}あたり{w.money(amount, signed=True)}。ただし{value}のリードを、ほかのソースと同じように"
-                f"転換するリードで置き換えられた場合に限ります（今のリード数で比較期間の構成比の転換率に戻る前提のモデル試算）。{alone}")
-    else:
-        text = (f"At most {w.money(amount, signed=True)} per {per}, and only if {value}'s leads are replaced by leads "
-                f"that convert like the rest (today's volume at the baseline mix's rate; modelled). {alone}")
-    short = (f"最大{w.money(amount, signed=True)}／{per}（{value}のリードを転換するリードで置き換えた場合のみ。止めるだけでは売上は戻らない）"
-             if w.ja else f"At most {w.money(amount, signed=True)}/{per}, only if {value}'s leads are replaced by leads "
-                          f"that convert like the rest; cutting it alone adds no revenue")
+    money = w.money(amount, signed=True)
+    text = w.label("mix_upper", amount=money, per=per, value=value, alone=alone)
+    short = w.label("mix_upper_short", amount=money, per=per, value=value)
     return Effect("mix_upper_bound", text, amount, short)
 
 

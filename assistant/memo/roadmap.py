@@ -97,10 +97,8 @@ def plan_section(ctx: MemoContext, planned: list[PlannedAction]) -> Section:
     """The 30/60/90-day plan: the actions by horizon, with owners and the KPI to watch."""
     w = ctx.words
     section = Section("plan", w.label("plan"))
-    sep = "（KPI：" if w.ja else " (KPI: "
-    end = "）" if w.ja else ")"
     for horizon in (30, 60, 90):
-        items = [f"{w.owner(p.owner)}: {p.text}{sep}{p.kpi}{end}" for p in planned if p.template.horizon == horizon]
+        items = [f"{w.owner(p.owner)}: {p.text}{w.label('plan_kpi', kpi=p.kpi)}" for p in planned if p.template.horizon == horizon]
         if items:
             sub = Section(f"plan-{horizon}", w.label("by_day", n=horizon))
             sub.add(Bullets(items))

@@ -82,8 +82,8 @@ def _bottleneck_phrase(ctx: MemoContext, causes: list[Cause]) -> str:
         return causes[0].short
     lever = ctx.diagnosis.bottleneck.lever
     if lever:
-        return w.lever_measure(lever) + ("が悪化した" if w.ja else " deteriorated")
-    return "通常の揺れを超えて悪化した指標はない" if w.ja else "no lever deteriorated beyond normal noise"
+        return w.label("bn_deteriorated", measure=w.lever_measure(lever))
+    return w.label("bn_none_deteriorated")
 
 
 def headline(ctx: MemoContext, causes: list[Cause], bridge: BridgeView | None) -> str:
@@ -105,7 +105,7 @@ def headline(ctx: MemoContext, causes: list[Cause], bridge: BridgeView | None) -
         base, cur = ctx.baseline_label(), ctx.current_label()
     why = _bottleneck_phrase(ctx, causes)
     if not isinstance(r0, int | float) or not isinstance(r1, int | float) or r0 <= 0:
-        return w.sentence(f"主な課題は、{why}ことです" if w.ja else f"The main issue: {why}")
+        return w.sentence(w.label("main_issue", why=why))
     change = r1 / r0 - 1.0
     ctx.record("revenue_change", {"of": "current / baseline won revenue - 1", "baseline": base, "current": cur},
                {"baseline": r0, "current": r1, "relative_change": round(change, 4)})
@@ -164,12 +164,12 @@ def _driver_name(ctx: MemoContext, step: BridgeStep | None) -> str:
     name, money = w.lever(step.driver), w.money(step.amount, signed=True)
     where = w.segment((step.dimension, step.value)) if step.dimension and step.value else ""
     if step.driver == "mix" and step.dimension:
-        name = f"{w.dimension(step.dimension)}の{name}" if w.ja else f"the {w.dimension(step.dimension)} {name}"
+        name = w.label("bridge_mix_name", dimension=w.dimension(step.dimension), name=name)
         if where:
-            return f"{name}（主に{where}、{money}）" if w.ja else f"{name}, mostly {where} ({money})"
+            return w.label("bridge_mostly", name=name, where=where, money=money)
     elif where:
-        name = f"{where}の{name}" if w.ja else f"{name} in {where}"
-    return f"{name}（{money}）" if w.ja else f"{name} ({money})"
+        name = w.label("bridge_in", name=name, where=where)
+    return name + w.paren(money)
 
 
 def brief_section(ctx: MemoContext, planned: list[roadmap.PlannedAction]) -> Section:

@@ -2,7 +2,7 @@
 
 Sentences are built from each finding's evidence and formatted by ``Words`` (rounded money with the
 currency, 万/億 in Japanese); a finding this module has no sentence for falls back to the engine's
-own summary (English) or ``tools.report.ja_summary`` (Japanese). Nothing here computes a number.
+own summary (English) or ``tools.wording.finding_sentence`` (Japanese). Nothing here computes a number.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from assistant.offline.words import Words
 from tools.bottleneck_revenue import bottleneck_owns_driver
 from tools.diagnosis import Diagnosis
 from tools.findings.model import Finding
+from tools.wording.finding_sentence import finding_sentence as engine_sentence
 
 TRANSITION_LEVERS = ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won")
 
@@ -94,10 +95,8 @@ def finding_sentence(f: Finding, w: Words) -> str:
 
 
 def _ja_engine_sentence(f: Finding) -> str:
-    from tools.report import ja_summary
-
     try:
-        return ja_summary(f.to_dict()).strip() or f"{f.code}。"
+        return engine_sentence(f, "ja").strip() or f"{f.code}。"
     except (KeyError, TypeError, ValueError):
         return f"{f.code}。"
 

@@ -24,7 +24,8 @@ from tools.analysis_context import AnalysisContext
 from tools.findings.model import Finding, severity_for
 from tools.schema import SEVERITIES, TRANSITIONS
 from tools.stats import Comparison, compare_mix, compare_proportions
-from tools.wording import dimension_label, segment_label, transition_label
+from tools.wording import findings as words
+from tools.wording.findings import Change
 
 MATERIAL_DROP = 0.10
 #: Mix must explain at least this share of the overall change to call it a mix shift.
@@ -210,10 +211,8 @@ def transition_findings(
             Finding(
                 "conversion_drop",
                 sev,
-                f"{_name(transition)} conversion fell in {segment_label(c.dimension, c.value)}: "
-                f"{c.comparison.baseline:.1%} → {c.comparison.current:.1%} "
-                f"(n={c.comparison.n_baseline}→{c.comparison.n_current}); the rest of {dimension_label(c.dimension)} held "
-                f"({c.rest.baseline:.1%} → {c.rest.current:.1%}).",
+                words.conversion_drop("en", transition, Change.of(c.comparison), segment=(c.dimension, c.value),
+                                      rest=Change.of(c.rest)),
                 evidence,
                 transition=transition,
                 segment=(c.dimension, c.value),
@@ -224,9 +223,8 @@ def transition_findings(
             Finding(
                 "conversion_drop",
                 overall_severity,
-                f"{_name(transition)} conversion fell from {overall.baseline:.1%} to {overall.current:.1%} "
-                f"({cohorts.baseline.label} → {cohorts.current.label}, "
-                f"n={overall.n_baseline}→{overall.n_current}, p={overall.p_value:.2g}) across the board.",
+                words.conversion_drop("en", transition, Change.of(overall),
+                                      windows=(cohorts.baseline.label, cohorts.current.label)),
                 evidence,
                 transition=transition,
             )
@@ -277,26 +275,12 @@ def _mix_finding(
         grew = others is not None and added > 0 and lost < ADDED_ON_TOP_SHARE * added
         evidence["other_leads"] = others.to_dict() if others else None
     code = "lead_quality_decline" if grew else "mix_shift"
-    if code == "mix_shift":
-        summary = (
-            f"{_name(transition)} conversion fell because the mix moved, not because any "
-            f"{dimension_label(split.dimension)} converts worse: {segment_label(split.dimension, split.driver)} "
-            f"went from {s0:.0%} to {s1:.0%} of the cohort and converts at {split.driver_rate:.1%} vs "
-            f"{split.others_rate:.1%} for the rest; each {dimension_label(split.dimension)}'s own rate held."
-        )
-    else:
-        summary = (
-            f"Lead growth came from {segment_label(split.dimension, split.driver)} ({s0:.0%} → {s1:.0%} of the cohort), "
-            f"which converts at {split.driver_rate:.1%} on {_name(transition)} vs {split.others_rate:.1%} for the "
-            f"rest; the overall rate fell with the mix."
-        )
+    sentence = words.mix_shift if code == "mix_shift" else words.lead_quality_decline
+    summary = sentence("en", transition, (split.dimension, split.driver), Change(s0, s1), split.driver_rate,
+                       split.others_rate)
     return Finding(
         code, severity, summary, evidence, transition=transition, segment=(split.dimension, split.driver)
     )
-
-
-def _name(transition: str) -> str:
-    return transition_label(transition)
 
 
 def follow_up_finding(ctx: AnalysisContext, conversion: Comparison | None) -> list[Finding]:
@@ -320,17 +304,13 @@ def follow_up_finding(ctx: AnalysisContext, conversion: Comparison | None) -> li
     }
     if conversion is not None:
         evidence["mql_to_sql"] = conversion.to_dict()
-    hours = f" (median {med0:.0f}h → {med1:.0f}h)" if med0 is not None and med1 is not None else ""
-    tail = (
-        f"; MQL→SQL fell with it ({conversion.baseline:.1%} → {conversion.current:.1%})"
-        if fell and conversion is not None
-        else ""
-    )
+    hours = (med0, med1) if med0 is not None and med1 is not None else None
+    with_it = Change.of(conversion) if fell and conversion is not None else None
     return [
         Finding(
             "slow_follow_up",
             severity,
-            f"MQLs contacted within the SLA fell from {sla.baseline:.0%} to {sla.current:.0%}{hours}{tail}.",
+            words.slow_follow_up("en", Change.of(sla), hours, with_it),
             evidence,
             transition="mql_to_sql",
         )

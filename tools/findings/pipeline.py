@@ -7,6 +7,7 @@ import numpy as np
 from tools.analysis_context import AnalysisContext
 from tools.findings.model import Finding
 from tools.recycle import RECYCLE_MIN_AGE_DAYS, recycle_pool
+from tools.wording import findings as words
 
 #: Share of open pipeline (by amount, else count) stalled beyond which the finding is "medium".
 STALLED_MEDIUM_SHARE = 0.3
@@ -27,21 +28,12 @@ def stalled_finding(ctx: AnalysisContext) -> list[Finding]:
         Finding(
             "stalled_pipeline",
             severity,
-            f"{aging.stalled_deals} of {aging.open_deals} open deals ({share:.0%} of open pipeline) have been "
-            f"open longer than {_thresholds(aging.stall_threshold_days, aging.stall_threshold_by_segment)}, "
-            "the 90th percentile of won cycles; "
-            "close them out or re-qualify them so the pipeline and forecast stay honest.",
+            words.stalled_pipeline("en", aging.stalled_deals, aging.open_deals, share, aging.stall_threshold_days,
+                                   aging.stall_threshold_by_segment),
             {**aging.to_dict(), "stalled_share": share},
             transition="opportunity_to_won",
         )
     ]
-
-
-def _thresholds(overall: float, by_segment: dict[str, float]) -> str:
-    if not by_segment:
-        return f"{overall:.0f} days"
-    parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(by_segment.items(), key=lambda kv: kv[1]))
-    return f"their segment's usual cycle ({parts} days)"
 
 
 def recycle_finding(ctx: AnalysisContext) -> list[Finding]:
@@ -57,13 +49,11 @@ def recycle_finding(ctx: AnalysisContext) -> list[Finding]:
         "unconverted_mqls": n_mql,
         "min_age_days": RECYCLE_MIN_AGE_DAYS,
     }
-    amount = f" worth {lost_amount:,.0f}" if lost_amount else ""
     return [
         Finding(
             "recycle_opportunity",
             "info",
-            f"Recycle pool: {n_lost} lost deals{amount} and {n_mql} MQLs older than {RECYCLE_MIN_AGE_DAYS} days "
-            "that never became SQL; most buyers purchase later, so route them back to nurturing.",
+            words.recycle_opportunity("en", n_lost, lost_amount, n_mql, RECYCLE_MIN_AGE_DAYS),
             evidence,
         )
     ]

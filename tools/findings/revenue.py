@@ -24,7 +24,9 @@ from tools.revenue.bridge import BridgeComponent, RevenueBridge
 from tools.revenue.forecast import Forecast
 from tools.schema import SEVERITIES, TRANSITIONS
 from tools.stats import Comparison
-from tools.wording import dimension_label, driver_label, segment_label, transition_label
+from tools.wording import as_lang
+from tools.wording import findings as words
+from tools.wording.findings import Change
 
 #: Smallest relative fall worth a finding (like the other value detectors).
 MATERIAL_FALL = 0.10
@@ -72,31 +74,22 @@ def value_win_rate_finding(rates: AmountWeightedWinRates | None, earlier: list[F
         return []
     for f in same:  # a weaker count-based finding on the same transition gives way
         earlier.remove(f)
-    where = ""
-    if worst is not None and segment is not None:
-        c = worst.by_count
-        where = (
-            f", mostly in {segment_label(*segment)} ({c.baseline:.1%} → {c.current:.1%}, "
-            f"n={c.n_baseline}→{c.n_current}; {worst.value_share:.0%} of the closed value)"
-        )
-    amount = rates.overall.by_amount
+    by_segment = worst.by_count if worst is not None and segment is not None else None
     return [
         Finding(
             "conversion_drop",
             severity,
-            f"Win rate weighed by deal value fell from {test.baseline:.1%} to {test.current:.1%} like for like "
-            f"({rates.baseline_label} → {rates.current_label}, p={test.p_value:.2g}){where}; by amount it moved "
-            f"{_pct(amount.baseline)} → {_pct(amount.current)} while the count-based rate moved "
-            f"{_pct(rates.overall.by_count.baseline)} → {_pct(rates.overall.by_count.current)}.",
+            words.value_weighted_win_rate(
+                "en", Change.of(test), (rates.baseline_label, rates.current_label), Change.of(rates.overall.by_amount),
+                Change.of(rates.overall.by_count), segment=segment if by_segment is not None else None,
+                in_segment=None if by_segment is None else Change.of(by_segment),
+                value_share=None if worst is None else worst.value_share,
+            ),
             evidence,
             transition=WIN,
             segment=segment,
         )
     ]
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
 
 
 def names_driver(finding: Finding, driver: BridgeComponent) -> bool:
@@ -176,31 +169,10 @@ def revenue_decline_finding(
 def revenue_decline_summary(bridge: RevenueBridge, top: BridgeComponent | None, lang: str = "en") -> str:
     """The ``revenue_decline`` sentence (``lang``: en or ja), from the bridge alone; ``top`` is its
     largest driver beyond noise (None: no component stands out, and the sentence says so)."""
-    rel = bridge.relative_change or 0.0
-    b, c, window = bridge.baseline_revenue, bridge.current_revenue, f"{bridge.baseline.label} → {bridge.current.label}"
-    if lang == "ja":
-        fell = f"受注売上が{b:,.0f}から{c:,.0f}に{-rel:.0%}減少しました（{window}）。"
-        if top is None:
-            return fell + "売上ブリッジのどの要因も、その元データの通常の揺れを超えていません。"
-        where = f"（{segment_label(top.dimension, top.value, 'ja')}）" if top.dimension and top.value else ""
-        if top.driver == "mix":
-            what = f"{dimension_label(top.dimension or '', 'ja')}の構成比の変化{where}"
-        else:
-            what = f"{driver_label(top.driver, lang='ja')}{where}"
-        return fell + f"売上ブリッジでは最大の要因は{what}で、約{-top.amount:,.0f}の減少に相当します。"
-    fell = f"Won revenue fell {-rel:.0%} ({b:,.0f} → {c:,.0f}, {window})"
-    if top is None:
-        return fell + "; no component of the revenue bridge stands out from the noise of the data behind it."
-    if top.driver == "mix":
-        what = f"the {dimension_label(top.dimension or '')} mix moving"
-        what += f" away from {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
-    elif top.driver in TRANSITIONS:
-        what = f"{transition_label(top.driver)} conversion"
-        what += f" in {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
-    else:
-        what = driver_label(top.driver)
-        what += f" in {segment_label(top.dimension, top.value)}" if top.dimension and top.value else ""
-    return fell + f"; the revenue bridge puts {-top.amount:,.0f} of it on {what}."
+    window = f"{bridge.baseline.label} → {bridge.current.label}"
+    driver = None if top is None else words.BridgeDriver(top.driver, top.dimension, top.value, top.amount)
+    return words.revenue_decline(as_lang(lang), bridge.baseline_revenue, bridge.current_revenue, bridge.relative_change, window,
+                                 driver)
 
 
 def coverage_finding(forecast: Forecast | None) -> list[Finding]:
@@ -217,11 +189,9 @@ def coverage_finding(forecast: Forecast | None) -> list[Finding]:
         Finding(
             "pipeline_coverage_low",
             severity,
-            f"Open pipeline covers {ratio:.1f}× the revenue still to win in {forecast.period} "
-            f"({forecast.open_pipeline:,.0f} vs {forecast.remaining:,.0f} of a {forecast.target:,.0f} target; "
-            f"3× is the usual floor). The forecast expects {forecast.expected:,.0f} "
-            f"(80%: {forecast.low:,.0f}–{forecast.high:,.0f}), "
-            + (f"{gap:,.0f} short of target." if gap > 0 else f"{-gap:,.0f} above target."),
+            words.pipeline_coverage_low("en", words.CoverageFacts(
+                ratio, forecast.period, forecast.open_pipeline, forecast.remaining, forecast.target, forecast.expected,
+                forecast.low, forecast.high, gap)),
             {
                 "coverage": ratio,
                 "open_pipeline": forecast.open_pipeline,

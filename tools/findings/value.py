@@ -13,7 +13,8 @@ from tools.revenue.bridge import RevenueBridge
 from tools.revenue.target_windows import target_in_window
 from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
 from tools.stats import Comparison
-from tools.wording import segment_label, transition_label
+from tools.wording import findings as words
+from tools.wording.findings import Change
 
 MATERIAL = {"lead_volume": 0.10, "deal_size": 0.10, "cycle_time": 0.15, "churn": 0.25}
 #: Revenue growth below this (relative) counts as "flat".
@@ -24,7 +25,6 @@ VOLUME_METRICS = ("leads", "mql", "sql")
 DOWNSTREAM_METRICS = ("opportunities", "won", "revenue")
 #: Attainment below this counts as a miss.
 MISSED = 0.95
-_KPI_NAMES = {"opportunities": "opportunities", "won": "won deals", "revenue": "revenue"}
 
 
 def _rel(comp: Comparison | None) -> float:
@@ -53,22 +53,20 @@ def lead_volume_finding(ctx: AnalysisContext) -> list[Finding]:
         if total_drop > 0 and -float(change[worst]) >= 0.6 * total_drop:
             segment = ("lead_source", worst)
         evidence["by_lead_source"] = {str(k): float(v) for k, v in change.items()}
-    where = f", mostly from {segment[1]}" if segment else ""
     return [
         Finding(
             "lead_volume_decline",
             severity,
-            f"New leads fell from {comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}) between "
-            f"{_labels(ctx)}{where}.",
+            words.lead_volume_decline("en", Change.of(comp), _windows(ctx), segment),
             evidence,
             segment=segment,
         )
     ]
 
 
-def _labels(ctx: AnalysisContext) -> str:
+def _windows(ctx: AnalysisContext) -> tuple[str, str]:
     p = ctx.periods
-    return f"{p.baseline.label if p.baseline else '?'} and {p.current.label if p.current else '?'}"
+    return (p.baseline.label if p.baseline else "?", p.current.label if p.current else "?")
 
 
 def deal_size_finding(ctx: AnalysisContext) -> list[Finding]:
@@ -88,9 +86,7 @@ def deal_size_finding(ctx: AnalysisContext) -> list[Finding]:
         Finding(
             "deal_size_drop",
             severity,
-            f"Won deals got smaller: {-effect:+.0%} like for like (same segment mix) between {_labels(ctx)} "
-            f"(n={comp.n_baseline}→{comp.n_current}, p={comp.p_value:.2g}); the plain average moved from "
-            f"{comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}).",
+            words.deal_size_drop("en", Change.of(comp), adjusted, _windows(ctx)),
             {"deal_size": comp.to_dict(), "adjusted_ratio": adjusted},
             transition="opportunity_to_won",
         )
@@ -110,8 +106,7 @@ def cycle_finding(ctx: AnalysisContext) -> list[Finding]:
         Finding(
             "cycle_time_increase",
             severity,
-            f"Opportunities closed within {horizon:.0f} days fell from {comp.baseline:.0%} to {comp.current:.0%}; "
-            f"the median time to close grew from about {med0:.0f} to about {med1:.0f} days.",
+            words.cycle_time_increase("en", Change.of(comp), horizon, (med0, med1)),
             {
                 "closed_in_time": comp.to_dict(),
                 "horizon_days": horizon,
@@ -137,8 +132,7 @@ def churn_finding(ctx: AnalysisContext) -> list[Finding]:
         Finding(
             "churn_increase",
             severity,
-            f"Churn on the active base rose from {comp.baseline:.1%} to {comp.current:.1%} per window "
-            f"({_labels(ctx)}), about {lost:,.0f} more contract value lost per window.",
+            words.churn_increase("en", Change.of(comp), _windows(ctx), lost),
             {"churn": comp.to_dict(), "active_amount": active_amount},
             revenue_impact=lost,
         )
@@ -200,28 +194,23 @@ def kpi_green_finding(
     ]
     if not drops:
         return []
-    why = ""
+    quality = None
     if slice_ is not None and slice_.segment is not None:
         ev = slice_.evidence
-        why = (
-            f" The growth came from {segment_label(*slice_.segment)}, which converts at "
-            f"{ev.get('driver_rate', 0):.1%} on {transition_label(slice_.transition)}"
-            f" vs {ev.get('others_rate', 0):.1%} for the rest."
-        )
-    what = "volume KPIs met their targets" if volume_green else f"leads grew {_rel(leads):+.0%}"
-    rev = ""
-    if volume_green and revenue_short:
-        attained = evidence["attainment"]
-        assert isinstance(attained, dict)
-        rev = " but " + ", ".join(f"{_KPI_NAMES[m]} reached {attained[m]:.0%}" for m in missed) + " of target"
-    elif revenue is not None and revenue[0] > 0:
-        rev = f" while won revenue moved {revenue[1] / revenue[0] - 1:+.0%}"
+        quality = words.QualitySlice(slice_.segment, slice_.transition, ev.get("driver_rate", 0), ev.get("others_rate", 0))
+    attained = evidence.get("attainment")
+    missed_attainment = (
+        {m: attained[m] for m in missed} if volume_green and revenue_short and isinstance(attained, dict) else None
+    )
+    revenue_change = revenue[1] / revenue[0] - 1 if revenue is not None and revenue[0] > 0 else None
     severity = "high" if slice_ is not None and (volume_green or grew) else "medium"
     return [
         Finding(
             "kpi_green_revenue_flat",
             severity,
-            f"KPIs look green but revenue is not following: {what}{rev}.{why}",
+            words.kpi_green_revenue_flat("en", targets_met=volume_green, lead_change=_rel(leads),
+                                         attainment_missed=missed_attainment, revenue_change=revenue_change,
+                                         quality_slice=quality),
             evidence,
             transition=slice_.transition if slice_ else drops[0].transition,
             segment=slice_.segment if slice_ else None,

@@ -41,10 +41,11 @@ from tools.wording.labels import (
     transition_label,
     window_label,
 )
-from tools.wording.lang import LANGS, Lang, check_lang
+from tools.wording.lang import LANGS, LANGUAGE_TAGS, Lang, as_lang, check_lang
 from tools.wording.numbers import (
     MISSING,
     as_number,
+    format_change,
     format_count,
     format_days,
     format_hours,
@@ -60,6 +61,7 @@ __all__ = [
     "FINDING_NAMES",
     "FINDING_TITLES",
     "LANGS",
+    "LANGUAGE_TAGS",
     "LEVER_NAMES",
     "METRIC_NAMES",
     "MISSING",
@@ -72,12 +74,14 @@ __all__ = [
     "TRANSITION_NAMES",
     "WINDOW_NAMES",
     "Lang",
+    "as_lang",
     "as_number",
     "check_lang",
     "dimension_label",
     "driver_label",
     "finding_label",
     "finding_title",
+    "format_change",
     "format_count",
     "format_days",
     "format_hours",

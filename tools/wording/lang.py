@@ -10,6 +10,15 @@ Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 
 
+#: BCP 47 tags for documents (DOCX/PDF language metadata).
+LANGUAGE_TAGS: dict[Lang, str] = {"en": "en-US", "ja": "ja-JP"}
+
+
+def as_lang(lang: str) -> Lang:
+    """``lang`` as a ``Lang``; anything but "ja" reads as English (for renderers that default)."""
+    return "ja" if lang == "ja" else "en"
+
+
 def check_lang(lang: str) -> Lang:
     """``lang`` as a ``Lang``, or the input error every shell shows ("unknown language")."""
     if lang not in LANGS:

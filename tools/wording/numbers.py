@@ -54,6 +54,15 @@ def format_percent(rate: Any, lang: Lang = "en", decimals: int = 1) -> str:
                           locale=_LOCALE[lang]) + "%"
 
 
+def format_change(rate: Any, lang: Lang = "en", decimals: int = 0) -> str:
+    """A relative change (-0.12) as a signed percent: "-12%" / "+3%"."""
+    number = as_number(rate)
+    if number is None:
+        return MISSING
+    digits = f"#,##0.{'0' * decimals}" if decimals else "#,##0"
+    return format_decimal(number * 100, format=f"+{digits};-{digits}", locale=_LOCALE[lang]) + "%"
+
+
 def format_points(delta: Any, lang: Lang = "en", decimals: int = 1) -> str:
     """A change of a rate (0.05) in percentage points: "+5.0 pts" / "+5.0ポイント"."""
     number = as_number(delta)
@@ -71,12 +80,14 @@ def format_count(value: Any, lang: Lang = "en") -> str:
     return format_decimal(round(number), format="#,##0", locale=_LOCALE[lang])
 
 
-def format_number(value: Any, lang: Lang = "en", decimals: int = 1) -> str:
-    """A plain number with ``decimals`` decimals and thousands separators: "1,234.5"."""
+def format_number(value: Any, lang: Lang = "en", decimals: int = 1, *, grouped: bool = True) -> str:
+    """A plain number with ``decimals`` decimals and thousands separators: "1,234.5" ("1234.5"
+    without ``grouped``)."""
     number = as_number(value)
     if number is None:
         return MISSING
-    pattern = f"#,##0.{'0' * decimals}" if decimals else "#,##0"
+    whole = "#,##0" if grouped else "0"
+    pattern = f"{whole}.{'0' * decimals}" if decimals else whole
     return format_decimal(number, format=pattern, locale=_LOCALE[lang])
 
 

@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
 from assistant.memo.render.escape import plain
+from tools.wording import LANGUAGE_TAGS, as_lang
 
 #: Fonts Word will find on the reader's machine (Latin, East Asian).
 FONTS = {"en": ("Calibri", "Yu Gothic"), "ja": ("Yu Gothic", "Yu Gothic")}
@@ -96,7 +97,7 @@ def render_docx(memo: Memo) -> DocxDocument:
     section.top_margin = section.bottom_margin = Cm(2.0)
     _set_fonts(doc, memo.lang)
     doc.core_properties.title = memo.title
-    doc.core_properties.language = "ja-JP" if memo.lang == "ja" else "en-US"
+    doc.core_properties.language = LANGUAGE_TAGS[as_lang(memo.lang)]
     doc.core_properties.created = dt.datetime(2000, 1, 1)  # reproducible; the memo shows its own date
     doc.add_heading(plain(memo.title), level=0)
     doc.add_paragraph(plain(memo.date))

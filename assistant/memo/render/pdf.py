@@ -22,6 +22,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from assistant.memo.charts import FontNotFoundError
 from assistant.memo.model import Block, Bullets, Figure, Memo, Paragraph, Table
 from assistant.memo.render.escape import plain
+from tools.wording import LANGUAGE_TAGS, as_lang
 
 FAMILY = "memo"
 PRIMARY = (31, 78, 121)
@@ -101,7 +102,7 @@ class MemoPDF(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
         self.set_title(memo.title)
-        self.set_lang("ja-JP" if memo.lang == "ja" else "en-US")
+        self.set_lang(LANGUAGE_TAGS[as_lang(memo.lang)])
         self.set_creator("revops-assistant")
 
     def footer(self) -> None:
