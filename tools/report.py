@@ -8,7 +8,15 @@ from typing import Any
 from tools.diagnosis import Diagnosis
 from tools.load_text import render_load_text
 from tools.schema import STAGES, TRANSITION_STAGES
-from tools.wording import LEVER_NAMES, STAGE_NAMES, TRANSITION_NAMES, Lang, driver_label, segment_label
+from tools.wording import (
+    LEVER_NAMES,
+    STAGE_NAMES,
+    TRANSITION_NAMES,
+    Lang,
+    driver_label,
+    segment_label,
+    volume_label,
+)
 
 __all__ = ["LEVER_NAMES", "TRANSITION_NAMES", "ja_summary", "render_diagnosis_text"]
 
@@ -16,6 +24,9 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Funnel diagnosis",
         "as_of": "As of",
+        "undated": "undated snapshot (the upload has no dates)",
+        "no_trends": "Comparison: none (without dates there are no periods, so no trends)",
+        "not_judged": "not judged: changes over time need dated records (the chat shows the snapshot by dimension)",
         "rows": "records",
         "windows": "Comparison",
         "vs": "vs",
@@ -65,6 +76,9 @@ LABELS: dict[str, dict[str, str]] = {
     "ja": {
         "title": "ファネル診断",
         "as_of": "基準日",
+        "undated": "日付のないスナップショット（データに日付がありません）",
+        "no_trends": "比較期間: なし（日付がないため期間・推移はありません）",
+        "not_judged": "判断していません: 推移の判断には日付が必要です（切り口別のスナップショットはチャットで表示）",
         "rows": "件",
         "windows": "比較期間",
         "vs": "対",
@@ -187,7 +201,8 @@ def ja_summary(finding: dict[str, Any]) -> str:
         )
     if code == "lead_volume_decline":
         leads = ev.get("leads", {})
-        return f"新規リード数が{_money(leads.get('baseline'))}件から{_money(leads.get('current'))}件に減少しました{where}。"
+        noun = volume_label("lead_volume", str(ev.get("volume_of") or "lead"), "ja") or "新規リード数"
+        return f"{noun}が{_money(leads.get('baseline'))}件から{_money(leads.get('current'))}件に減少しました{where}。"
     if code == "deal_size_drop":
         d = ev.get("deal_size", {})
         ratio = ev.get("adjusted_ratio")
@@ -269,14 +284,19 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lang = lang if lang in LABELS else "en"
     t = LABELS[lang]
     d = diagnosis.to_dict()
-    lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({d['rows']:,} {t['rows']})"]
+    caps = diagnosis.load.capabilities
+    undated = caps is not None and not caps.dated
+    as_of = t["undated"] if undated else f"{t['as_of']} {d['as_of']}"
+    lines = [f"{t['title']} — {as_of} ({d['rows']:,} {t['rows']})"]
     periods = d["periods"]
-    lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
+    if undated:
+        lines.append(t["no_trends"])
+    else:
+        lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
     lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
     # stages the data does not observe (before an opportunity-only export's start, or with no column
     # of their own) get no figures: their counts would only restate a neighbouring stage's
-    caps = diagnosis.load.capabilities
     start = STAGES.index(caps.funnel_start) if caps is not None and caps.funnel_start in STAGES else 0
     hidden = set(STAGES[:start]) | set(caps.unobserved_stages if caps is not None else [])
     for s in d["funnel"]["stages"]:
@@ -304,19 +324,23 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lines += bridge_lines(diagnosis, lang) + forecast_lines(diagnosis, lang)
     b = d["bottleneck"]
     lines += ["", t["bottleneck"]]
-    if b["lever"] is None:
+    if b["lever"] is None and undated:
+        lines.append(f"  {t['not_judged']}")
+    elif b["lever"] is None:
         lines.append(f"  {t['none']}")
         explanation = diagnosis.bottleneck.explanation_in(lang)
         if diagnosis.bottleneck.levers and (lang == "ja" or diagnosis.bottleneck.explanation_ja is not None) and explanation:
             lines.append(f"  {explanation}")
     else:
-        lines.append(f"  {LEVER_NAMES[lang][b['lever']]} — {t['impact']}: {_money(b['revenue_impact'])}")
+        entry = caps.funnel_start if caps else None
+        lever = volume_label(b["lever"], entry, "ja" if lang == "ja" else "en") or LEVER_NAMES[lang][b["lever"]]
+        lines.append(f"  {lever} — {t['impact']}: {_money(b['revenue_impact'])}")
         explanation = diagnosis.bottleneck.explanation_in(lang)
         if explanation:
             lines.append(f"  {explanation}")
     lines += ["", t["findings"]]
     if not d["findings"]:
-        lines.append(f"  {t['no_findings']}")
+        lines.append(f"  {t['not_judged' if undated else 'no_findings']}")
     for f in d["findings"]:
         sev = SEVERITY_NAMES[lang][f["severity"]]
         name = FINDING_NAMES[lang][f["code"]]
@@ -338,10 +362,11 @@ def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
         return []
     t = LABELS[lang]
     language: Lang = "ja" if lang == "ja" else "en"
+    start = diagnosis.load.capabilities.funnel_start if diagnosis.load.capabilities else None
     width = 34
     rows = [(t["bridge_baseline"], f"{bridge.baseline_revenue:,.0f}", "")]
     for c in bridge.by_driver():
-        name = driver_label(c.driver, c.dimension, language)
+        name = volume_label(c.driver, start, language) or driver_label(c.driver, c.dimension, language)
         noise = "" if c.noise is None else t["beyond_noise" if c.beyond_noise else "within_noise"]
         rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}", noise))
     rows.append((t["residual"], f"{bridge.residual:+,.0f}", ""))
@@ -355,7 +380,8 @@ def bridge_lines(diagnosis: Diagnosis, lang: str = "en") -> list[str]:
     top = bridge.largest_driver()
     if top is not None:
         where = f" — {segment_label(top.dimension, top.value, language)}" if top.dimension and top.value else ""
-        lines.append(f"  {t['largest']}: {driver_label(top.driver, top.dimension, language)}{where} ({top.amount:+,.0f})")
+        name = volume_label(top.driver, start, language) or driver_label(top.driver, top.dimension, language)
+        lines.append(f"  {t['largest']}: {name}{where} ({top.amount:+,.0f})")
     elif bridge.change:
         lines.append(f"  {t['none_stands_out']}{'。' if lang == 'ja' else '.'}")
     return lines

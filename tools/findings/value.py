@@ -54,11 +54,15 @@ def lead_volume_finding(ctx: AnalysisContext) -> list[Finding]:
             segment = ("lead_source", worst)
         evidence["by_lead_source"] = {str(k): float(v) for k, v in change.items()}
     where = f", mostly from {segment[1]}" if segment else ""
+    start = ctx.data.capabilities.funnel_start  # an opportunity-only export counts new opportunities
+    if start != "lead":
+        evidence["volume_of"] = start
+    noun = {"mql": "MQLs", "sql": "SQLs", "opportunity": "opportunities"}.get(start, "leads")
     return [
         Finding(
             "lead_volume_decline",
             severity,
-            f"New leads fell from {comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}) between "
+            f"New {noun} fell from {comp.baseline:,.0f} to {comp.current:,.0f} ({_rel(comp):+.0%}) between "
             f"{_labels(ctx)}{where}.",
             evidence,
             segment=segment,

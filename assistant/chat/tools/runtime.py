@@ -112,7 +112,9 @@ class ToolRuntime:
         self.data = data
         self.targets = targets
         self.settings = settings
-        self.privacy = Privacy.from_frame(data.frame if data is not None else None)
+        report = getattr(data, "report", None)
+        people = tuple(e.name for e in getattr(report, "extra_dimensions", ()) if e.person)
+        self.privacy = Privacy.from_frame(data.frame if data is not None else None, people)
         self.log: list[ToolRecord] = []
         self._knowledge: Any = None
         self._diagnosis = diagnosis
@@ -151,15 +153,23 @@ class ToolRuntime:
         def build() -> Vocabulary:
             frame = self.data.frame
             values = {}
-            for dim in self.data.dimensions:
+            labels = self.dimension_labels
+            for dim in [*self.data.dimensions, *labels]:
                 if dim == "employee_count":
                     continue
                 found = frame[dim].dropna().astype("string").unique()
                 if len(found) <= max_values:
                     values[dim] = [str(v) for v in found]
-            return Vocabulary(values, self.scope.as_of)
+            observed = tuple(self.data.capabilities.observed_stages)
+            return Vocabulary(values, self.scope.as_of, labels, observed)
 
         return self.cached(("vocabulary", max_values), build)  # type: ignore[no-any-return]
+
+    @property
+    def dimension_labels(self) -> dict[str, str]:
+        """The upload's extra dimensions: frame column -> its header (``x_lead_origin`` -> "Lead Origin")."""
+        extras = getattr(self.data, "extra_dimensions", None) if self.data is not None else None
+        return dict(extras or {})
 
     @property
     def scope(self) -> Scope:
