@@ -196,3 +196,25 @@ def test_a_follow_up_on_an_extra_dimension_keeps_the_observed_conversion(undated
     converted = leads["Converted"] == "1"
     for origin, rate in rates_by(leads, "Lead Origin", converted).items():
         assert f"{origin}: {rate * 100:.1f}%" in text
+
+
+def test_an_opportunity_only_volume_drop_is_worded_as_opportunities(tmp_path: Path) -> None:
+    from tools.demo.scenarios import generate_scenario
+
+    frame = generate_scenario("lead_volume_decline", seed=1).frame
+    opp = frame[frame["opportunity_date"].notna()]
+    stage = opp["won_date"].notna().map({True: "Closed Won", False: "Open"})
+    stage[opp["lost_date"].notna()] = "Closed Lost"
+    export = pd.DataFrame({"Opportunity ID": opp["record_id"], "Created Date": opp["opportunity_date"].dt.date,
+                           "Stage": stage, "Close Date": opp["won_date"].fillna(opp["lost_date"]).dt.date,
+                           "Amount": opp["amount"]})
+    export.to_csv(tmp_path / "opportunities.csv", index=False)
+    loaded = load_exports([tmp_path / "opportunities.csv"])
+    diagnosis = diagnose(loaded)
+    volume = next(f for f in diagnosis.findings if f.code == "lead_volume_decline")
+    assert volume.summary.startswith("New opportunities fell")
+    report = render_diagnosis_text(diagnosis)
+    assert "New opportunities" in report and "  Lead volume   " not in report
+    assert "新規商談数" in render_diagnosis_text(diagnosis, "ja")
+    text = answer_question("Where is the funnel leaking?", loaded, settings=OFFLINE, diagnosis=diagnosis).answer
+    assert "New opportunities per period fell" in text and "New leads" not in text

@@ -284,15 +284,10 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lang = lang if lang in LABELS else "en"
     t = LABELS[lang]
     d = diagnosis.to_dict()
-    caps = diagnosis.load.capabilities
-    undated = caps is not None and not caps.dated
-    as_of = t["undated"] if undated else f"{t['as_of']} {d['as_of']}"
-    lines = [f"{t['title']} — {as_of} ({d['rows']:,} {t['rows']})"]
+    undated = (caps := diagnosis.load.capabilities) is not None and not caps.dated  # no "as of" today
+    lines = [f"{t['title']} — {t['undated'] if undated else t['as_of'] + ' ' + d['as_of']} ({d['rows']:,} {t['rows']})"]
     periods = d["periods"]
-    if undated:
-        lines.append(t["no_trends"])
-    else:
-        lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
+    lines.append(t["no_trends"] if undated else f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[lang].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
     lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
     # stages the data does not observe (before an opportunity-only export's start, or with no column
@@ -324,16 +319,13 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lines += bridge_lines(diagnosis, lang) + forecast_lines(diagnosis, lang)
     b = d["bottleneck"]
     lines += ["", t["bottleneck"]]
-    if b["lever"] is None and undated:
-        lines.append(f"  {t['not_judged']}")
-    elif b["lever"] is None:
-        lines.append(f"  {t['none']}")
+    if b["lever"] is None:
+        lines.append(f"  {t['not_judged' if undated else 'none']}")
         explanation = diagnosis.bottleneck.explanation_in(lang)
         if diagnosis.bottleneck.levers and (lang == "ja" or diagnosis.bottleneck.explanation_ja is not None) and explanation:
             lines.append(f"  {explanation}")
     else:
-        entry = caps.funnel_start if caps else None
-        lever = volume_label(b["lever"], entry, "ja" if lang == "ja" else "en") or LEVER_NAMES[lang][b["lever"]]
+        lever = volume_label(b["lever"], caps.funnel_start if caps else None, "ja" if lang == "ja" else "en") or LEVER_NAMES[lang][b["lever"]]
         lines.append(f"  {lever} — {t['impact']}: {_money(b['revenue_impact'])}")
         explanation = diagnosis.bottleneck.explanation_in(lang)
         if explanation:

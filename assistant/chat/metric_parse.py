@@ -105,6 +105,11 @@ def stage_counts(text: str) -> list[str]:
     return names
 
 
+def without_labels(text: str, vocabulary: Vocabulary) -> str:
+    """``text`` without the headers of the upload's extra dimensions ("disqualified reason" asks no "why")."""
+    return _without(text, label_phrases(vocabulary)) if vocabulary.labels else text
+
+
 def _without(text: str, table: dict[str, str]) -> str:
     """``text`` with the phrases of ``table`` blanked out ("lead source" is not the stage "lead")."""
     for start, end, _ in hits(text, table):
@@ -169,10 +174,12 @@ def label_phrases(vocabulary: Vocabulary) -> dict[str, str]:
     "lead" ("origin" for "Lead Origin") when that is not a canonical phrase."""
     phrases: dict[str, str] = {}
     for name, label in vocabulary.labels.items():
-        phrase = " ".join(re.split(r"[\s_]+", normalise(label))).strip()
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label)  # "DisqualifiedReason" -> "disqualified reason"
+        phrase = " ".join(re.split(r"[\s_]+", normalise(words))).strip()
         if len(phrase) < 2:
             continue
         phrases[phrase] = name
+        phrases.setdefault(" ".join(re.split(r"[\s_]+", normalise(label))).strip(), name)  # "disqualifiedreason"
         short = phrase.removeprefix("lead ")
         if short != phrase and len(short) >= 4 and short not in DIMENSION_PHRASES:
             phrases.setdefault(short, name)

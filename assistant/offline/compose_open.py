@@ -51,10 +51,12 @@ def help_lines(summary: UploadSummary | None, w: Words) -> list[str]:
     lines = []
     if summary is not None:
         dims = ("、" if w.ja else ", ").join(w.dimension(d) for d in summary.dimensions) or w.t("none", "なし")
-        lines.append(w.t(f"Your upload has {w.count(summary.rows)} records from {summary.first_date} to "
-                         f"{summary.last_date}, with these dimensions: {dims}.",
-                         f"アップロードされたデータは {w.count(summary.rows)}件（{w.period(summary.first_date)}〜"
-                         f"{w.period(summary.last_date)}）"
+        span_en = f"from {summary.first_date} to {summary.last_date}" if summary.first_date else \
+            "(an undated snapshot: no dates, so no trends)"
+        span_ja = f"{w.period(summary.first_date)}〜{w.period(summary.last_date)}" if summary.first_date else \
+            "日付のないスナップショット。推移は分析できません"
+        lines.append(w.t(f"Your upload has {w.count(summary.rows)} records {span_en}, with these dimensions: {dims}.",
+                         f"アップロードされたデータは {w.count(summary.rows)}件（{span_ja}）"
                          f"で、分析できる切り口は {dims} です。"))
     lines.append(w.t("Every figure I give is computed by code from your upload (never by a language model); each "
                      "answer lists the tool calls behind it, and a figure no tool returned would be flagged.",

@@ -95,7 +95,11 @@ def _distinct(column: pa.ChunkedArray | pa.Array) -> tuple[pa.DictionaryArray, p
             else column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     cleaned = clean_text(encoded.dictionary)
-    rows = int(pc.sum(pc.is_valid(pc.take(cleaned, encoded.indices))).as_py() or 0)
+    # rows with a non-empty value: per-entry counts of the indices (no string per row is built)
+    counts = pc.value_counts(pc.drop_null(encoded.indices))
+    entries = counts.field("values").cast(pa.int64())
+    valid = pc.is_valid(pc.take(cleaned, entries))
+    rows = int(pc.sum(pc.filter(counts.field("counts"), valid)).as_py() or 0)
     return encoded, pc.unique(pc.drop_null(cleaned)), rows
 
 

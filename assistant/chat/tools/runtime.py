@@ -277,10 +277,10 @@ class ToolRuntime:
             first = frame["created_date"].min() if "created_date" in frame else None
             return UploadSummary(
                 rows=int(data.rows), first_date=None if first is None or first != first else str(first.date()),
-                last_date=str(scope.as_of.date()), dimensions=list(data.dimensions),
+                last_date=str(scope.as_of.date()), dimensions=[*data.dimensions, *self.dimension_labels],
                 has_amounts=scope.has("amount"), has_follow_up=scope.has("first_touch_date"),
                 has_churn=scope.has("churn_date"), has_targets=self.targets is not None, currency=self.currency,
-                values={d: int(frame[d].nunique()) for d in data.dimensions})
+                values={d: int(frame[d].nunique()) for d in [*data.dimensions, *self.dimension_labels]})
 
         return self.run("describe_upload", {}, compute)
 
