@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export GRADIO_ANALYTICS_ENABLED=False
 export REVOPS_LLM="${REVOPS_LLM:-offline}"
+# build the playbook store now (a few seconds, once per REVOPS_HOME) so the first answer does not wait for it
+.venv/bin/revops index > /dev/null
 exec .venv/bin/revops ui --demo --host "${REVOPS_UI_HOST:-127.0.0.1}" --port "${REVOPS_UI_PORT:-7860}"

@@ -216,10 +216,10 @@ def test_revenue_change_and_forecast_read_the_typed_bridge_when_the_engine_has_o
     the usual variation says so first, and a bottleneck that is not the driver's cause is stated apart."""
     import pandas as pd
 
-    from tools.bridge import BridgeComponent, RevenueBridge, RevenueWindow
-    from tools.bridge_noise import NoiseVerdict
     from tools.periods import make_window
-    from tools.variation import RevenueVariation
+    from tools.revenue.bridge import BridgeComponent, RevenueBridge, RevenueWindow
+    from tools.revenue.bridge_noise import NoiseVerdict
+    from tools.revenue.variation import RevenueVariation
 
     diagnosis = diagnose(demo[0], targets=demo[1])
     assert diagnosis.bottleneck.lever == "sql_to_opportunity"  # the demo's own bottleneck

@@ -1,4 +1,4 @@
-"""The revenue bridge never names noise as a cause (tools/bridge_noise.py, RevenueBridge.largest_driver).
+"""The revenue bridge never names noise as a cause (tools/revenue/bridge_noise.py, RevenueBridge.largest_driver).
 
 Known truth from simulation: a stationary funnel (every rate, mix and deal size fixed; leads,
 conversions and amounts drawn at random) has no driver at all, so whatever the bridge names there
@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge import RevenueBridge, revenue_bridge
-from tools.bridge_noise import NOISE_ALPHA
 from tools.dataset import from_canonical
 from tools.demo.sample import demo_dataset
 from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose
 from tools.report import render_diagnosis_text
+from tools.revenue.bridge import RevenueBridge, revenue_bridge
+from tools.revenue.bridge_noise import NOISE_ALPHA
 from tools.stats import compare_proportions
 
 START = pd.Timestamp("2024-05-01")

@@ -1,4 +1,4 @@
-"""The quarter forecast (tools/forecast.py, tools/forecasting.py) on histories whose truth is known.
+"""The quarter forecast (tools/revenue/forecast.py, tools/revenue/forecasting.py) on histories whose truth is known.
 
 The hand-made history: from 2024-01-01 two SMB opportunities open every day, worth 1,000 each;
 one is won 20 days later, the other lost 40 days later. The export is cut at 2026-11-15, so Q4
@@ -15,8 +15,8 @@ from tools.analysis_context import AnalysisContext
 from tools.dataset import from_canonical
 from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import diagnose
-from tools.forecast import Forecast
-from tools.forecasting import quarter_forecast
+from tools.revenue.forecast import Forecast
+from tools.revenue.forecasting import quarter_forecast
 
 AS_OF = pd.Timestamp("2026-11-15")
 Q4_TRUTH = 92 * 1_000.0

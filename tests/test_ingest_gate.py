@@ -122,12 +122,19 @@ def test_cli_exits_2_with_the_cause_and_force_proceeds(tmp_path: Path) -> None:
 
 def test_the_ui_shows_a_gate_stop_as_a_message(tmp_path: Path) -> None:
     from ui import handlers
+    from ui.mapping import handlers as mapping_handlers
+    from ui.state import TabState
 
     path = write_csv(tmp_path / "leads.csv", ["Lead ID", "Created Date", "Lead Status"],
                      [[f"L{i}", f"2025-01-{1 + i % 28:02d}", "Closed - Converted"] for i in range(120)])
-    session, shown = handlers.on_upload(None, None, [str(path)], None, "", "en", lambda f, m: None)
+    session = TabState()
+    shown = list(handlers.on_upload(session, [str(path)], None, "en"))[-1]
     assert session.data is None
     assert "the upload looks misread" in shown.status and "every one of the 120 records" in shown.status
+    assert shown.editor_changed and session.plan is not None  # the mapping editor is offered
+    assert "Diagnose even if the upload looks misread" in shown.status
+    list(mapping_handlers.on_apply(session, False, True, "en"))  # "diagnose anyway"
+    assert session.data is not None and session.data.report.plausibility.forced
 
 
 def test_option_items_are_parsed_or_refused_with_the_valid_choices() -> None:

@@ -20,13 +20,13 @@ from assistant.memo.context import software_version
 from assistant.memo.model import Memo, Paragraph, Table
 from assistant.memo.render.markdown import render_markdown
 from tests.memo_lint import body_text, data_names, english_in_japanese, p_values, raw_keys
-from tools.bridge import BridgeComponent, RevenueBridge, RevenueWindow
-from tools.bridge_noise import NoiseVerdict
 from tools.dataset import LoadedData, from_canonical
 from tools.demo.scenarios import generate_scenario
 from tools.diagnosis import Diagnosis, diagnose
 from tools.errors import RevOpsInputError
-from tools.variation import RevenueVariation
+from tools.revenue.bridge import BridgeComponent, RevenueBridge, RevenueWindow
+from tools.revenue.bridge_noise import NoiseVerdict
+from tools.revenue.variation import RevenueVariation
 from tools.wording import OWNER_NAMES, finding_title, format_money, format_percent
 
 TODAY = dt.date(2026, 11, 1)

@@ -1,4 +1,4 @@
-"""The revenue bridge (tools/bridge.py): exact on every input, right on data whose truth is known.
+"""The revenue bridge (tools/revenue/bridge.py): exact on every input, right on data whose truth is known.
 
 Known truth: daily journeys with fixed lags (created → MQL +1 day → SQL +2 → opportunity +3 →
 closed +10), the same every day of a regime, so every window of the same length holds the same
@@ -18,13 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge import RevenueBridge, revenue_bridge
 from tools.dataset import LoadedData, from_canonical
 from tools.demo.exports import write_export
 from tools.demo.sample import DIALECT_FOLDERS, write_sample
 from tools.demo.scenarios import PLANTED_CAUSES, generate_scenario
 from tools.diagnosis import diagnose
 from tools.ingest.loading import load_exports
+from tools.revenue.bridge import RevenueBridge, revenue_bridge
 
 AS_OF = pd.Timestamp("2026-06-30")
 CHANGE = pd.Timestamp("2026-03-01")  # the current regime starts here (created dates)

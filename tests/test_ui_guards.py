@@ -120,8 +120,8 @@ def test_memo_handler_binds_the_file_to_the_browser(tmp_path: Path) -> None:
 
     export = tmp_path / "pipeline.csv"
     generate_scenario("kpi_green_revenue_flat", 1, leads_per_month=60, months=12).frame.to_csv(export, index=False)
-    session = load_files(TabState(), [export])
-    path, _, _ = handlers.on_memo(session, None, "Markdown", "en", lambda f, m: None, "browser-a")
+    session = load_files(TabState(browser="browser-a"), [export])
+    path, _ = list(handlers.on_memo(session, "Markdown", "en"))[-1]
     assert path is not None and Path(path).name.startswith("revops-memo-")
     assert DOWNLOADS.allowed(Path(path), "browser-a") and not DOWNLOADS.allowed(Path(path), "browser-b")
     session.close()
@@ -148,7 +148,8 @@ def test_every_markdown_and_chatbot_component_is_configured_safe() -> None:
 def test_views_show_upload_values_as_text() -> None:
     from assistant.chat.answer import Answer, Citation
     from tools.errors import RevOpsInputError
-    from ui.handlers import error_box
+    from ui.conversation_view import answer_text, citations_markdown
+    from ui.views import error_box
 
     diagnosis = {"bottleneck": {"lever": None}, "metrics": {}, "findings": [{
         "code": "lead_quality_decline", "severity": "high", "transition": "sql_to_opportunity",
@@ -157,8 +158,8 @@ def test_views_show_upload_values_as_text() -> None:
     answer = Answer(answer=f"The leak is **{HOSTILE}** ![x](http://127.0.0.1:9/a.png) <iframe src=x>",
                     language="en", mode="llm",
                     citations=[Citation("user:ours", "/docs/<b>ours</b>.md", f"Excerpt {HOSTILE}", HOSTILE, "en")])
-    texts = [views.diagnosis_markdown(diagnosis, "en"), views.answer_text(answer, "en"),
-             views.citations_markdown(answer), error_box(str(RevOpsInputError(f"bad value {HOSTILE}")), "en")]
+    texts = [views.diagnosis_markdown(diagnosis, "en"), answer_text(answer, "en"),
+             citations_markdown(answer), error_box(str(RevOpsInputError(f"bad value {HOSTILE}")), "en")]
     for text in texts:
         assert "<img" not in text and "<iframe" not in text and "](" not in text.replace("\\](", "")
         assert "http://" not in text and "www.evil" not in text  # no autolink can form

@@ -27,9 +27,9 @@ _EXPORTS = {
     "Diagnosis": "tools.diagnosis",
     "diagnose": "tools.diagnosis",
     "Finding": "tools.findings.model",
-    "RevenueBridge": "tools.bridge",
-    "Forecast": "tools.forecast",
-    "AmountWeightedWinRates": "tools.amount_weighted",
+    "RevenueBridge": "tools.revenue.bridge",
+    "Forecast": "tools.revenue.forecast",
+    "AmountWeightedWinRates": "tools.revenue.amount_weighted",
     "funnel_summary": "tools.funnel",
     "what_if": "tools.planning",
     "reverse_plan": "tools.planning",
@@ -64,20 +64,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from tools.amount_weighted import AmountWeightedWinRates
-    from tools.bridge import RevenueBridge
     from tools.dataset import LoadedData, from_canonical
     from tools.demo.sample import write_sample
     from tools.demo.scenarios import generate_scenario
     from tools.diagnosis import Diagnosis, diagnose
     from tools.errors import DataQualityIssue, RevOpsInputError
     from tools.findings.model import Finding
-    from tools.forecast import Forecast
     from tools.funnel import funnel_summary
     from tools.ingest.loading import load_exports, parse_mapping_overrides
     from tools.ingest.targets import Targets, load_targets
     from tools.planning import capacity_plan, reverse_plan, what_if
     from tools.report import render_diagnosis_text
+    from tools.revenue.amount_weighted import AmountWeightedWinRates
+    from tools.revenue.bridge import RevenueBridge
+    from tools.revenue.forecast import Forecast
 
 
 def __getattr__(name: str) -> Any:

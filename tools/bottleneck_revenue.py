@@ -3,11 +3,11 @@
 ``tools.bottleneck`` picks the lever from cohort rates and the localised and mix findings. Two
 value-based pieces of evidence complete it:
 
-* the **value-weighted win-rate fall** (``tools.amount_weighted``) counts for Opportunity → Won
+* the **value-weighted win-rate fall** (``tools.revenue.amount_weighted``) counts for Opportunity → Won
   like a localised drop: significant after Bonferroni over every lever plus this one test at the
   family-wise ``ALPHA``, and sized by restoring the falling segment's rate on its share of revenue;
 * when won revenue fell **materially** (beyond its own month-to-month variation, see
-  ``tools.variation``) and still no lever stands out, the bridge's largest driver beyond noise is
+  ``tools.revenue.variation``) and still no lever stands out, the bridge's largest driver beyond noise is
   the answer when it is a lever (its bridge amount is the revenue at stake); a mix driver is named
   in the explanation, since mix is not a lever, and owned by a ``revenue_decline`` finding.
 
@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tools.amount_weighted import AmountWeightedWinRates
 from tools.analysis_context import AnalysisContext
 from tools.bottleneck import MATERIAL_CHANGE, MATERIAL_REVENUE, Bottleneck, LeverChange, explain
-from tools.bridge import BridgeComponent, RevenueBridge
 from tools.findings.model import Finding
 from tools.findings.revenue import names_driver, revenue_decline_summary
+from tools.revenue.amount_weighted import AmountWeightedWinRates
+from tools.revenue.bridge import BridgeComponent, RevenueBridge
 from tools.schema import LEVERS
 from tools.stats import ALPHA
 

@@ -72,6 +72,8 @@ class LoadedData:
     dialect: str = "canonical"
     #: files, roles, joins, capabilities and the plausibility verdict (``load`` in the JSON)
     report: LoadReport = field(default_factory=LoadReport)
+    #: ISO 4217 code the export's amounts show (signs, codes, header); None when it does not say
+    currency: str | None = None
 
     @property
     def capabilities(self) -> Capabilities:

@@ -15,16 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from tools.amount_weighted import AmountWeightedWinRates
 from tools.analysis_context import AnalysisContext
 from tools.bottleneck import Bottleneck, find_bottleneck
 from tools.bottleneck_revenue import complete_bottleneck
-from tools.bridge import RevenueBridge
 from tools.dataset import LoadedData
 from tools.errors import DataQualityIssue, RevOpsInputError
 from tools.findings.detect import detect_findings
 from tools.findings.model import Finding
-from tools.forecast import Forecast
 from tools.funnel import StageConversion, StageCount, conversions_from_row, counts_from_row, stage_table
 from tools.load_report import LoadReport, without_unsupported
 from tools.metrics import (
@@ -40,7 +37,10 @@ from tools.metrics import (
     won_revenue,
 )
 from tools.periods import Grain, Periods
-from tools.revenue import revenue_views
+from tools.revenue.amount_weighted import AmountWeightedWinRates
+from tools.revenue.bridge import RevenueBridge
+from tools.revenue.forecast import Forecast
+from tools.revenue.views import revenue_views
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 

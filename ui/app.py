@@ -1,10 +1,12 @@
-"""The Gradio web app: chat, uploads, data mapping, charts, findings and memo download.
+"""The Gradio web app: a conversation first, with data, mapping, diagnosis and memo in a side panel.
 
 ``build_app(settings)`` assembles the Blocks (tests use it); ``launch(host, port, demo)`` serves
 it (``revops ui``). The app is a thin shell: loading, diagnosis, answers and memos all come from
-``tools/`` and ``assistant/`` through ``ui.handlers``. Each browser tab has its own ``TabState``
-in a ``gr.State``; uploads are size-limited (``REVOPS_UPLOAD_MAX_MB``) and Gradio's cache is
-swept (``delete_cache``); ``REVOPS_UI_PASSWORD`` turns on a login.
+``tools/`` and ``assistant/`` through ``ui.handlers`` and ``ui.chat_handlers``. Each browser tab
+has its own ``TabState`` in a ``gr.State``; uploads are size-limited (``REVOPS_UPLOAD_MAX_MB``),
+Gradio's cache is swept (``delete_cache``) and ``REVOPS_UI_PASSWORD`` turns on a login.
+``launch`` warms the chat engine, the demo, the playbook store and the intent router on a
+background thread (``ui.warmup``), so the first question does not pay for them.
 """
 
 from __future__ import annotations
@@ -13,16 +15,25 @@ import atexit
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402 - the analytics switch must be set before the import
 
-from ui import handlers  # noqa: E402
-from ui.labels import LANGUAGE_CHOICES, all_examples, label  # noqa: E402
-from ui.state import Report, TabState, close_session, remove_temp_dirs  # noqa: E402
-from ui.views import mode_markdown  # noqa: E402
+from tools.wording import Lang  # noqa: E402
+from ui import chat_handlers, handlers  # noqa: E402
+from ui.labels import label  # noqa: E402
+from ui.layout import CSS, Page, build_page, relabel, remount_uploads  # noqa: E402
+from ui.locale import gradio_i18n, set_locale_js  # noqa: E402
+from ui.mapping import handlers as mapping_handlers  # noqa: E402
+from ui.mapping.editor import define_editor  # noqa: E402
+from ui.mapping.saved import mapping_store  # noqa: E402
+from ui.state import ConversationFactory, TabState, close_session  # noqa: E402
+from ui.temp_dirs import remove_temp_dirs  # noqa: E402
+from ui.upload_guard import upload_guard_head  # noqa: E402
+from ui.warmup import start_warm_up  # noqa: E402
 from ui.web_guards import LoginRateLimit, SessionDownloads, browser_id  # noqa: E402
 
 if TYPE_CHECKING:
@@ -37,164 +48,122 @@ AUTH_USER = "revops"
 LOCAL_FONTS = ["Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
 LOCAL_MONO_FONTS = ["Noto Sans Mono CJK JP", "DejaVu Sans Mono", "Consolas", "monospace"]
 
-#: Every Markdown and Chatbot component renders data as text: HTML sanitised, no custom tags, no
-#: LaTeX. Values are escaped before they get here (``tools.safe_text``); this is the second wall.
-SAFE_MARKDOWN: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": []}
-SAFE_CHATBOT: dict[str, Any] = {"sanitize_html": True, "latex_delimiters": [], "allow_tags": False,
-                                "render_markdown": True}
 
-CSS = """
-.revops-error { border-left: 4px solid #d9534f; background: #fdf0ef; padding: 4px 12px; border-radius: 6px; }
-.revops-error blockquote { white-space: pre-wrap; border-left: none; margin: 0; }
-#revops-status p { margin: 4px 0; }
-.revops-ok { color: #2e7d32; font-weight: 700; }
-.revops-badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 0.8em; font-weight: 600;
-  color: #fff; background: #6c757d; }
-.revops-sev-high { background: #c62828; }
-.revops-sev-medium { background: #ef6c00; }
-.revops-sev-low { background: #b59b00; }
-.revops-sev-info { background: #1565c0; }
-#revops-header h1 { margin-bottom: 0; }
-#revops-mode { text-align: right; }
-"""
+def _panels(page: Page, session: TabState, update: handlers.Update, *, open_mapping: bool = False) -> dict[Any, Any]:
+    """A handler's ``Update`` as Gradio updates (``None`` fields stay as they are)."""
+    out: dict[Any, Any] = {page.session: session, page.status: update.status}
+    for component, value in ((page.data, update.data), (page.diagnosis, update.diagnosis),
+                             (page.preview, update.preview)):
+        if value is not None:
+            out[component] = value
+    if update.data is not None:
+        out[page.funnel], out[page.finding] = update.funnel, update.finding
+    if update.editor_changed:
+        session.editor_version += 1
+        out[page.editor_version] = session.editor_version
+    if open_mapping:
+        out[page.side], out[page.tabs] = gr.Sidebar(open=True), gr.Tabs(selected="mapping")
+    return out
 
 
-def _reporter(progress: gr.Progress, lang: str) -> Report:
-    """Adapt ``gr.Progress`` to the loaders' ``report(fraction, step)`` callback."""
-    steps = {"demo": "progress_reading", "reading": "progress_reading", "diagnosing": "progress_diagnosing"}
+def _stream_load(page: Page, session: TabState, updates: Iterator[handlers.Update]) -> Iterator[dict[Any, Any]]:
+    """Stream a load's progress; when it fails, open the mapping editor so the user can fix it.
 
-    def report(fraction: float, step: str) -> None:
-        key = steps.get(step)
-        progress(fraction, desc=label(lang, key) if key else step)
-
-    return report
-
-
-def _header(lang: str) -> str:
-    return f"# {label(lang, 'title')}\n{label(lang, 'subtitle')}"
+    The upload area is emptied at the end: Gradio adds a new drop to the files already there, and
+    each drop is a new upload (the status says what is loaded).
+    """
+    for update in updates:
+        failed = "revops-error" in update.status and session.plan is not None and bool(session.plan.files)
+        yield _panels(page, session, update, open_mapping=failed)
+    yield {page.exports: None}
 
 
-def build_app(settings: Settings | None = None, *, demo: bool = True) -> gr.Blocks:
-    """The Blocks app for ``settings`` (demo data loaded on page load when ``demo``)."""
+def build_app(settings: Settings | None = None, *, demo: bool = True, host: str = "127.0.0.1",
+              conversation_factory: ConversationFactory | None = None) -> gr.Blocks:
+    """The Blocks app for ``settings`` (demo data loaded on page load when ``demo``).
+
+    ``host`` decides whether saved mappings can be kept per user (see ``ui.mapping.saved``);
+    ``conversation_factory`` replaces the chat engine (tests script it).
+    """
     from assistant.settings import get_settings
 
     settings = settings or get_settings()
-    lang0 = settings.lang
-    with gr.Blocks(title=label(lang0, "title"), delete_cache=DELETE_CACHE) as app:
-        session = gr.State(None, time_to_live=SESSION_TTL, delete_callback=close_session)
-        with gr.Row(equal_height=True):
-            header = gr.Markdown(_header(lang0), elem_id="revops-header", **SAFE_MARKDOWN)
-            with gr.Column(scale=0, min_width=360):
-                language = gr.Radio(LANGUAGE_CHOICES, value=lang0, label=label(lang0, "language"),
-                                    elem_id="revops-lang")
-                mode = gr.Markdown(mode_markdown(settings, lang0), elem_id="revops-mode", **SAFE_MARKDOWN)
-        status = gr.Markdown("", elem_id="revops-status", **SAFE_MARKDOWN)
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label=label(lang0, "chat"), height=560, elem_id="revops-chat", **SAFE_CHATBOT,
-                                     feedback_options=None, buttons=["copy"],
-                                     placeholder=label(lang0, "chat_placeholder"))
-                with gr.Row():
-                    question = gr.Textbox(label=label(lang0, "question"), show_label=False, scale=5,
-                                          placeholder=label(lang0, "question_placeholder"), elem_id="revops-question")
-                    ask = gr.Button(label(lang0, "send"), variant="primary", scale=1, elem_id="revops-ask")
-                examples = gr.Dataset(components=[question], samples=[[q] for q in all_examples()],
-                                      label=label(lang0, "examples"), elem_id="revops-examples", samples_per_page=8)
-                clear = gr.Button(label(lang0, "clear"), size="sm", elem_id="revops-clear")
-                with gr.Accordion(label(lang0, "memo"), open=True) as memo_box:
-                    with gr.Row():
-                        memo_format = gr.Radio(list(handlers.MEMO_FORMATS), value="Markdown",
-                                               label=label(lang0, "memo_format"), elem_id="revops-memo-format")
-                    with gr.Row():
-                        memo_build = gr.Button(label(lang0, "memo_build"), elem_id="revops-memo-build")
-                        memo_download = gr.DownloadButton(label(lang0, "memo_download"), visible=False,
-                                                          variant="primary", elem_id="revops-memo-download")
-                    memo_status = gr.Markdown("", elem_id="revops-memo-status", **SAFE_MARKDOWN)
-            with gr.Column(scale=2):
-                with gr.Accordion(label(lang0, "upload"), open=True) as upload_box:
-                    exports = gr.File(label=label(lang0, "exports"), file_count="multiple",
-                                      file_types=[".csv", ".xlsx", ".xls", ".tsv", ".txt"], elem_id="revops-exports")
-                    targets = gr.File(label=label(lang0, "targets"), file_count="single",
-                                      file_types=[".csv", ".xlsx"], elem_id="revops-targets")
-                    with gr.Row():
-                        load = gr.Button(label(lang0, "load"), variant="primary", elem_id="revops-load")
-                        demo_btn = gr.Button(label(lang0, "demo"), elem_id="revops-demo")
-                with gr.Accordion(label(lang0, "diagnosis"), open=True) as diagnosis_box:
-                    diagnosis = gr.Markdown(label(lang0, "no_data"), elem_id="revops-diagnosis", **SAFE_MARKDOWN)
-        with gr.Row():
-            funnel = gr.Plot(show_label=False, elem_id="revops-funnel")
-            finding = gr.Plot(show_label=False, elem_id="revops-finding")
-        with gr.Accordion(label(lang0, "data"), open=True) as data_box, gr.Row():
-            data = gr.Markdown(label(lang0, "no_data"), elem_id="revops-data", **SAFE_MARKDOWN)
-            with gr.Column(scale=0, min_width=380):
-                overrides = gr.Textbox(label=label(lang0, "overrides"), lines=4, elem_id="revops-overrides",
-                                       placeholder="amount=Deal Value\nsegment=Company Size")
-                remap = gr.Button(label(lang0, "apply_mapping"), size="sm", elem_id="revops-remap")
+    lang0: Lang = settings.lang
+    with gr.Blocks(title="RevOps", delete_cache=DELETE_CACHE) as app:
+        page = build_page(lang0, settings, SESSION_TTL, close_session, define_editor)
+        panels = page.panel_outputs()
 
-        panel_outputs = [session, status, data, diagnosis, funnel, finding]
+        def on_load(lang: Lang, request: gr.Request) -> Iterator[dict[Any, Any]]:
+            session = handlers.new_session(settings)
+            session.conversation_factory = conversation_factory
+            # this browser's cookie: generated downloads are served to it only (ui.web_guards)
+            session.browser = browser_id(dict(getattr(request, "cookies", None) or {}))
+            user = getattr(request, "username", None) if request is not None else None
+            session.mappings = mapping_store(settings.home, user, host, bool(settings.ui_password))
+            yield from _stream_load(page, session, handlers.start(session, settings, demo, lang))
 
-        def unpack(result: tuple[TabState, handlers.Panels]) -> tuple[Any, ...]:
-            new_session, shown = result
-            return (new_session, *shown.as_tuple())
+        def on_demo(session: TabState, lang: Lang) -> Iterator[dict[Any, Any]]:
+            yield from _stream_load(page, session, handlers.on_demo(session, lang))
 
-        def on_load(lang: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            return unpack(handlers.start(settings, demo, lang, _reporter(progress, lang)))
+        def on_upload(session: TabState, files: Any, target: Any, lang: Lang) -> Iterator[dict[Any, Any]]:
+            yield from _stream_load(page, session, handlers.on_upload(session, files, target, lang))
 
-        def on_demo(state: TabState | None, lang: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            return unpack(handlers.on_demo(state, settings, lang, _reporter(progress, lang)))
+        def on_targets(session: TabState, target: Any, lang: Lang) -> Iterator[dict[Any, Any]]:
+            yield from _stream_load(page, session, handlers.on_targets(session, target, lang))
 
-        def on_upload(state: TabState | None, files: Any, target: Any, text: str, lang: str,
-                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            return unpack(handlers.on_upload(state, settings, files, target, text, lang, _reporter(progress, lang)))
+        def on_apply(session: TabState, remember: bool, force: bool, lang: Lang) -> Iterator[dict[Any, Any]]:
+            yield from _stream_load(page, session, mapping_handlers.on_apply(session, remember, force, lang))
 
-        def on_remap(state: TabState | None, text: str, lang: str,
-                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            return unpack(handlers.on_remap(state, settings, text, lang, _reporter(progress, lang)))
+        def on_ask(text: str, session: TabState, lang: Lang) -> Iterator[dict[Any, Any]]:
+            for messages in chat_handlers.stream_answer(text, session, lang):
+                yield {page.chatbot: messages, page.question: ""}
+            path = chat_handlers.write_transcript(session, lang)
+            yield {page.export_chat: gr.DownloadButton(value=path, interactive=path is not None)}
 
-        def on_ask(text: str, history: handlers.Messages, state: TabState | None, lang: str) -> Any:
-            yield from handlers.stream_answer(text, history, state, settings, lang)
+        def on_clear(session: TabState) -> dict[Any, Any]:
+            return {page.chatbot: chat_handlers.on_clear(session),
+                    page.export_chat: gr.DownloadButton(value=None, interactive=False)}
 
-        def on_memo(state: TabState | None, fmt: str, lang: str, request: gr.Request,
-                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            browser = browser_id(dict(getattr(request, "cookies", None) or {}))  # the download is this browser's only
-            path, note, new_session = handlers.on_memo(state, settings, fmt, lang, _reporter(progress, lang), browser)
-            return gr.DownloadButton(value=path, visible=path is not None), note, new_session
+        def on_memo(session: TabState, fmt: str, lang: Lang) -> Iterator[dict[Any, Any]]:
+            for path, note in handlers.on_memo(session, fmt, lang):
+                yield {page.memo_download: gr.DownloadButton(value=path, visible=path is not None),
+                       page.memo_status: note}
 
-        def on_language(lang: str, state: TabState | None, shown_status: str) -> tuple[Any, ...]:
-            shown = handlers.panels(state or TabState(settings=settings), lang)
-            if state is not None and state.data is not None and "revops-error" not in (shown_status or ""):
-                shown_status = handlers.ok_status(state, lang)  # an error stays as the loader wrote it
-            return (
-                _header(lang), mode_markdown(settings, lang), gr.Radio(label=label(lang, "language")),
-                gr.Chatbot(label=label(lang, "chat"), placeholder=label(lang, "chat_placeholder")),
-                gr.Textbox(label=label(lang, "question"), placeholder=label(lang, "question_placeholder")),
-                gr.Button(label(lang, "send")), gr.Dataset(label=label(lang, "examples")),
-                gr.Button(label(lang, "clear")), gr.Accordion(label=label(lang, "upload")),
-                gr.File(label=label(lang, "exports")), gr.File(label=label(lang, "targets")),
-                gr.Button(label(lang, "load")), gr.Button(label(lang, "demo")),
-                gr.Accordion(label=label(lang, "diagnosis")), gr.Accordion(label=label(lang, "memo")),
-                gr.Radio(label=label(lang, "memo_format")), gr.Button(label(lang, "memo_build")),
-                gr.DownloadButton(label(lang, "memo_download")), gr.Accordion(label=label(lang, "data")),
-                gr.Textbox(label=label(lang, "overrides")), gr.Button(label(lang, "apply_mapping")),
-                shown.data, shown.diagnosis, shown.funnel, shown.finding, shown_status,
-            )
+        def on_language(lang: Lang, session: TabState | None) -> dict[Any, Any]:
+            out = relabel(page, lang, settings)
+            if session is None:
+                return out
+            update = handlers.full_update(session, lang, handlers.status_of(session, lang))
+            out.update(_panels(page, session, update))
+            out[page.status] = handlers.status_of(session, lang)
+            out[page.chatbot] = gr.Chatbot(chat_handlers.messages(session, lang),  # type: ignore[arg-type]
+                                           placeholder=label(lang, "chat_placeholder"))
+            path = chat_handlers.write_transcript(session, lang)
+            out[page.export_chat] = gr.DownloadButton(label(lang, "export_chat"), value=path,
+                                                      interactive=path is not None)
+            return out
 
-        app.load(on_load, [language], panel_outputs)
-        demo_btn.click(on_demo, [session, language], panel_outputs)
-        load.click(on_upload, [session, exports, targets, overrides, language], panel_outputs)
-        remap.click(on_remap, [session, overrides, language], panel_outputs)
-        ask_args: dict[str, Any] = {"inputs": [question, chatbot, session, language], "outputs": [chatbot, session]}
-        question.submit(on_ask, **ask_args).then(lambda: "", None, question)
-        ask.click(on_ask, **ask_args).then(lambda: "", None, question)
-        examples.click(lambda sample: sample[0], [examples], [question]).then(on_ask, **ask_args)
-        clear.click(lambda state: handlers.on_clear(state, settings), [session], [chatbot, session])
-        memo_build.click(on_memo, [session, memo_format, language], [memo_download, memo_status, session])
-        language.change(
-            on_language, [language, session, status],
-            [header, mode, language, chatbot, question, ask, examples, clear, upload_box, exports, targets, load,
-             demo_btn, diagnosis_box, memo_box, memo_format, memo_build, memo_download, data_box, overrides, remap,
-             data, diagnosis, funnel, finding, status],
-        )
+        def open_side() -> dict[Any, Any]:
+            return {page.side: gr.Sidebar(open=True)}
+
+        app.load(on_load, [page.language], panels, js=set_locale_js("(lang)", "lang")).then(
+            lambda: remount_uploads(page), None, [page.exports, page.targets])
+        page.demo.click(on_demo, [page.session, page.language], panels)
+        page.exports.upload(on_upload, [page.session, page.exports, page.targets, page.language], panels)
+        page.targets.upload(on_targets, [page.session, page.targets, page.language], panels)
+        page.apply.click(on_apply, [page.session, page.remember, page.force, page.language], panels)
+        page.open_panel.click(open_side, None, [page.side])
+        chat_outputs = [page.chatbot, page.question, page.export_chat]
+        page.question.submit(on_ask, [page.question, page.session, page.language], chat_outputs)
+        page.ask.click(on_ask, [page.question, page.session, page.language], chat_outputs)
+        for button in page.example_buttons:
+            button.click(on_ask, [button, page.session, page.language], chat_outputs)
+        page.clear.click(on_clear, [page.session], [page.chatbot, page.export_chat])
+        page.memo_build.click(on_memo, [page.session, page.memo_format, page.language],
+                              [page.memo_download, page.memo_status])
+        page.language.change(on_language, [page.language, page.session],
+                             list(dict.fromkeys([*page.labelled(), *panels])), js=set_locale_js()).then(
+            lambda: remount_uploads(page), None, [page.exports, page.targets])
     app.queue(default_concurrency_limit=4)
     return app
 
@@ -209,30 +178,15 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "css": CSS,
         "theme": gr.themes.Soft(font=LOCAL_FONTS, font_mono=LOCAL_MONO_FONTS),
         "footer_links": [],
-        # login attempts throttled; memo downloads only for the browser that built them (ui.web_guards)
+        "head": upload_guard_head(settings.upload_max_mb),
+        "i18n": gradio_i18n(),
+        # login attempts throttled; generated downloads only for the browser that made them (ui.web_guards)
         "app_kwargs": {"middleware": [Middleware(LoginRateLimit), Middleware(SessionDownloads)]},
     }
     if settings.ui_password:
         options["auth"] = (AUTH_USER, settings.ui_password)
         options["auth_message"] = "RevOps diagnostic assistant — user 'revops'"
     return options
-
-
-def warm_up(settings: Settings) -> None:
-    """Load the playbook store and the intent router in the background (faster first answer)."""
-
-    def run() -> None:
-        try:
-            from assistant.knowledge_access import open_knowledge
-
-            open_knowledge(settings)
-            from assistant.chat.routing import warm_up as warm_intents
-
-            warm_intents()
-        except Exception:  # noqa: BLE001 - warming is best-effort; the first question retries
-            return
-
-    threading.Thread(target=run, name="revops-warm-up", daemon=True).start()
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, demo: bool = True, *, block: bool = True) -> gr.Blocks:
@@ -244,8 +198,8 @@ def launch(host: str = "127.0.0.1", port: int = 7860, demo: bool = True, *, bloc
     atexit.register(remove_temp_dirs, stale_only=False)  # this process's session and demo folders
     if threading.current_thread() is threading.main_thread():  # SIGTERM closes the server like Ctrl-C
         signal.signal(signal.SIGTERM, signal.default_int_handler)
-    app = build_app(settings, demo=demo)
-    warm_up(settings)
+    start_warm_up(settings, demo=demo)
+    app = build_app(settings, demo=demo, host=host)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
                **launch_options(settings))
     return app

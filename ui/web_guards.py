@@ -7,9 +7,10 @@ they see every request before Gradio's routes do.
   client within ``window`` seconds (and after ``global_attempts`` from everyone, against guessing
   spread over many addresses). A right password clears the client's count.
 - ``SessionDownloads``: every browser gets an opaque ``revops_browser`` cookie (HttpOnly,
-  SameSite=Strict). A memo is registered to the cookie of the browser that built it, by the
-  SHA-256 of its bytes; ``/gradio_api/file=…/revops-memo-*`` is served only to that browser
-  (403 otherwise, and for a memo nobody registered). The URL alone is not enough.
+  SameSite=Strict). A generated file (memo, chart CSV, conversation export) is registered to the
+  cookie of the browser that built it, by the SHA-256 of its bytes; ``/gradio_api/file=…`` for such
+  a file is served only to that browser (403 otherwise, and for a file nobody registered). The URL
+  alone is not enough.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 BROWSER_COOKIE = "revops_browser"
 #: File names of generated memos (``ui.handlers.on_memo``); only these are bound to a browser.
 MEMO_PREFIX = "revops-memo-"
+#: Every file the app generates for one session: memos, chart CSVs (``ui.exhibits``) and the
+#: conversation export (``ui.chat_handlers``); each is bound to the browser that made it.
+GENERATED_PREFIXES = (MEMO_PREFIX, "revops-chart-", "revops-conversation")
 
 
 async def _send_json(send: Send, status: int, payload: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> None:
@@ -175,7 +179,7 @@ class SessionDownloads:
         path = unquote(scope.get("path", ""))
         if "/file=" in path and scope.get("method") in ("GET", "HEAD"):
             target = Path(path.split("/file=", 1)[1])
-            if target.name.startswith(MEMO_PREFIX) and not self.registry.allowed(target, browser):
+            if target.name.startswith(GENERATED_PREFIXES) and not self.registry.allowed(target, browser):
                 await _send_json(send, 403, {"detail": "This download belongs to another session."}, [])
                 return
         if browser:

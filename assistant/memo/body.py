@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.memo.bridge import BridgeView, bridge_view, forecast_view
-from assistant.memo.causes import describe, is_mix_driven
+from assistant.memo.causes import describe
 from assistant.memo.charts import waterfall_chart
 from assistant.memo.context import MemoContext
 from assistant.memo.effects import mix_effect, restore_effect
@@ -157,7 +157,7 @@ def bottleneck_section(ctx: MemoContext, charts: bool) -> Section:
         section.add(Paragraph(w.label("bn_none")))
         return section
     lever = bottleneck.lever
-    finding = next((f for f in ctx.serious() if is_mix_driven(f) and f.transition == lever), None)
+    finding = next((f for f in ctx.serious() if f.mix_driven and f.transition == lever), None)
     effect = (mix_effect(ctx, finding) if finding is not None else None) or restore_effect(ctx, lever)
     base, cur = transition_windows(ctx, lever)
     show = w.pct if lever in TRANSITIONS or lever == "retention" else (

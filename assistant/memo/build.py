@@ -36,7 +36,7 @@ def memo_currency(data: LoadedData, currency: str | None = None) -> str | None:
     ``REVOPS_CURRENCY`` setting; None (no symbol) when nobody knows."""
     if currency:
         return currency.upper()
-    found = getattr(data, "currency", None)
+    found = data.currency
     if found:
         return str(found).upper()
     try:

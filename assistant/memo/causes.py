@@ -16,8 +16,6 @@ from assistant.memo.context import MemoContext
 from tools.findings.model import Finding
 from tools.wording import target_metric_label
 
-MIX_CODES = ("lead_quality_decline", "mix_shift")
-
 
 @dataclass(frozen=True)
 class Cause:
@@ -34,11 +32,6 @@ def evidence(finding: Finding, *path: str) -> Any:
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None
     return value
-
-
-def is_mix_driven(finding: Finding) -> bool:
-    """A rate that fell because the mix moved towards a weaker slice (not within the slices)."""
-    return finding.code in MIX_CODES and finding.segment is not None and evidence(finding, "driver_rate") is not None
 
 
 def _windows(ctx: MemoContext, finding: Finding) -> tuple[str | None, str | None]:
@@ -236,7 +229,7 @@ def _coverage(ctx: MemoContext, f: Finding) -> Cause:
 def describe(ctx: MemoContext, finding: Finding) -> Cause:
     """The finding as the memo states it (a readable fallback for codes without a template)."""
     code = finding.code
-    if is_mix_driven(finding):
+    if finding.mix_driven:
         return _mix(ctx, finding)
     if code in ("conversion_drop", "lead_quality_decline", "mix_shift") and finding.transition:
         return _conversion_drop(ctx, finding)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from assistant.memo.bridge import bridge_view
-from assistant.memo.causes import is_mix_driven
 from assistant.memo.context import MemoContext
 from tools.findings.model import Finding
 from tools.schema import TRANSITIONS
@@ -73,7 +72,7 @@ def no_effect(ctx: MemoContext) -> Effect:
 
 def mix_effect(ctx: MemoContext, finding: Finding) -> Effect | None:
     """What fixing the mix behind ``finding`` is worth (bridge mix component, else an upper bound)."""
-    if not is_mix_driven(finding) or finding.segment is None:
+    if not finding.mix_driven or finding.segment is None:
         return None
     w = ctx.words
     dimension, value = finding.segment
@@ -115,7 +114,7 @@ def restore_effect(ctx: MemoContext, lever: str) -> Effect | None:
     chosen = bottleneck.chosen
     if chosen is None or chosen.lever != lever or chosen.mix_driver is not None or bottleneck.revenue_impact is None:
         return None
-    if any(is_mix_driven(f) and f.transition == lever for f in ctx.serious()):
+    if any(f.mix_driven and f.transition == lever for f in ctx.serious()):
         return None  # a mix-driven fall is not restored by the lever alone: see mix_effect
     w = ctx.words
     per = w.label("grain_" + ctx.grain)

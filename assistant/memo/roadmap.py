@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.memo.actions import ALWAYS, ActionTemplate, actions_for
-from assistant.memo.causes import is_mix_driven
 from assistant.memo.context import MemoContext
 from assistant.memo.effects import Effect, effect_for, no_effect
 from assistant.memo.model import Bullets, Section, Table
@@ -47,7 +46,7 @@ def plan_actions(ctx: MemoContext) -> list[PlannedAction]:
     cache: dict[str, Effect] = {}
     for finding in findings[:MAX_FINDINGS_WITH_ACTIONS]:
         value = finding.segment[1] if finding.segment else ""
-        for i, template in enumerate(actions_for(finding.code, is_mix_driven(finding))):
+        for i, template in enumerate(actions_for(finding.code, finding.mix_driven)):
             if id(template) in seen:
                 continue
             seen.add(id(template))

@@ -18,10 +18,10 @@ from assistant.memo.context import MemoContext
 from assistant.memo.conversation import conversation_section
 from assistant.memo.model import Bullets, Memo, Paragraph, Section
 from tools.bottleneck_revenue import lever_names_driver
-from tools.bridge import BridgeComponent
 from tools.dataset import LoadedData
 from tools.findings.model import Finding
 from tools.findings.revenue import names_driver
+from tools.revenue.bridge import BridgeComponent
 from tools.schema import CREATED_COLUMN, TRANSITIONS
 
 MAX_CAUSES = 3

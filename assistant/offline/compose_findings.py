@@ -134,10 +134,20 @@ def bottleneck_line(diagnosis: Diagnosis, w: Words) -> str:
     place = (f"（{w.segment(*where)}）" if w.ja else f" ({w.segment(*where)})") if where else ""
     base, cur = lever_value(b.lever, chosen.baseline, w), lever_value(b.lever, chosen.current, w)
     impact = w.money(b.revenue_impact)
-    return w.t(f"The bottleneck is {name}{place}: {base} in the baseline period vs {cur} now. "
-               f"Restoring it is worth about {impact} in revenue per period.",
-               f"ボトルネックは「{name}」{place}です: 比較期間 {base} → 今期 {cur}。"
-               f"比較期間の水準に戻せば、期間あたり約 {impact} の売上に相当します。")
+    head = w.t(f"The bottleneck is {name}{place}: {base} in the baseline period vs {cur} now. ",
+               f"ボトルネックは「{name}」{place}です: 比較期間 {base} → 今期 {cur}。")
+    mix = chosen.mix_driver or next((f.segment for f in diagnosis.findings
+                                      if f.mix_driven and f.transition == b.lever and f.segment), None)
+    if mix is not None:  # the rate fell because the mix moved: the lever alone recovers nothing
+        value = mix[1]
+        return head + w.t(f"The rate fell because the mix moved towards {value} ({w.dimension(mix[0])}); the others held their rate: "
+                          f"cutting {value} alone restores the rate but adds no revenue. Replacing its leads with "
+                          f"leads that convert like the rest is worth at most {impact} per period (modelled).",
+                          f"構成比が{value}に偏ったための低下で、ほかの層の転換率は保たれています。{value}を止めるだけでは"
+                          f"転換率は戻っても売上は増えません。そのリードをほかと同じように転換するリードで置き換えられた場合に限り、"
+                          f"期間あたり最大 {impact} の売上に相当します（モデル試算）。")
+    return head + w.t(f"Restoring it is worth about {impact} in revenue per period.",
+                      f"比較期間の水準に戻せば、期間あたり約 {impact} の売上に相当します。")
 
 
 def diagnose_lines(diagnosis: Diagnosis, w: Words, limit: int = 4) -> list[str]:

@@ -201,7 +201,7 @@ def _salesforce(frame: pd.DataFrame, outdir: Path, encoding: str | None) -> list
         "Opportunity ID": opp_ids[has_opp],
         "Opportunity Name": "Opportunity " + _text(opps_from["record_id"]).astype(str),
         "Stage": opp_phase.map(_SF_STAGE),
-        "Amount": _amounts(_col(opps_from, "amount"), "${:,.2f}"),
+        "Amount": _amounts(_col(opps_from, "amount"), "JPY {:,.0f}"),  # a multi-currency org's report
         "Close Date": _dates(_close_date(opps_from), us),
         "Created Date": _dates(_opportunity_created(opps_from), us),
         "Opportunity Owner": _text(_col(opps_from, "owner")),

@@ -22,6 +22,9 @@ DEMO_CAUSE: PlantedCause = "kpi_green_revenue_flat"
 #: A seed whose story reads cleanly: volume targets met every recent month, revenue flat.
 DEMO_SEED = 13
 TARGETS_FILE = "targets.csv"
+#: The demo company's amounts are annual contract values in yen (its README says so; most of its
+#: exports write plain numbers, so the app that loads it states the currency).
+DEMO_CURRENCY = "JPY"
 README_FILE = "README.txt"
 #: Sub-folder per dialect ("" = the top of the sample folder).
 DIALECT_FOLDERS: dict[str, str] = {

@@ -16,13 +16,13 @@ from tools.findings.model import Finding
 from tools.findings.pipeline import pipeline_findings
 from tools.findings.revenue import coverage_finding, revenue_findings
 from tools.findings.value import value_findings
-from tools.revenue import RevenueViews
+from tools.revenue.views import RevenueViews
 
 
 def detect_findings(ctx: AnalysisContext, revenue: Callable[[], RevenueViews] | None = None) -> list[Finding]:
     """Run every detector; findings come back in detector order (sort by severity to present).
 
-    ``revenue`` returns the revenue view (``tools.revenue``: the bridge, win rates by value, the
+    ``revenue`` returns the revenue view (``tools.revenue.views``: the bridge, win rates by value, the
     quarter forecast); it is called once the conversion detectors are done, so the diagnosis can
     compute it on another core meanwhile. Without it the revenue findings (``revenue_decline``,
     the value-weighted win-rate fall, ``pipeline_coverage_low``) are skipped.

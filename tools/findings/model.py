@@ -30,6 +30,9 @@ MEDIUM_ALPHA = 0.01
 LOW_ALPHA = 0.05
 
 
+#: Findings whose fall can come from the mix (their evidence has ``driver_rate`` when it does).
+MIX_FINDINGS = ("lead_quality_decline", "mix_shift")
+
 @dataclass
 class Finding:
     """One diagnosis finding (SPEC §5)."""
@@ -46,6 +49,13 @@ class Finding:
         assert self.code in FINDING_CODES, self.code
         assert self.severity in SEVERITIES, self.severity
         assert self.transition is None or self.transition in TRANSITIONS, self.transition
+
+    @property
+    def mix_driven(self) -> bool:
+        """A rate that fell because the mix moved towards a weaker slice, not within the slices: fixing
+        the mix restores it, and cutting the slice alone restores the rate but adds no revenue."""
+        return (self.code in MIX_FINDINGS and self.segment is not None
+                and isinstance(self.evidence, dict) and self.evidence.get("driver_rate") is not None)
 
     @property
     def playbook_topics(self) -> list[str]:

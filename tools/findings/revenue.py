@@ -1,27 +1,27 @@
 """Revenue findings: a value-weighted win-rate fall, and ``revenue_decline`` from the revenue bridge.
 
 * A **value-weighted win-rate fall** (``conversion_drop`` on Opportunity → Won): each segment's own
-  win rate, weighed by what the segment is worth (``tools.amount_weighted``). One test for the
+  win rate, weighed by what the segment is worth (``tools.revenue.amount_weighted``). One test for the
   whole funnel, localised to the segment carrying most of the weighted fall. It upgrades a weaker
   count-based finding on the same transition rather than repeating it.
-* ``pipeline_coverage_low``: from the quarter forecast (``tools.forecast``): open pipeline against
+* ``pipeline_coverage_low``: from the quarter forecast (``tools.revenue.forecast``): open pipeline against
   the revenue still to win this quarter.
 * ``revenue_decline``: won revenue fell and no narrower finding of medium or higher severity
-  names the bridge's largest driver beyond noise (``tools.bridge``), or no component is beyond
+  names the bridge's largest driver beyond noise (``tools.revenue.bridge``), or no component is beyond
   noise (the finding then names none). Its severity comes from the revenue
-  change against its own month-to-month variation (``tools.variation``) or, when the largest
+  change against its own month-to-month variation (``tools.revenue.variation``) or, when the largest
   driver is the segment mix, from the mix's own test; a fall beyond two standard deviations that
   neither test carries is a hint ("low").
 """
 
 from __future__ import annotations
 
-from tools.amount_weighted import AmountWeightedWinRates
 from tools.analysis_context import AnalysisContext
-from tools.bridge import BridgeComponent, RevenueBridge
 from tools.findings.model import Finding, severity_for
-from tools.forecast import Forecast
 from tools.metrics import COVERAGE_FLOOR
+from tools.revenue.amount_weighted import AmountWeightedWinRates
+from tools.revenue.bridge import BridgeComponent, RevenueBridge
+from tools.revenue.forecast import Forecast
 from tools.schema import SEVERITIES, TRANSITIONS
 from tools.stats import Comparison
 from tools.wording import dimension_label, driver_label, segment_label, transition_label

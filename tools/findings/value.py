@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge import RevenueBridge
 from tools.findings.model import Finding, severity_for
 from tools.metrics import stage_entries
 from tools.periods import Window
+from tools.revenue.bridge import RevenueBridge
+from tools.revenue.target_windows import target_in_window
 from tools.schema import CREATED_COLUMN, TARGET_METRIC_STAGE
 from tools.stats import Comparison
-from tools.target_windows import target_in_window
 from tools.wording import segment_label, transition_label
 
 MATERIAL = {"lead_volume": 0.10, "deal_size": 0.10, "cycle_time": 0.15, "churn": 0.25}
@@ -162,7 +162,7 @@ def kpi_green_finding(
 ) -> list[Finding]:
     """Volume KPIs met (or grew) while revenue or win rate did not; names the low-quality slice.
 
-    Revenue is the revenue bridge's (``tools.bridge``; the same windows), whose drivers go into
+    Revenue is the revenue bridge's (``tools.revenue.bridge``; the same windows), whose drivers go into
     the evidence: lead volume adding revenue while the conversion steps and the mix take it away.
     """
     window = ctx.periods.current

@@ -21,6 +21,7 @@ from tools.errors import (
     RevOpsInputError,
     ValidationFailed,
 )
+from tools.ingest.currency import upload_currency
 from tools.ingest.dialects import FileMapping, overall_dialect
 from tools.ingest.joining import combine
 from tools.ingest.lookups import LookupTable, enrich, read_lookup
@@ -105,6 +106,7 @@ def assemble_upload(staged: list[StagedFile], options: LoadOptions, problems: Pr
     capabilities = capabilities_of(loaded.frame, funnel_start=funnel_start, outcomes_known=outcomes,
                                    outcomes_missing=outcomes_missing, unobserved_stages=unobserved, notes=notes)
     loaded.report = LoadReport(reports, joins, capabilities, verdict, _leads_end(records, loaded), extras)
+    loaded.currency = upload_currency([r.currency for r in records])
     # the files last: their hashes run on worker threads while the stage flags above are derived
     loaded.files = [SourceFile(r.sniffed.name, r.mapping.dialect, r.sniffed.encoding, r.rows, r.sniffed.sha256,
                                dict(r.mapping.columns)) for r in records]

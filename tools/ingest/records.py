@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from tools.ingest.currency import amount_currency
 from tools.ingest.dates import ParsedDates, datetime64_ns, is_date_only, parse_dates
 from tools.ingest.dialects import FileMapping, map_categories, phase_of, segment_of, yes_no_of
 from tools.ingest.extras import extra_columns
@@ -78,6 +79,7 @@ class RecordFile:
     dates: list[DateColumn] = field(default_factory=list)
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     start_from: str | None = None  # the column the start date was taken from, when not a created date
+    currency: str | None = None  # what the amount column's signs, codes or header say (tools.ingest.currency)
     #: the file's own categorical columns kept as dimensions (``tools.ingest.extras``)
     extras: list[ExtraDimension] = field(default_factory=list)
 
@@ -115,7 +117,9 @@ def read_records(staged: StagedFile, options: LoadOptions, problems: Problems) -
         data[column.name] = column.values.to_pandas(types_mapper=_STRINGS.get).astype("string")
         extras.append(ExtraDimension(column.name, column.header, sniffed.name, column.distinct, column.person))
     sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
-    return RecordFile(sniffed, mapping, data, table.num_rows, dates, extras=extras)
+    amount = columns.get("amount")
+    currency = amount_currency(amount, table.column(amount)) if amount else None
+    return RecordFile(sniffed, mapping, data, table.num_rows, dates, currency=currency, extras=extras)
 
 
 def finish_records(record: RecordFile, problems: Problems) -> None:

@@ -140,7 +140,7 @@ class ToolRuntime:
     @property
     def currency(self) -> str | None:
         """The upload's currency (from the loader), else the ``REVOPS_CURRENCY`` setting."""
-        found = getattr(self.data, "currency", None) if self.data is not None else None
+        found = self.data.currency if self.data is not None else None
         return found or (self.settings or get_settings()).currency
 
     def vocabulary(self, max_values: int = 60) -> Vocabulary:

@@ -1,6 +1,6 @@
 """Is a revenue-bridge component beyond noise? Each one is tested on the data behind it.
 
-The bridge (``tools.bridge``) is exact accounting: every factor that moved gets its amount, chance
+The bridge (``tools.revenue.bridge``) is exact accounting: every factor that moved gets its amount, chance
 included. A factor measured on a handful of deals moves a lot by chance, and LMDI gives it the
 whole weight of its segment's revenue: on the demo, Enterprise won 8 deals in the baseline window
 and 6 in the current one, and that ratio alone carries −¥63.6M, offset by +¥61.8M of lead volume.
@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge_flows import Chain, log_mean
+from tools.revenue.bridge_flows import Chain, log_mean
 from tools.schema import TRANSITIONS
 from tools.stats import (
     Comparison,

@@ -30,7 +30,7 @@ in it) cannot be split; that part is the ``residual``, which is zero whenever ev
 positive. Components plus residual equal the change exactly.
 
 Exact accounting is not evidence: each component carries the verdict of a test on the data behind
-it (``tools.bridge_noise``), and the largest driver is the largest component beyond noise, if any.
+it (``tools.revenue.bridge_noise``), and the largest driver is the largest component beyond noise, if any.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge_flows import (
+from tools.periods import ONE_DAY, Window
+from tools.revenue.bridge_flows import (
     FLOW_STAGES,
     MAX_SEGMENTS,
     MAX_SOURCES,
@@ -51,12 +52,11 @@ from tools.bridge_flows import (
     segment_codes,
     stage_lags,
 )
-from tools.bridge_noise import NOISE_ALPHA, NoiseVerdict, VerdictKey, noise_verdicts, segment_mix_test
-from tools.bridge_split import BridgeComponent, segment_components
-from tools.periods import ONE_DAY, Window
+from tools.revenue.bridge_noise import NOISE_ALPHA, NoiseVerdict, VerdictKey, noise_verdicts, segment_mix_test
+from tools.revenue.bridge_split import BridgeComponent, segment_components
+from tools.revenue.variation import RevenueVariation, revenue_variation
 from tools.schema import BRIDGE_DRIVERS
 from tools.stats import Comparison
-from tools.variation import RevenueVariation, revenue_variation
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class RevenueBridge:
     #: yields vs the baseline (``tools.stats.compare_value_mix``); None without segments
     mix_test: Comparison | None = None
     #: the test behind each component, by (driver, dimension, value); value None: the whole
-    #: driver (mix: per dimension). See ``tools.bridge_noise``.
+    #: driver (mix: per dimension). See ``tools.revenue.bridge_noise``.
     noise: dict[VerdictKey, NoiseVerdict] = field(default_factory=dict)
     method: str = "LMDI-I over lagged flows per segment; lead-source mix shift-share within segment"
 
@@ -111,7 +111,7 @@ class RevenueBridge:
 
     @property
     def material(self) -> bool:
-        """The change is beyond the revenue's own month-to-month variation (see ``tools.variation``)."""
+        """The change is beyond the revenue's own month-to-month variation (see ``tools.revenue.variation``)."""
         return self.variation is not None and self.variation.material
 
     @property

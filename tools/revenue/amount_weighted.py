@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge_flows import known_codes
+from tools.revenue.bridge_flows import known_codes
 from tools.stats import (
     Comparison,
     compare_proportions,

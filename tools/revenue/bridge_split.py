@@ -1,4 +1,4 @@
-"""The LMDI split of one segment's chain into bridge components (see ``tools.bridge``).
+"""The LMDI split of one segment's chain into bridge components (see ``tools.revenue.bridge``).
 
 Factor ``x`` of segment ``s`` contributes ``L(R_s1, R_s0) × ln(x1 / x0)``; a segment that won
 nothing on one side puts its whole change on the first factor that is zero there; within a
@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from tools.bridge_flows import Chain, log_mean
-from tools.bridge_noise import NoiseVerdict
+from tools.revenue.bridge_flows import Chain, log_mean
+from tools.revenue.bridge_noise import NoiseVerdict
 from tools.schema import BRIDGE_DRIVERS, TRANSITIONS
 
 #: The driver of each ratio of the chain after the volume and the segment share.

@@ -1,4 +1,4 @@
-"""The flows behind a window's won revenue, per segment and lead source, for ``tools.bridge``.
+"""The flows behind a window's won revenue, per segment and lead source, for ``tools.revenue.bridge``.
 
 Each upstream flow (new leads, MQLs, SQLs, opportunities) is counted in the revenue window shifted
 back by the segment's median time from that stage to a win, measured on its won deals; wins and

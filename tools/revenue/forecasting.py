@@ -1,4 +1,4 @@
-"""``quarter_forecast``: the method of ``tools.forecast``, replayed on every quarter of the history.
+"""``quarter_forecast``: the method of ``tools.revenue.forecast``, replayed on every quarter of the history.
 
 Two kinds of snapshot are taken of the opportunities, both vectorised over the deals:
 
@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from tools.analysis_context import AnalysisContext
-from tools.bridge_flows import known_codes
 from tools.columns import DAY_NS, NAT
-from tools.forecast import (
+from tools.periods import ONE_DAY, Window, code_window
+from tools.revenue.bridge_flows import known_codes
+from tools.revenue.forecast import (
     AGE_EDGES,
     MAX_SEGMENTS,
     MIN_AT_RISK,
@@ -43,9 +44,8 @@ from tools.forecast import (
     Forecast,
     ForecastBacktest,
 )
-from tools.periods import ONE_DAY, Window, code_window
+from tools.revenue.target_windows import target_in_window
 from tools.schema import CREATED_COLUMN, PHASE_COLUMN, PHASE_PROBABILITIES
-from tools.target_windows import target_in_window
 
 WARM_UP_DAYS = 365
 #: A cell's own rate is shrunk towards its wider band by this many deals' worth.
@@ -188,7 +188,7 @@ def _interval(closed: float, pipeline: float, run_rate: float, var: float) -> tu
 
 
 def quarter_forecast(ctx: AnalysisContext) -> Forecast | None:
-    """The forecast of the quarter holding the day after the analysis date (see ``tools.forecast``)."""
+    """The forecast of the quarter holding the day after the analysis date (see ``tools.revenue.forecast``)."""
     if not ctx.has_amounts or "won_date" not in ctx.frame or not ctx.arrays.reached("opportunity").any():
         return None
     first = ctx.frame[CREATED_COLUMN].min()

@@ -1,7 +1,7 @@
 """The revenue view of a diagnosis: why revenue moved, win rates by value, and the quarter ahead.
 
-``revenue_views(ctx)`` computes the three together (``tools.bridge``, ``tools.amount_weighted``,
-``tools.forecasting``); ``diagnose`` runs it on its second core while the conversion detectors run,
+``revenue_views(ctx)`` computes the three together (``tools.revenue.bridge``, ``tools.revenue.amount_weighted``,
+``tools.revenue.forecasting``); ``diagnose`` runs it on its second core while the conversion detectors run,
 and the revenue findings read it (``tools.findings.revenue``).
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.amount_weighted import AmountWeightedWinRates, amount_weighted_win_rates
 from tools.analysis_context import AnalysisContext
-from tools.bridge import RevenueBridge, revenue_bridge
-from tools.forecast import Forecast
-from tools.forecasting import quarter_forecast
+from tools.revenue.amount_weighted import AmountWeightedWinRates, amount_weighted_win_rates
+from tools.revenue.bridge import RevenueBridge, revenue_bridge
+from tools.revenue.forecast import Forecast
+from tools.revenue.forecasting import quarter_forecast
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The column-mapping editor: suggestions from the loader, the editor rows, its handlers, saved mappings per user."""
