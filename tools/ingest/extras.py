@@ -47,7 +47,8 @@ _PERSON = re.compile(r"owner|manager|\brep\b|agent|seller|\bsdr\b|\bbdr\b|\bae\b
 _EXCLUDED = re.compile(r"name|名|mail|phone|\btel\b|mobile|fax|電話|携帯|address|住所|street|zip|postal|郵便|url|"
                        r"website|web site|link|ウェブ|ホームページ|comment|note|description|memo|remark|message|"
                        r"備考|メモ|説明|コメント|内容|\bid\b|ids$|番号|company|account|organi[sz]ation|会社|企業|"
-                       r"取引先|法人|title|subject|件名|役職|password|token|ip address")
+                       r"取引先|法人|title|subject|件名|役職|password|token|ip address|date|time|timestamp|日付|日時|作成日|更新日|"
+                       r"年月日")
 
 
 def _header_words(header: str) -> str:
@@ -75,7 +76,7 @@ def allowed(header: str, values: pa.Array) -> bool:
 def _looks_categorical(values: pa.Array, rows: int) -> bool:
     """Distinct non-empty ``values`` (cleaned) of a column with ``rows`` non-empty cells: a category?"""
     distinct = len(values)
-    if distinct < 2 or distinct > MAX_VALUES or distinct * MIN_ROWS_PER_VALUE > max(rows, MIN_ROWS_PER_VALUE * 2):
+    if distinct < 2 or distinct > MAX_VALUES or distinct * MIN_ROWS_PER_VALUE > rows:
         return False
     texts = [str(v) for v in values.to_pylist()]
     if sum(len(t) for t in texts) / distinct > MAX_MEAN_LENGTH:
@@ -121,6 +122,8 @@ def read_candidates(headers: Sequence[str], sample: pa.Table, already_read: Iter
 def extra_name(header: str, taken: set[str]) -> str:
     """``x_lead_origin`` for "Lead Origin": lower-case words joined by ``_`` (unique among ``taken``)."""
     words = re.sub(r"\W+", "_", _header_words(header)).strip("_")[:MAX_NAME_LENGTH] or "column"
+    if words.endswith("_date"):  # frame columns ending in _date are dates (readers select them by suffix)
+        words += "_label"
     name = EXTRA_DIMENSION_PREFIX + words
     n = 2
     while name in taken:
