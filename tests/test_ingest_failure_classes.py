@@ -64,7 +64,11 @@ def test_opportunity_only_pipeline_with_lookups() -> None:
     office = pipeline["sales_agent"].map(teams.set_index("sales_agent")["regional_office"])
     assert frame.loc[pipeline["opportunity_id"], "region"].tolist() == office.tolist()
     unused = {f.name: f.unused_columns for f in loaded.report.files}
-    assert unused["sales_pipeline.csv"] == ["product"] and unused["sales_teams.csv"] == ["manager"]
+    assert unused["sales_pipeline.csv"] == [] and unused["sales_teams.csv"] == ["manager"]
+    # the product (six values) is kept as an extra dimension of the pipeline, under its own header
+    extra = {e.label: e for e in loaded.report.extra_dimensions}
+    assert list(extra) == ["product"] and extra["product"].values == pipeline["product"].nunique()
+    assert frame.loc[pipeline["opportunity_id"], extra["product"].name].tolist() == pipeline["product"].tolist()
     diagnosis = diagnose(loaded)
     assert diagnosis.metrics["win_rate"] == pytest.approx(won / (won + lost))
     assert diagnosis.to_dict()["load"]["capabilities"]["funnel_start"] == "opportunity"
@@ -137,7 +141,9 @@ def test_leads_and_opportunities_with_their_own_stage_words_and_date_formats() -
                                       "ConvertedOpportunityId"].to_numpy())
     assert by_opp.loc[opp_created.index, "opportunity_date"].tolist() == opp_created.tolist()
     files = {f.name: f for f in loaded.report.files}
-    assert files["leads.csv"].unused_columns == ["DisqualifiedReason"]
+    assert files["leads.csv"].unused_columns == []  # the reason is a category: an extra dimension
+    assert [(e.label, e.values) for e in loaded.report.extra_dimensions] == [
+        ("DisqualifiedReason", leads["DisqualifiedReason"].nunique())]
     assert files["opportunities.csv"].unused_columns == []  # the trailing empty column is not a column
     assert diagnose(loaded).metrics["win_rate"] == pytest.approx(won / (won + lost))
 
@@ -160,7 +166,13 @@ def test_undated_lead_list_loads_as_a_snapshot_with_conversion_by_source() -> No
                 / next(s["count"] for s in g["stages"] if s["stage"] == "lead") for g in by_source}
     expected = converted.groupby(leads["Lead Source"]).mean().to_dict()
     assert measured == pytest.approx(expected)
-    assert "Lead Origin" in loaded.report.files[0].unused_columns
+    # its own categories are extra dimensions (numbers, ids and one-value columns stay unused)
+    extras = {e.label: e.name for e in loaded.report.extra_dimensions}
+    assert {"Lead Origin", "Last Activity", "Specialization", "Do Not Email"} <= set(extras)
+    assert loaded.report.files[0].unused_columns == ["Lead Number", "Do Not Call", "TotalVisits",
+                                                     "Total Time Spent on Website", "Page Views Per Visit"]
+    frame = loaded.frame.set_index("record_id")
+    assert frame.loc[leads["Prospect ID"], extras["Lead Origin"]].tolist() == leads["Lead Origin"].tolist()
     diagnosis = diagnose(loaded)  # no dates: no windows, no trend findings, no crash
     assert diagnosis.periods.current is None and diagnosis.metrics["win_rate"] is None
     text = render_diagnosis_text(diagnosis)

@@ -99,6 +99,15 @@ class LoadedData:
         return [c for c in DIMENSION_COLUMNS if c in self.frame and self.frame[c].notna().any()]
 
     @property
+    def extra_dimensions(self) -> dict[str, str]:
+        """The upload's own categorical columns kept as dimensions: frame column -> its header (label).
+
+        The metric layer and the chat break down and filter by them; the diagnosis does not split by them.
+        """
+        return {e.name: e.label for e in self.report.extra_dimensions
+                if e.name in self.frame and self.frame[e.name].notna().any()}
+
+    @property
     def rows(self) -> int:
         return len(self.frame)
 

@@ -24,6 +24,7 @@ from tools.schema import (
     STAGES,
     TRANSITION_STAGES,
     TRANSITIONS,
+    is_extra_dimension,
 )
 
 
@@ -145,13 +146,17 @@ def stage_conversions(frame: pd.DataFrame) -> list[StageConversion]:
 
 
 def check_dimension(frame: pd.DataFrame, by: str) -> None:
-    """Raise a message the caller (or the model) can act on when ``by`` cannot be used."""
-    if by not in DIMENSION_COLUMNS:
+    """Raise a message the caller (or the model) can act on when ``by`` cannot be used.
+
+    The canonical dimensions, and the upload's extra dimensions (``x_...`` columns on the frame).
+    """
+    extras = [c for c in frame.columns if is_extra_dimension(c)]
+    if by not in DIMENSION_COLUMNS and by not in extras:
         raise RevOpsInputError(
-            f"unknown dimension '{by}'", hint="Valid dimensions: " + ", ".join(DIMENSION_COLUMNS)
+            f"unknown dimension '{by}'", hint="Valid dimensions: " + ", ".join([*DIMENSION_COLUMNS, *extras])
         )
     if by not in frame or not frame[by].notna().any():
-        present = [d for d in DIMENSION_COLUMNS if d in frame and frame[d].notna().any()]
+        present = [d for d in [*DIMENSION_COLUMNS, *extras] if d in frame and frame[d].notna().any()]
         raise RevOpsInputError(
             f"the data has no '{by}' column",
             hint="Dimensions present: " + (", ".join(present) if present else "none"),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tools.errors import PlausibilityVerdict
-from tools.schema import AMOUNT_COLUMN, REACHED_COLUMNS
+from tools.schema import AMOUNT_COLUMN, REACHED_COLUMNS, STAGES
 
 CAPABILITIES: tuple[str, ...] = ("trends", "follow_up", "deal_size", "retention", "win_rate")
 #: What each capability lets the engine do (for the "not analysed" lines).
@@ -30,7 +30,7 @@ CAPABILITY_NEEDS: dict[str, str] = {
 
 #: Headline metrics that rest on each capability: blanked (None) when the data cannot support them.
 CAPABILITY_METRICS: dict[str, tuple[str, ...]] = {
-    "win_rate": ("win_rate",),
+    "win_rate": ("win_rate", "open_pipeline", "weighted_pipeline"),  # without outcomes nothing is known open
     "deal_size": ("average_deal_size",),
     "follow_up": ("median_follow_up_hours", "follow_up_within_sla"),
     "retention": ("churn_rate", "retention_rate", "ltv"),
@@ -91,12 +91,52 @@ class Capabilities:
     unobserved_stages: list[str] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. follow-up measured from midnight
+    #: whether any record has a start date (False: an undated snapshot, with no "as of" date of its own)
+    dated: bool = True
+
+    @property
+    def observed_stages(self) -> list[str]:
+        """The stages the upload observes: from the funnel's start on, without those no column observes.
+
+        A count or a conversion of any other stage would be a guess (implied by a later stage, or a
+        zero where the outcome is simply not in the data).
+        """
+        start = STAGES.index(self.funnel_start) if self.funnel_start in STAGES else 0
+        return [s for s in STAGES[start:] if s not in self.unobserved_stages]
+
+    def observes(self, stage: str) -> bool:
+        return stage in self.observed_stages
+
+    @property
+    def observed_steps(self) -> list[tuple[str, str]]:
+        """Conversions between consecutive observed stages (Lead → Opportunity for a converted flag)."""
+        stages = self.observed_stages
+        return list(zip(stages, stages[1:], strict=False))
 
     def to_dict(self) -> dict[str, object]:
         return {"trends": self.trends, "follow_up": self.follow_up, "deal_size": self.deal_size,
                 "retention": self.retention, "win_rate": self.win_rate, "funnel_start": self.funnel_start,
                 "unobserved_stages": list(self.unobserved_stages), "missing": dict(self.missing),
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "dated": self.dated}
+
+
+@dataclass(frozen=True)
+class ExtraDimension:
+    """A categorical column the loader maps to no canonical key, kept as a dimension of its own.
+
+    ``name`` is its column on the canonical frame (``x_lead_origin``), ``label`` the header it came
+    from; ``person``: its values name people (an SDR, a manager), so a remote model sees pseudonyms.
+    """
+
+    name: str
+    label: str
+    file: str
+    values: int
+    person: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "label": self.label, "file": self.file, "values": self.values,
+                "person": self.person}
 
 
 @dataclass(frozen=True)
@@ -109,12 +149,15 @@ class LoadReport:
     plausibility: PlausibilityVerdict = field(default_factory=PlausibilityVerdict)
     #: the analysis date when the leads end well before the other dates (None: the latest date)
     as_of: pd.Timestamp | None = None
+    #: categorical columns kept as dimensions of their own (breakdowns and filters, not the diagnosis)
+    extra_dimensions: list[ExtraDimension] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {"files": [f.to_dict() for f in self.files], "joins": [j.to_dict() for j in self.joins],
                 "capabilities": self.capabilities.to_dict() if self.capabilities else None,
                 "plausibility": self.plausibility.to_dict(),
-                "as_of": self.as_of.date().isoformat() if self.as_of is not None else None}
+                "as_of": self.as_of.date().isoformat() if self.as_of is not None else None,
+                "extra_dimensions": [e.to_dict() for e in self.extra_dimensions]}
 
 
 _NAT = np.iinfo(np.int64).min
@@ -182,7 +225,7 @@ def capabilities_of(frame: pd.DataFrame, *, funnel_start: str = "lead", outcomes
     if not has["trends"] and months == 1:
         missing["trends"] = "needs dated records over at least two months (all dates fall in one month)"
     return Capabilities(**has, funnel_start=funnel_start, unobserved_stages=list(unobserved_stages or []),
-                        missing=missing, notes=list(notes or []))
+                        missing=missing, notes=list(notes or []), dated=months > 0)
 
 
 def without_unsupported(metrics: dict[str, object], capabilities: Capabilities) -> dict[str, object]:

@@ -13,6 +13,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Data loaded", "rows": "rows", "role": "role", "join": "joined", "matched": "matched",
         "unmatched": "unmatched", "unused": "not used", "missing": "Not analysed", "notes": "Note",
+        "extra": "extra dimensions (breakdowns and filters in the chat, not in this diagnosis)",
         "start": "The funnel starts at the {stage} stage: earlier stages are not in the data.",
         "implied": "{stages} {verb} not in the data: shown as —, their counts only follow from later stages.",
         "forced": "Diagnosed anyway (--force) although the upload looked misread:",
@@ -21,6 +22,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "ja": {
         "title": "読み込んだデータ", "rows": "行", "role": "役割", "join": "結合", "matched": "一致",
         "unmatched": "不一致", "unused": "未使用の列", "missing": "分析できない項目", "notes": "注記",
+        "extra": "追加の切り口（チャットでの内訳・絞り込み用。この診断には使いません）",
         "start": "ファネルは{stage}から始まります（それより前の段階はデータにありません）。",
         "implied": "{stages}はデータにありません（—と表示。件数は後の段階から推定されるだけです）。",
         "forced": "読み込みに疑わしい点がありましたが、--force で診断しました:",
@@ -62,6 +64,9 @@ def render_load_text(report: LoadReport, lang: str = "en") -> list[str]:
         for f in report.files:
             role = _ROLES.get(lang, {}).get(f.role, f.role)
             lines.append(f"  {f.name}: {words['role']} {role}, {f.dialect}, {f.encoding}, {f.rows:,} {words['rows']}")
+            extras = [e.label for e in report.extra_dimensions if e.file == f.name]
+            if extras:
+                lines.append(f"    {words['extra']}: {', '.join(extras)}")
             if f.unused_columns:
                 shown = ", ".join(f.unused_columns[:12]) + (", …" if len(f.unused_columns) > 12 else "")
                 lines.append(f"    {words['unused']}: {shown}")

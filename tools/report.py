@@ -21,6 +21,7 @@ from tools.wording import (
     severity_label,
     stage_label,
     transition_label,
+    volume_label,
     window_label,
 )
 from tools.wording.finding_sentence import finding_sentence
@@ -74,14 +75,15 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     language = as_lang(lang)
     t = REPORT_LABELS[language]
     d = diagnosis.to_dict()
-    lines = [f"{t['title']} — {t['as_of']} {d['as_of']} ({format_count(d['rows'])} {t['rows']})"]
+    undated = (caps := diagnosis.load.capabilities) is not None and not caps.dated  # no "as of" today
+    lines = [f"{t['title']} — {t['undated'] if undated else t['as_of'] + ' ' + d['as_of']} "
+             f"({format_count(d['rows'])} {t['rows']})"]
     periods = d["periods"]
-    lines.append(f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[language].get(periods['grain'], periods['grain'])})")
+    lines.append(t["no_trends"] if undated else f"{t['windows']}: {periods['current'] or '—'} {t['vs']} {periods['baseline'] or '—'} ({GRAIN_NAMES[language].get(periods['grain'], periods['grain'])})")
     lines += ["", t["funnel"]]
     lines.append(f"  {_ljust(t['stage'], 14)}{_rjust(t['count'], 12)}{_rjust(t['amount'], 20)}")
     # stages the data does not observe (before an opportunity-only export's start, or with no column
     # of their own) get no figures: their counts would only restate a neighbouring stage's
-    caps = diagnosis.load.capabilities
     start = STAGES.index(caps.funnel_start) if caps is not None and caps.funnel_start in STAGES else 0
     hidden = set(STAGES[:start]) | set(caps.unobserved_stages if caps is not None else [])
     for s in d["funnel"]["stages"]:
@@ -113,18 +115,19 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     b = d["bottleneck"]
     lines += ["", t["bottleneck"]]
     if b["lever"] is None:
-        lines.append(f"  {t['none']}")
+        lines.append(f"  {t['not_judged' if undated else 'none']}")
         explanation = diagnosis.bottleneck.explanation_in(language)
         if diagnosis.bottleneck.levers and (language == "ja" or diagnosis.bottleneck.explanation_ja is not None) and explanation:
             lines.append(f"  {explanation}")
     else:
-        lines.append(f"  {lever_label(b['lever'], language)} — {t['impact']}: {_money(b['revenue_impact'])}")
+        lever = volume_label(b["lever"], caps.funnel_start if caps else None, language) or lever_label(b["lever"], language)
+        lines.append(f"  {lever} — {t['impact']}: {_money(b['revenue_impact'])}")
         explanation = diagnosis.bottleneck.explanation_in(language)
         if explanation:
             lines.append(f"  {explanation}")
     lines += ["", t["findings"]]
     if not d["findings"]:
-        lines.append(f"  {t['no_findings']}")
+        lines.append(f"  {t['not_judged' if undated else 'no_findings']}")
     for f in d["findings"]:
         sev, name = severity_label(f["severity"], language), finding_label(f["code"], language)
         lines.append(f"  [{sev}] {name}: {finding_sentence(f, language)}")
@@ -143,10 +146,11 @@ def bridge_lines(diagnosis: Diagnosis, lang: Lang = "en") -> list[str]:
     if bridge is None:
         return []
     t = REPORT_LABELS[lang]
+    start = diagnosis.load.capabilities.funnel_start if diagnosis.load.capabilities else None
     width = 34
     rows = [(t["bridge_baseline"], _money(bridge.baseline_revenue), "")]
     for c in bridge.by_driver():
-        name = driver_label(c.driver, c.dimension, lang)
+        name = volume_label(c.driver, start, lang) or driver_label(c.driver, c.dimension, lang)
         noise = "" if c.noise is None else t["beyond_noise" if c.beyond_noise else "within_noise"]
         rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}", noise))
     rows.append((t["residual"], f"{bridge.residual:+,.0f}", ""))
@@ -160,7 +164,8 @@ def bridge_lines(diagnosis: Diagnosis, lang: Lang = "en") -> list[str]:
     top = bridge.largest_driver()
     if top is not None:
         where = f" — {segment_label(top.dimension, top.value, lang)}" if top.dimension and top.value else ""
-        lines.append(f"  {t['largest']}: {driver_label(top.driver, top.dimension, lang)}{where} ({top.amount:+,.0f})")
+        name = volume_label(top.driver, start, lang) or driver_label(top.driver, top.dimension, lang)
+        lines.append(f"  {t['largest']}: {name}{where} ({top.amount:+,.0f})")
     elif bridge.change:
         lines.append(f"  {t['none_stands_out']}")
     return lines

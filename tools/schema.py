@@ -41,6 +41,17 @@ DIMENSION_COLUMNS: tuple[str, ...] = (
     "owner",
     "region",
 )
+#: Extra dimensions: categorical columns of an upload the loader maps to no canonical key, kept on
+#: the canonical frame as ``x_<header>`` (their header is their label, ``LoadReport.extra_dimensions``).
+#: The metric layer and the chat break down and filter by them; the diagnosis's splits never use them.
+EXTRA_DIMENSION_PREFIX = "x_"
+
+
+def is_extra_dimension(column: str) -> bool:
+    """Whether ``column`` is an extra dimension of the upload (``x_lead_origin``)."""
+    return column.startswith(EXTRA_DIMENSION_PREFIX)
+
+
 #: Current opportunity phase / lead status as exported (normalised by the loader to PHASES when
 #: it can be); drives weighted pipeline and stage reach when dates are missing.
 PHASE_COLUMN = "phase"

@@ -111,7 +111,8 @@ def _answer_offline(conversation: ChatState, question: str, routed: Route,
     records = run_plan(routed, ctx)
     for record in records:
         yield record.name
-    words = Words(routed.lang, ctx.currency)
+    start = ctx.data.capabilities.funnel_start if ctx.data is not None else "lead"
+    words = Words(routed.lang, ctx.currency, tuple(ctx.dimension_labels.items()), start)
     composed = compose_answer(routed, records, words, has_data=conversation.data is not None)
     note = _localised_note(fallback, routed.lang) if fallback else None
     text = f"{note}\n\n{composed.text}" if note else composed.text

@@ -46,7 +46,8 @@ def metric_exhibit(result: MetricResult, lang: Lang, currency: str | None) -> Ex
         return None
     dimension = query.by or ""
     label = {"month": _t(lang, "month", "月"), "quarter": _t(lang, "quarter", "四半期"),
-             "year": _t(lang, "year", "年")}.get(dimension) or wording.dimension_label(dimension, lang)
+             "year": _t(lang, "year", "年")}.get(dimension) or result.labels.get(dimension) \
+        or wording.dimension_label(dimension, lang)  # an extra dimension: its own header
     rows = [[v.group, v.value, v.n] for v in result.values if v.value is not None]
     kind: Literal["line", "bar"] = "line" if dimension in ("month", "quarter", "year") else "bar"
     title = _t(lang, f"{name} by {label}", f"{label}別の{name}")

@@ -31,6 +31,8 @@ from assistant.chat.metric_words import (
 from assistant.chat.period_parse import find_periods
 from assistant.chat.phrases import contains, hits, normalise
 from tools.metric_layer import MetricQuery, PeriodSpec
+from tools.metric_layer.catalog import CONVERSION_STAGES, observed_conversion
+from tools.schema import STAGES
 
 #: the metric a ranking uses when the question names none ("which source is best?")
 RANK_DEFAULT = {"owner": "won_revenue", "lead_source": "lead_to_won"}
@@ -48,10 +50,17 @@ _TARGET_WORDS = ("target", "goal", "quota attainment", "plan?", "against plan", 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the upload contains: dimension values and the latest date (for "Q3" without a year)."""
+    """What the upload contains: dimension values and the latest date (for "Q3" without a year).
+
+    ``labels``: the headers of the upload's extra dimensions (``x_lead_origin`` -> "Lead Origin"),
+    matched as breakdown phrases; ``observed``: the stages the upload observes (empty: all of them),
+    so a conversion across a stage it skips is asked of the stages it has (``observed_conversion``).
+    """
 
     values: dict[str, list[str]] = field(default_factory=dict)
     as_of: pd.Timestamp | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    observed: tuple[str, ...] = ()
 
     @property
     def dimensions(self) -> list[str]:
@@ -96,6 +105,11 @@ def stage_counts(text: str) -> list[str]:
     return names
 
 
+def without_labels(text: str, vocabulary: Vocabulary) -> str:
+    """``text`` without the headers of the upload's extra dimensions ("disqualified reason" asks no "why")."""
+    return _without(text, label_phrases(vocabulary)) if vocabulary.labels else text
+
+
 def _without(text: str, table: dict[str, str]) -> str:
     """``text`` with the phrases of ``table`` blanked out ("lead source" is not the stage "lead")."""
     for start, end, _ in hits(text, table):
@@ -119,8 +133,8 @@ def find_values(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     for dimension, values in vocabulary.values.items():
         for value in values:
             v = normalise(str(value))
-            if len(v) < 2 or (v in GENERIC_VALUES and dimension.replace("_", " ") not in text
-                              and "icp" not in text):
+            named = normalise(vocabulary.labels.get(dimension, dimension.replace("_", " ")))
+            if len(v) < 2 or (v in GENERIC_VALUES and named not in text and "icp" not in text):
                 continue
             m = re.search(rf"(?<![a-z0-9]){re.escape(v)}(?:s|es)?(?![a-z0-9])", text)
             position = m.start() if m else -1
@@ -146,13 +160,30 @@ def find_breakdown(text: str, vocabulary: Vocabulary, ranking: bool) -> str | No
     for phrase, grain in sorted(TREND_PHRASES.items(), key=lambda kv: -len(kv[0])):
         if phrase in text and grain is not None:
             return grain
-    for start, end, dimension in hits(text, DIMENSION_PHRASES):
+    for start, end, dimension in hits(text, {**DIMENSION_PHRASES, **label_phrases(vocabulary)}):
         before, after = text[max(0, start - 14):start], text[end:end + 10]
         named = any(before.endswith(b) for b in _BY_BEFORE) or any(after.startswith(a) for a in _BY_AFTER)
         named = named or bool(re.search(r"(?:top|bottom|best|worst)\s*\d*\s*$", before))
         if named or ranking:
             return dimension
     return None
+
+
+def label_phrases(vocabulary: Vocabulary) -> dict[str, str]:
+    """Phrases naming the upload's extra dimensions: the header ("last activity"), and without a leading
+    "lead" ("origin" for "Lead Origin") when that is not a canonical phrase."""
+    phrases: dict[str, str] = {}
+    for name, label in vocabulary.labels.items():
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label)  # "DisqualifiedReason" -> "disqualified reason"
+        phrase = " ".join(re.split(r"[\s_]+", normalise(words))).strip()
+        if len(phrase) < 2:
+            continue
+        phrases[phrase] = name
+        phrases.setdefault(" ".join(re.split(r"[\s_]+", normalise(label))).strip(), name)  # "disqualifiedreason"
+        short = phrase.removeprefix("lead ")
+        if short != phrase and len(short) >= 4 and short not in DIMENSION_PHRASES:
+            phrases.setdefault(short, name)
+    return phrases
 
 
 def find_rank(text: str) -> tuple[str | None, int | None]:
@@ -189,7 +220,7 @@ PROFILE = ("leads", "lead_to_won", "won_deals", "won_revenue")
 def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest | None:
     """The metric-layer queries a question asks for (``None`` when it names no metric nor slice)."""
     text = normalise(question)
-    names = find_metrics(_without(text, DIMENSION_PHRASES))
+    names = find_metrics(_without(_without(text, label_phrases(vocabulary)), DIMENSION_PHRASES))
     values = find_values(text, vocabulary)
     direction, limit = find_rank(text)
     by = find_breakdown(text, vocabulary, ranking=direction is not None)
@@ -218,7 +249,10 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
         by = "quarter" if period is None or period.kind != "last" or period.grain != "month" else "month"
     against_target = any(w in text for w in _TARGET_WORDS) and "達成するには" not in text
     if not names and direction is not None and by is not None:
-        names = [RANK_DEFAULT.get(by, "win_rate")]
+        names = [RANK_DEFAULT.get(by, "lead_to_won" if by in vocabulary.labels else "win_rate")]
+        if names[0] in CONVERSION_STAGES and vocabulary.observed and \
+                CONVERSION_STAGES[names[0]][0] not in vocabulary.observed and len(vocabulary.observed) > 1:
+            names = [f"{vocabulary.observed[0]}_to_{vocabulary.observed[-1]}"]  # "converts best" from the start
     if not names and against_target:
         names = ["won_revenue"]
     if values and any(w in text for w in PROFILE_WORDS) and set(names) <= {"leads", "won_deals"} and by is None:
@@ -228,7 +262,7 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
     by_values = {d for d, _ in values}
     if by is not None and by in by_values and len([v for v in values if v[0] == by]) == 1 and direction is None:
         by = None  # "win rate for SMB by segment" is the SMB win rate
-    ids = list(dict.fromkeys(m for name in names for m in _bundle(name, text)))
+    ids = fit_to_observed([m for name in names for m in _bundle(name, text)], vocabulary.observed)
     queries: list[MetricQuery] = []
     groups = _filter_sets(filters)
     for metric in ids:
@@ -241,6 +275,26 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
                 share=bool(group) and any(w in text for w in SHARE_WORDS)))
     return MetricRequest(tuple(queries), metric_named, by, filters, period, pronoun,
                          _unknown(question, text, by, filters))
+
+
+def fit_to_observed(ids: list[str], observed: tuple[str, ...]) -> list[str]:
+    """Conversions asked of the stages the upload observes: the funnel of a lead list with a converted flag
+    is Lead → Opportunity, not four stage-to-stage rates implied by it. A conversion to won without
+    outcomes in the upload stays too, so its answer says why it cannot be measured (never a 0%)."""
+    if not observed:
+        return list(dict.fromkeys(ids))
+    out: list[str] = []
+    for metric in ids:
+        fitted = observed_conversion(metric, list(observed))
+        if fitted is not None and fitted != metric:
+            out.append(fitted)
+            if CONVERSION_STAGES[metric][1] == "won" and "won" not in observed:
+                out.append(metric)
+        else:
+            out.append(metric)  # observed, or nothing stands for it: the metric layer says why
+    start = STAGES.index(observed[0])
+    later = [m for m in out if m not in CONVERSION_STAGES or STAGES.index(CONVERSION_STAGES[m][0]) >= start]
+    return list(dict.fromkeys(later or out))  # the funnel of an upload that starts later: from its start
 
 
 #: words after "by"/"for" that are not dimensions or values but ordinary English

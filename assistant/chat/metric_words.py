@@ -145,7 +145,7 @@ DIMENSION_PHRASES: dict[str, str] = {
     "企業規模": "segment", "規模": "segment",
     "industry": "industry", "industries": "industry", "vertical": "industry", "verticals": "industry",
     "業種": "industry", "業界": "industry",
-    "region": "region", "regions": "region", "territory": "region", "territories": "region", "area": "region",
+    "region": "region", "regions": "region", "territory": "region", "territories": "region", "country": "region", "countries": "region", "area": "region",
     "geography": "region", "地域": "region", "エリア": "region", "地方": "region",
     "owner": "owner", "owners": "owner", "rep": "owner", "reps": "owner", "salesperson": "owner",
     "salespeople": "owner", "seller": "owner", "sellers": "owner", "account executive": "owner", "ae": "owner",

@@ -5,7 +5,9 @@ Policy (SPEC §7, documented in ARCHITECTURE.md):
 - Tool results are aggregates (counts, rates, amounts per stage / period / dimension value).
 - Dimension values are aggregate *labels* ("webinar", "enterprise") and may be sent, except
   ``owner``: an owner is a person, so owner values are pseudonymised ("Rep A", "Rep B", … in
-  order of record count) in every tool result. Any label that looks like an e-mail address,
+  order of record count) in every tool result. The upload's extra dimensions (its own category
+  columns, ``x_...``) follow the same rules; one whose header names a role held by people (an SDR,
+  a manager: ``ExtraDimension.person``) is pseudonymised as "Person 1", "Person 2", …. Any label that looks like an e-mail address,
   URL or phone number is pseudonymised the same way ("Label 1"), whatever its column.
 - Labels are cut to ``MAX_LABEL`` characters and stripped of control characters, so a cell such
   as "ignore previous instructions and …" stays a short quoted string inside JSON data. A label
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tools.schema import DIMENSION_COLUMNS
+from tools.schema import DIMENSION_COLUMNS, is_extra_dimension
 
 MAX_LABEL = 60
 PERSON_DIMENSIONS = ("owner",)
@@ -62,13 +64,16 @@ class Privacy:
     backward: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame | None) -> Privacy:
-        """Build the pseudonym table from the upload's dimension columns."""
+    def from_frame(cls, frame: pd.DataFrame | None, people: tuple[str, ...] = ()) -> Privacy:
+        """Build the pseudonym table from the upload's dimension columns, its extra dimensions included
+        (``people``: the extra ones whose values name people, pseudonymised like owners: "Person 1")."""
         privacy = cls()
         if frame is None:
             return privacy
         labels = 0
-        for column in DIMENSION_COLUMNS:
+        persons = 0
+        extras = [c for c in frame.columns if is_extra_dimension(c)]
+        for column in [*DIMENSION_COLUMNS, *extras]:
             if column not in frame or column == "employee_count":
                 continue
             counts = frame[column].dropna().astype("string").value_counts()
@@ -76,6 +81,12 @@ class Privacy:
             if column in PERSON_DIMENSIONS:
                 for i, (value, _) in enumerate(ranked):
                     privacy._add(str(value), _alias("Rep", i))
+                continue
+            if column in people:
+                for value, _ in ranked:
+                    if str(value) not in privacy.forward:
+                        privacy._add(str(value), _alias("Person", persons))
+                        persons += 1
                 continue
             for value, _ in ranked:
                 text = str(value)

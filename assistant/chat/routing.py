@@ -28,7 +28,13 @@ import numpy as np
 
 from assistant.chat import intent_words as W
 from assistant.chat.concepts import find_concept
-from assistant.chat.metric_parse import MetricRequest, Vocabulary, follow_up, parse_metric_request
+from assistant.chat.metric_parse import (
+    MetricRequest,
+    Vocabulary,
+    follow_up,
+    parse_metric_request,
+    without_labels,
+)
 from assistant.chat.phrases import contains, normalise
 from assistant.chat.question import CHAIN_SUBJECTS, Route, SegmentFilter
 from assistant.chat.question_params import (
@@ -168,7 +174,7 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return replace(base, intent="revenue_change")
     if _has(text, W.FORECAST):
         return replace(base, intent="forecast")
-    if _has(text, W.WHY):
+    if _has(without_labels(text, vocabulary), W.WHY):
         return _why(base, text, request, previous)
     if _has(text, W.DIAGNOSE):
         return replace(base, intent="diagnose", segment=_segment(request))

@@ -22,9 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from assistant.eval.oracle import Figure, expected, prepare
+from assistant.eval.oracle import MIN_N, Figure, expected, prepare
 
 EVAL_DIR = Path(__file__).resolve().parent
+#: partial uploads an item can be asked on (``"upload": "undated_leads"``): issue 13's failure classes
+UPLOADS_DIR = EVAL_DIR.parents[1] / "tests" / "data" / "corpus" / "classes"
 SPLITS = {"dev": EVAL_DIR / "questions.jsonl", "heldout": EVAL_DIR / "heldout.jsonl",
           "heldout2": EVAL_DIR / "heldout2.jsonl"}
 #: intents whose answer must be short and carry no figures
@@ -122,6 +124,39 @@ def repeats(text: str, previous: str) -> bool:
     return text.strip() == previous.strip() or (bool(lines) and sum(line in before for line in lines) * 2 >= len(lines))
 
 
+def raw_expected(spec: dict[str, Any], upload: str) -> list[Figure]:
+    """Rates an answer on a partial upload must state, from its raw files with plain pandas.
+
+    ``spec``: ``file`` (the records), ``hit`` ({column: value} a record converted on) or ``hit_in``
+    ({"file", "key"}: its key appears in another file, a won deal of an MQL); ``where`` ({column:
+    value}); ``by`` (a column: one figure per value, labelled); ``top``/``bottom`` (the k best/worst
+    values with at least ``MIN_N`` records).
+    """
+    folder = UPLOADS_DIR / upload
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(folder / name, dtype=str, keep_default_na=False, na_values=[""])
+
+    rows = read(spec["file"])
+    if "hit_in" in spec:
+        other = read(spec["hit_in"]["file"])
+        hit = rows[spec["hit_in"]["key"]].isin(other[spec["hit_in"]["key"]])
+    else:
+        hit = pd.Series(True, index=rows.index)
+        for column, value in spec["hit"].items():
+            hit &= rows[column] == value
+    for column, value in (spec.get("where") or {}).items():
+        keep = rows[column] == value
+        rows, hit = rows[keep], hit[keep]
+    if "by" not in spec:
+        return [Figure(float(hit.mean()), "percent")]
+    groups = [(str(k), float(g.mean()), len(g)) for k, g in hit.groupby(rows[spec["by"]])]
+    k = spec.get("top") or spec.get("bottom")
+    if k:
+        groups = sorted((g for g in groups if g[2] >= MIN_N), key=lambda g: g[1], reverse=bool(spec.get("top")))[:k]
+    return [Figure(value, "percent", label) for label, value, _ in groups]
+
+
 def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.DataFrame | None,
           previous: str | None = None) -> list[str]:
     """Everything wrong with ``answer`` (an ``Answer``) to ``item`` (``previous``: the answer before it
@@ -141,7 +176,7 @@ def check(item: dict[str, Any], answer: Any, frame: pd.DataFrame, targets: pd.Da
             if not lever_change_stated(spec["what_if"], stated):
                 problems.append(f"no lever change {spec['what_if']}")
             continue
-        figures = expected(spec, frame, targets)
+        figures = raw_expected(spec["raw"], item["upload"]) if "raw" in spec else expected(spec, frame, targets)
         if not figures:
             problems.append(f"oracle has no figure for {spec}")
         for figure in figures:
@@ -183,13 +218,29 @@ def conversations(items: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]
     return list(groups.values())
 
 
+def upload_chat(upload: str) -> Any:
+    """A fresh offline chat on one of the partial uploads (loaded once per process)."""
+    from assistant.chat.conversation import Conversation
+    from assistant.settings import Settings
+
+    if upload not in _UPLOADS:
+        from tools.ingest.loading import load_exports
+
+        _UPLOADS[upload] = load_exports(sorted((UPLOADS_DIR / upload).glob("*.csv")))
+    return Conversation(_UPLOADS[upload], settings=Settings(llm="offline"))
+
+
+_UPLOADS: dict[str, Any] = {}
+
+
 def run(items: list[dict[str, Any]], new_chat: Callable[[], Any], frame: pd.DataFrame,
         targets: pd.DataFrame | None) -> list[Result]:
-    """Ask every item (each conversation in a fresh chat from ``new_chat``) and check the answers."""
+    """Ask every item (each conversation in a fresh chat from ``new_chat``, or on its own partial
+    upload when it names one) and check the answers."""
     canonical = prepare(frame)
     results = []
     for group in conversations(items):
-        chat = new_chat()
+        chat = upload_chat(group[0]["upload"]) if group[0].get("upload") else new_chat()
         previous: str | None = None
         for item in group:
             answer = chat.ask(item["question"])

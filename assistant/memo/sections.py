@@ -49,7 +49,9 @@ def header(ctx: MemoContext, summary: dict[str, Any]) -> list[tuple[str, str]]:
     files = ", ".join(f["name"] for f in summary["files"]) or w.label("data_in_memory")
     covered = w.label("data_covered_value", rows=w.count(summary["rows"]), files=files,
                       first=summary["first_created"] or "?", last=summary["last_created"] or "?")
-    rows = [(w.label("data_covered"), covered), (w.label("as_of"), ctx.diagnosis.as_of.date().isoformat())]
+    caps = ctx.diagnosis.load.capabilities
+    as_of = w.label("undated") if caps is not None and not caps.dated else ctx.diagnosis.as_of.date().isoformat()
+    rows = [(w.label("data_covered"), covered), (w.label("as_of"), as_of)]
     if ctx.current_label():
         rows.append((w.label("periods"), w.label(
             "periods_value", current=w.period(ctx.current_label()), baseline=w.period(ctx.baseline_label()),

@@ -36,10 +36,11 @@ from assistant.offline.compose_plans import (
     what_if_lines,
     what_if_question,
 )
+from assistant.offline.compose_snapshot import is_snapshot, snapshot_lines
 from assistant.offline.why_chain import compose_cause_chain, compose_metric_chain
 from assistant.offline.words import Words
 from tools.diagnosis import Diagnosis
-from tools.metric_layer import MetricQuery, MetricResult
+from tools.metric_layer import MetricQuery, MetricResult, NotObservedError, StageNotInUploadError
 
 #: finding codes that explain a metric (for "why is that?")
 EXPLAINS = {
@@ -80,8 +81,18 @@ def passage_lines(records: list[ToolRecord], w: Words) -> list[str]:
 
 
 def _errors(records: list[ToolRecord], w: Words) -> list[str]:
-    lines = [open_.error_line(r.error, w) for r in records if r.error is not None and not r.name.endswith("playbook")]
-    return list(dict.fromkeys(lines))
+    errors = [r.error for r in records if r.error is not None and not r.name.endswith("playbook")]
+    unobserved = [e for e in errors if isinstance(e, NotObservedError)]
+    later_start = [e for e in errors if isinstance(e, StageNotInUploadError)][:1]  # one "starts at" line
+    lines = [open_.error_line(e, w) for e in errors if not isinstance(e, NotObservedError | StageNotInUploadError)]
+    return list(dict.fromkeys([*(open_.error_line(e, w) for e in later_start), *lines,
+                               *open_.not_observed_lines(unobserved, w)]))
+
+
+def _observation_lines(results: list[MetricResult], w: Words) -> list[str]:
+    """One line when a conversion shown runs across stages the upload does not observe."""
+    skipped = [s for r in results for n in r.notes if n.code == "unobserved_between" for s in n.detail.split(",")]
+    return [open_.unobserved_between_line(list(dict.fromkeys(skipped)), w)] if skipped else []
 
 
 def compose_answer(route: Route, records: list[ToolRecord], w: Words, *, has_data: bool = True) -> Composed:
@@ -144,6 +155,7 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
         for result in main:
             shown = metric_lines(result, w, bundle=True)
             lines += [f"- {shown[0]}", *shown[1:]] if len(shown) == 1 or result.values else shown
+    lines += _observation_lines(main, w)
     lines += _errors(records, w)
     passages = passage_lines(records, w)
     if passages and lines:
@@ -232,6 +244,10 @@ def _plan(route: Route, records: list[ToolRecord], w: Words) -> Composed:
 
 def _diagnosis(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     diagnosis = next(iter(_results(records, "diagnose_funnel")), None)
+    measured: list[MetricResult] = _results(records, "query_metric")
+    if diagnosis is None and is_snapshot(measured):  # an undated upload: a snapshot, not "no problem found"
+        lines = [*snapshot_lines(measured, w), *_observation_lines(measured, w), *_errors(records, w)]
+        return Composed("\n".join([*lines, "", *passage_lines(records, w)[:1]]).strip())
     if not isinstance(diagnosis, Diagnosis):
         return Composed("\n".join(_errors(records, w)) or w.t("The data could not be diagnosed.", "診断できませんでした。"))
     seg = route.segment

@@ -58,8 +58,9 @@ def finding_sentence(f: Finding, w: Words) -> str:
                    f"{w.hours(h0)} → {w.hours(h1)}）、MQL → SQL も {w.pct(s0)} から {w.pct(s1)} に下がりました。")
     if f.code == "lead_volume_decline":
         b, c = _pair(f, "leads")
-        return w.t(f"New leads per period fell from {w.count(b)} to {w.count(c)}.",
-                   f"期間あたりの新規リード数が {w.count(b)}件から {w.count(c)}件に減少しました。")
+        noun = w.lever("lead_volume") if ev.get("volume_of") else w.t("new leads", "新規リード数")
+        return w.t(f"{noun[:1].upper() + noun[1:]} per period fell from {w.count(b)} to {w.count(c)}.",
+                   f"期間あたりの{noun}が {w.count(b)}件から {w.count(c)}件に減少しました。")
     if f.code == "deal_size_drop":
         b, c = _pair(f, "deal_size")
         ratio = ev.get("adjusted_ratio")

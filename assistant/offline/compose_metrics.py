@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from assistant.offline.words import Words
 from tools.metric_layer import MIN_N, MetricInfo, MetricResult, MetricValue
+from tools.metric_layer.catalog import CONVERSION_STAGES
 
 #: how many periods of a trend are listed (the latest ones)
 TREND_ROWS = 8
 #: how many groups of a breakdown are listed
 BREAKDOWN_ROWS = 12
 
-_TRANSITION_STAGES = {"lead_to_mql": ("lead", "mql"), "mql_to_sql": ("mql", "sql"),
-                      "sql_to_opportunity": ("sql", "opportunity"), "opportunity_to_won": ("opportunity", "won"),
-                      "lead_to_won": ("lead", "won")}
+_TRANSITION_STAGES = {m: stages for m, stages in CONVERSION_STAGES.items() if m != "opportunity_to_won_amount"}
 
 
 def where(result: MetricResult, w: Words) -> str:
@@ -29,6 +28,8 @@ def where(result: MetricResult, w: Words) -> str:
 def period_text(result: MetricResult, w: Words) -> str:
     """"whole upload" / 「全期間」, "2025-Q3", "2026-Q4 (to date)", or the snapshot date."""
     snapshot = next((n.detail for n in result.notes if n.code == "snapshot"), None)
+    if any(n.code == "undated" for n in result.notes):
+        return w.t("undated snapshot", "日付のないスナップショット")
     if snapshot:
         return w.t(f"as of {snapshot}", f"{w.period(snapshot)}時点")
     if result.period_label is None:

@@ -9,7 +9,8 @@ from assistant.chat.tools.playbook import Passage, first_sentences
 from assistant.chat.tools.runtime import UploadSummary
 from assistant.offline.words import Words
 from tools.errors import RevOpsInputError
-from tools.metric_layer import MetricUnavailableError, StageNotInUploadError
+from tools.metric_layer import MetricUnavailableError, NotObservedError, StageNotInUploadError
+from tools.wording import stage_label
 
 #: what a missing metric would need, by kind (intent_words.MISSING_METRICS)
 NEEDS = {
@@ -50,10 +51,12 @@ def help_lines(summary: UploadSummary | None, w: Words) -> list[str]:
     lines = []
     if summary is not None:
         dims = ("、" if w.ja else ", ").join(w.dimension(d) for d in summary.dimensions) or w.t("none", "なし")
-        lines.append(w.t(f"Your upload has {w.count(summary.rows)} records from {summary.first_date} to "
-                         f"{summary.last_date}, with these dimensions: {dims}.",
-                         f"アップロードされたデータは {w.count(summary.rows)}件（{w.period(summary.first_date)}〜"
-                         f"{w.period(summary.last_date)}）"
+        span_en = f"from {summary.first_date} to {summary.last_date}" if summary.first_date else \
+            "(an undated snapshot: no dates, so no trends)"
+        span_ja = f"{w.period(summary.first_date)}〜{w.period(summary.last_date)}" if summary.first_date else \
+            "日付のないスナップショット。推移は分析できません"
+        lines.append(w.t(f"Your upload has {w.count(summary.rows)} records {span_en}, with these dimensions: {dims}.",
+                         f"アップロードされたデータは {w.count(summary.rows)}件（{span_ja}）"
                          f"で、分析できる切り口は {dims} です。"))
     lines.append(w.t("Every figure I give is computed by code from your upload (never by a language model); each "
                      "answer lists the tool calls behind it, and a figure no tool returned would be flagged.",
@@ -176,3 +179,39 @@ def error_line(err: RevOpsInputError, w: Words) -> str:
     if "too short" in problem:
         return w.t("The data is too short for a baseline period to compare with.", "比較期間をとるにはデータの期間が短すぎます。")
     return w.t(f"I could not answer that from the data: {err}", f"データからはお答えできませんでした（{err}）。")
+
+
+def not_observed_lines(errors: list[NotObservedError], w: Words) -> list[str]:
+    """One line per kind of thing the upload cannot observe (stages, outcomes, dates), whatever asked for it."""
+    sep = "、" if w.ja else ", "
+    lines: list[str] = []
+    stages = list(dict.fromkeys(e.stage for e in errors if e.missing == "stage" and e.stage))
+    if stages:
+        named = sep.join(stage_label(s, w.lang) for s in stages)
+        lines.append(w.t(f"This upload does not observe the {named} stage{'s' if len(stages) > 1 else ''}: no column "
+                         "says when a record reached it, so its counts and conversions are not measured "
+                         "(a count implied by a later stage would be a guess).",
+                         f"このデータには{named}の段階を示す列がないため、その件数と転換率は計測していません"
+                         "（後の段階から推定した件数は推測にすぎません）。"))
+    outcomes = [e for e in errors if e.missing == "outcomes"]
+    if outcomes:
+        names = sep.join(dict.fromkeys(w.metric(e.metric) for e in outcomes))
+        reason = next((e.reason for e in outcomes if e.reason), "")
+        lines.append(w.t(f"Deal outcomes are not complete in this upload ({reason or 'no won and lost deals'}), so "
+                         f"{names} cannot be measured (a zero would be a guess).",
+                         f"このデータには商談の結果（受注・失注）が揃っていないため、{names}は計測できません"
+                         "（ゼロと表示すると誤りになります）。"))
+    if any(e.missing == "dates" for e in errors):
+        lines.append(w.t("The upload has no dates, so periods, trends and comparisons over time cannot be measured; "
+                         "the figures are those of the undated snapshot.",
+                         "このデータには日付がないため、期間別の推移や比較は計測できません（日付のないスナップショット"
+                         "としての数値です）。"))
+    return lines
+
+
+def unobserved_between_line(stages: list[str], w: Words) -> str:
+    """The upload skips ``stages``: a conversion runs across them."""
+    named = ("、" if w.ja else " and ").join(stage_label(s, w.lang) for s in stages)
+    return w.t(f"This upload does not observe {named} (no column says when a record reached them), so conversion "
+               "is measured across them, between the stages it does observe.",
+               f"このデータには{named}を示す列がないため、転換率はデータにある段階の間で通しで計測しています。")

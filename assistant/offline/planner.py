@@ -138,7 +138,8 @@ def _metric(route: Route, ctx: ToolRuntime) -> None:
         _passage(ctx, passage_key(route.queries), route.lang)
         return
     if lone is not None and lone.by is None and lone.compare is None and not lone.against_target:
-        if lone.period is None and METRICS.get(lone.metric) and METRICS[lone.metric].event not in (None, "window"):
+        if lone.period is None and METRICS.get(lone.metric) and METRICS[lone.metric].event not in (None, "window") \
+                and ctx.scope.dated:  # an undated snapshot has no baseline to compare with
             ctx.query_metric(replace(lone, compare="baseline"))
         if lone.filters:
             ctx.query_metric(replace(lone, filters=()))
@@ -164,7 +165,8 @@ def _why(route: Route, ctx: ToolRuntime) -> None:
     for query in route.queries[:3]:
         ctx.query_metric(query)
         info = METRICS.get(query.metric)
-        if query.by is None and query.period is None and info is not None and info.event not in (None, "window"):
+        if query.by is None and query.period is None and info is not None and info.event not in (None, "window") \
+                and ctx.scope.dated:
             ctx.query_metric(replace(query, compare="baseline"))
         if query.filters:
             ctx.query_metric(replace(query, filters=(), by=query.filters[0][0], rank=None))
@@ -173,6 +175,9 @@ def _why(route: Route, ctx: ToolRuntime) -> None:
 
 
 def _diagnosis(route: Route, ctx: ToolRuntime) -> None:
+    if route.intent == "diagnose" and not ctx.scope.dated:
+        _snapshot(route, ctx)
+        return
     seg = route.segment
     record = ctx.diagnose_funnel(seg.dimension, seg.value) if seg else ctx.diagnose_funnel()
     if route.intent == "revenue_change" or route.brief:  # a segment follow-up measures the segment's revenue
@@ -198,6 +203,23 @@ def _diagnosis(route: Route, ctx: ToolRuntime) -> None:
             topics += [t for t in finding.playbook_topics if t not in topics]
     for topic in (topics or ["performance-management"])[:2]:
         passage_record(ctx, topic, route.lang)
+
+
+def _snapshot(route: Route, ctx: ToolRuntime) -> None:
+    """An undated upload has no trends to diagnose: each observed conversion, and ranked by every
+    dimension (extra ones included) so the answer can say where it differs most; what it cannot give."""
+    capabilities = ctx.data.capabilities
+    filters = ((route.segment.dimension, route.segment.value),) if route.segment else ()
+    dimensions = [d for d in [*ctx.data.dimensions, *ctx.dimension_labels] if d != "employee_count"
+                  and d not in dict(filters)]
+    for start, end in capabilities.observed_steps:
+        query = MetricQuery(f"{start}_to_{end}", filters=filters)
+        ctx.query_metric(query)
+        for dimension in dimensions:
+            ctx.query_metric(replace(query, by=dimension, rank="top"))
+    if not capabilities.win_rate:
+        ctx.query_metric(MetricQuery("win_rate"))  # its error says why the outcomes are missing
+    _passage(ctx, "bottleneck", route.lang)
 
 
 def _what_if(route: Route, ctx: ToolRuntime) -> None:

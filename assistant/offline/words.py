@@ -21,6 +21,10 @@ class Words:
 
     lang: Lang
     currency: str | None = None
+    #: the upload's extra dimensions and their headers (("x_lead_origin", "Lead Origin"), ...)
+    labels: tuple[tuple[str, str], ...] = ()
+    #: the stage the upload's records start at ("lead volume" of an opportunity-only export is new opportunities)
+    start: str = "lead"
 
     @property
     def ja(self) -> bool:
@@ -82,13 +86,17 @@ class Words:
         if dimension in ("month", "quarter", "year"):
             return {"month": self.t("month", "月"), "quarter": self.t("quarter", "四半期"),
                     "year": self.t("year", "年")}[dimension]
-        return wording.dimension_label(dimension, self.lang)
+        header = dict(self.labels).get(dimension)
+        return header if header is not None else wording.dimension_label(dimension, self.lang)
 
     def segment(self, dimension: str, value: str) -> str:
+        header = dict(self.labels).get(dimension)
+        if header is not None:
+            return f"{header}「{value}」" if self.ja else f"{header} '{value}'"
         return wording.segment_label(dimension, value, self.lang)
 
     def lever(self, lever: str) -> str:
-        return wording.lever_label(lever, self.lang)
+        return wording.volume_label(lever, self.start, self.lang) or wording.lever_label(lever, self.lang)
 
     def transition(self, transition: str) -> str:
         return wording.transition_label(transition, self.lang)

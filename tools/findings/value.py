@@ -53,11 +53,14 @@ def lead_volume_finding(ctx: AnalysisContext) -> list[Finding]:
         if total_drop > 0 and -float(change[worst]) >= 0.6 * total_drop:
             segment = ("lead_source", worst)
         evidence["by_lead_source"] = {str(k): float(v) for k, v in change.items()}
+    start = ctx.data.capabilities.funnel_start  # an opportunity-only export counts new opportunities
+    if start != "lead":
+        evidence["volume_of"] = start
     return [
         Finding(
             "lead_volume_decline",
             severity,
-            words.lead_volume_decline("en", Change.of(comp), _windows(ctx), segment),
+            words.lead_volume_decline("en", Change.of(comp), _windows(ctx), segment, volume_of=start),
             evidence,
             segment=segment,
         )

@@ -38,8 +38,15 @@ from tools.ingest.validation import (
     missing_column,
     no_usable_rows,
 )
-from tools.load_report import FileReport, LoadReport, capabilities_of, date_range
-from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN, STAGE_DATE_COLUMNS, STAGES
+from tools.load_report import ExtraDimension, FileReport, LoadReport, capabilities_of, date_range
+from tools.schema import (
+    CREATED_COLUMN,
+    DATE_COLUMNS,
+    ID_COLUMN,
+    STAGE_DATE_COLUMNS,
+    STAGES,
+    is_extra_dimension,
+)
 
 #: Keys that can say a deal was won, and keys that can say it was lost.
 _WIN_KEYS = {"stage", "won_date", "won_flag"}
@@ -70,7 +77,9 @@ def assemble_upload(staged: list[StagedFile], options: LoadOptions, problems: Pr
     names = ", ".join(r.sniffed.name for r in records)
     record_headers = {k: h for r in records for k, h in r.mapping.columns.items()}
     frame, lookup_joins = enrich(frame, lookups, record_headers, names, problems)
-    frame = frame.drop(columns=["account"], errors="ignore")
+    extras = _extra_dimensions(records, frame)
+    frame = frame.drop(columns=["account", *(c for c in frame if is_extra_dimension(c)
+                                            and c not in {e.name for e in extras})], errors="ignore")
     if frame.empty:
         raise no_usable_rows([r.sniffed.name for r in records])
     check_stage_order(problems, frame)
@@ -80,7 +89,7 @@ def assemble_upload(staged: list[StagedFile], options: LoadOptions, problems: Pr
     loaded = from_canonical(frame, data_quality=problems.issues, mapping=_report_mapping(records), dialect=dialect)
     funnel_start = _funnel_start(records)
     outcomes, outcomes_missing = _outcomes_known(records, loaded.frame)
-    reports = [_file_report(s, m, records) for s, m in mapped]
+    reports = [_file_report(s, m, records, extras) for s, m in mapped]
     joins = combined.joins + lookup_joins
     verdict = check_plausibility(loaded.frame, files=reports, joins=joins, funnel_start=funnel_start,
                                  outcomes_known=outcomes, duplicates=problems.duplicates, spans=_spans(records))
@@ -96,7 +105,7 @@ def assemble_upload(staged: list[StagedFile], options: LoadOptions, problems: Pr
         unobserved.append("won")  # no column says won or lost: a zero here would be a guess
     capabilities = capabilities_of(loaded.frame, funnel_start=funnel_start, outcomes_known=outcomes,
                                    outcomes_missing=outcomes_missing, unobserved_stages=unobserved, notes=notes)
-    loaded.report = LoadReport(reports, joins, capabilities, verdict, _leads_end(records, loaded))
+    loaded.report = LoadReport(reports, joins, capabilities, verdict, _leads_end(records, loaded), extras)
     loaded.currency = upload_currency([r.currency for r in records])
     # the files last: their hashes run on worker threads while the stage flags above are derived
     loaded.files = [SourceFile(r.sniffed.name, r.mapping.dialect, r.sniffed.encoding, r.rows, r.sniffed.sha256,
@@ -237,12 +246,30 @@ def _outcomes_known(records: list[RecordFile], frame: pd.DataFrame) -> tuple[boo
 
 
 def _unobserved_stages(frame: pd.DataFrame, funnel_start: str) -> list[str]:
-    """Stages after the funnel's start that no date or status observes (their counts are only implied)."""
+    """Stages after the funnel's start (won aside: see the outcomes) that no date or status observes.
+
+    Their counts are only implied by a later stage, or zero because no column could say otherwise
+    (a lead list with MQL dates and nothing after them has no opportunity stage to count).
+    """
     phases = set(frame["phase"].dropna().unique()) if "phase" in frame else set()
     seen_at = {PHASE_STAGE[p] for p in phases if p in PHASE_STAGE} | ({"opportunity"} if "lost" in phases else set())
     start = STAGES.index(funnel_start)
-    last = max((i for i, s in enumerate(STAGES) if s in seen_at or _dated(frame, s)), default=start)
-    return [s for s in STAGES[start + 1: last] if s not in seen_at and not _dated(frame, s)]
+    return [s for s in STAGES[start + 1: -1] if s not in seen_at and not _dated(frame, s)]
+
+
+def _extra_dimensions(records: list[RecordFile], frame: pd.DataFrame) -> list[ExtraDimension]:
+    """The extra dimensions of the files the journeys start in, with values (one per name).
+
+    A joined opportunities file describes converted leads only: splitting a conversion from the
+    lead stage by one of its columns would compare the converted with nobody, so its columns stay unused.
+    """
+    found: dict[str, ExtraDimension] = {}
+    starting = [r for r in records if r.mapping.role == "leads"] or records
+    for record in starting:
+        for extra in record.extras:
+            if extra.name in frame and extra.name not in found and frame[extra.name].notna().any():
+                found[extra.name] = replace(extra, values=int(frame[extra.name].nunique()))
+    return list(found.values())
 
 
 def _dated(frame: pd.DataFrame, stage: str) -> bool:
@@ -260,15 +287,17 @@ def _spans(records: list[RecordFile]) -> list[DateSpan]:
     return spans
 
 
-def _file_report(sniffed: Sniffed, mapping: FileMapping, records: list[RecordFile]) -> FileReport:
+def _file_report(sniffed: Sniffed, mapping: FileMapping, records: list[RecordFile],
+                 extras: list[ExtraDimension]) -> FileReport:
     record = next((r for r in records if r.sniffed is sniffed), None)
     rows = record.rows if record is not None else len(sniffed.xlsx_rows or []) if sniffed.xlsx_rows is not None \
         else _count_rows(sniffed)
     columns = dict(mapping.columns)
     if record is not None and record.start_from and CREATED_COLUMN not in columns:
         columns[CREATED_COLUMN] = f"{record.start_from} (start date: no created-date column)"
+    kept = {e.label for e in extras if e.file == sniffed.name}
     return FileReport(sniffed.name, mapping.role, mapping.dialect, sniffed.encoding, rows, columns,
-                      list(mapping.unused), mapping.role_reason)
+                      [c for c in mapping.unused if c not in kept], mapping.role_reason)
 
 
 def _count_rows(sniffed: Sniffed) -> int:

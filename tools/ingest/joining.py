@@ -21,7 +21,7 @@ from tools.ingest.problems import Problems
 from tools.ingest.records import RecordFile
 from tools.ingest.validation import drop_duplicates
 from tools.load_report import JoinReport
-from tools.schema import CANONICAL_COLUMNS, CREATED_COLUMN, ID_COLUMN
+from tools.schema import CANONICAL_COLUMNS, CREATED_COLUMN, ID_COLUMN, is_extra_dimension
 
 #: Columns the opportunity's own value wins for (the lead's value only fills gaps).
 _OPPORTUNITY_FIRST = {"opportunity_date", "won_date", "lost_date", "amount", "phase"}
@@ -32,7 +32,8 @@ _SUFFIX = "__opp"
 
 
 def _kept(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[[c for c in KEPT_COLUMNS if c in frame]]
+    extras = [c for c in frame if is_extra_dimension(c) and not c.endswith(_SUFFIX)]
+    return frame[[c for c in KEPT_COLUMNS if c in frame] + extras]
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

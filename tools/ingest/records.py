@@ -21,6 +21,7 @@ import pyarrow as pa
 from tools.ingest.currency import amount_currency
 from tools.ingest.dates import ParsedDates, datetime64_ns, is_date_only, parse_dates
 from tools.ingest.dialects import FileMapping, map_categories, phase_of, segment_of, yes_no_of
+from tools.ingest.extras import extra_columns
 from tools.ingest.options import LoadOptions
 from tools.ingest.parsing import clean_text, parse_numbers
 from tools.ingest.problems import Problems
@@ -36,7 +37,11 @@ from tools.ingest.validation import (
     no_data_rows,
 )
 from tools.ingest.vocabulary import LEAD_PHASES
+from tools.load_report import ExtraDimension
 from tools.schema import CREATED_COLUMN, DATE_COLUMNS, ID_COLUMN
+
+#: pyarrow strings become pandas' pyarrow-backed strings (the dtype of every canonical text column)
+_STRINGS = {pa.string(): pd.StringDtype("pyarrow")}
 
 DATE_KEYS = frozenset(DATE_COLUMNS) | {"close_date", "decision_date"}
 _NUMBER_KEYS = {"amount", "employee_count"}
@@ -75,6 +80,8 @@ class RecordFile:
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     start_from: str | None = None  # the column the start date was taken from, when not a created date
     currency: str | None = None  # what the amount column's signs, codes or header say (tools.ingest.currency)
+    #: the file's own categorical columns kept as dimensions (``tools.ingest.extras``)
+    extras: list[ExtraDimension] = field(default_factory=list)
 
 
 def read_records(staged: StagedFile, options: LoadOptions, problems: Problems) -> RecordFile | None:
@@ -105,10 +112,14 @@ def read_records(staged: StagedFile, options: LoadOptions, problems: Problems) -
             dates.append(date)
     if not ok:
         return None
+    extras = []
+    for column in extra_columns(mapping.unused, table, set()):
+        data[column.name] = column.values.to_pandas(types_mapper=_STRINGS.get).astype("string")
+        extras.append(ExtraDimension(column.name, column.header, sniffed.name, column.distinct, column.person))
     sniffed.hash_in_background()  # overlaps the single-threaded rest of the load
     amount = columns.get("amount")
     currency = amount_currency(amount, table.column(amount)) if amount else None
-    return RecordFile(sniffed, mapping, data, table.num_rows, dates, currency=currency)
+    return RecordFile(sniffed, mapping, data, table.num_rows, dates, currency=currency, extras=extras)
 
 
 def finish_records(record: RecordFile, problems: Problems) -> None:

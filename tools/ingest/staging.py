@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from tools.errors import MappingError, RevOpsInputError
 from tools.ingest.dialects import FileMapping, candidate_types, column_types, match_headers, normalise_name
+from tools.ingest.extras import read_candidates
 from tools.ingest.options import LoadOptions
 from tools.ingest.problems import Problems
 from tools.ingest.reading import Sniffed, read_table, sniff
@@ -37,7 +38,9 @@ class StagedFile:
         the staged file lets go of the table, so its memory goes when the caller is done with it."""
         reading, self.reading = self.reading, None
         if reading is None:
-            return read_table(self.sniffed, column_types(self.mapping))
+            wanted = column_types(self.mapping)
+            wanted.update(read_candidates(self.sniffed.headers, self.sniffed.sample, wanted))
+            return read_table(self.sniffed, wanted)
         return reading.result()
 
 
@@ -56,6 +59,8 @@ def stage_upload(files: list[Path], overrides: dict[str, str], options: LoadOpti
         # the read starts before any value is looked at: the first values looked at (pyarrow
         # building arrays) import pandas, which then loads while the reader threads parse
         wanted = candidate_types(sniffed.headers, overrides)
+        if len(wanted) < len(sniffed.headers):  # columns no key may take: categories among them are read too
+            wanted.update(read_candidates(sniffed.headers, sniffed.sample, wanted))
         reading = pool.submit(read_table, sniffed, wanted) if wanted else None
         mapping = match_headers(sniffed.headers, overrides, sample=sniffed.sample,
                                 role=options.roles.get(sniffed.name), file=sniffed.name)

@@ -11,6 +11,7 @@ from tools.metric_layer.catalog import (
     METRICS,
     TOTALS,
     MetricUnavailableError,
+    NotObservedError,
     StageNotInUploadError,
     metric_info,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "MetricResult",
     "MetricUnavailableError",
     "MetricValue",
+    "NotObservedError",
     "Note",
     "PeriodSpec",
     "StageNotInUploadError",

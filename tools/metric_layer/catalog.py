@@ -18,9 +18,18 @@ from tools.schema import STAGES, TRANSITION_STAGES, TRANSITIONS
 STAGE_PAIRS: tuple[tuple[str, str], ...] = tuple((a, b) for i, a in enumerate(STAGES) for b in STAGES[i + 1:])
 
 
+#: conversions across stages ("lead_to_opportunity"): what an upload that skips stages can give
+SPANNING: tuple[str, ...] = tuple(f"{a}_to_{b}" for a, b in STAGE_PAIRS if f"{a}_to_{b}" not in TRANSITIONS)
+#: every conversion metric -> (from stage, to stage)
+CONVERSION_STAGES: dict[str, tuple[str, str]] = {
+    **TRANSITION_STAGES, **{m: (m.split("_to_")[0], m.split("_to_")[1]) for m in SPANNING},
+    "opportunity_to_won_amount": ("opportunity", "won"),
+}
+
+
 def _conversions() -> list[MetricInfo]:
     out = [MetricInfo(t, "percent", "rate", f"stage:{TRANSITION_STAGES[t][0]}") for t in TRANSITIONS]
-    out.append(MetricInfo("lead_to_won", "percent", "rate", "stage:lead"))
+    out += [MetricInfo(m, "percent", "rate", f"stage:{CONVERSION_STAGES[m][0]}") for m in SPANNING]
     out.append(MetricInfo("opportunity_to_won_amount", "percent", "rate", "stage:opportunity", ("amount",)))
     out += [MetricInfo(f"days_{t}", "days", "median", f"stage:{TRANSITION_STAGES[t][1]}", (), False)
             for t in TRANSITIONS]
@@ -76,7 +85,8 @@ def metric_info(metric: str) -> MetricInfo:
 
 #: the stage a metric counts from: an upload that starts later (an opportunity-only export) cannot give it
 FROM_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "lead_to_mql": "lead", "mql_to_sql": "mql",
-              "sql_to_opportunity": "sql", "lead_to_won": "lead", "days_lead_to_mql": "lead",
+              "sql_to_opportunity": "sql", "days_lead_to_mql": "lead",
+              **{m: a for m, (a, _) in CONVERSION_STAGES.items() if a != "opportunity"},
               "days_mql_to_sql": "mql", "days_sql_to_opportunity": "sql", "never_contacted_mqls": "mql",
               "recycle_mqls": "mql",
               **{f"days_{a}_to_{b}": a for a, b in STAGE_PAIRS if a != "opportunity" and f"{a}_to_{b}" not in TRANSITIONS}}
@@ -101,3 +111,64 @@ class MetricUnavailableError(RevOpsInputError):
         self.needs = needs
         super().__init__(f"the upload has no {', '.join(needs)} column, so {metric} cannot be measured",
                          hint="Upload an export that carries " + " and ".join(needs))
+
+
+#: The stages a metric counts or converts between: each must be observed by the upload (SPEC §9.3).
+COUNTED_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity", "won_deals": "won",
+                 "won_revenue": "won", "average_deal_size": "won", "median_cycle_days": "won", "recycle_mqls": "mql",
+                 "never_contacted_mqls": "mql"}
+#: Metrics that need deal outcomes (won and lost): without them a zero would be a guess.
+NEEDS_OUTCOMES = frozenset({"win_rate", "win_rate_amount", "lost_deals", "lost_amount", "recycle_lost_deals",
+                            "recycle_lost_amount", "open_deals", "open_pipeline", "weighted_pipeline", "stalled_deals",
+                            "stalled_amount", "median_open_age_days", "pipeline_coverage"})
+
+
+def stages_needed(metric: str) -> tuple[str, ...]:
+    """The stages ``metric`` counts or converts between."""
+    if metric in CONVERSION_STAGES:
+        return CONVERSION_STAGES[metric]
+    if metric in COUNTED_STAGE:
+        return (COUNTED_STAGE[metric],)
+    return ()
+
+
+class NotObservedError(RevOpsInputError):
+    """The upload cannot say what a metric needs: a stage no column observes, deal outcomes, or dates.
+
+    ``missing`` is ``stage`` (``stage`` names it), ``outcomes`` or ``dates``; ``reason`` what the
+    upload would need (from its capabilities). The shells word it; the figure is never guessed.
+    """
+
+    def __init__(self, metric: str, missing: str, stage: str | None = None, reason: str = "") -> None:
+        self.metric = metric
+        self.missing = missing
+        self.stage = stage
+        self.reason = reason
+        what = {"stage": f"no column observes the {stage} stage", "outcomes": "it holds no deal outcomes",
+                "dates": "it holds no dates"}.get(missing, missing)
+        super().__init__(f"the upload cannot give {metric}: {what}", hint=reason or None)
+
+
+def observed_conversion(metric: str, observed: list[str]) -> str | None:
+    """The conversion between observed stages that stands for ``metric`` when the upload skips one of its stages.
+
+    ``lead_to_mql`` or ``mql_to_sql`` on a lead list with a converted flag (observing lead and
+    opportunity only) is ``lead_to_opportunity``; ``lead_to_won`` there is ``lead_to_opportunity``
+    too (the furthest stage observed). ``None`` when no observed pair brackets it (``opportunity_to_won``
+    without outcomes): the metric layer's ``NotObservedError`` then says why. ``metric`` itself when observed.
+    """
+    if metric not in CONVERSION_STAGES or metric == "opportunity_to_won_amount":
+        return metric if metric not in CONVERSION_STAGES or set(CONVERSION_STAGES[metric]) <= set(observed) else None
+    start, end = (STAGES.index(s) for s in CONVERSION_STAGES[metric])
+    seen = sorted(STAGES.index(s) for s in observed)
+    before = [i for i in seen if i <= start]
+    if not before:
+        return None  # the upload starts later: StageNotInUploadError's case
+    a = before[-1]
+    b = next((i for i in seen if i >= end), None)
+    if b is None:
+        later = [i for i in seen if a < i < end]
+        b = later[-1] if later else None
+    if b is None:
+        return None
+    return f"{STAGES[a]}_to_{STAGES[b]}"

@@ -19,6 +19,8 @@ import pandas as pd
 from tools.columns import NAT, FrameArrays
 from tools.dataset import LoadedData
 from tools.funnel import conversions_from_row, stage_table
+from tools.load_report import Capabilities
+from tools.metric_layer.catalog import CONVERSION_STAGES
 from tools.metric_layer.model import MetricInfo, MetricValue
 from tools.metrics import (
     FOLLOW_UP_SLA_HOURS,
@@ -86,6 +88,16 @@ class Scope:
                                     or bool(np.count_nonzero(stopped))):
                 return stage
         return STAGES[-1]
+
+    @cached_property
+    def capabilities(self) -> Capabilities:
+        """What the upload observes (the loader's, or worked out from an in-memory frame once)."""
+        return self.data.capabilities
+
+    @cached_property
+    def dated(self) -> bool:
+        """Whether any record has a start date (an undated snapshot has no periods or trends)."""
+        return bool((self.arrays.dates(CREATED_COLUMN) != NAT).any())
 
     def everything(self) -> np.ndarray:
         return np.ones(len(self.arrays), dtype=bool)
@@ -202,7 +214,7 @@ def measure(info: MetricInfo, scope: Scope, rows: np.ndarray, group: str | None,
         pair = metric.removeprefix("days_")
         lags = stage_lags(scope.sub(rows), pair) if pair in TRANSITIONS else _pair_lags(scope.sub(rows), pair)
         return median_value(group, lags if lags is not None else np.empty(0))
-    if metric in TRANSITIONS or metric in ("lead_to_won", "opportunity_to_won_amount"):
+    if metric in CONVERSION_STAGES:
         return _conversion(metric, scope, rows, group)
     if metric in ("median_follow_up_hours", "follow_up_within_sla"):
         hours = follow_up_hours(scope.sub(rows & arrays.reached("mql"))).to_numpy(dtype="float64")
@@ -247,8 +259,7 @@ def _pair_lags(arrays: FrameArrays, pair: str) -> np.ndarray | None:
 def _conversion(metric: str, scope: Scope, rows: np.ndarray, group: str | None) -> MetricValue:
     """Stage-to-stage conversion of the records in ``rows`` (the funnel's own stage table)."""
     transition = "opportunity_to_won" if metric == "opportunity_to_won_amount" else metric
-    start = "lead" if metric == "lead_to_won" else TRANSITION_STAGES[transition][0]
-    end = "won" if metric == "lead_to_won" else TRANSITION_STAGES[transition][1]
+    start, end = CONVERSION_STAGES[metric]
     cohort = rows & scope.arrays.reached(start)
     totals = stage_table(scope.sub(cohort).frame).iloc[0]
     if metric == "opportunity_to_won_amount":

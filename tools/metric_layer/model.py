@@ -185,6 +185,8 @@ class MetricResult:
     comparison: MetricComparison | None = None
     notes: list[Note] = field(default_factory=list)
     as_of: str = ""
+    #: the headers of the upload's extra dimensions the query names (``x_lead_origin`` -> "Lead Origin")
+    labels: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON a remote model reads (and ``--json`` prints)."""
@@ -200,6 +202,8 @@ class MetricResult:
             out["comparison"] = self.comparison.to_dict()
         if self.notes:
             out["notes"] = [n.to_dict() for n in self.notes]
+        if self.labels:
+            out["labels"] = dict(self.labels)
         return out
 
 

@@ -7,6 +7,8 @@ targets, all around ``measures.measure``: the one place each metric is defined.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -15,11 +17,15 @@ from tools.errors import RevOpsInputError
 from tools.funnel import check_dimension, factorise_dimension
 from tools.ingest.targets import targets_frame, targets_from_frame
 from tools.metric_layer.catalog import (
+    CONVERSION_STAGES,
     FROM_STAGE,
+    NEEDS_OUTCOMES,
     TOTALS,
     MetricUnavailableError,
+    NotObservedError,
     StageNotInUploadError,
     metric_info,
+    stages_needed,
 )
 from tools.metric_layer.measures import Scope, measure
 from tools.metric_layer.model import (
@@ -62,6 +68,49 @@ def run_query(data: LoadedData | Scope, query: MetricQuery, targets: object = No
     needed = FROM_STAGE.get(info.id)
     if needed is not None and STAGES.index(needed) < STAGES.index(scope.first_stage):
         raise StageNotInUploadError(info.id, needed, scope.first_stage)
+    check_observed(scope, info, query)
+    result = _run(scope, info, query, targets)
+    extras = scope.data.extra_dimensions
+    named = [d for d in (query.by, *(d for d, _ in query.filters)) if d in extras]
+    notes = observation_notes(scope, info)
+    if named or notes:
+        result = replace(result, labels={d: extras[d] for d in named}, notes=[*result.notes, *notes])
+    return result
+
+
+def observation_notes(scope: Scope, info: MetricInfo) -> list[Note]:
+    """``undated`` (a snapshot without dates), and ``unobserved_between`` (``mql,sql``) for a conversion
+    that runs across stages the upload does not observe (so its rate spans them, it does not skip them)."""
+    notes = [] if scope.dated else [Note("undated")]
+    if info.id in CONVERSION_STAGES:
+        start, end = (STAGES.index(s) for s in CONVERSION_STAGES[info.id])
+        skipped = [s for s in STAGES[start + 1:end] if s in scope.capabilities.unobserved_stages]
+        if skipped:
+            notes.append(Note("unobserved_between", ",".join(skipped)))
+    return notes
+
+
+def check_observed(scope: Scope, info: MetricInfo, query: MetricQuery) -> None:
+    """Refuse what the upload cannot observe (SPEC §9.3 capabilities): a stage no column says a record
+    reached, deal outcomes it does not hold (a win rate of 0% would be a guess), periods without dates.
+
+    Raises:
+        NotObservedError: with what is missing and what the upload would need.
+    """
+    capabilities = scope.capabilities
+    if not scope.dated and (query.period is not None or query.compare is not None or query.by in TREND_GRAINS):
+        raise NotObservedError(info.id, "dates", reason=capabilities.missing.get("trends", ""))
+    for stage in stages_needed(info.id):
+        if capabilities.observes(stage) or STAGES.index(stage) < STAGES.index(capabilities.funnel_start):
+            continue  # before the start: StageNotInUploadError's case, when the data really starts later
+        if stage == "won":
+            raise NotObservedError(info.id, "outcomes", stage, capabilities.missing.get("win_rate", ""))
+        raise NotObservedError(info.id, "stage", stage)
+    if info.id in NEEDS_OUTCOMES and not capabilities.win_rate:
+        raise NotObservedError(info.id, "outcomes", reason=capabilities.missing.get("win_rate", ""))
+
+
+def _run(scope: Scope, info: MetricInfo, query: MetricQuery, targets: object) -> MetricResult:
     notes: list[Note] = []
     rows = filter_mask(scope, query.filters)
     window, partial = resolve(query.period, scope.as_of, scope.periods)

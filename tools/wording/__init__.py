@@ -39,6 +39,7 @@ from tools.wording.labels import (
     stage_label,
     target_metric_label,
     transition_label,
+    volume_label,
     window_label,
 )
 from tools.wording.lang import LANGS, LANGUAGE_TAGS, Lang, as_lang, check_lang
@@ -100,5 +101,6 @@ __all__ = [
     "stage_label",
     "target_metric_label",
     "transition_label",
+    "volume_label",
     "window_label",
 ]

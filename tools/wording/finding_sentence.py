@@ -96,7 +96,8 @@ FROM_EVIDENCE: dict[str, Any] = {
     "mix_shift": lambda ev, t, s, lang: _mix(ev, t, s, lang, "mix_shift"),
     "lead_quality_decline": lambda ev, t, s, lang: _mix(ev, t, s, lang, "lead_quality_decline"),
     "slow_follow_up": lambda ev, t, s, lang: slow_follow_up(lang, Change.of(_part(ev, "within_sla"))),
-    "lead_volume_decline": lambda ev, t, s, lang: lead_volume_decline(lang, Change.of(_part(ev, "leads")), segment=s),
+    "lead_volume_decline": lambda ev, t, s, lang: lead_volume_decline(lang, Change.of(_part(ev, "leads")), segment=s,
+                                                                      volume_of=ev.get("volume_of")),
     "deal_size_drop": lambda ev, t, s, lang: deal_size_drop(lang, Change.of(_part(ev, "deal_size")),
                                                             ev.get("adjusted_ratio")),
     "cycle_time_increase": lambda ev, t, s, lang: cycle_time_increase(

@@ -25,6 +25,7 @@ from tools.wording.labels import (
     segment_label,
     target_metric_label,
     transition_label,
+    volume_label,
 )
 from tools.wording.lang import Lang
 from tools.wording.numbers import as_number, format_change, format_count, format_number, format_percent
@@ -161,13 +162,16 @@ def slow_follow_up(lang: Lang, within_sla: Change, median_hours: tuple[float, fl
             f"{_pct(within_sla.current, lang, 0)}{hours}{tail}.")
 
 
-def lead_volume_decline(lang: Lang, leads: Change, windows: Windows | None = None, segment: Segment | None = None) -> str:
-    """Fewer new leads than in the baseline window (``segment``: the lead source that explains it)."""
+def lead_volume_decline(lang: Lang, leads: Change, windows: Windows | None = None, segment: Segment | None = None,
+                        volume_of: str | None = None) -> str:
+    """Fewer new leads (or, where the funnel starts later, ``volume_of``: MQLs, SQLs, opportunities)
+    than in the baseline window (``segment``: the lead source that explains it)."""
+    noun = volume_label("lead_volume", volume_of, lang) or ("新規リード数" if lang == "ja" else "new leads")
     if lang == "ja":
-        return (f"新規リード数が{_amount(leads.baseline, lang)}件から{_amount(leads.current, lang)}件に"
+        return (f"{noun}が{_amount(leads.baseline, lang)}件から{_amount(leads.current, lang)}件に"
                 f"減少しました{_where_ja(segment)}。")
     where = f", mostly from {segment[1]}" if segment else ""
-    return (f"New leads fell from {_amount(leads.baseline, lang)} to {_amount(leads.current, lang)} "
+    return (f"{noun[:1].upper()}{noun[1:]} fell from {_amount(leads.baseline, lang)} to {_amount(leads.current, lang)} "
             f"({format_change(leads.relative_change or 0.0, lang)}) between {_between(windows)}{where}.")
 
 

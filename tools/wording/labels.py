@@ -54,6 +54,11 @@ LEVER_NAMES: Table = {
         **TRANSITION_NAMES["ja"],
     },
 }
+#: what "lead volume" measures when the records enter the funnel later (an opportunity-only export)
+START_VOLUME_NAMES: Table = {
+    "en": {"mql": "new MQLs", "sql": "new SQLs", "opportunity": "new opportunities"},
+    "ja": {"mql": "新規MQL数", "sql": "新規SQL数", "opportunity": "新規商談数"},
+}
 DIMENSION_NAMES: Table = {
     "en": {
         "lead_source": "lead source",
@@ -106,6 +111,11 @@ METRIC_NAMES: Table = {
         "sql_to_opportunity": "SQL → Opportunity conversion",
         "opportunity_to_won": "Opportunity → Won conversion",
         "lead_to_won": "Lead → Won conversion",
+        "lead_to_sql": "Lead → SQL conversion",
+        "lead_to_opportunity": "Lead → Opportunity conversion",
+        "mql_to_opportunity": "MQL → Opportunity conversion",
+        "mql_to_won": "MQL → Won conversion",
+        "sql_to_won": "SQL → Won conversion",
         "opportunity_to_won_amount": "Opportunity → Won conversion by amount",
         "days_lead_to_mql": "median days from lead to MQL",
         "days_mql_to_sql": "median days from MQL to SQL",
@@ -157,6 +167,11 @@ METRIC_NAMES: Table = {
         "sql_to_opportunity": "SQL → 商談 転換率",
         "opportunity_to_won": "商談 → 受注 転換率",
         "lead_to_won": "リード → 受注 転換率",
+        "lead_to_sql": "リード → SQL 転換率",
+        "lead_to_opportunity": "リード → 商談 転換率",
+        "mql_to_opportunity": "MQL → 商談 転換率",
+        "mql_to_won": "MQL → 受注 転換率",
+        "sql_to_won": "SQL → 受注 転換率",
         "opportunity_to_won_amount": "金額ベースの商談 → 受注 転換率",
         "days_lead_to_mql": "リードからMQLまでの日数の中央値",
         "days_mql_to_sql": "MQLからSQLまでの日数の中央値",
@@ -296,6 +311,14 @@ def transition_label(transition: str | None, lang: Lang = "en") -> str:
 def lever_label(lever: str | None, lang: Lang = "en") -> str:
     """"lead volume" / 「リード数」 for ``lead_volume`` (transitions as ``transition_label``)."""
     return lookup(LEVER_NAMES, lever, lang)
+
+
+def volume_label(lever: str, start: str | None, lang: Lang = "en") -> str | None:
+    """"new opportunities" for ``lead_volume`` of an upload whose records start at the opportunity stage
+    (its volume counts opportunities, not leads); None when the lever is not the volume or starts at lead."""
+    if lever != "lead_volume" or not start or start == "lead":
+        return None
+    return START_VOLUME_NAMES.get(lang, START_VOLUME_NAMES["en"]).get(start)
 
 
 def driver_label(driver: str, dimension: str | None = None, lang: Lang = "en") -> str:

@@ -13,6 +13,9 @@ REPORT_LABELS: Table = {
     "en": {
         "title": "Funnel diagnosis",
         "as_of": "As of",
+        "undated": "undated snapshot (the upload has no dates)",
+        "no_trends": "Comparison: none (without dates there are no periods, so no trends)",
+        "not_judged": "not judged: changes over time need dated records (the chat shows the snapshot by dimension)",
         "rows": "records",
         "windows": "Comparison",
         "vs": "vs",
@@ -54,6 +57,9 @@ REPORT_LABELS: Table = {
     "ja": {
         "title": "ファネル診断",
         "as_of": "基準日",
+        "undated": "日付のないスナップショット（データに日付がありません）",
+        "no_trends": "比較期間: なし（日付がないため期間・推移はありません）",
+        "not_judged": "判断していません: 推移の判断には日付が必要です（切り口別のスナップショットはチャットで表示）",
         "rows": "件",
         "windows": "比較期間",
         "vs": "対",

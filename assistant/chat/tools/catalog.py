@@ -28,7 +28,8 @@ Grain = Literal["month", "quarter"]
 MetricId = Literal[
     "leads", "mqls", "sqls", "opportunities", "won_deals", "lost_deals", "won_revenue", "opportunity_amount",
     "lost_amount", "win_rate", "win_rate_amount", "average_deal_size", "median_cycle_days", "lead_to_mql",
-    "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "lead_to_won", "opportunity_to_won_amount",
+    "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "lead_to_won", "lead_to_sql", "lead_to_opportunity",
+    "mql_to_opportunity", "mql_to_won", "sql_to_won", "opportunity_to_won_amount",
     "days_lead_to_mql", "days_mql_to_sql", "days_sql_to_opportunity", "days_opportunity_to_won",
     "days_lead_to_sql", "days_lead_to_opportunity", "days_lead_to_won", "days_mql_to_opportunity", "days_mql_to_won",
     "days_sql_to_won", "median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "open_deals", "open_pipeline",

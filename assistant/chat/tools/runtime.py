@@ -112,7 +112,9 @@ class ToolRuntime:
         self.data = data
         self.targets = targets
         self.settings = settings
-        self.privacy = Privacy.from_frame(data.frame if data is not None else None)
+        report = getattr(data, "report", None)
+        people = tuple(e.name for e in getattr(report, "extra_dimensions", ()) if e.person)
+        self.privacy = Privacy.from_frame(data.frame if data is not None else None, people)
         self.log: list[ToolRecord] = []
         self._knowledge: Any = None
         self._diagnosis = diagnosis
@@ -151,15 +153,23 @@ class ToolRuntime:
         def build() -> Vocabulary:
             frame = self.data.frame
             values = {}
-            for dim in self.data.dimensions:
+            labels = self.dimension_labels
+            for dim in [*self.data.dimensions, *labels]:
                 if dim == "employee_count":
                     continue
                 found = frame[dim].dropna().astype("string").unique()
                 if len(found) <= max_values:
                     values[dim] = [str(v) for v in found]
-            return Vocabulary(values, self.scope.as_of)
+            observed = tuple(self.data.capabilities.observed_stages)
+            return Vocabulary(values, self.scope.as_of, labels, observed)
 
         return self.cached(("vocabulary", max_values), build)  # type: ignore[no-any-return]
+
+    @property
+    def dimension_labels(self) -> dict[str, str]:
+        """The upload's extra dimensions: frame column -> its header (``x_lead_origin`` -> "Lead Origin")."""
+        extras = getattr(self.data, "extra_dimensions", None) if self.data is not None else None
+        return dict(extras or {})
 
     @property
     def scope(self) -> Scope:
@@ -267,10 +277,10 @@ class ToolRuntime:
             first = frame["created_date"].min() if "created_date" in frame else None
             return UploadSummary(
                 rows=int(data.rows), first_date=None if first is None or first != first else str(first.date()),
-                last_date=str(scope.as_of.date()), dimensions=list(data.dimensions),
+                last_date=str(scope.as_of.date()), dimensions=[*data.dimensions, *self.dimension_labels],
                 has_amounts=scope.has("amount"), has_follow_up=scope.has("first_touch_date"),
                 has_churn=scope.has("churn_date"), has_targets=self.targets is not None, currency=self.currency,
-                values={d: int(frame[d].nunique()) for d in data.dimensions})
+                values={d: int(frame[d].nunique()) for d in [*data.dimensions, *self.dimension_labels]})
 
         return self.run("describe_upload", {}, compute)
 

@@ -1,0 +1,60 @@
+"""The answer to "where is the funnel leaking?" on an undated upload: a snapshot, not a clean bill of health.
+
+Without dates nothing can be said about trends (so "no material problem" would mislead). Instead:
+each conversion between the stages the upload observes, with its n and 95% interval, and the
+dimensions where it differs most (highest against lowest group, each with n and interval; groups
+under the ranking's minimum skipped and named). Every figure is a ``MetricResult`` value.
+"""
+
+from __future__ import annotations
+
+from assistant.offline.compose_metrics import interval_text, metric_name, value_sentence
+from assistant.offline.words import Words
+from tools.metric_layer import MetricResult, MetricValue
+
+#: how many dimensions the snapshot names per conversion (the widest spreads first)
+SPREAD_ROWS = 3
+
+
+def is_snapshot(results: list[MetricResult]) -> bool:
+    return bool(results) and all(any(n.code == "undated" for n in r.notes) for r in results)
+
+
+def _group(result: MetricResult, value: MetricValue, w: Words) -> str:
+    details = [f"n={w.count(value.n)}" if not w.ja else f"{w.count(value.n)}件", interval_text(result.info, value, w)]
+    inner = ("、" if w.ja else "; ").join(d for d in details if d)
+    shown = w.value(result.info, value.value)
+    return f"{value.group} {shown}（{inner}）" if w.ja else f"{value.group} {shown} ({inner})"
+
+
+def snapshot_lines(results: list[MetricResult], w: Words) -> list[str]:
+    """The snapshot: lines for each observed conversion and where it differs most by dimension."""
+    lines = [w.t("Trends cannot be judged: the upload has no dates (an undated snapshot), so whether anything got "
+                 "worse over time is unknown. What the snapshot shows:",
+                 "このデータには日付がない（日付のないスナップショット）ため、推移や悪化は判断できません。"
+                 "スナップショットから分かること:")]
+    totals = [r for r in results if r.query.by is None]
+    for total in totals:
+        lines.append(f"- {value_sentence(total, w, scope=False)}")
+        spreads = []
+        for r in results:
+            if r.query.by is None or r.query.metric != total.query.metric:
+                continue
+            ranked = [v for v in r.values if v.value is not None]
+            if len(ranked) >= 2:
+                spreads.append((ranked[0].value - ranked[-1].value, r, ranked[0], ranked[-1]))  # type: ignore[operator]
+        spreads.sort(key=lambda s: -s[0])
+        if spreads:
+            lines.append(w.t(f"  Where {metric_name(total.info, w)} differs most:",
+                             f"  {metric_name(total.info, w)}の差が大きい切り口:"))
+        for _, r, high, low in spreads[:SPREAD_ROWS]:
+            dimension = w.dimension(r.query.by or "")
+            lines.append(w.t(f"  - {dimension}: highest {_group(r, high, w)}, lowest {_group(r, low, w)}.",
+                             f"  - {dimension}: 最も高い {_group(r, high, w)}、最も低い {_group(r, low, w)}。"))
+        skipped = [(r, v) for _, r, _, _ in spreads[:SPREAD_ROWS] for v in r.skipped]
+        if skipped:
+            min_n = skipped[0][0].query.min_n
+            names = ", ".join(f"{v.group} ({w.count(v.n)})" for _, v in skipped[:8])
+            lines.append(w.t(f"  Skipped, fewer than {min_n} records: {names}.",
+                             f"  件数が{min_n}件未満のため除外: {names}。"))
+    return lines
