@@ -28,6 +28,7 @@ _TIMING = STAGE_COUNTS | {"lead_to_mql", "mql_to_sql", "sql_to_opportunity", "op
 VALUE_OF = {"won_deals": "won_revenue", "opportunities": "opportunity_amount", "lost_deals": "lost_amount",
             "open_deals": "open_pipeline", "stalled_deals": "stalled_amount", "recycle_lost_deals": "recycle_lost_amount"}
 MONEY = frozenset({*VALUE_OF.values(), "weighted_pipeline", "average_deal_size", "pipeline_coverage"})
+_SHARE_CUE = re.compile(r"\b(?:share|percent|percentage|fraction|proportion|ratio|rate)\b|%|割合|比率|率|何割|パーセント")
 _COUNT_CUE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|何件|件数|何社|何個")
 _VALUE_WORDS = ("worth", "what amount", "the amount", "total amount", "how much", "value", "金額", "いくら", "総額",
                 "合計額")
@@ -55,6 +56,8 @@ def refine_metrics(text: str, names: list[str], counted: list[str]) -> list[str]
         names: What ``metric_parse.find_metrics`` found.
         counted: The stage counts the question names apart from its metric phrases.
     """
+    if "never_contacted_mqls" in names and _SHARE_CUE.search(text):  # "what share of MQLs never got a call?"
+        names = [m for n in names for m in ((n, "never_contacted_share") if n == "never_contacted_mqls" else (n,))]
     duration = find_duration(text)
     if duration is not None:
         return list(dict.fromkeys([duration, *(n for n in names if n not in _TIMING)]))

@@ -196,10 +196,12 @@ def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Times
         cohort = reached(frame, a) & _in(entry_date(frame, a), span)
         n = int(cohort.sum())
         return ((reached(frame, b) & cohort).sum() / n if n else None), n
-    if metric in ("median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls"):
+    if metric in ("median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "never_contacted_share"):
         mqls = reached(frame, "mql") & _in(frame["mql_date"], span)
-        if metric == "never_contacted_mqls":
+        if metric in ("never_contacted_mqls", "never_contacted_share"):
             hit = mqls & frame["first_touch_date"].isna() & ~reached(frame, "sql")
+            if metric == "never_contacted_share":
+                return (hit.sum() / mqls.sum() if mqls.sum() else None), int(mqls.sum())
             return float(hit.sum()), int(hit.sum())
         hours = ((frame.loc[mqls, "first_touch_date"] - frame.loc[mqls, "mql_date"]).dt.total_seconds()
                  / 3600).dropna()
@@ -261,7 +263,7 @@ def stalled(frame: pd.DataFrame, data_as_of: pd.Timestamp, whole: pd.DataFrame) 
     return open_ & (age > limit)
 
 
-KIND = {"win_rate": "percent", "follow_up_within_sla": "percent", "won_revenue": "money",
+KIND = {"win_rate": "percent", "follow_up_within_sla": "percent", "never_contacted_share": "percent", "won_revenue": "money",
         "average_deal_size": "money", "open_pipeline": "money", "recycle_lost_amount": "money",
         "median_cycle_days": "days", "median_follow_up_hours": "hours", "weighted_pipeline": "money",
         "stalled_amount": "money", **{f"days_{a}_to_{b}": "days" for i, a in enumerate(STAGES) for b in STAGES[i + 1:]}}
@@ -285,7 +287,7 @@ def _event_dates(frame: pd.DataFrame, metric: str) -> pd.Series:
         return entry_date(frame, COUNTS[metric])
     if metric in CONVERSIONS:
         return entry_date(frame, CONVERSIONS[metric][0])
-    if metric in ("median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls"):
+    if metric in ("median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "never_contacted_share"):
         return frame["mql_date"]
     if metric == "lost_deals":
         return frame["lost_date"]

@@ -46,7 +46,8 @@ from tools.metric_layer import MetricQuery, MetricResult, NotObservedError, Stag
 EXPLAINS = {
     "win_rate": ("conversion_drop",), "opportunity_to_won": ("conversion_drop",),
     "median_follow_up_hours": ("slow_follow_up",), "follow_up_within_sla": ("slow_follow_up",),
-    "never_contacted_mqls": ("slow_follow_up",), "average_deal_size": ("deal_size_drop", "mix_shift"),
+    "never_contacted_mqls": ("slow_follow_up",), "never_contacted_share": ("slow_follow_up",),
+    "average_deal_size": ("deal_size_drop", "mix_shift"),
     "median_cycle_days": ("cycle_time_increase", "stalled_pipeline"), "churn_rate": ("churn_increase",),
     "leads": ("lead_volume_decline", "lead_quality_decline"), "won_revenue": ("kpi_green_revenue_flat",),
 }

@@ -55,6 +55,8 @@ def n_text(info: MetricInfo, value: MetricValue, w: Words, *, short: bool = Fals
                    f"{w.stage(a)} {n}件のうち{w.count(s)}件が{w.stage(b)}に到達")  # "SQL 3,272件": a number after a letter
     if info.id == "follow_up_within_sla" and s is not None:
         return w.t(f"{w.count(s)} of {n} MQLs with a first touch", f"初回接触のあったMQL {n}件のうち{w.count(s)}件")
+    if info.id == "never_contacted_share" and s is not None:
+        return w.t(f"{w.count(s)} of {n} MQLs", f"MQL {n}件のうち{w.count(s)}件")
     if info.id in ("churn_rate", "retention_rate") and s is not None:
         return w.t(f"{w.count(s)} of {n} customers active at the start",
                    f"期首のアクティブ顧客{n}社のうち{w.count(s)}社")

@@ -51,7 +51,7 @@ PASSAGES: dict[str, tuple[str, dict[str, str]]] = {
     "kpi": ("kpi-design", {"en": "", "ja": ""}),
     "partial": ("partial-optimization", {"en": "", "ja": ""}),
 }
-FOLLOW_UP = {"median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls"}
+FOLLOW_UP = {"median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "never_contacted_share"}
 #: examples a clarifying question offers (logged as a tool note, so the answer's numbers are grounded)
 EXAMPLES = {"quota_per_rep": 30_000_000.0, "mqls_per_is_rep": 150.0, "revenue_target": 300_000_000.0,
             "points": 5.0, "percent": 10.0}

@@ -56,6 +56,7 @@ _ALL: list[MetricInfo] = [
     MetricInfo("median_follow_up_hours", "hours", "median", "mql", ("mql_date", "first_touch_date"), False),
     MetricInfo("follow_up_within_sla", "percent", "rate", "mql", ("mql_date", "first_touch_date")),
     MetricInfo("never_contacted_mqls", "count", "count", "mql", ("first_touch_date",), False),
+    MetricInfo("never_contacted_share", "percent", "rate", "mql", ("first_touch_date",), False),
     MetricInfo("open_deals", "count", "count", None),
     MetricInfo("open_pipeline", "money", "sum", None, ("amount",)),
     MetricInfo("weighted_pipeline", "money", "sum", None, ("amount", "phase")),
@@ -88,7 +89,7 @@ FROM_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "lead_to_mql": "lea
               "sql_to_opportunity": "sql", "days_lead_to_mql": "lead",
               **{m: a for m, (a, _) in CONVERSION_STAGES.items() if a != "opportunity"},
               "days_mql_to_sql": "mql", "days_sql_to_opportunity": "sql", "never_contacted_mqls": "mql",
-              "recycle_mqls": "mql",
+              "never_contacted_share": "mql", "recycle_mqls": "mql",
               **{f"days_{a}_to_{b}": a for a, b in STAGE_PAIRS if a != "opportunity" and f"{a}_to_{b}" not in TRANSITIONS}}
 
 
@@ -116,7 +117,7 @@ class MetricUnavailableError(RevOpsInputError):
 #: The stages a metric counts or converts between: each must be observed by the upload (SPEC §9.3).
 COUNTED_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity", "won_deals": "won",
                  "won_revenue": "won", "average_deal_size": "won", "median_cycle_days": "won", "recycle_mqls": "mql",
-                 "never_contacted_mqls": "mql"}
+                 "never_contacted_mqls": "mql", "never_contacted_share": "mql"}
 #: Metrics that need deal outcomes (won and lost): without them a zero would be a guess.
 NEEDS_OUTCOMES = frozenset({"win_rate", "win_rate_amount", "lost_deals", "lost_amount", "recycle_lost_deals",
                             "recycle_lost_amount", "open_deals", "open_pipeline", "weighted_pipeline", "stalled_deals",

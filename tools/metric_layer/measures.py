@@ -224,6 +224,11 @@ def measure(info: MetricInfo, scope: Scope, rows: np.ndarray, group: str | None,
     if metric == "never_contacted_mqls":
         flags = never_contacted(arrays)
         return count_value(group, rows & flags if flags is not None else np.zeros_like(rows))
+    if metric == "never_contacted_share":  # of the MQLs in the slice, those never contacted
+        flags = never_contacted(arrays)
+        mqls = rows & arrays.reached("mql")
+        never = int(np.count_nonzero(mqls & flags)) if flags is not None else 0
+        return rate_value(group, never, int(np.count_nonzero(mqls)))
     if metric in ("open_deals", "open_pipeline", "stalled_deals", "stalled_amount", "median_open_age_days",
                   "weighted_pipeline"):
         return _snapshot(metric, scope, rows, group)
