@@ -79,8 +79,12 @@ def asks_duration(text: str) -> bool:
 _CONVERSION_CUE = re.compile(
     r"\b(?:turn|turns|turned|become|becomes|became|convert|converts|converted|make it|makes it|progress|progresses|"
     r"move on|moves on|advance|advances|go on|goes on|end up|ends up|ended up)\b")
-_SHARE_CUE = re.compile(r"\b(?:what|which) (?:share|fraction|proportion|percentage|percent|portion)\b|\bhow many of\b|%")
+#: "how many leads became MQLs?" asks the conversion's success count: the conversion shows it with n and rate
+_SHARE_CUE = re.compile(r"\b(?:what|which) (?:share|fraction|proportion|percentage|percent|portion)\b|\bhow many\b|%")
 _CONVERSION_JA = ("になる割合", "になった割合", "に進む割合", "に進んだ割合", "になる率", "に転換", "まで進む割合", "に至る割合")
+#: 「リードのうち何件がMQLになった？」: a count of those that reached the later stage
+_CONVERTED_COUNT_JA = re.compile(r"(?:何件|何人|何社|いくつ|どれだけ|どのくらい|どれくらい).{0,12}"
+                                 r"(?:になった|になる|になりました|に進んだ|に進む|に進みました|に転換|化した|化された|化できた|に至った)")
 #: (from, to) -> the conversion metric between them
 CONVERSIONS = {("lead", "mql"): "lead_to_mql", ("mql", "sql"): "mql_to_sql", ("sql", "opportunity"): "sql_to_opportunity",
                ("opportunity", "won"): "opportunity_to_won", ("lead", "won"): "lead_to_won"}
@@ -89,7 +93,8 @@ CONVERSIONS = {("lead", "mql"): "lead_to_mql", ("mql", "sql"): "mql_to_sql", ("s
 def find_conversion(text: str) -> str | None:
     """The conversion metric a (normalised) question asks for in words ("what fraction of our MQLs turn into
     SQLs?" -> ``mql_to_sql``), or ``None``."""
-    asks = (_CONVERSION_CUE.search(text) and _SHARE_CUE.search(text)) or any(cue in text for cue in _CONVERSION_JA)
+    asks = (_CONVERSION_CUE.search(text) and _SHARE_CUE.search(text)) or any(cue in text for cue in _CONVERSION_JA) \
+        or _CONVERTED_COUNT_JA.search(text)
     if not asks or asks_duration(text):
         return None
     points = [p for p in dict.fromkeys(point for _, point in _endpoints(text)) if p != TOUCH]

@@ -29,6 +29,11 @@ VALUE_OF = {"won_deals": "won_revenue", "opportunities": "opportunity_amount", "
             "open_deals": "open_pipeline", "stalled_deals": "stalled_amount", "recycle_lost_deals": "recycle_lost_amount"}
 MONEY = frozenset({*VALUE_OF.values(), "weighted_pipeline", "average_deal_size", "pipeline_coverage"})
 _SHARE_CUE = re.compile(r"\b(?:share|percent|percentage|fraction|proportion|ratio|rate)\b|%|割合|比率|率|何割|パーセント")
+_HOW_CONVERT = re.compile(r"\bhow (?:well )?(?:do|does|did|are|is|have|has)\b.{0,60}\bconver(?:t|ts|ting|ted|sion)\b"
+                          r"|\bhow (?:well )?(?:do|does|did)\b.{0,60}\b(?:close|turn into (?:deals|customers))\b")
+_HOW_CONVERT_JA = ("どう転換", "どのくらい転換", "どれくらい転換", "転換状況", "どう受注につなが", "どのくらい受注につなが",
+                   "どれくらい受注につなが", "コンバージョン状況", "どうコンバージョン")
+_STAGE_OF = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity"}
 _COUNT_CUE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|何件|件数|何社|何個")
 _VALUE_WORDS = ("worth", "what amount", "the amount", "total amount", "how much", "value", "金額", "いくら", "総額",
                 "合計額")
@@ -64,6 +69,10 @@ def refine_metrics(text: str, names: list[str], counted: list[str]) -> list[str]
     conversion = find_conversion(text)
     if conversion is not None:  # "what share of MQLs become SQLs?" is the conversion, not two counts
         return list(dict.fromkeys([conversion, *(n for n in names if n not in _TIMING)]))
+    converts = _HOW_CONVERT.search(text) or any(w in text for w in _HOW_CONVERT_JA)
+    if converts and names and set(names) <= STAGE_COUNTS - {"won_deals", "lost_deals"}:
+        start = _STAGE_OF[names[0]]  # "how do Lead Import leads convert?": from that stage to won
+        return [f"{start}_to_won"]
     if "stalled_deals" in names:  # "stuck in the pipeline": the pipeline is where, not what
         names = [n for n in names if n not in ("open_pipeline", "open_deals", "opportunities", "won_deals", "funnel")]
     measured = [n for n in names if n in METRICS and METRICS[n].unit != "count"]

@@ -47,6 +47,7 @@ from assistant.chat.question_params import (
 )
 from assistant.language import detect_language
 from tools.metric_layer import MetricQuery
+from tools.metric_layer.catalog import CONVERSION_STAGES
 
 #: Example questions of the open intents; their embeddings are the semantic anchors.
 EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -243,7 +244,9 @@ def _planning(base: Route, question: str, text: str, request: MetricRequest | No
             return replace(base, intent="what_if", lever=lever, change=change.value if change else None,
                            change_unit=change.unit if change else None)
     quota, target = find_quota_and_target(question)
-    if _has(text, W.CAPACITY) and not (request is not None and request.queries and request.queries[0].rank):
+    converted = request is not None and request.queries and request.queries[0].metric in CONVERSION_STAGES
+    if _has(text, W.CAPACITY) and not (request is not None and request.queries and request.queries[0].rank) \
+            and not converted:  # 「何人がMQLになった？」 counts conversions, not heads
         role: Literal["ae", "is"] = "is" if _is_team(question, text) else "ae"
         return replace(base, intent="capacity", role=role, quota=quota, revenue_target=target, reps=find_reps(question),
                        per_rep=find_per_rep(question) if role == "is" else None)

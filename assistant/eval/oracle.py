@@ -43,7 +43,7 @@ DATES = ("created_date", "mql_date", "first_touch_date", "sql_date", "opportunit
          "lost_date", "churn_date")
 CONVERSIONS = {"lead_to_mql": ("lead", "mql"), "mql_to_sql": ("mql", "sql"),
                "sql_to_opportunity": ("sql", "opportunity"), "opportunity_to_won": ("opportunity", "won"),
-               "lead_to_won": ("lead", "won")}
+               "lead_to_won": ("lead", "won"), "mql_to_won": ("mql", "won")}
 COUNTS = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity", "won_deals": "won"}
 #: totals: a ranking of these needs no minimum sample
 SUMS = frozenset({*COUNTS, "lost_deals", "won_revenue", "open_pipeline", "open_deals", "never_contacted_mqls",
@@ -191,6 +191,10 @@ def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Times
                 / 86400).dropna()
         days = days[days >= 0]
         return (float(days.median()) if len(days) else None), len(days)
+    if metric.endswith("_reached") and metric.removesuffix("_reached") in CONVERSIONS:  # "how many leads became MQLs"
+        a, b = CONVERSIONS[metric.removesuffix("_reached")]
+        hit = reached(frame, a) & _in(entry_date(frame, a), span) & reached(frame, b)
+        return float(hit.sum()), int(hit.sum())
     if metric in CONVERSIONS:
         a, b = CONVERSIONS[metric]
         cohort = reached(frame, a) & _in(entry_date(frame, a), span)
