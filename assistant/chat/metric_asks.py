@@ -34,6 +34,8 @@ _HOW_CONVERT = re.compile(r"\bhow (?:well )?(?:do|does|did|are|is|have|has)\b.{0
 _HOW_CONVERT_JA = ("どう転換", "どのくらい転換", "どれくらい転換", "転換状況", "どう受注につなが", "どのくらい受注につなが",
                    "どれくらい受注につなが", "コンバージョン状況", "どうコンバージョン")
 _STAGE_OF = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity"}
+_CLOSE_SPEED = re.compile(r"(?:受注|成約|クローズ)(?:まで)?(?:が|の)(?:一番|いちばん|最も|もっとも)?(?:早い|速い|遅い)"
+                          r"|(?:一番|いちばん|最も|もっとも)(?:早く|速く|遅く)(?:受注|成約|クローズ)")
 _COUNT_CUE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|何件|件数|何社|何個")
 _VALUE_WORDS = ("worth", "what amount", "the amount", "total amount", "how much", "value", "金額", "いくら", "総額",
                 "合計額")
@@ -73,6 +75,8 @@ def refine_metrics(text: str, names: list[str], counted: list[str]) -> list[str]
     if converts and names and set(names) <= STAGE_COUNTS - {"won_deals", "lost_deals"}:
         start = _STAGE_OF[names[0]]  # "how do Lead Import leads convert?": from that stage to won
         return [f"{start}_to_won"]
+    if _CLOSE_SPEED.search(text):  # 「受注が一番遅い担当者」: how fast deals close, not how many
+        names = ["median_cycle_days", *(n for n in names if n not in STAGE_COUNTS and n != "median_cycle_days")]
     if "stalled_deals" in names:  # "stuck in the pipeline": the pipeline is where, not what
         names = [n for n in names if n not in ("open_pipeline", "open_deals", "opportunities", "won_deals", "funnel")]
     measured = [n for n in names if n in METRICS and METRICS[n].unit != "count"]

@@ -197,7 +197,8 @@ def find_rank(text: str) -> tuple[str | None, int | None]:
         direction = next((way for adj, way in JA_DIRECTION.items() if adj in text), direction)
     if direction is None and re.search(r"\bwhich\b.*\b(?:has|have|had|is|are|brings?|converts?|does|did)\b", text):
         direction = "top"
-    if direction is None and re.search(r"どの.*(?:高い|多い|良い|低い|少ない|悪い)", text):
+    if direction is None and re.search(r"どの.*(?:高い|多い|良い|低い|少ない|悪い)|(?:高い|多い|良い|低い|少ない|悪い|早い|速い|"
+                                       r"遅い|長い|短い).{0,12}(?:はどこ|はどれ|は誰|はだれ)", text):
         direction = next((way for adj, way in JA_DIRECTION.items() if adj in text), "top")
     m = _LIMIT.search(text)
     limit = int(m.group(1) or m.group(2)) if m else None

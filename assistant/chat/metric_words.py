@@ -73,6 +73,20 @@ METRIC_PHRASES: dict[str, str] = {
     "商談期間": "median_cycle_days", "営業サイクル": "median_cycle_days", "セールスサイクル": "median_cycle_days",
     "受注までの": "median_cycle_days", "成約までの": "median_cycle_days", "リードタイム": "median_cycle_days",
     "クローズまで": "median_cycle_days",
+    # "which industry closes fastest": the sales cycle, ranked (fastest = the shortest cycle first)
+    "closes fastest": "median_cycle_days", "close fastest": "median_cycle_days", "closes the fastest": "median_cycle_days",
+    "closes quickest": "median_cycle_days", "closes the quickest": "median_cycle_days",
+    "close the fastest": "median_cycle_days", "closes deals fastest": "median_cycle_days",
+    "closes deals the fastest": "median_cycle_days", "closes deals the quickest": "median_cycle_days",
+    "closes deals quickest": "median_cycle_days", "close deals fastest": "median_cycle_days",
+    "close deals the fastest": "median_cycle_days", "fastest to close": "median_cycle_days",
+    "quickest to close": "median_cycle_days", "closes slowest": "median_cycle_days", "closes the slowest": "median_cycle_days",
+    "close slowest": "median_cycle_days", "closes deals slowest": "median_cycle_days", "slowest to close": "median_cycle_days",
+    "longest to close": "median_cycle_days", "wins fastest": "median_cycle_days", "wins deals fastest": "median_cycle_days",
+    "早く受注": "median_cycle_days", "早く成約": "median_cycle_days", "早くクローズ": "median_cycle_days",
+    "受注が早い": "median_cycle_days", "受注が速い": "median_cycle_days", "受注が遅い": "median_cycle_days",
+    "遅く受注": "median_cycle_days", "成約が早い": "median_cycle_days", "成約が遅い": "median_cycle_days",
+    "受注までが早い": "median_cycle_days", "受注までが遅い": "median_cycle_days",
     "from mql to sql": "days_mql_to_sql", "mqlからsqlまで": "days_mql_to_sql",
     "from sql to opportunity": "days_sql_to_opportunity", "sqlから商談まで": "days_sql_to_opportunity",
     "from lead to mql": "days_lead_to_mql", "リードからmqlまで": "days_lead_to_mql",
@@ -189,6 +203,7 @@ RANK_PHRASES: dict[str, str] = {
     "biggest": "top", "largest": "top", "greatest": "top", "rank": "top", "ranking": "top",
     "worst": "bottom", "lowest": "bottom", "least": "bottom", "weakest": "bottom", "bottom": "bottom",
     "smallest": "bottom", "fewest": "bottom",
+    "fastest": "top", "quickest": "top", "shortest": "top", "slowest": "bottom", "longest": "bottom",
     "トップ": "top", "上位": "top", "一番": "top", "いちばん": "top", "最も": "top", "もっとも": "top",
     "最高": "top", "最大": "top", "ランキング": "top", "順位": "top", "ベスト": "top",
     "ワースト": "bottom", "下位": "bottom", "最低": "bottom", "最小": "bottom",
@@ -196,7 +211,8 @@ RANK_PHRASES: dict[str, str] = {
 #: with 一番/最も the direction comes from the adjective
 JA_DIRECTION = {"高い": "top", "多い": "top", "大きい": "top", "良い": "top", "いい": "top",
                 "低い": "bottom", "少ない": "bottom", "小さい": "bottom", "悪い": "bottom", "遅い": "bottom",
-                "長い": "bottom", "短い": "top", "速い": "top", "早い": "top"}
+                "長い": "bottom", "短い": "top", "速い": "top", "早い": "top",
+                "早く": "top", "速く": "top", "遅く": "bottom"}
 
 #: phrases asking for a trend: -> grain (None: pick from the period)
 TREND_PHRASES: dict[str, str | None] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from assistant.offline.words import Words
 from tools.metric_layer import MIN_N, MetricInfo, MetricResult, MetricValue
 from tools.metric_layer.catalog import CONVERSION_STAGES
+from tools.metric_layer.run import highest_first
 
 #: how many periods of a trend are listed (the latest ones)
 TREND_ROWS = 8
@@ -174,21 +175,22 @@ def breakdown_lines(result: MetricResult, w: Words) -> list[str]:
              else ", ".join(x for x in (slice_, period_text(result, w)) if x))
     trend = query.by in ("month", "quarter", "year")
     values = result.values[-TREND_ROWS:] if trend else result.values[:BREAKDOWN_ROWS]
+    high = highest_first(info, query.rank)  # "which industry closes fastest": the shortest cycle first
     if w.ja:
         head = f"{dimension}別の{name}（{scope}）:"
         if query.rank:
-            head = f"{dimension}別の{name}ランキング（{scope}、{'高い' if query.rank == 'top' else '低い'}順）:"
+            head = f"{dimension}別の{name}ランキング（{scope}、{'高い' if high else '低い'}順）:"
     else:
         head = f"{name[:1].upper() + name[1:]} by {dimension} ({scope}):"
         if query.rank:
-            order = "highest first" if query.rank == "top" else "lowest first"
+            order = "highest first" if high else "lowest first"
             head = f"{name[:1].upper() + name[1:]} by {dimension}, ranked {order} ({scope}):"
     lines = [head]
     if query.rank and values and values[0].value is not None:
         best = values[0]
-        lines[0] += " " + w.t(f"{best.group} is {'highest' if query.rank == 'top' else 'lowest'} at "
+        lines[0] += " " + w.t(f"{best.group} is {'highest' if high else 'lowest'} at "
                               f"{w.value(info, best.value)}.",
-                              f"{'最も高い' if query.rank == 'top' else '最も低い'}のは{best.group}で {w.value(info, best.value)}。")
+                              f"{'最も高い' if high else '最も低い'}のは{best.group}で {w.value(info, best.value)}。")
     for v in values:
         shown = w.value(info, v.value) if v.value is not None else "—"
         n = n_text(info, v, w, short=True)

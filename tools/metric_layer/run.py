@@ -233,12 +233,18 @@ def _trend(scope: Scope, info: MetricInfo, rows: np.ndarray, window: Window | No
     return out
 
 
+def highest_first(info: MetricInfo, rank: str | None) -> bool:
+    """Whether a ranking lists the highest values first: ``top`` is the best (the shortest cycle, the
+    most revenue), ``bottom`` the worst; a total's ``top`` is always its largest."""
+    return (rank == "top") == info.higher_is_better or info.id in TOTALS and rank == "top"
+
+
 def _ranked(info: MetricInfo, values: list[MetricValue], query: MetricQuery) -> tuple[list[MetricValue], list[MetricValue]]:
     """Groups best first (``top``) or worst first, without groups under ``min_n`` (except totals)."""
     measured = [v for v in values if v.value is not None]
     eligible = [v for v in measured if info.id in TOTALS or v.n >= query.min_n]
     skipped = [v for v in measured if v not in eligible]
-    descending = (query.rank == "top") == info.higher_is_better or info.id in TOTALS and query.rank == "top"
+    descending = highest_first(info, query.rank)
     eligible.sort(key=lambda v: (v.value or 0.0, v.n), reverse=descending)
     return eligible[: query.limit] if query.limit else eligible, skipped
 
