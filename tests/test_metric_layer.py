@@ -237,6 +237,28 @@ def test_open_and_stalled_deals_break_down_by_phase() -> None:
         run_query(from_canonical(_planted()), MetricQuery("open_deals", by="phase"))
 
 
+def test_a_phase_filters_the_open_pipeline_and_never_contacted_is_a_share_of_mqls() -> None:
+    frame = _planted()
+    frame = pd.concat([frame, pd.DataFrame([
+        {"record_id": f"O{i}", "created_date": pd.Timestamp("2025-06-01"), "opportunity_date": pd.Timestamp("2025-06-05"),
+         "amount": 100.0 * (i + 1), "segment": "A", "phase": ("proposal", "negotiation", "proposal")[i]}
+        for i in range(3)])])
+    untouched = [{"record_id": f"M{i}", "created_date": pd.Timestamp("2025-03-01"), "mql_date": pd.Timestamp("2025-03-02"),
+                  "segment": "B"} for i in range(7)]  # MQLs with no first touch that never became SQL
+    frame = pd.concat([frame, pd.DataFrame(untouched)])
+    data = from_canonical(frame)
+    negotiation = run_query(data, MetricQuery("open_pipeline", filters=(("phase", "Negotiation"),)))
+    assert (negotiation.total.value, negotiation.total.n) == (200.0, 1)
+    assert run_query(data, MetricQuery("open_deals", filters=(("phase", "proposal"),))).total.value == 2.0
+    share = run_query(data, MetricQuery("never_contacted_share")).total
+    later = ["mql_date", "sql_date", "opportunity_date", "won_date", "lost_date"]  # an MQL, or any later stage
+    mqls = int(frame[later].notna().any(axis=1).sum())
+    assert (share.successes, share.n) == (7, mqls)
+    assert share.value == pytest.approx(7 / mqls)
+    with pytest.raises(RevOpsInputError, match="phase"):
+        run_query(from_canonical(_planted()), MetricQuery("open_deals", filters=(("phase", "proposal"),)))
+
+
 def test_a_month_range_is_a_period(planted) -> None:  # noqa: ANN001
     frame, data = planted
     result = run_query(data, MetricQuery("mqls", period=PeriodSpec("named", "2025-02..2025-04")))

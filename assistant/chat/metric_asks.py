@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from assistant.chat.duration_parse import find_conversion, find_duration
-from assistant.chat.phrases import contains
+from assistant.chat.metric_words import PHASE_PHRASES
+from assistant.chat.phrases import contains, hits
 from tools.metric_layer import METRICS
 
 STAGE_COUNTS = frozenset({"leads", "mqls", "sqls", "opportunities", "won_deals", "lost_deals"})
@@ -90,3 +91,30 @@ def refine_metrics(text: str, names: list[str], counted: list[str]) -> list[str]
     if any(w in text for w in _WEIGHTED) and ("open_deals" in names or "open_pipeline" in names or weighted_only):
         names.append("weighted_pipeline")
     return list(dict.fromkeys(names))
+
+
+#: a phase names open deals: "deals in proposal" are open deals, "pipeline in negotiation" its value
+PHASE_METRIC = {"opportunities": "open_deals", "won_deals": "open_deals", "opportunity_amount": "open_pipeline",
+                "won_revenue": "open_pipeline"}
+#: what a phase can filter: the open pipeline's metrics (a phase is where an open deal is now)
+PHASED = frozenset({"open_deals", "open_pipeline", "weighted_pipeline", "stalled_deals", "stalled_amount",
+                    "median_open_age_days", *PHASE_METRIC})
+
+
+def find_phase(text: str, names: list[str]) -> str | None:
+    """The open-deal phase a pipeline question names ("how much pipeline is in negotiation?"), if any."""
+    found = hits(text, PHASE_PHRASES)
+    if not found or not names or not set(names) <= PHASED:
+        return None
+    return found[0][2]
+
+
+def without_phases(text: str) -> str:
+    """``text`` without open-deal phase names (「課題共有」 is a phase, not a question about problems)."""
+    return _blank(text, PHASE_PHRASES)
+
+
+def _blank(text: str, table: dict[str, str]) -> str:
+    for start, end, _ in hits(text, table):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from assistant.chat.metric_asks import refine_metrics
+from assistant.chat.metric_asks import PHASE_METRIC, find_phase, refine_metrics
 from assistant.chat.metric_words import (
     BUNDLES,
     COMPARE_PHRASES,
@@ -258,8 +258,11 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
         names = ["won_revenue"]
     if values and any(w in text for w in PROFILE_WORDS) and set(names) <= {"leads", "won_deals"} and by is None:
         names = list(PROFILE)
+    phase = find_phase(text, names)
+    if phase is not None:
+        names = [PHASE_METRIC.get(n, n) for n in names] or ["open_pipeline"]
     metric_named = bool(names)
-    filters = tuple(values)
+    filters = tuple(values) + ((("phase", phase),) if phase is not None else ())
     by_values = {d for d, _ in values}
     if by is not None and by in by_values and len([v for v in values if v[0] == by]) == 1 and direction is None:
         by = None  # "win rate for SMB by segment" is the SMB win rate

@@ -181,6 +181,16 @@ DIMENSION_PHRASES: dict[str, str] = {
     "従業員数": "employee_count", "従業員規模": "employee_count",
 }
 
+#: open-deal phases named in a question ("pipeline in negotiation", 「提案フェーズの商談」) -> ``tools.schema.PHASES``
+PHASE_PHRASES: dict[str, str] = {
+    "prospecting": "prospecting", "engaging": "engaging", "proposal": "proposal", "proposals": "proposal",
+    "negotiation": "negotiation", "negotiations": "negotiation", "negotiating": "negotiation", "commit": "commit",
+    "committed": "commit", "commit stage": "commit", "見込みフェーズ": "prospecting", "プロスペクティング": "prospecting",
+    "課題共有": "engaging", "エンゲージ": "engaging", "提案フェーズ": "proposal", "提案段階": "proposal", "提案中": "proposal",
+    "提案・選定": "proposal", "提案・選定フェーズ": "proposal", "選定": "proposal", "交渉": "negotiation",
+    "最終交渉": "negotiation", "ネゴシエーション": "negotiation", "稟議": "commit", "決裁": "commit", "コミット": "commit",
+}
+
 #: dimension values people write in Japanese (or abbreviate) -> a token of the data's value
 VALUE_ALIASES: dict[str, str] = {
     "エンタープライズ": "enterprise", "大企業": "enterprise", "大手": "enterprise", "エンプラ": "enterprise",

@@ -172,7 +172,11 @@ def filter_mask(scope: Scope, filters: tuple[tuple[str, str], ...]) -> np.ndarra
     mask = scope.everything()
     frame = scope.data.frame
     for dimension, value in filters:
-        check_dimension(frame, dimension)
+        if dimension == PHASE_COLUMN:  # "pipeline in negotiation": where open deals sit now
+            if not scope.has(PHASE_COLUMN):
+                raise RevOpsInputError("the data has no 'phase' column", hint="Upload an export with the deal stage/phase")
+        else:
+            check_dimension(frame, dimension)
         codes, labels = factorise_dimension(frame, dimension)
         wanted = str(value).strip().casefold()
         index = next((i for i, label in enumerate(labels) if label.casefold() == wanted), None)

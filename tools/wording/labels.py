@@ -68,6 +68,7 @@ DIMENSION_NAMES: Table = {
         "icp_fit": "ICP fit",
         "owner": "owner",
         "region": "region",
+        "phase": "phase",
     },
     "ja": {
         "lead_source": "リードソース",
@@ -77,6 +78,7 @@ DIMENSION_NAMES: Table = {
         "icp_fit": "ICP適合",
         "owner": "担当者",
         "region": "地域",
+        "phase": "フェーズ",
     },
 }
 METRIC_NAMES: Table = {
@@ -337,6 +339,8 @@ def dimension_label(dimension: str, lang: Lang = "en") -> str:
 
 def segment_label(dimension: str, value: str, lang: Lang = "en") -> str:
     """"lead source 'Giveaway Campaign'" (ja: 「リードソース「Giveaway Campaign」」)."""
+    if dimension == "phase" and value.lower() in PHASE_NAMES.get("en", {}):  # "phase 'Negotiation'" / 「フェーズ「交渉」」
+        value = phase_label(value.lower(), lang)
     if lang == "ja":
         return f"{dimension_label(dimension, 'ja')}「{value}」"
     return f"{dimension_label(dimension)} '{value}'"
