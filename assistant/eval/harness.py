@@ -233,6 +233,18 @@ def upload_chat(upload: str) -> Any:
 _UPLOADS: dict[str, Any] = {}
 
 
+def untargeted_chat(frame: pd.DataFrame) -> Any:
+    """A fresh offline chat on ``frame`` with no targets loaded (items with ``"targets": false``)."""
+    from assistant.chat.conversation import Conversation
+    from assistant.settings import Settings
+    from tools.dataset import from_canonical
+
+    key = f"untargeted-{id(frame)}"
+    if key not in _UPLOADS:
+        _UPLOADS[key] = from_canonical(frame)
+    return Conversation(_UPLOADS[key], settings=Settings(llm="offline", currency="JPY"))
+
+
 def run(items: list[dict[str, Any]], new_chat: Callable[[], Any], frame: pd.DataFrame,
         targets: pd.DataFrame | None) -> list[Result]:
     """Ask every item (each conversation in a fresh chat from ``new_chat``, or on its own partial
@@ -240,7 +252,10 @@ def run(items: list[dict[str, Any]], new_chat: Callable[[], Any], frame: pd.Data
     canonical = prepare(frame)
     results = []
     for group in conversations(items):
-        chat = upload_chat(group[0]["upload"]) if group[0].get("upload") else new_chat()
+        if group[0].get("upload"):
+            chat = upload_chat(group[0]["upload"])
+        else:
+            chat = untargeted_chat(frame) if group[0].get("targets") is False else new_chat()
         previous: str | None = None
         for item in group:
             answer = chat.ask(item["question"])

@@ -313,6 +313,15 @@ def expected(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | 
     first = frame["created_date"].min()
     if "capacity" in spec:
         return [_capacity(spec["capacity"], targets)]
+    if "quarter_target" in spec:  # the revenue target of a quarter: its months' targets summed
+        assert targets is not None
+        quarter = spec["quarter_target"]
+        if quarter == "this_quarter":  # the quarter of the latest date in the data
+            quarter = f"{data_as_of.year}-Q{(data_as_of.month - 1) // 3 + 1}"
+        year, q = quarter.split("-Q")
+        months = {f"{year}-{3 * (int(q) - 1) + m:02d}" for m in (1, 2, 3)}
+        revenue = targets[(targets["metric"] == "revenue") & targets["period"].astype(str).isin(months)]
+        return [Figure(float(revenue["target"].sum()), "money")]
     if "reverse_plan" in spec:
         deal = frame.loc[reached(frame, "won"), "amount"].dropna().mean()
         return [Figure(float(math.ceil(spec["reverse_plan"]["target"] / deal - 1e-9)), "count")]

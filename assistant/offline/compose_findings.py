@@ -264,15 +264,34 @@ def forecast_lines(diagnosis: Diagnosis, w: Words) -> list[str]:
                  f"{period}の着地見込みは {w.money(forecast.expected)}（80%区間 {w.money(forecast.low)}〜"
                  f"{w.money(forecast.high)}）、うち受注済みは {w.money(forecast.closed)} です。")]
     if forecast.target is not None and forecast.gap is not None:
-        short = forecast.gap > 0
-        lines.append(w.t(f"Target: {w.money(forecast.target)}, so {'short by' if short else 'ahead by'} "
-                         f"{w.money(abs(forecast.gap))} on the expected figure.",
-                         f"目標 {w.money(forecast.target)} に対して見込みは {w.money(abs(forecast.gap))} "
-                         f"{'不足' if short else '上回り'}です。"))
+        lines.append(_against_target(forecast, w))
+    else:  # "are we going to hit the number?" cannot be answered without one: say so
+        lines.append(w.t(f"No revenue target for {period} is loaded, so this cannot be set against a plan; "
+                         "add a targets file (period, metric, target) to see the gap.",
+                         f"{period}の売上目標が読み込まれていないため、計画と比べられません。"
+                         "目標ファイル（period, metric, target）を追加すると差額を示せます。"))
     if forecast.coverage is not None:
         lines.append(w.t(f"Open pipeline covers {w.number(forecast.coverage)}× the revenue still to win.",
                          f"進行中パイプラインは残りの目標の {w.number(forecast.coverage)}倍です。"))
     return lines
+
+
+def _against_target(forecast: Any, w: Words) -> str:
+    """Expected against target, the gap, and where the target sits in the 80% range."""
+    short = forecast.gap > 0
+    line = w.t(f"Target: {w.money(forecast.target)}, so {'short by' if short else 'ahead by'} "
+               f"{w.money(abs(forecast.gap))} on the expected figure",
+               f"目標 {w.money(forecast.target)} に対して見込みは {w.money(abs(forecast.gap))} "
+               f"{'不足' if short else '上回り'}です")
+    if forecast.target > forecast.high:
+        return line + w.t(": the target is above the whole 80% range, so hitting it is unlikely.",
+                          "。目標は80%区間の上限も超えており、達成は見込みにくい状況です。")
+    if short:
+        return line + w.t(": only the upper part of the 80% range reaches it.",
+                          "。80%区間の上側でのみ届く水準です。")
+    if forecast.target < forecast.low:
+        return line + w.t(": even the low end of the 80% range clears it.", "。80%区間の下限でも上回ります。")
+    return line + w.t(", though the low end of the 80% range falls short.", "が、80%区間の下側では届きません。")
 
 
 def overview_lines(results: list[Any], diagnosis: Diagnosis, w: Words, note: str = "") -> list[str]:
