@@ -14,11 +14,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.chat.duration_parse import find_conversion, find_duration
 from assistant.chat.metric_words import PHASE_PHRASES
 from assistant.chat.phrases import contains, hits
-from tools.metric_layer import METRICS
+from tools.metric_layer import METRICS, MetricQuery, PeriodSpec
 
 STAGE_COUNTS = frozenset({"leads", "mqls", "sqls", "opportunities", "won_deals", "lost_deals"})
 #: what a duration question's other phrases stand for: its endpoints, not separate asks
@@ -118,3 +119,18 @@ def _blank(text: str, table: dict[str, str]) -> str:
     for start, end, _ in hits(text, table):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+#: a pipeline-health question: what is open, weighted, stalled, and how it covers the target still to win
+HEALTH = ("open_pipeline", "weighted_pipeline", "stalled_share", "pipeline_coverage")
+
+
+def asks_pipeline_health(queries: tuple[MetricQuery, ...] | list[MetricQuery]) -> bool:
+    return [q.metric for q in queries] == list(HEALTH)
+
+
+def health_periods(queries: list[MetricQuery]) -> list[MetricQuery]:
+    """In a pipeline-health ask, coverage is against the current quarter's target still to win (the forecast's)."""
+    if not asks_pipeline_health(queries) or queries[-1].period is not None:
+        return queries
+    return [*queries[:-1], replace(queries[-1], period=PeriodSpec("this", grain="quarter"))]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from assistant.chat.metric_asks import PHASE_METRIC, find_phase, refine_metrics
+from assistant.chat.metric_asks import PHASE_METRIC, find_phase, health_periods, refine_metrics
 from assistant.chat.metric_words import (
     BUNDLES,
     COMPARE_PHRASES,
@@ -277,7 +277,7 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
                 rank=direction if by is not None and by not in ("month", "quarter", "year") else None,  # type: ignore[arg-type]
                 limit=limit, against_target=against_target and metric in _TARGETED,
                 share=bool(group) and any(w in text for w in SHARE_WORDS)))
-    return MetricRequest(tuple(queries), metric_named, by, filters, period, pronoun,
+    return MetricRequest(tuple(health_periods(queries)), metric_named, by, filters, period, pronoun,
                          _unknown(question, text, by, filters))
 
 

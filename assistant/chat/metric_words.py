@@ -61,6 +61,15 @@ METRIC_PHRASES: dict[str, str] = {
     "stalling": "stalled_deals", "stall": "stalled_deals", "stalls": "stalled_deals", "stagnating": "stalled_deals",
     "止まって": "stalled_deals", "動いていない": "stalled_deals", "塩漬け": "stalled_deals",
     "停滞": "stalled_deals", "滞留": "stalled_deals", "止まっている": "stalled_deals",
+    "pipeline health": "pipeline_health", "health of our pipeline": "pipeline_health",
+    "health of the pipeline": "pipeline_health", "healthy is our pipeline": "pipeline_health",
+    "healthy is the pipeline": "pipeline_health", "state of the pipeline": "pipeline_health",
+    "state of our pipeline": "pipeline_health", "pipeline in good shape": "pipeline_health",
+    "how does our pipeline look": "pipeline_health", "how does the pipeline look": "pipeline_health",
+    "pipeline look like": "pipeline_health", "pipeline looking": "pipeline_health", "pipeline healthy": "pipeline_health",
+    "パイプラインの健全性": "pipeline_health", "パイプラインは健全": "pipeline_health", "パイプラインの健康": "pipeline_health",
+    "パイプラインの状態": "pipeline_health", "パイプラインの状況": "pipeline_health", "パイプラインの健全度": "pipeline_health",
+    "パイプラインは健康": "pipeline_health", "パイプラインの全体像": "pipeline_health",
     "deal age": "median_open_age_days", "age of open": "median_open_age_days", "aging": "median_open_age_days",
     "how old are": "median_open_age_days", "経過日数": "median_open_age_days", "商談の年齢": "median_open_age_days",
     "open deals": "open_deals", "open opportunities": "open_deals", "deals in flight": "open_deals",
@@ -156,6 +165,7 @@ STAGE_PHRASES: dict[str, str] = {
 BUNDLES: dict[str, tuple[str, ...]] = {
     "follow_up": ("median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls"),
     "recycle": ("recycle_lost_deals", "recycle_mqls", "recycle_lost_amount"),
+    "pipeline_health": ("open_pipeline", "weighted_pipeline", "stalled_share", "pipeline_coverage"),
     "funnel": ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won"),
     "stage_days": ("days_lead_to_mql", "days_mql_to_sql", "days_sql_to_opportunity", "days_opportunity_to_won"),
 }

@@ -28,7 +28,7 @@ import numpy as np
 
 from assistant.chat import intent_words as W
 from assistant.chat.concepts import find_concept
-from assistant.chat.metric_asks import without_phases
+from assistant.chat.metric_asks import asks_pipeline_health, without_phases
 from assistant.chat.metric_parse import (
     MetricRequest,
     Vocabulary,
@@ -178,7 +178,8 @@ def route(question: str, vocabulary: Vocabulary | None = None, previous: Route |
         return replace(base, intent="forecast")
     if _has(without_labels(text, vocabulary), W.WHY):
         return _why(base, text, request, previous)
-    if _has(without_phases(text) if request is not None and request.filters else text, W.DIAGNOSE):
+    if _has(without_phases(text) if request is not None and request.filters else text, W.DIAGNOSE) and \
+            not (request is not None and asks_pipeline_health(request.queries)):  # "how healthy is our pipeline?"
         return replace(base, intent="diagnose", segment=_segment(request))
     topic = previous.subject if previous is not None and previous.intent == "why" and previous.subject else previous
     if topic is not None and topic.intent in ("diagnose", "kpi_green_flat", "revenue_change") and \

@@ -224,6 +224,10 @@ def measure(frame: pd.DataFrame, metric: str, span: tuple[pd.Timestamp, pd.Times
         known = probability.notna()
         amount = frame.loc[open_, "amount"].fillna(0)[known]
         return float((amount * probability[known].astype(float)).sum()), int(known.sum())
+    if metric == "stalled_share":  # stalled among the open deals
+        open_ = reached(frame, "opportunity") & ~won & ~is_lost
+        hit = stalled(frame, data_as_of, frame if whole is None else whole)
+        return (hit.sum() / open_.sum() if open_.sum() else None), int(open_.sum())
     if metric in ("stalled_deals", "stalled_amount"):
         hit = stalled(frame, data_as_of, frame if whole is None else whole)
         value = float(hit.sum()) if metric == "stalled_deals" else float(frame.loc[hit, "amount"].fillna(0).sum())
@@ -267,7 +271,8 @@ def stalled(frame: pd.DataFrame, data_as_of: pd.Timestamp, whole: pd.DataFrame) 
     return open_ & (age > limit)
 
 
-KIND = {"win_rate": "percent", "follow_up_within_sla": "percent", "never_contacted_share": "percent", "won_revenue": "money",
+KIND = {"win_rate": "percent", "follow_up_within_sla": "percent", "never_contacted_share": "percent",
+        "stalled_share": "percent", "won_revenue": "money",
         "average_deal_size": "money", "open_pipeline": "money", "recycle_lost_amount": "money",
         "median_cycle_days": "days", "median_follow_up_hours": "hours", "weighted_pipeline": "money",
         "stalled_amount": "money", **{f"days_{a}_to_{b}": "days" for i, a in enumerate(STAGES) for b in STAGES[i + 1:]}}
@@ -313,15 +318,8 @@ def expected(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | 
     first = frame["created_date"].min()
     if "capacity" in spec:
         return [_capacity(spec["capacity"], targets)]
-    if "quarter_target" in spec:  # the revenue target of a quarter: its months' targets summed
-        assert targets is not None
-        quarter = spec["quarter_target"]
-        if quarter == "this_quarter":  # the quarter of the latest date in the data
-            quarter = f"{data_as_of.year}-Q{(data_as_of.month - 1) // 3 + 1}"
-        year, q = quarter.split("-Q")
-        months = {f"{year}-{3 * (int(q) - 1) + m:02d}" for m in (1, 2, 3)}
-        revenue = targets[(targets["metric"] == "revenue") & targets["period"].astype(str).isin(months)]
-        return [Figure(float(revenue["target"].sum()), "money")]
+    if "quarter_target" in spec or "coverage" in spec:
+        return _quarter_target(spec, frame, targets, data_as_of)
     if "reverse_plan" in spec:
         deal = frame.loc[reached(frame, "won"), "amount"].dropna().mean()
         return [Figure(float(math.ceil(spec["reverse_plan"]["target"] / deal - 1e-9)), "count")]
@@ -365,6 +363,24 @@ def expected(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | 
         eligible.sort(key=lambda g: g[1], reverse=bool(spec.get("top")))
         groups = eligible[:k]
     return [Figure(value, kind_of(metric), label) for label, value, _ in groups]
+
+
+def _quarter_target(spec: dict[str, Any], frame: pd.DataFrame, targets: pd.DataFrame | None,
+                    data_as_of: pd.Timestamp) -> list[Figure]:
+    """A quarter's revenue target (its months' targets summed), or with ``coverage`` the open pipeline over
+    what is still to win of it (the target less the revenue won in the quarter so far)."""
+    assert targets is not None
+    quarter = spec.get("quarter_target") or spec["coverage"]
+    if quarter == "this_quarter":  # the quarter of the latest date in the data
+        quarter = f"{data_as_of.year}-Q{(data_as_of.month - 1) // 3 + 1}"
+    year, q = quarter.split("-Q")
+    months = {f"{year}-{3 * (int(q) - 1) + m:02d}" for m in (1, 2, 3)}
+    target = float(targets[(targets["metric"] == "revenue") & targets["period"].astype(str).isin(months)]["target"].sum())
+    if "quarter_target" in spec:
+        return [Figure(target, "money")]
+    won_so_far, _ = measure(frame, "won_revenue", window(quarter, data_as_of, frame["created_date"].min()), data_as_of)
+    open_pipeline, _ = measure(frame, "open_pipeline", None, data_as_of)
+    return [Figure(float(open_pipeline or 0.0) / (target - float(won_so_far or 0.0)), "number")]
 
 
 def _capacity(plan: dict[str, Any], targets: pd.DataFrame | None) -> Figure:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.chat.metric_asks import asks_pipeline_health
 from assistant.chat.question import CHAIN_SUBJECTS, Route, SegmentFilter
 from assistant.chat.tools.playbook import Passage
 from assistant.chat.tools.runtime import ToolRecord
@@ -26,6 +27,7 @@ from assistant.offline.compose_findings import (
     kpi_green_lines,
     overview_lines,
 )
+from assistant.offline.compose_health import health_lines
 from assistant.offline.compose_metrics import comparison_lines, metric_lines, stalled_lines, value_sentence
 from assistant.offline.compose_plans import (
     capacity_lines,
@@ -139,7 +141,10 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     main, extra = _main_and_extra(route, records)
     summary = next(iter(_results(records, "describe_upload")), None)
     lines: list[str] = open_.unknown_lines(route.unknown, summary, w)
-    if len(main) == 1 and main[0].info.id == "stalled_deals" and not main[0].query.by:
+    health = health_lines(main, w) if asks_pipeline_health(route.queries) else []
+    if health:
+        lines += health
+    elif len(main) == 1 and main[0].info.id == "stalled_deals" and not main[0].query.by:
         lines += stalled_lines(main[0], extra, w)
     elif len(main) == 1:
         lines += metric_lines(main[0], w)
@@ -157,7 +162,7 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
             shown = metric_lines(result, w, bundle=True)
             lines += [f"- {shown[0]}", *shown[1:]] if len(shown) == 1 or result.values else shown
     lines += _observation_lines(main, w)
-    lines += _errors(records, w)
+    lines += _errors([r for r in records if not (health and "revenue target" in str(r.error))], w)  # said once above
     passages = passage_lines(records, w)
     if passages and lines:
         lines += ["", *passages[:1]]

@@ -62,6 +62,7 @@ _ALL: list[MetricInfo] = [
     MetricInfo("weighted_pipeline", "money", "sum", None, ("amount", "phase")),
     MetricInfo("stalled_deals", "count", "count", None, (), False),
     MetricInfo("stalled_amount", "money", "sum", None, ("amount",), False),
+    MetricInfo("stalled_share", "percent", "rate", None, (), False),
     MetricInfo("median_open_age_days", "days", "median", None, (), False),
     MetricInfo("pipeline_coverage", "ratio", "ratio", None, ("amount",)),
     MetricInfo("recycle_lost_deals", "count", "count", None),
@@ -121,7 +122,7 @@ COUNTED_STAGE = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities":
 #: Metrics that need deal outcomes (won and lost): without them a zero would be a guess.
 NEEDS_OUTCOMES = frozenset({"win_rate", "win_rate_amount", "lost_deals", "lost_amount", "recycle_lost_deals",
                             "recycle_lost_amount", "open_deals", "open_pipeline", "weighted_pipeline", "stalled_deals",
-                            "stalled_amount", "median_open_age_days", "pipeline_coverage"})
+                            "stalled_amount", "stalled_share", "median_open_age_days", "pipeline_coverage"})
 
 
 def stages_needed(metric: str) -> tuple[str, ...]:

@@ -230,7 +230,7 @@ def measure(info: MetricInfo, scope: Scope, rows: np.ndarray, group: str | None,
         never = int(np.count_nonzero(mqls & flags)) if flags is not None else 0
         return rate_value(group, never, int(np.count_nonzero(mqls)))
     if metric in ("open_deals", "open_pipeline", "stalled_deals", "stalled_amount", "median_open_age_days",
-                  "weighted_pipeline"):
+                  "weighted_pipeline", "stalled_share"):
         return _snapshot(metric, scope, rows, group)
     if metric.startswith("recycle_"):
         pool = scope.recycle
@@ -288,6 +288,8 @@ def _snapshot(metric: str, scope: Scope, rows: np.ndarray, group: str | None) ->
     if metric == "open_pipeline":
         return MetricValue(group, float(amount[inside].sum()), int(np.count_nonzero(inside)))
     stalled = inside & deals.stalled
+    if metric == "stalled_share":  # of the open deals in the slice, those stalled
+        return rate_value(group, int(np.count_nonzero(stalled)), int(np.count_nonzero(inside)))
     if metric == "stalled_deals":
         return MetricValue(group, float(np.count_nonzero(stalled)), int(np.count_nonzero(stalled)))
     return MetricValue(group, float(amount[stalled].sum()), int(np.count_nonzero(stalled)))

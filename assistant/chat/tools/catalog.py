@@ -33,7 +33,7 @@ MetricId = Literal[
     "days_lead_to_mql", "days_mql_to_sql", "days_sql_to_opportunity", "days_opportunity_to_won",
     "days_lead_to_sql", "days_lead_to_opportunity", "days_lead_to_won", "days_mql_to_opportunity", "days_mql_to_won",
     "days_sql_to_won", "median_follow_up_hours", "follow_up_within_sla", "never_contacted_mqls", "never_contacted_share", "open_deals", "open_pipeline",
-    "weighted_pipeline", "stalled_deals", "stalled_amount", "median_open_age_days", "recycle_lost_deals",
+    "weighted_pipeline", "stalled_deals", "stalled_amount", "stalled_share", "median_open_age_days", "recycle_lost_deals",
     "recycle_lost_amount", "recycle_mqls", "pipeline_coverage", "churn_rate", "retention_rate", "active_customers", "churned_customers",
 ]
 assert set(get_args(MetricId)) == set(METRICS), "the tool schema must list every catalogue metric"
