@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from assistant.chat.phrases import word_edges
+from tools.metric_layer.catalog import CONVERSION_STAGES
 
 #: the follow-up "stage": first inside-sales touch after MQL
 TOUCH = "touch"
@@ -28,7 +29,8 @@ ENDPOINTS: dict[str, str] = {
     "opportunities": "opportunity", "opportunity": "opportunity", "opps": "opportunity", "opp": "opportunity",
     "deal creation": "opportunity", "deal is created": "opportunity", "deal created": "opportunity",
     "won": "won", "win": "won", "winning": "won", "close": "won", "closed": "won", "closing": "won",
-    "closes": "won", "closed-won": "won", "signed": "won", "signature": "won", "customer": "won",
+    "closes": "won", "closed-won": "won", "signed": "won", "signature": "won", "customer": "won", "customers": "won",
+    "wins": "won", "won deals": "won",
     "first touch": TOUCH, "first call": TOUCH, "first contact": TOUCH, "first response": TOUCH,
     "first reply": TOUCH, "first outreach": TOUCH, "first follow-up": TOUCH, "first follow up": TOUCH,
     "initial contact": TOUCH, "initial call": TOUCH, "contacted": TOUCH, "called": TOUCH, "touched": TOUCH,
@@ -84,10 +86,8 @@ _SHARE_CUE = re.compile(r"\b(?:what|which) (?:share|fraction|proportion|percenta
 _CONVERSION_JA = ("になる割合", "になった割合", "に進む割合", "に進んだ割合", "になる率", "に転換", "まで進む割合", "に至る割合")
 #: 「リードのうち何件がMQLになった？」: a count of those that reached the later stage
 _CONVERTED_COUNT_JA = re.compile(r"(?:何件|何人|何社|いくつ|どれだけ|どのくらい|どれくらい).{0,12}"
-                                 r"(?:になった|になる|になりました|に進んだ|に進む|に進みました|に転換|化した|化された|化できた|に至った)")
-#: (from, to) -> the conversion metric between them
-CONVERSIONS = {("lead", "mql"): "lead_to_mql", ("mql", "sql"): "mql_to_sql", ("sql", "opportunity"): "sql_to_opportunity",
-               ("opportunity", "won"): "opportunity_to_won", ("lead", "won"): "lead_to_won"}
+                                 r"(?:になった|になる|になりました|に進んだ|に進む|に進みました|に転換|化した|化しました|化された|化されました|"
+                                 r"化できた|に至った|に至りました)")
 
 
 def find_conversion(text: str) -> str | None:
@@ -101,7 +101,8 @@ def find_conversion(text: str) -> str | None:
     if len(points) < 2:
         return None
     first, last = sorted(points[:2], key=lambda p: ORDER[p])
-    return CONVERSIONS.get((first, last))
+    name = f"{first}_to_{last}"  # "how many MQLs went on to become opportunities": a spanning conversion too
+    return name if name in CONVERSION_STAGES else None
 
 
 def find_duration(text: str) -> str | None:

@@ -188,6 +188,9 @@ REVENUE_CHANGE = (
 FORECAST = (
     "forecast", "will we hit", "will we make", "are we on track", "on track to", "going to hit", "hit the quarter",
     "make the quarter", "land the quarter", "projected", "projection", "expected revenue", "end of quarter",
+    "going to make", "gonna make", "make it this quarter", "make our number", "hit our number", "hit the number",
+    "make the number", "make plan", "hit plan", "hit our plan", "on pace", "going to land",
+    "届きます", "届くか", "計画に届", "目標に届", "達成見込み",
     "着地", "見込み", "届く", "届きそう", "達成できそう", "達成できる", "予測", "フォーキャスト", "着地見込",
 )
 WHY = ("why", "how come", "what explains", "what's behind", "what is behind", "reason", "cause",

@@ -105,8 +105,11 @@ PHASED = frozenset({"open_deals", "open_pipeline", "weighted_pipeline", "stalled
 def find_phase(text: str, names: list[str]) -> str | None:
     """The open-deal phase a pipeline question names ("how much pipeline is in negotiation?"), if any."""
     found = hits(text, PHASE_PHRASES)
-    if not found or not names or not set(names) <= PHASED:
+    if not found or not set(names) <= PHASED:
         return None
+    if not names and not re.search(r"\b(?:in|at)\s+(?:the\s+)?(?:prospecting|engaging|proposal|negotiation|commit)\b|"
+                                   r"フェーズ|段階|中の", text):
+        return None  # "what should we commit to?" names no phase; "how much is sitting in commit?" does
     return found[0][2]
 
 

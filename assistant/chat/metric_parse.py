@@ -45,6 +45,7 @@ _BY_BEFORE = ("by ", "per ", "each ", "every ", "across ", "which ", "what ", "f
 _BY_AFTER = ("別", "ごと", "毎", " breakdown", "単位", "ranking", "によ", "間で", "間の", "差", "で比", "でどう", "で違",
              "で見", "で分け", "で差", "で異な", "でばらつ", " to another", " differ", " vary", " varies", " compare")
 _LIMIT = re.compile(r"(?:top|bottom|best|worst|トップ|上位|下位|ワースト)\s*(\d{1,2})|(\d{1,2})\s*(?:best|worst|top)")
+_COUNT_WORDS = re.compile(r"\bhow many\b|\bnumber of\b|何件|件数|いくつ")
 _TARGET_WORDS = ("target", "goal", "quota attainment", "plan?", "against plan", "on track", "目標", "計画比", "予算比")
 
 
@@ -119,7 +120,8 @@ def _without(text: str, table: dict[str, str]) -> str:
 
 def _bundle(name: str, text: str) -> tuple[str, ...]:
     """The metrics a name stands for; "median time to first touch" is only the median of the follow-up bundle."""
-    if name == "follow_up" and any(w in text for w in ("median", "中央値", "how long", "hours", "時間")):
+    if name == "follow_up" and any(w in text for w in ("median", "中央値", "how long", "hours", "時間", "fastest", "quickest",
+                                                       "slowest", "一番早", "一番速", "一番遅", "最も早", "最も速", "最も遅")):
         return ("median_follow_up_hours",)
     if name == "follow_up" and any(w in text for w in ("share", "percent", "割合", "率")):
         return ("follow_up_within_sla",)
@@ -260,7 +262,7 @@ def parse_metric_request(question: str, vocabulary: Vocabulary) -> MetricRequest
         names = list(PROFILE)
     phase = find_phase(text, names)
     if phase is not None:
-        names = [PHASE_METRIC.get(n, n) for n in names] or ["open_pipeline"]
+        names = [PHASE_METRIC.get(n, n) for n in names] or ["open_deals" if _COUNT_WORDS.search(text) else "open_pipeline"]
     metric_named = bool(names)
     filters = tuple(values) + ((("phase", phase),) if phase is not None else ())
     by_values = {d for d, _ in values}

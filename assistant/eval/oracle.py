@@ -43,7 +43,8 @@ DATES = ("created_date", "mql_date", "first_touch_date", "sql_date", "opportunit
          "lost_date", "churn_date")
 CONVERSIONS = {"lead_to_mql": ("lead", "mql"), "mql_to_sql": ("mql", "sql"),
                "sql_to_opportunity": ("sql", "opportunity"), "opportunity_to_won": ("opportunity", "won"),
-               "lead_to_won": ("lead", "won"), "mql_to_won": ("mql", "won")}
+               "lead_to_won": ("lead", "won"), "mql_to_won": ("mql", "won"), "mql_to_opportunity": ("mql", "opportunity"),
+               "sql_to_won": ("sql", "won")}
 COUNTS = {"leads": "lead", "mqls": "mql", "sqls": "sql", "opportunities": "opportunity", "won_deals": "won"}
 #: totals: a ranking of these needs no minimum sample
 SUMS = frozenset({*COUNTS, "lost_deals", "won_revenue", "open_pipeline", "open_deals", "never_contacted_mqls",
