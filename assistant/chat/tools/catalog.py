@@ -21,7 +21,7 @@ from tools.metric_layer.catalog import METRICS
 from tools.metric_layer.periods import parse_period_code
 from tools.wording import Lang
 
-Dimension = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region"]
+Dimension = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region", "phase"]
 Breakdown = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region", "phase",
                     "month", "quarter", "year"]
 Grain = Literal["month", "quarter"]
@@ -75,7 +75,7 @@ def build_tools(ctx: ToolRuntime) -> list[BaseTool]:
         Args:
             metric: Which metric.
             by: Break down by this dimension (phase: the deal's current phase), or by month/quarter/year for a trend.
-            filters: Keep only these dimension values, e.g. [{"dimension": "segment", "value": "Enterprise"}].
+            filters: Keep only these dimension values, e.g. [{"dimension": "segment", "value": "Enterprise"}]; phase (prospecting, engaging, proposal, negotiation, commit) keeps open deals in that phase.
             period: 2025-Q3, 2025-03, 2025, last_6_months, this_quarter, previous_month, next_quarter, current or baseline (the diagnosis windows); omit for the whole upload.
             compare: Also measure the baseline window, the previous period or the same period a year ago.
             rank: With by: order groups best (top) or worst (bottom) first.
