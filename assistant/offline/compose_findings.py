@@ -135,8 +135,7 @@ def bottleneck_line(diagnosis: Diagnosis, w: Words) -> str:
     impact = w.money(b.revenue_impact)
     head = w.t(f"The bottleneck is {name}{place}: {base} in the baseline period vs {cur} now. ",
                f"ボトルネックは「{name}」{place}です: 比較期間 {base} → 今期 {cur}。")
-    mix = chosen.mix_driver or next((f.segment for f in diagnosis.findings
-                                      if f.mix_driven and f.transition == b.lever and f.segment), None)
+    mix = chosen.mix_driver or chosen.mix_explained
     if mix is not None:  # the rate fell because the mix moved: the lever alone recovers nothing
         value = mix[1]
         return head + w.t(f"The rate fell because the mix moved towards {value} ({w.dimension(mix[0])}); the others held their rate: "
