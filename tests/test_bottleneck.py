@@ -55,3 +55,25 @@ def test_what_if_scales_revenue() -> None:
 
 def test_healthy_funnel_has_no_bottleneck() -> None:
     assert find_bottleneck(AnalysisContext.build(_data("healthy"))).lever is None
+
+
+@pytest.mark.parametrize("cause", ["kpi_green_revenue_flat", "meeting_quality_drop"])
+def test_a_rate_that_fell_with_the_mix_is_not_promised_back_by_restoring_it(cause: str) -> None:
+    """Planted: a low-converting source added on top (the other sources hold their rate) against a
+    rate that falls within the funnel itself. Only the first may not claim its gap as recoverable."""
+    from tools.diagnosis import diagnose
+
+    sc = generate_scenario(cause, 1)
+    diagnosis = diagnose(sc.to_loaded_data(), as_of=sc.as_of)
+    chosen = diagnosis.bottleneck.chosen
+    assert chosen is not None and chosen.lever == sc.truth.lever
+    mix_findings = [f for f in diagnosis.findings if f.mix_driven and f.transition == chosen.lever]
+    text, text_ja = diagnosis.bottleneck.explanation_in("en"), diagnosis.bottleneck.explanation_in("ja")
+    if mix_findings:  # the planted mix: the source converts far worse, the rest held
+        assert chosen.mix_explained == mix_findings[0].segment
+        assert "adds no revenue" in text and "at most" in text and "restoring it to the baseline" not in text
+        assert "最大" in text_ja and "売上は増えません" in text_ja
+    else:
+        assert chosen.mix_explained is None
+        assert "restoring it to the baseline is worth about" in text
+    assert bool(mix_findings) == (cause == "kpi_green_revenue_flat")

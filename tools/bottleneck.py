@@ -22,7 +22,7 @@ from typing import Any
 from tools.analysis_context import AnalysisContext
 from tools.schema import LEVERS, TRANSITIONS
 from tools.stats import ALPHA, MIN_N, Comparison
-from tools.wording import segment_label, transition_label
+from tools.wording import dimension_label, segment_label, transition_label
 
 #: Smallest relative deterioration worth calling a bottleneck, per lever kind.
 MATERIAL_CHANGE = {
@@ -51,6 +51,9 @@ class LeverChange:
     segment: tuple[str, str] | None = None  # set when the deterioration is confined to one segment
     adjusted_ratio: float | None = None  # deal size: current / baseline like for like (same segment mix)
     mix_driver: tuple[str, str] | None = None  # set when the fall is the mix moving towards this slice
+    #: a lever significant on its own whose fall a mix finding explains (the other slices held their rate):
+    #: restoring it means replacing that slice's leads, so its figure is an upper bound, not a recovery
+    mix_explained: tuple[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -301,6 +304,8 @@ def _add_mix(changes: list[LeverChange], findings: list[Any], reference: float |
         if f.code not in ("mix_shift", "lead_quality_decline") or f.transition not in by_lever:
             continue
         lever = by_lever[f.transition]
+        if lever.significant and f.mix_driven and lever.mix_explained is None:
+            lever.mix_explained = f.segment
         test = f.evidence.get("mix_test") or {}
         p0, at_mix, p_value = test.get("baseline"), test.get("current"), test.get("p_value")
         if lever.significant or not p0 or not at_mix or p_value is None:
@@ -349,6 +354,12 @@ def explain(change: LeverChange, lang: str = "en") -> str:
         what = f"median sales cycle grew from {b:.0f} to {c:.0f} days{p}"
     else:
         what = f"retention fell from {b:.1%} to {c:.1%} per period{p}"
+    if change.mix_explained is not None:
+        dimension, value = change.mix_explained
+        return (f"{what}, because the mix moved towards {segment_label(dimension, value)} while the rest held "
+                f"their rate: cutting {value} alone restores the rate but adds "
+                f"no revenue; replacing its leads with leads that convert like the rest is worth at most {impact} "
+                f"in revenue per period.")
     return f"{what}; restoring it to the baseline is worth about {impact} in revenue per period."
 
 
@@ -377,4 +388,9 @@ def explain_ja(change: LeverChange) -> str:
         what = f"商談期間の中央値が{b:.0f}日から{c:.0f}日に延びました"
     else:
         what = f"期間あたりの継続率が{b:.1%}から{c:.1%}に低下しました"
+    if change.mix_explained is not None:
+        dimension, value = change.mix_explained
+        return (f"{what}。転換率の低い{segment_label(dimension, value, lang='ja')}の構成比が増えたためで、ほかの"
+                f"{dimension_label(dimension, 'ja')}の転換率は保たれています。{value}を止めるだけでは転換率は戻っても売上は"
+                f"増えません。そのリードをほかと同じように転換するリードで置き換えられた場合に限り、期間あたり最大{impact}の売上に相当します。")
     return f"{what}。比較期間の水準に戻せば、期間あたり約{impact}の売上に相当します。"

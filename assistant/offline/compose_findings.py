@@ -111,16 +111,6 @@ def finding_line(f: Finding, w: Words) -> str:
     return f"- {w.finding(f.code)}{where} ({w.severity(f.severity).lower()} severity): {sentence}"
 
 
-def lever_value(lever: str, value: Any, w: Words) -> str:
-    if lever == "lead_volume":
-        return w.count(value)
-    if lever == "deal_size":
-        return w.money(value)
-    if lever == "cycle_time":
-        return w.days(value)
-    return w.pct(value)
-
-
 def bottleneck_line(diagnosis: Diagnosis, w: Words) -> str:
     """The single constraint, what moved and the revenue at stake."""
     b = diagnosis.bottleneck
@@ -131,12 +121,11 @@ def bottleneck_line(diagnosis: Diagnosis, w: Words) -> str:
     name = w.lever(b.lever)
     where = chosen.segment or chosen.mix_driver
     place = (f"（{w.segment(*where)}）" if w.ja else f" ({w.segment(*where)})") if where else ""
-    base, cur = lever_value(b.lever, chosen.baseline, w), lever_value(b.lever, chosen.current, w)
+    base, cur = w.lever_value(b.lever, chosen.baseline), w.lever_value(b.lever, chosen.current)
     impact = w.money(b.revenue_impact)
     head = w.t(f"The bottleneck is {name}{place}: {base} in the baseline period vs {cur} now. ",
                f"ボトルネックは「{name}」{place}です: 比較期間 {base} → 今期 {cur}。")
-    mix = chosen.mix_driver or next((f.segment for f in diagnosis.findings
-                                      if f.mix_driven and f.transition == b.lever and f.segment), None)
+    mix = chosen.mix_driver or chosen.mix_explained
     if mix is not None:  # the rate fell because the mix moved: the lever alone recovers nothing
         value = mix[1]
         return head + w.t(f"The rate fell because the mix moved towards {value} ({w.dimension(mix[0])}); the others held their rate: "

@@ -16,20 +16,10 @@ from tools.wording import STAGE_NOUNS, lookup
 RATE_LEVERS = ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won", "retention")
 
 
-def _lever_value(lever: str, value: Any, w: Words) -> str:
-    if lever == "lead_volume":
-        return w.count(value)
-    if lever == "deal_size":
-        return w.money(value)
-    if lever == "cycle_time":
-        return w.days(value)
-    return w.pct(value)
-
-
 def what_if_lines(result: dict[str, Any], w: Words) -> list[str]:
     """"MQL → SQL +5.0 pts (absolute: 35.9% → 40.9%) moves revenue per period from … to …"."""
     lever, name = result["lever"], w.lever(result["lever"])
-    cur, new = _lever_value(lever, result.get("current_value"), w), _lever_value(lever, result.get("new_value"), w)
+    cur, new = w.lever_value(lever, result.get("current_value")), w.lever_value(lever, result.get("new_value"))
     change = result["change"]
     relative = f"{'+' if change >= 0 else ''}{w.pct(change)}"
     delta = result["revenue_change"] or 0.0

@@ -22,7 +22,7 @@ from assistant.chat.question import Route
 from assistant.chat.tools.playbook import passage_record
 from assistant.chat.tools.runtime import ToolRecord, ToolRuntime
 from assistant.offline.actions import actions_for
-from assistant.offline.compose_findings import bottleneck_line, driver_name, finding_line, lever_value
+from assistant.offline.compose_findings import bottleneck_line, driver_name, finding_line
 from assistant.offline.compose_metrics import comparison_lines, metric_name, period_text
 from assistant.offline.words import Words
 from tools.bottleneck_revenue import bottleneck_owns_driver
@@ -226,10 +226,10 @@ def _level_driver(diagnosis: Diagnosis, driver: Driver | None, finding: Finding 
                          f"{before}から{after}への売上の変化のうち、揺れを超える最大の要因は"
                          f"{driver_label(driver, w)}{where}で {sign}{w.money(abs(driver.amount))} です。"))
         if driver.baseline is not None and driver.current is not None:
-            lines.append(w.t(f"{w.lever(driver.lever)}: {lever_value(driver.lever, driver.baseline, w)} in the baseline "
-                             f"period vs {lever_value(driver.lever, driver.current, w)} now.",
-                             f"{w.lever(driver.lever)}: 比較期間 {lever_value(driver.lever, driver.baseline, w)} → 今期 "
-                             f"{lever_value(driver.lever, driver.current, w)}。"))
+            lines.append(w.t(f"{w.lever(driver.lever)}: {w.lever_value(driver.lever, driver.baseline)} in the baseline "
+                             f"period vs {w.lever_value(driver.lever, driver.current)} now.",
+                             f"{w.lever(driver.lever)}: 比較期間 {w.lever_value(driver.lever, driver.baseline)} → 今期 "
+                             f"{w.lever_value(driver.lever, driver.current)}。"))
     if not driver.from_bridge or not _bottleneck_is_driver(diagnosis):
         lines.append(bottleneck_line(diagnosis, w))  # the lever to fix first, when it is not this period's driver
         lines += _bottleneck_where(diagnosis, driver, w)

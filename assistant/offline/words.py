@@ -49,6 +49,16 @@ class Words:
     def days(self, value: Any) -> str:
         return wording.format_days(value, self.lang)
 
+    def lever_value(self, lever: str, value: Any) -> str:
+        """A lever's value in its unit: leads as a count, deal size as money, cycle in days, rates in %."""
+        if lever == "lead_volume":
+            return self.count(value)
+        if lever == "deal_size":
+            return self.money(value)
+        if lever == "cycle_time":
+            return self.days(value)
+        return self.pct(value)
+
     def hours(self, value: Any) -> str:
         return wording.format_hours(value, self.lang)
 
