@@ -6,6 +6,8 @@ owner names, e-mails) ever reaches the endpoint, and every failure falls back to
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from assistant.chat.conversation import answer_question
@@ -146,3 +148,35 @@ def test_the_model_fills_the_metric_query_schema(canary_data) -> None:  # noqa: 
     assert result.mode == "llm" and result.grounding.ungrounded == [] and "[unverified]" not in result.answer
     assert result.tool_calls[0].args["by"] == "segment"
     assert [e.kind for e in result.exhibits] == ["bar"]  # the same chart as offline, from the same result
+
+
+def test_the_remote_model_can_break_down_by_an_upload_s_own_column() -> None:
+    """An undated lead list's 'Lead Origin' (kept as the extra dimension x_lead_origin) reaches the
+    remote model's query_metric; the figures it gets back are plain pandas's, the prospect ids never."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from tools.ingest.loading import load_exports
+
+    path = Path(__file__).parent / "data" / "corpus" / "classes" / "undated_leads" / "leads.csv"
+    data = load_exports([path])
+    raw = pd.read_csv(path)
+    expected = raw.groupby("Lead Origin")["Converted"].agg(["mean", "size"])
+
+    def final(body: dict) -> Reply:
+        result = tool_results(body)[0]
+        best = max(result["values"], key=lambda v: v["value"])
+        return Reply(content=f"{best['group']} converts best at {best['value'] * 100:.1f}%.")
+
+    script = [Reply(tool_calls=[("query_metric", {"metric": "lead_to_opportunity", "by": "x_lead_origin"})]), final]
+    with FakeOpenAI(script) as server:
+        answer = answer_question("Which lead origin converts best?", data, settings=_settings(server.base_url))
+    assert answer.mode == "llm" and answer.fallback is None
+    values = {v["group"]: (v["value"], v["n"]) for v in tool_results(server.requests[1])[0]["values"]}
+    for origin, row in expected.iterrows():
+        if row["size"] >= 30:  # rankings leave out smaller groups, by design
+            assert values[str(origin)][1] == row["size"]
+            assert values[str(origin)][0] == pytest.approx(row["mean"])
+    sent = json.dumps(server.requests)
+    assert not any(pid in sent for pid in raw["Prospect ID"].head(50))

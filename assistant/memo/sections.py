@@ -17,6 +17,7 @@ from assistant.memo.causes import Cause, describe
 from assistant.memo.context import MemoContext
 from assistant.memo.conversation import conversation_section
 from assistant.memo.model import Bullets, Memo, Paragraph, Section
+from assistant.memo.snapshot import snapshot_brief
 from tools.bottleneck_revenue import lever_names_driver
 from tools.dataset import LoadedData
 from tools.findings.model import Finding
@@ -47,8 +48,11 @@ def header(ctx: MemoContext, summary: dict[str, Any]) -> list[tuple[str, str]]:
     """Label/value pairs under the title: data covered, as-of date, windows compared."""
     w = ctx.words
     files = ", ".join(f["name"] for f in summary["files"]) or w.label("data_in_memory")
-    covered = w.label("data_covered_value", rows=w.count(summary["rows"]), files=files,
-                      first=summary["first_created"] or "?", last=summary["last_created"] or "?")
+    if summary["first_created"] is None and summary["last_created"] is None:
+        covered = w.label("data_covered_undated", rows=w.count(summary["rows"]), files=files)
+    else:
+        covered = w.label("data_covered_value", rows=w.count(summary["rows"]), files=files,
+                          first=summary["first_created"] or "?", last=summary["last_created"] or "?")
     caps = ctx.diagnosis.load.capabilities
     as_of = w.label("undated") if caps is not None and not caps.dated else ctx.diagnosis.as_of.date().isoformat()
     rows = [(w.label("data_covered"), covered), (w.label("as_of"), as_of)]
@@ -179,9 +183,12 @@ def brief_section(ctx: MemoContext, planned: list[roadmap.PlannedAction]) -> Sec
     w = ctx.words
     causes = main_causes(ctx)
     section = Section("brief", w.label("brief"))
-    section.add(Paragraph(headline(ctx, causes, bridge_view(ctx.diagnosis)), bold_lead=w.label("headline") + ":"))
+    snapshot = snapshot_brief(ctx)  # an undated upload: what the snapshot shows, not "nothing deteriorated"
+    lead = snapshot[0] if snapshot else headline(ctx, causes, bridge_view(ctx.diagnosis))
+    section.add(Paragraph(lead, bold_lead=w.label("headline") + ":"))
     why = Section("brief-causes", w.label("causes"))
-    why.add(Bullets([c.text for c in causes] or [w.label("no_causes")], numbered=len(causes) > 1))
+    lines = snapshot[1] if snapshot else [c.text for c in causes]
+    why.add(Bullets(lines or [w.label("no_causes")], numbered=len(lines) > 1))
     top = roadmap.top_actions(planned)
     actions = Section("brief-actions", w.label("top_actions"))
     actions.add(roadmap.actions_table(ctx, top))

@@ -217,9 +217,10 @@ def _leads_end(records: list[RecordFile], loaded: LoadedData) -> pd.Timestamp | 
     # a steady flow of leads would have brought this many in the gap; seeing none means the file ended
     if gap <= _LEADS_END_EARLY or per_day * gap.days < _MISSING_LEADS:
         return None
+    what = "leads" if any(r.mapping.role == "leads" for r in starting) else "opportunities"  # an opportunity-only file
     loaded.data_quality.append(DataQualityIssue(
-        "leads_end_early", f"the leads end on {leads_end.date()} while other dates run to {latest.date()}; the "
-        f"diagnosis is as of {leads_end.date()}, because new leads after it are not in the data", 0))
+        "leads_end_early", f"the {what} end on {leads_end.date()} while other dates run to {latest.date()}; the "
+        f"diagnosis is as of {leads_end.date()}, because new {what} after it are not in the data", 0))
     return leads_end
 
 

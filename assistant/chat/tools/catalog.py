@@ -21,7 +21,7 @@ from tools.metric_layer.catalog import METRICS
 from tools.metric_layer.periods import parse_period_code
 from tools.wording import Lang
 
-Dimension = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region", "phase"]
+Dimension = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region"]
 Breakdown = Literal["lead_source", "segment", "industry", "employee_count", "icp_fit", "owner", "region", "phase",
                     "month", "quarter", "year"]
 Grain = Literal["month", "quarter"]
@@ -46,7 +46,7 @@ LeverName = Literal[
 class Filter(TypedDict):
     """Keep only records whose ``dimension`` equals ``value``."""
 
-    dimension: Dimension
+    dimension: Dimension | str  # or one of the upload's own columns (x_…, listed in the upload description)
     value: str
 
 
@@ -56,7 +56,7 @@ def build_tools(ctx: ToolRuntime) -> list[BaseTool]:
     @tool(parse_docstring=True)
     def query_metric(
         metric: MetricId,
-        by: Breakdown | None = None,
+        by: Breakdown | str | None = None,
         filters: list[Filter] | None = None,
         period: str | None = None,
         compare: Literal["baseline", "previous", "year_ago"] | None = None,
@@ -74,7 +74,7 @@ def build_tools(ctx: ToolRuntime) -> list[BaseTool]:
 
         Args:
             metric: Which metric.
-            by: Break down by this dimension (phase: the deal's current phase), or by month/quarter/year for a trend.
+            by: Break down by this dimension (phase: the deal's current phase), by one of the upload's own columns (x_…, listed in the upload description), or by month/quarter/year for a trend.
             filters: Keep only these dimension values, e.g. [{"dimension": "segment", "value": "Enterprise"}]; phase (prospecting, engaging, proposal, negotiation, commit) keeps open deals in that phase.
             period: 2025-Q3, 2025-03, 2025, last_6_months, this_quarter, previous_month, next_quarter, current or baseline (the diagnosis windows); omit for the whole upload.
             compare: Also measure the baseline window, the previous period or the same period a year ago.
