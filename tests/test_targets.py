@@ -54,6 +54,15 @@ def test_target_for_a_range_prorates_partial_periods(tmp_path: Path) -> None:
     assert targets.target_for("leads", date(2025, 1, 1), date(2025, 3, 31)) is None
 
 
+def test_a_quarter_with_only_its_first_month_has_no_whole_target(tmp_path: Path) -> None:
+    """The demo's targets end in October: October's 84.9M is not the fourth quarter's target."""
+    targets = load_targets(write(tmp_path, "period,revenue\n2026-09,80\n2026-10,85\n"))
+    q4 = (date(2026, 10, 1), date(2026, 12, 31))
+    assert targets.target_for("revenue", *q4) == pytest.approx(85)  # what overlaps (the engine's findings use this)
+    assert targets.target_for("revenue", *q4, whole=True) is None  # coverage and the forecast need the whole
+    assert targets.target_for("revenue", date(2026, 9, 1), date(2026, 10, 31), whole=True) == pytest.approx(165)
+
+
 def test_finest_grain_wins(tmp_path: Path) -> None:
     targets = load_targets(write(tmp_path, "period,metric,target\n2025,won,120\n2025-01,won,9\n2025-02,won,11\n"))
     assert targets.target_for("won", date(2025, 1, 1), date(2025, 2, 28)) == pytest.approx(20)

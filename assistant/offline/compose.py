@@ -43,6 +43,7 @@ from assistant.offline.why_chain import compose_cause_chain, compose_metric_chai
 from assistant.offline.words import Words
 from tools.diagnosis import Diagnosis
 from tools.metric_layer import MetricQuery, MetricResult, NotObservedError, StageNotInUploadError
+from tools.metric_layer.run import NO_TARGETS
 
 #: finding codes that explain a metric (for "why is that?")
 EXPLAINS = {
@@ -141,7 +142,8 @@ def _metric(route: Route, records: list[ToolRecord], w: Words) -> Composed:
     main, extra = _main_and_extra(route, records)
     summary = next(iter(_results(records, "describe_upload")), None)
     lines: list[str] = open_.unknown_lines(route.unknown, summary, w)
-    health = health_lines(main, w) if asks_pipeline_health(route.queries) else []
+    no_targets = any(r.error is not None and r.error.problem == NO_TARGETS for r in records)
+    health = health_lines(main, w, targets_loaded=not no_targets) if asks_pipeline_health(route.queries) else []
     if health:
         lines += health
     elif len(main) == 1 and main[0].info.id == "stalled_deals" and not main[0].query.by:

@@ -12,7 +12,7 @@ from assistant.offline.words import Words
 from tools.metric_layer import MetricResult
 
 
-def health_lines(results: list[MetricResult], w: Words) -> list[str]:
+def health_lines(results: list[MetricResult], w: Words, targets_loaded: bool = True) -> list[str]:
     """One or two lines; an empty list when the open pipeline itself could not be measured."""
     by_metric = {r.info.id: r for r in results if not r.query.by}
     open_ = by_metric.get("open_pipeline")
@@ -33,14 +33,20 @@ def health_lines(results: list[MetricResult], w: Words) -> list[str]:
     lines = [head + ("、" if w.ja else "; ").join(parts) + w.t(".", "。")]
     coverage = by_metric.get("pipeline_coverage")
     floor = next((n.detail for n in coverage.notes if n.code == "coverage_floor"), None) if coverage else None
-    if coverage is not None and coverage.total.value is not None and coverage.total.target is not None:
+    elsewhere = coverage is not None and any(n.code == "no_target_for" for n in coverage.notes)  # another window's
+    if coverage is not None and coverage.total.value is not None and coverage.total.target is not None and not elsewhere:
         period = w.period(coverage.period_label)
         lines.append(w.t(f"It covers {w.number(coverage.total.value)}× the revenue still to win against the "
                          f"{period} target of {w.money(coverage.total.target)}"
                          + (f" (about {floor}× is the usual floor)." if floor else "."),
                          f"{period}の売上目標 {w.money(coverage.total.target)} のうち未達分に対するカバレッジは "
                          f"{w.number(coverage.total.value)}倍です" + (f"（目安は{floor}倍程度）。" if floor else "。")))
+    elif not targets_loaded:
+        lines.append(w.t("No revenue target is loaded, so coverage against the plan cannot be given.",
+                         "売上目標が読み込まれていないため、目標に対するカバレッジは示せません。"))
     else:
-        lines.append(w.t("No revenue target is loaded for this quarter, so coverage against the plan cannot be given.",
-                         "今四半期の売上目標が読み込まれていないため、目標に対するカバレッジは示せません。"))
+        lines.append(w.t("No revenue target covers the whole of this quarter, so coverage against the plan cannot be "
+                         "given (a targets file with its months, or the quarter, adds it).",
+                         "今四半期全体をカバーする売上目標がないため、目標に対するカバレッジは示せません"
+                         "（四半期の各月、または四半期の目標を読み込むと表示されます）。"))
     return lines

@@ -73,25 +73,28 @@ class Targets:
         """Metrics that have at least one target."""
         return [m for m in TARGET_METRICS if (self.frame["metric"] == m).any()]
 
-    def target_for(self, metric: str, start: date, end: date) -> float | None:
+    def target_for(self, metric: str, start: date, end: date, *, whole: bool = False) -> float | None:
         """Target for ``metric`` over ``start``..``end`` (inclusive), or None when none overlaps.
 
         Uses the finest grain given for the metric (months before quarters before years) and
-        pro-rates a period by the share of its days inside the range.
+        pro-rates a period by the share of its days inside the range. With ``whole``, None also when
+        that grain's periods leave part of the range uncovered (a quarter with only its first
+        month's target has no quarter target: a third of it would read as the whole).
         """
         if metric not in TARGET_METRICS:
             raise ValueError(f"unknown target metric '{metric}'; valid: {', '.join(TARGET_METRICS)}")
         rows = self.frame[self.frame["metric"] == metric]
         for grain in _GRAINS:
-            total, overlapped = 0.0, False
+            total, overlapped, covered = 0.0, False, 0
             for period, target in rows.loc[rows["grain"] == grain, ["period", "target"]].itertuples(index=False):
                 _, first, last = period_bounds(period)
                 days = (min(last, end) - max(first, start)).days + 1
                 if days > 0:
                     overlapped = True
+                    covered += days
                     total += float(target) * days / ((last - first).days + 1)
             if overlapped:
-                return total
+                return None if whole and covered < (end - start).days + 1 else total
         return None
 
     def to_records(self) -> list[dict[str, object]]:

@@ -47,6 +47,9 @@ from tools.stats import compare_counts, compare_proportions
 TREND_GRAINS = ("month", "quarter", "year")
 
 
+#: the problem of a coverage query on an upload without targets (the chat tells it from a part-covered quarter)
+NO_TARGETS = "pipeline coverage needs revenue targets"
+
 def make_scope(data: LoadedData, periods: Periods | None = None) -> Scope:
     """The shared state of many queries on one upload (pass the diagnosis's ``periods`` to reuse them)."""
     periods = periods or choose_periods(data.frame)
@@ -315,11 +318,12 @@ def _coverage(scope: Scope, info: MetricInfo, query: MetricQuery, rows: np.ndarr
 
     frame = targets_frame(targets)
     if frame is None:
-        raise RevOpsInputError("pipeline coverage needs revenue targets", hint="Upload a targets file")
+        raise RevOpsInputError(NO_TARGETS, hint="Upload a targets file")
     asked = resolve(query.period or PeriodSpec("next", grain="quarter"), scope.as_of, scope.periods)[0]
     candidates = [asked, scope.periods.current]
     for window in [w for w in candidates if w is not None]:
-        target = targets_from_frame(frame).target_for("revenue", window.start.date(), (window.end - ONE_DAY).date())
+        target = targets_from_frame(frame).target_for("revenue", window.start.date(), (window.end - ONE_DAY).date(),
+                                                      whole=True)  # as the forecast: a part-covered quarter has none
         if target:
             break
     else:
