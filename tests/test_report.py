@@ -38,3 +38,13 @@ def test_japanese_report_names_the_grain_in_japanese(diagnosis) -> None:  # noqa
     header = render_diagnosis_text(diagnosis, lang="ja").splitlines()[1]
     assert "(四半期)" in header or "(月次)" in header
     assert "quarter" not in header and "month" not in header
+
+
+def test_rates_are_rounded_once_like_the_chat_and_the_memo(diagnosis) -> None:  # noqa: ANN001
+    """A churn rate of 0.021505 reads 2.2% everywhere; rounding the JSON's 4-place 0.0215 again gave 2.1%."""
+    from dataclasses import replace
+
+    doubled = replace(diagnosis, metrics={**diagnosis.metrics, "churn_rate": 0.021505, "win_rate": 0.28649})
+    text = render_diagnosis_text(doubled, lang="en")
+    assert "Churn rate (current window): 2.2%" in text
+    assert "Win rate: 28.6%" in text

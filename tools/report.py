@@ -104,8 +104,8 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     def metric(key: str) -> str:
         return _heading(metric_label(key, language)) + (t["current_window"] if key == "churn_rate" else "")
 
-    for key in ("win_rate", "churn_rate"):
-        lines.append(f"  {metric(key)}: {_pct(m.get(key))}")
+    for key in ("win_rate", "churn_rate"):  # from the unrounded value, as the chat and the memo (0.021505 is 2.2%)
+        lines.append(f"  {metric(key)}: {_pct(diagnosis.metrics.get(key))}")
     for key in ("average_deal_size", "open_pipeline", "weighted_pipeline"):
         lines.append(f"  {metric(key)}: {_money(m.get(key))}")
     for key in ("median_cycle_days", "median_follow_up_hours"):
