@@ -49,6 +49,7 @@ def snapshot_lines(results: list[MetricResult], w: Words) -> list[str]:
                              f"  {metric_name(total.info, w)}の差が大きい切り口:"))
         for _, r, high, low in spreads[:SPREAD_ROWS]:
             dimension = w.dimension(r.query.by or "")
+            dimension = dimension[:1].upper() + dimension[1:]  # it starts the line ("Region:", beside "Lead Quality:")
             lines.append(w.t(f"  - {dimension}: highest {_group(r, high, w)}, lowest {_group(r, low, w)}.",
                              f"  - {dimension}: 最も高い {_group(r, high, w)}、最も低い {_group(r, low, w)}。"))
         skipped = [(r, v) for _, r, _, _ in spreads[:SPREAD_ROWS] for v in r.skipped]
