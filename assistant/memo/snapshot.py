@@ -10,23 +10,14 @@ Every figure comes from ``tools.metric_layer.run_query`` on the memo's data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from assistant.memo.context import MemoContext
 from tools.errors import RevOpsInputError
 from tools.metric_layer import MetricQuery, MetricResult, MetricValue, run_query
+from tools.metric_layer.spreads import Spread, snapshot_dimensions, widest_spreads
 from tools.wording import dimension_label, stage_label
 
 #: dimensions named in the causes (the widest spreads first)
 SPREAD_ROWS = 3
-
-
-@dataclass(frozen=True)
-class Spread:
-    dimension: str
-    label: str
-    high: MetricValue
-    low: MetricValue
 
 
 def _t(ctx: MemoContext, en: str, ja: str) -> str:
@@ -46,17 +37,13 @@ def _query(ctx: MemoContext, query: MetricQuery) -> MetricResult | None:
 
 
 def _spreads(ctx: MemoContext, metric: str) -> list[Spread]:
-    labels = {d: dimension_label(d, ctx.words.lang) for d in ctx.data.dimensions if d != "employee_count"}
-    labels.update(ctx.data.extra_dimensions)
-    spreads: list[tuple[float, Spread]] = []
-    for dimension, label in labels.items():
-        result = _query(ctx, MetricQuery(metric, by=dimension, rank="top"))
-        ranked = [v for v in (result.values if result else []) if v.value is not None]
-        if len(ranked) >= 2:
-            spread = float(ranked[0].value) - float(ranked[-1].value)  # type: ignore[arg-type]
-            spreads.append((spread, Spread(dimension, label, ranked[0], ranked[-1])))
-    spreads.sort(key=lambda s: -s[0])
-    return [s for _, s in spreads[:SPREAD_ROWS]]
+    queried = [_query(ctx, MetricQuery(metric, by=d, rank="top")) for d in snapshot_dimensions(ctx.data)]
+    return widest_spreads([r for r in queried if r is not None], metric, SPREAD_ROWS)
+
+
+def _label(ctx: MemoContext, spread: Spread) -> str:
+    dimension = spread.result.query.by or ""
+    return ctx.data.extra_dimensions.get(dimension) or dimension_label(dimension, ctx.words.lang)
 
 
 def _rate(ctx: MemoContext, value: MetricValue) -> str:
@@ -87,24 +74,24 @@ def snapshot_brief(ctx: MemoContext) -> tuple[str, list[str]] | None:
         spreads = _spreads(ctx, metric)
         if spreads:
             s = spreads[0]
-            line += _t(ctx, f" It differs most by {s.label}: {s.high.group} {_rate(ctx, s.high)} against "
+            line += _t(ctx, f" It differs most by {_label(ctx, s)}: {s.high.group} {_rate(ctx, s.high)} against "
                         f"{s.low.group} {_rate(ctx, s.low)}.",
-                        f"差が最も大きい切り口は{s.label}で、{s.high.group} {_rate(ctx, s.high)}、"
+                        f"差が最も大きい切り口は{_label(ctx, s)}で、{s.high.group} {_rate(ctx, s.high)}、"
                         f"{s.low.group} {_rate(ctx, s.low)}です。")
         if first is None:
             first = _t(ctx, f"{step} converts at {w.pct(total.total.value)} overall", f"{step}の転換率は全体で{w.pct(total.total.value)}")
             if spreads:
                 s = spreads[0]
                 first += _t(ctx, f", from {w.pct(s.high.value)} ({s.high.group}) to {w.pct(s.low.value)} ({s.low.group}) "
-                                 f"by {s.label}.",
-                            f"、{s.label}別では{s.high.group}の{w.pct(s.high.value)}から{s.low.group}の{w.pct(s.low.value)}まで"
+                                 f"by {_label(ctx, s)}.",
+                            f"、{_label(ctx, s)}別では{s.high.group}の{w.pct(s.high.value)}から{s.low.group}の{w.pct(s.low.value)}まで"
                             "開きがあります。")
             else:
                 first += _t(ctx, ".", "です。")
         causes.append(line)
-        causes += [_t(ctx, f"{step} by {s.label}: highest {s.high.group} {_rate(ctx, s.high)}, lowest "
+        causes += [_t(ctx, f"{step} by {_label(ctx, s)}: highest {s.high.group} {_rate(ctx, s.high)}, lowest "
                        f"{s.low.group} {_rate(ctx, s.low)}.",
-                       f"{s.label}別の{step}: 最も高い {s.high.group} {_rate(ctx, s.high)}、最も低い "
+                       f"{_label(ctx, s)}別の{step}: 最も高い {s.high.group} {_rate(ctx, s.high)}、最も低い "
                        f"{s.low.group} {_rate(ctx, s.low)}。") for s in spreads[1:]]
     lead = _t(ctx, "An undated snapshot: without dates this memo cannot say whether anything got worse over time.",
                "日付のないスナップショットです。日付がないため、何かが悪化したかどうかはこのメモでは判断できません。")

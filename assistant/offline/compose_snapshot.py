@@ -11,6 +11,7 @@ from __future__ import annotations
 from assistant.offline.compose_metrics import interval_text, metric_name, value_sentence
 from assistant.offline.words import Words
 from tools.metric_layer import MetricResult, MetricValue
+from tools.metric_layer.spreads import widest_spreads
 
 #: how many dimensions the snapshot names per conversion (the widest spreads first)
 SPREAD_ROWS = 3
@@ -36,23 +37,16 @@ def snapshot_lines(results: list[MetricResult], w: Words) -> list[str]:
     totals = [r for r in results if r.query.by is None]
     for total in totals:
         lines.append(f"- {value_sentence(total, w, scope=False)}")
-        spreads = []
-        for r in results:
-            if r.query.by is None or r.query.metric != total.query.metric:
-                continue
-            ranked = [v for v in r.values if v.value is not None]
-            if len(ranked) >= 2:
-                spreads.append((ranked[0].value - ranked[-1].value, r, ranked[0], ranked[-1]))  # type: ignore[operator]
-        spreads.sort(key=lambda s: -s[0])
+        spreads = widest_spreads(results, total.query.metric, SPREAD_ROWS)
         if spreads:
             lines.append(w.t(f"  Where {metric_name(total.info, w)} differs most:",
                              f"  {metric_name(total.info, w)}の差が大きい切り口:"))
-        for _, r, high, low in spreads[:SPREAD_ROWS]:
-            dimension = w.dimension(r.query.by or "")
+        for s in spreads:
+            dimension = w.dimension(s.result.query.by or "")
             dimension = dimension[:1].upper() + dimension[1:]  # it starts the line ("Region:", beside "Lead Quality:")
-            lines.append(w.t(f"  - {dimension}: highest {_group(r, high, w)}, lowest {_group(r, low, w)}.",
-                             f"  - {dimension}: 最も高い {_group(r, high, w)}、最も低い {_group(r, low, w)}。"))
-        skipped = [(r, v) for _, r, _, _ in spreads[:SPREAD_ROWS] for v in r.skipped]
+            lines.append(w.t(f"  - {dimension}: highest {_group(s.result, s.high, w)}, lowest {_group(s.result, s.low, w)}.",
+                             f"  - {dimension}: 最も高い {_group(s.result, s.high, w)}、最も低い {_group(s.result, s.low, w)}。"))
+        skipped = [(s.result, v) for s in spreads for v in s.result.skipped]
         if skipped:
             min_n = skipped[0][0].query.min_n
             names = ", ".join(f"{v.group} ({w.count(v.n)})" for _, v in skipped[:8])

@@ -31,6 +31,7 @@ from assistant.chat.tools.playbook import passage_record, search_record
 from assistant.chat.tools.runtime import ToolRecord, ToolRuntime
 from assistant.offline.why_chain import plan_cause_chain, plan_metric_chain
 from tools.metric_layer import METRICS, MetricQuery, PeriodSpec
+from tools.metric_layer.spreads import snapshot_dimensions
 
 #: (topic, cue per language): the playbook sentence a narrow answer ends with
 PASSAGES: dict[str, tuple[str, dict[str, str]]] = {
@@ -210,8 +211,7 @@ def _snapshot(route: Route, ctx: ToolRuntime) -> None:
     dimension (extra ones included) so the answer can say where it differs most; what it cannot give."""
     capabilities = ctx.data.capabilities
     filters = ((route.segment.dimension, route.segment.value),) if route.segment else ()
-    dimensions = [d for d in [*ctx.data.dimensions, *ctx.dimension_labels] if d != "employee_count"
-                  and d not in dict(filters)]
+    dimensions = [d for d in snapshot_dimensions(ctx.data) if d not in dict(filters)]
     for start, end in capabilities.observed_steps:
         query = MetricQuery(f"{start}_to_{end}", filters=filters)
         ctx.query_metric(query)
