@@ -11,6 +11,7 @@ from tools.schema import STAGES, TRANSITION_STAGES
 from tools.wording import (
     Lang,
     as_lang,
+    capitalised,
     driver_label,
     finding_label,
     format_count,
@@ -41,9 +42,6 @@ def _money(value: Any) -> str:
     """Every unit, grouped: the report's tables reconcile to the unit."""
     return format_number(value, "en", 0)
 
-
-def _heading(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 def _width(text: str) -> int:
     """Terminal cells: full-width (East Asian wide) characters take two."""
@@ -91,7 +89,7 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
         count = f"{s['count']:>12,}" if s["stage"] not in hidden else f"{'—':>12}"
         lines.append(f"  {_ljust(stage, 14)}{count}{_money(s['amount']):>20}")
     lines.append("")
-    header = [_rjust(t["rate"], 10)] + [_rjust(_heading(window_label(k, language)), 10) for k in ("baseline", "current")]
+    header = [_rjust(t["rate"], 10)] + [_rjust(capitalised(window_label(k, language)), 10) for k in ("baseline", "current")]
     lines.append(f"  {_ljust(t['transition'], 22)}{''.join(header)}")
     for c in d["funnel"]["conversions"]:
         name = transition_label(c["transition"], language)
@@ -102,7 +100,7 @@ def render_diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     lines += ["", t["metrics"]]
     m = d["metrics"]
     def metric(key: str) -> str:
-        return _heading(metric_label(key, language)) + (t["current_window"] if key == "churn_rate" else "")
+        return capitalised(metric_label(key, language)) + (t["current_window"] if key == "churn_rate" else "")
 
     for key in ("win_rate", "churn_rate"):  # from the unrounded value, as the chat and the memo (0.021505 is 2.2%)
         lines.append(f"  {metric(key)}: {_pct(diagnosis.metrics.get(key))}")
@@ -152,7 +150,7 @@ def bridge_lines(diagnosis: Diagnosis, lang: Lang = "en") -> list[str]:
     for c in bridge.by_driver():
         name = volume_label(c.driver, start, lang) or driver_label(c.driver, c.dimension, lang)
         noise = "" if c.noise is None else t["beyond_noise" if c.beyond_noise else "within_noise"]
-        rows.append((name[:1].upper() + name[1:], f"{c.amount:+,.0f}", noise))
+        rows.append((capitalised(name), f"{c.amount:+,.0f}", noise))
     rows.append((t["residual"], f"{bridge.residual:+,.0f}", ""))
     rows.append((t["bridge_current"], _money(bridge.current_revenue), ""))
     lines = ["", f"{t['bridge']} ({bridge.baseline.label} → {bridge.current.label})"]

@@ -13,7 +13,7 @@ from assistant.chat.answer import Exhibit, ExhibitUnit
 from assistant.chat.tools.runtime import ToolRecord
 from tools import wording
 from tools.metric_layer import MetricResult
-from tools.wording import Lang
+from tools.wording import Lang, capitalised
 
 STAGE_COUNTS = ("leads", "mqls", "sqls", "opportunities", "won_deals")
 UNIT: dict[str, ExhibitUnit] = {"count": "count", "percent": "percent", "money": "money", "days": "days",
@@ -22,11 +22,6 @@ UNIT: dict[str, ExhibitUnit] = {"count": "count", "percent": "percent", "money":
 
 def _t(lang: Lang, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
-
-
-def _heading(title: str) -> str:
-    """A chart title starts with a capital ("Win rate by segment"); Japanese is unchanged."""
-    return title[:1].upper() + title[1:]
 
 
 def metric_exhibit(result: MetricResult, lang: Lang, currency: str | None) -> Exhibit | None:
@@ -39,7 +34,7 @@ def metric_exhibit(result: MetricResult, lang: Lang, currency: str | None) -> Ex
         c = result.comparison
         if c.baseline.value is None or c.current.value is None:
             return None
-        return Exhibit("before_after", _heading(name), [_t(lang, "period", "期間"), name, "n"],
+        return Exhibit("before_after", capitalised(name), [_t(lang, "period", "期間"), name, "n"],
                        [[c.baseline_label, c.baseline.value, c.baseline.n], [c.current_label, c.current.value, c.current.n]],
                        x=_t(lang, "period", "期間"), y=[name], unit=unit, currency=money)
     if not result.values:
@@ -51,7 +46,7 @@ def metric_exhibit(result: MetricResult, lang: Lang, currency: str | None) -> Ex
     rows = [[v.group, v.value, v.n] for v in result.values if v.value is not None]
     kind: Literal["line", "bar"] = "line" if dimension in ("month", "quarter", "year") else "bar"
     title = _t(lang, f"{name} by {label}", f"{label}別の{name}")
-    return Exhibit(kind, _heading(title), [label, name, "n"], rows, x=label, y=[name], unit=unit, currency=money)
+    return Exhibit(kind, capitalised(title), [label, name, "n"], rows, x=label, y=[name], unit=unit, currency=money)
 
 
 def side_by_side_exhibit(results: list[MetricResult], lang: Lang, currency: str | None) -> Exhibit | None:
@@ -64,7 +59,7 @@ def side_by_side_exhibit(results: list[MetricResult], lang: Lang, currency: str 
     name = wording.metric_label(info.id, lang)
     slice_ = _t(lang, "slice", "対象")
     rows = [[" / ".join(v for _, v in r.query.filters), r.total.value, r.total.n] for r in singles]
-    return Exhibit("bar", _heading(name), [slice_, name, "n"], rows, x=slice_, y=[name], unit=UNIT[info.unit],
+    return Exhibit("bar", capitalised(name), [slice_, name, "n"], rows, x=slice_, y=[name], unit=UNIT[info.unit],
                    currency=currency if info.unit == "money" else None)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from assistant.memo.text import label
 from tools.wording import (
     Lang,
+    capitalised,
     dimension_label,
     finding_title,
     format_count,
@@ -175,7 +176,7 @@ class Words:
 
     def cap(self, text: str) -> str:
         """``text`` with a capital first letter (English table cells; Japanese unchanged)."""
-        return text[:1].upper() + text[1:] if text else text
+        return capitalised(text)
 
     def paren(self, text: str) -> str:
         return f"（{text}）" if self.ja else f" ({text})"

@@ -15,6 +15,7 @@ from assistant.offline.words import Words
 from tools.bottleneck_revenue import bottleneck_owns_driver
 from tools.diagnosis import Diagnosis
 from tools.findings.model import Finding
+from tools.wording import capitalised
 from tools.wording.finding_sentence import finding_sentence as engine_sentence
 
 TRANSITION_LEVERS = ("lead_to_mql", "mql_to_sql", "sql_to_opportunity", "opportunity_to_won")
@@ -59,7 +60,7 @@ def finding_sentence(f: Finding, w: Words) -> str:
     if f.code == "lead_volume_decline":
         b, c = _pair(f, "leads")
         noun = w.lever("lead_volume") if ev.get("volume_of") else w.t("new leads", "新規リード数")
-        return w.t(f"{noun[:1].upper() + noun[1:]} per period fell from {w.count(b)} to {w.count(c)}.",
+        return w.t(f"{capitalised(noun)} per period fell from {w.count(b)} to {w.count(c)}.",
                    f"期間あたりの{noun}が {w.count(b)}件から {w.count(c)}件に減少しました。")
     if f.code == "deal_size_drop":
         b, c = _pair(f, "deal_size")

@@ -11,6 +11,7 @@ from assistant.offline.words import Words
 from tools.metric_layer import MIN_N, MetricInfo, MetricResult, MetricValue
 from tools.metric_layer.catalog import CONVERSION_STAGES
 from tools.metric_layer.run import highest_first
+from tools.wording import capitalised
 
 #: how many periods of a trend are listed (the latest ones)
 TREND_ROWS = 8
@@ -98,7 +99,7 @@ def value_sentence(result: MetricResult, w: Words, value: MetricValue | None = N
     parts = [p for p in (slice_, period) if p]
     inner = ("・" if w.ja else ", ").join(parts)
     head = (f"{name}（{inner}）" if inner else name) if w.ja else \
-        (f"{name[:1].upper() + name[1:]} ({inner})" if inner else name[:1].upper() + name[1:])
+        (f"{capitalised(name)} ({inner})" if inner else capitalised(name))
     if value.value is None:
         return head + w.t(": no records to measure.", ": 該当するデータがありません。")
     figure = w.value(info, value.value) + ("件" if w.ja and info.unit == "count" else "")
@@ -152,7 +153,7 @@ def comparison_lines(result: MetricResult, w: Words, *, with_head: bool = True) 
         head = f"{name}{'（' + slice_ + '）' if slice_ else ''}: " if with_head else ""
         return [f"{head}{current_label} は {w.value(info, now)}、比較期間 {baseline_label} は {w.value(info, then)}"
                 f"（{change}{relative}{noise}）。"]
-    head = f"{name[:1].upper() + name[1:]}{' (' + slice_ + ')' if slice_ else ''}: " if with_head else ""
+    head = f"{capitalised(name)}{' (' + slice_ + ')' if slice_ else ''}: " if with_head else ""
     return [f"{head}{w.value(info, now)} in {current_label} vs {w.value(info, then)} in {baseline_label} "
             f"({change}{relative}{noise})."]
 
@@ -181,10 +182,10 @@ def breakdown_lines(result: MetricResult, w: Words) -> list[str]:
         if query.rank:
             head = f"{dimension}別の{name}ランキング（{scope}、{'高い' if high else '低い'}順）:"
     else:
-        head = f"{name[:1].upper() + name[1:]} by {dimension} ({scope}):"
+        head = f"{capitalised(name)} by {dimension} ({scope}):"
         if query.rank:
             order = "highest first" if high else "lowest first"
-            head = f"{name[:1].upper() + name[1:]} by {dimension}, ranked {order} ({scope}):"
+            head = f"{capitalised(name)} by {dimension}, ranked {order} ({scope}):"
     lines = [head]
     if query.rank and values and values[0].value is not None:
         best = values[0]

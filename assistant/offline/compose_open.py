@@ -10,7 +10,7 @@ from assistant.chat.tools.runtime import UploadSummary
 from assistant.offline.words import Words
 from tools.errors import RevOpsInputError
 from tools.metric_layer import MetricUnavailableError, NotObservedError, StageNotInUploadError
-from tools.wording import stage_label
+from tools.wording import capitalised, stage_label
 
 #: what a missing metric would need, by kind (intent_words.MISSING_METRICS)
 NEEDS = {
@@ -162,7 +162,7 @@ def error_line(err: RevOpsInputError, w: Words) -> str:
                    "リードのエクスポートも合わせてアップロードしてください。")
     if isinstance(err, MetricUnavailableError):
         needs = ", ".join(err.needs)
-        return w.t(f"{w.metric(err.metric)[:1].upper() + w.metric(err.metric)[1:]} cannot be measured: the upload has "
+        return w.t(f"{capitalised(w.metric(err.metric))} cannot be measured: the upload has "
                    f"no {needs} column.", f"{w.metric(err.metric)}は計算できません: データに {needs} 列がありません。")
     problem = err.problem
     if problem.startswith("unknown ") and "'" in problem and err.hint:
@@ -174,7 +174,7 @@ def error_line(err: RevOpsInputError, w: Words) -> str:
         return w.t(f"The upload has no {w.dimension(column)} column. {err.hint or ''}".strip(),
                    f"データに{w.dimension(column)}の列がありません。")
     if "revenue target" in problem:
-        return w.t(f"{problem[:1].upper() + problem[1:]}: upload a targets file with revenue targets.",
+        return w.t(f"{capitalised(problem)}: upload a targets file with revenue targets.",
                    "売上目標がないため計算できません。売上目標を含む目標ファイルをアップロードしてください。")
     if "too short" in problem:
         return w.t("The data is too short for a baseline period to compare with.", "比較期間をとるにはデータの期間が短すぎます。")

@@ -12,6 +12,7 @@ from assistant.offline.compose_metrics import interval_text, metric_name, value_
 from assistant.offline.words import Words
 from tools.metric_layer import MetricResult, MetricValue
 from tools.metric_layer.spreads import widest_spreads
+from tools.wording import capitalised
 
 #: how many dimensions the snapshot names per conversion (the widest spreads first)
 SPREAD_ROWS = 3
@@ -43,7 +44,7 @@ def snapshot_lines(results: list[MetricResult], w: Words) -> list[str]:
                              f"  {metric_name(total.info, w)}の差が大きい切り口:"))
         for s in spreads:
             dimension = w.dimension(s.result.query.by or "")
-            dimension = dimension[:1].upper() + dimension[1:]  # it starts the line ("Region:", beside "Lead Quality:")
+            dimension = capitalised(dimension)  # it starts the line ("Region:", beside "Lead Quality:")
             lines.append(w.t(f"  - {dimension}: highest {_group(s.result, s.high, w)}, lowest {_group(s.result, s.low, w)}.",
                              f"  - {dimension}: 最も高い {_group(s.result, s.high, w)}、最も低い {_group(s.result, s.low, w)}。"))
         skipped = [(s.result, v) for s in spreads for v in s.result.skipped]

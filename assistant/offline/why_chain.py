@@ -30,6 +30,7 @@ from tools.diagnosis import Diagnosis
 from tools.errors import RevOpsInputError
 from tools.findings.model import Finding
 from tools.metric_layer import METRICS, MetricQuery, MetricResult, PeriodSpec, named_window
+from tools.wording import capitalised
 
 #: the metric that measures a lever or bridge driver
 LEVER_METRIC = {"lead_to_mql": "lead_to_mql", "mql_to_sql": "mql_to_sql", "sql_to_opportunity": "sql_to_opportunity",
@@ -281,7 +282,7 @@ def _split_table(records: list[ToolRecord], w: Words) -> list[str]:
     now, before = results[0], results[1]
     old = {v.group: v for v in before.values}
     name, dimension = metric_name(now.info, w), w.dimension(now.query.by or "")
-    lines = ["", w.t(f"{name[:1].upper() + name[1:]} by {dimension}, {period_text(now, w)} vs {period_text(before, w)}:",
+    lines = ["", w.t(f"{capitalised(name)} by {dimension}, {period_text(now, w)} vs {period_text(before, w)}:",
                      f"{dimension}別の{name}（{period_text(now, w)} と {period_text(before, w)} の比較）:")]
     for v in now.values[:ROWS]:
         then = old.get(v.group)

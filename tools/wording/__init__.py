@@ -42,7 +42,7 @@ from tools.wording.labels import (
     volume_label,
     window_label,
 )
-from tools.wording.lang import LANGS, LANGUAGE_TAGS, Lang, as_lang, check_lang
+from tools.wording.lang import LANGS, LANGUAGE_TAGS, Lang, as_lang, capitalised, check_lang
 from tools.wording.numbers import (
     MISSING,
     as_number,
@@ -78,6 +78,7 @@ __all__ = [
     "as_lang",
     "as_number",
     "check_lang",
+    "capitalised",
     "dimension_label",
     "driver_label",
     "finding_label",

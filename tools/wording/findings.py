@@ -27,7 +27,7 @@ from tools.wording.labels import (
     transition_label,
     volume_label,
 )
-from tools.wording.lang import Lang
+from tools.wording.lang import Lang, capitalised
 from tools.wording.numbers import as_number, format_change, format_count, format_number, format_percent
 
 Segment = tuple[str, str]
@@ -171,7 +171,7 @@ def lead_volume_decline(lang: Lang, leads: Change, windows: Windows | None = Non
         return (f"{noun}が{_amount(leads.baseline, lang)}件から{_amount(leads.current, lang)}件に"
                 f"減少しました{_where_ja(segment)}。")
     where = f", mostly from {segment[1]}" if segment else ""
-    return (f"{noun[:1].upper()}{noun[1:]} fell from {_amount(leads.baseline, lang)} to {_amount(leads.current, lang)} "
+    return (f"{capitalised(noun)} fell from {_amount(leads.baseline, lang)} to {_amount(leads.current, lang)} "
             f"({format_change(leads.relative_change or 0.0, lang)}) between {_between(windows)}{where}.")
 
 

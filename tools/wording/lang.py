@@ -24,3 +24,8 @@ def check_lang(lang: str) -> Lang:
     if lang not in LANGS:
         raise RevOpsInputError(f"unknown language '{lang}'", hint="Use en or ja")
     return lang  # type: ignore[return-value]
+
+
+def capitalised(text: str) -> str:
+    """``text`` with a capital first letter ("Win rate by segment", "Region:"); Japanese is unchanged."""
+    return text[:1].upper() + text[1:]
